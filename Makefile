@@ -1,0 +1,36 @@
+# Everything a fresh machine needs is installed from here: Python 3.11 and the
+# system's pango libraries (for WeasyPrint) are the only things assumed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CORES ?= all
+
+.PHONY: install report test lint dry-run clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	$(BIN)/python -m reviewflow.system_check
+	touch $(STAMP)
+
+install: $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/snakemake --cores $(CORES)
+	@echo "Report: results/report.pdf, results/report.html; workbook: results/evidence_tables.xlsx"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+	$(MAKE) lint dry-run
+
+lint: $(STAMP)
+	$(BIN)/snakemake --lint
+	$(BIN)/snakefmt --check Snakefile workflow/rules
+
+dry-run: $(STAMP)
+	$(BIN)/snakemake --dry-run --cores 1 --quiet rules
+
+clean:
+	rm -rf results .snakemake

@@ -1,0 +1,30 @@
+# reviewflow: citation exports in, evidence report out.
+# Run with `make report`; see README.md and config/README.md.
+from snakemake.utils import min_version
+
+from reviewflow.schemas import validate_config
+
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+validate_config(config)
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/ingest.smk"
+include: "workflow/rules/dedup.smk"
+include: "workflow/rules/screen.smk"
+include: "workflow/rules/studies.smk"
+include: "workflow/rules/rob.smk"
+include: "workflow/rules/report.smk"
+
+
+rule all:
+    input:
+        "results/report.html",
+        "results/report.pdf",
+        "results/evidence_tables.xlsx",

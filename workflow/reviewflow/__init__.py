@@ -1,0 +1,33 @@
+"""reviewflow: a reproducible systematic-review pipeline.
+
+The data model, from raw exports to evidence tables
+----------------------------------------------------
+record      One entry of one database export file (``results/ingest/<batch>/<file>.csv``).
+            ``record_id`` = "R" + 16 hex digits of sha1(batch, database, the record's raw
+            text with line ends and blank lines folded); exact repeats inside a file get
+            "-2", "-3". Re-reading the same export always gives the same ids.
+citation    A unique publication: a cluster of records judged to be the same
+            (``results/dedup/citations.csv``; ``results/dedup/records.csv`` maps each
+            record to its citation). ``citation_id`` = "C" + the hex digits of its earliest
+            member record (search batches in config order, then file, then position), so a
+            record added by a later search never renames an existing citation.
+decision    A person's screening decision (``resources/<review>/screening.csv``). It names a
+            citation by its id, by any member record id, or by ``doi:``/``pmid:``, so it stays
+            attached when later searches add duplicates.
+study       A trial, possibly reported in several publications (``studies.csv`` registry,
+            ``publications.csv`` links included citations to it). ``study_id`` is chosen by
+            people (e.g. ``bendix-project-b``) and never generated.
+comparison  Two arms of a study compared (``comparisons.csv``); its comparator category
+            decides, by rules in the config, which key question (KQ) it answers.
+KQ          A key question from the config. The evidence rows of a KQ are its comparisons.
+
+Values in the review's sheets carry a ``source``; values not from a public source are
+listed in the row's ``illustrative`` column and marked with a dagger in every output.
+
+Every table between rules is a UTF-8 CSV of text cells in a fixed row order (see
+``reviewflow.tables``); every writer is deterministic, so the same inputs give the same
+bytes. Logic lives here as plain functions on pandas frames; the Snakemake scripts and
+the ``reviewflow`` command only read, call and write.
+"""
+
+__version__ = "0.1.0"

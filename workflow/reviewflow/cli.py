@@ -1,0 +1,92 @@
+"""The `reviewflow` command line: the same functions the workflow's scripts call."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .errors import ReviewflowError
+
+
+def _ingest(args) -> None:
+    from .ingest import load
+    from .tables import RECORD_COLUMNS, write_csv
+
+    frames = [load(path, source=args.source or Path(path).stem, search=args.search, format=args.format) for path in args.files]
+    write_csv(pd.concat(frames, ignore_index=True), args.output, RECORD_COLUMNS)
+
+
+def _dedup(args) -> None:
+    from .dedup import deduplicate
+    from .tables import RECORD_COLUMNS, read_csv, write_csv
+
+    records = read_csv(args.records)
+    if "record_id" not in records.columns:
+        for name in ("ID", "id"):
+            if name in records.columns:
+                records = records.rename(columns={name: "record_id"})
+                break
+        else:
+            raise ReviewflowError("has no id column (record_id, ID or id)", file=args.records, row=1)
+    for column in RECORD_COLUMNS:
+        if column not in records.columns:
+            records[column] = ""
+    deduped, _ = deduplicate(records)
+    write_csv(deduped, args.output, ["record_id", "citation_id"])
+
+
+def _check_config(args) -> None:
+    import yaml
+
+    from .schemas import validate_config
+
+    with open(args.config, encoding="utf-8") as handle:
+        validate_config(yaml.safe_load(handle), file=args.config)
+    print(f"{args.config}: valid")
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="reviewflow", description=__doc__)
+    main.add_argument("--version", action="version", version=f"reviewflow {__version__}")
+    commands = main.add_subparsers(dest="command", required=True)
+
+    ingest = commands.add_parser("ingest", help="read citation exports into one records table")
+    ingest.add_argument("files", nargs="+", metavar="FILE")
+    ingest.add_argument("-o", "--output", required=True, help="records CSV to write")
+    ingest.add_argument("--format", choices=["ris", "medline"], help="skip detection from the content")
+    ingest.add_argument("--source", help="database name (default: the file's name)")
+    ingest.add_argument("--search", default="cli", help="search batch name (default: cli)")
+    ingest.set_defaults(run=_ingest)
+
+    dedup = commands.add_parser("dedup", help="assign each record to a citation")
+    dedup.add_argument("records", help="records CSV (ingest output, or any CSV with an id column)")
+    dedup.add_argument("-o", "--output", required=True, help="CSV of record_id, cluster_id")
+    dedup.set_defaults(run=_dedup)
+
+    check = commands.add_parser("check-config", help="validate a config file against the schema")
+    check.add_argument("config", nargs="?", default="config/config.yaml")
+    check.set_defaults(run=_check_config)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    output = getattr(args, "output", None)
+    try:
+        args.run(args)
+    except ReviewflowError as error:
+        if output and Path(output).exists():
+            Path(output).unlink()  # never leave partial output behind
+        print(f"reviewflow: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""Rendering the report context to HTML (Jinja, autoescaped) and PDF (WeasyPrint).
+
+The HTML is one self-contained file: CSS inline, no scripts or fonts fetched.
+WeasyPrint gets a URL fetcher that refuses everything but data: URLs, so a
+citation field can never make rendering reach the network or the disk.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from ..errors import ReviewflowError
+
+TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
+
+
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_html(context: dict) -> str:
+    css = (TEMPLATE_DIR / "report.css").read_text(encoding="utf-8")
+    return environment().get_template("base.html.j2").render(**context, css=css)
+
+
+def _local_only_fetcher():
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    class LocalOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not url.startswith("data:"):
+                raise FatalURLFetchingError(f"the report may not fetch {url!r}")
+            return super().fetch(url, headers)
+
+    return LocalOnlyFetcher(allowed_protocols=("data",))
+
+
+def render_pdf(html: str) -> bytes:
+    """PDF bytes that depend only on the HTML (dates come from the HTML's meta tags)."""
+    try:
+        import weasyprint
+    except OSError as error:
+        from ..system_check import PANGO_HINT
+
+        raise ReviewflowError(f"{PANGO_HINT} ({error})")
+    document = weasyprint.HTML(string=html, base_url=str(TEMPLATE_DIR), url_fetcher=_local_only_fetcher())
+    return document.write_pdf(pdf_identifier=b"reviewflow", custom_metadata=False)

@@ -1,0 +1,137 @@
+"""Reading the sheets people edit (CSV or XLSX) and checking them against their schema.
+
+People type these by hand, so we forgive what carries no meaning (surrounding
+spaces, the case of a choice) and stop at anything else with a message naming
+file, row and column. Row numbers are the spreadsheet's: the header is row 1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import ReviewflowError
+from .schemas import load_schema
+
+
+def read_rows(path: str | Path) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of a CSV or the first sheet of an XLSX, every cell as text."""
+    path = Path(path)
+    if not path.exists():
+        raise ReviewflowError("file not found", file=str(path))
+    if path.suffix.lower() == ".xlsx":
+        return _read_xlsx(path)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ReviewflowError(f"is not UTF-8 text ({error.reason} at byte {error.start})", file=str(path))
+    except pd.errors.EmptyDataError:
+        raise ReviewflowError("is empty; expected a header row", file=str(path))
+    except pd.errors.ParserError as error:
+        raise ReviewflowError(f"is not valid CSV: {error}", file=str(path))
+    header = [str(c).strip() for c in frame.columns]
+    return header, frame.to_numpy(dtype=str).tolist()
+
+
+def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except Exception as error:  # openpyxl raises many types for broken files
+        raise ReviewflowError(f"is not a readable XLSX workbook ({type(error).__name__})", file=str(path))
+    sheet = workbook.worksheets[0]
+    rows = []
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = ["" if v is None else str(v) for v in values]
+        for index, cell in enumerate(cells):
+            if cell.startswith("="):
+                raise ReviewflowError(
+                    "holds a formula; enter the value itself", file=str(path), row=number,
+                    column=rows[0][index] if rows else None,
+                )
+        rows.append(cells)
+    workbook.close()
+    if not rows:
+        raise ReviewflowError("is empty; expected a header row", file=str(path))
+    header = [c.strip() for c in rows[0]]
+    body = [r + [""] * (len(header) - len(r)) for r in rows[1:] if any(c.strip() for c in r)]
+    return header, [r[: len(header)] for r in body]
+
+
+def read_sheet(path: str | Path, schema_name: str) -> pd.DataFrame:
+    """The sheet as a frame of stripped strings, each row valid against the schema.
+
+    Columns come out in the schema's order; optional columns absent from the
+    file come out empty, so callers never test for a column's presence.
+    """
+    schema = load_schema(schema_name)
+    properties: dict = schema["properties"]
+    required = schema.get("required", [])
+    header, rows = read_rows(path)
+    file = str(path)
+
+    for column in header:
+        if column not in properties:
+            allowed = ", ".join(properties)
+            raise ReviewflowError(f"unknown column '{column}'; allowed columns: {allowed}", file=file, row=1)
+    if len(set(header)) != len(header):
+        twice = sorted({c for c in header if header.count(c) > 1})
+        raise ReviewflowError(f"column '{twice[0]}' appears twice", file=file, row=1)
+    for column in required:
+        if column not in header:
+            raise ReviewflowError(f"required column '{column}' is missing", file=file, row=1)
+
+    records = []
+    for offset, values in enumerate(rows):
+        row_number = offset + 2
+        record = {column: "" for column in properties}
+        for column, value in zip(header, values):
+            value = " ".join(str(value).split()) if column not in _multiline(schema) else str(value).strip()
+            record[column] = _check_cell(value, properties[column], column in required, file, row_number, column)
+        records.append(record)
+    frame = pd.DataFrame(records, columns=list(properties), dtype=str)
+    _check_unique(frame, schema, file)
+    return frame
+
+
+def _multiline(schema: dict) -> set[str]:
+    return set(schema.get("x-multiline", []))
+
+
+def _check_cell(value: str, spec: dict, required: bool, file: str, row: int, column: str) -> str:
+    def fail(problem: str) -> ReviewflowError:
+        return ReviewflowError(problem, file=file, row=row, column=column)
+
+    if value == "":
+        if required:
+            raise fail("is empty but required" + (f"; {spec['description']}" if "description" in spec else ""))
+        return ""
+    if "enum" in spec:
+        by_folded = {str(choice).casefold(): str(choice) for choice in spec["enum"]}
+        if value.casefold() not in by_folded:
+            allowed = ", ".join(str(c) for c in spec["enum"])
+            raise fail(f"'{value}' is not allowed; allowed: {allowed}")
+        return by_folded[value.casefold()]
+    if "pattern" in spec:
+        import re
+
+        if not re.fullmatch(spec["pattern"], value):
+            raise fail(f"'{value}' is not valid; expected {spec.get('description', spec['pattern'])}")
+    return value
+
+
+def _check_unique(frame: pd.DataFrame, schema: dict, file: str) -> None:
+    key = schema.get("x-unique")
+    if not key:
+        return
+    seen: dict[tuple, int] = {}
+    for offset, values in enumerate(frame[key].itertuples(index=False, name=None)):
+        if values in seen:
+            shown = ", ".join(f"{k}={v}" for k, v in zip(key, values))
+            raise ReviewflowError(
+                f"duplicate entry ({shown}); first given in row {seen[values]}",
+                file=file, row=offset + 2, column=key[0],
+            )
+        seen[values] = offset + 2

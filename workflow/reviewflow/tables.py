@@ -1,0 +1,116 @@
+"""The tables that pass between rules: their columns, and how they are written.
+
+Every intermediate table is UTF-8 CSV with "\\n" line ends, all cells as text
+(no float formatting that could drift between pandas versions), rows in a fixed
+order and lists joined with "; ". CSV rather than Parquet because it diffs in
+git, opens in a spreadsheet, and its bytes depend on nothing but the data.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+LIST_SEPARATOR = "; "
+
+# One row per record read from an export file (the ingest rule's output).
+RECORD_COLUMNS = [
+    "record_id", "source", "search", "file", "position", "type", "title",
+    "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid",
+    "issn", "abstract", "keywords", "language", "url",
+]  # fmt: skip
+
+# results/dedup/records.csv: every record with the citation it belongs to.
+DEDUPED_RECORD_COLUMNS = RECORD_COLUMNS + ["citation_id", "match_rule"]
+
+# results/dedup/citations.csv: one row per unique citation (a dedup cluster).
+CITATION_COLUMNS = [
+    "citation_id", "record_ids", "sources", "searches", "first_search",
+    "type", "title", "authors", "year", "journal", "volume", "issue", "pages",
+    "doi", "pmid", "issn", "abstract", "keywords", "language", "url",
+]  # fmt: skip
+
+# results/screening/status.csv: where each citation stands in screening.
+STATUS_COLUMNS = [
+    "citation_id", "first_search", "title", "year",
+    "title_abstract", "full_text", "status", "exclusion_reason", "illustrative",
+]  # fmt: skip
+
+# results/studies/studies.csv
+STUDY_COLUMNS = [
+    "study_id", "label", "design", "country", "pain_condition", "program_type",
+    "n_randomised", "primary_citation", "citation_ids", "kqs", "source",
+    "illustrative",
+]  # fmt: skip
+
+# results/studies/publications.csv: each included citation under its study.
+PUBLICATION_COLUMNS = [
+    "study_id", "citation_id", "primary", "authors", "title", "journal",
+    "year", "volume", "issue", "pages", "doi", "pmid",
+]  # fmt: skip
+
+# results/studies/evidence_rows.csv: one row per KQ x study x comparison.
+EVIDENCE_COLUMNS = [
+    "kq", "kq_group", "study_id", "label", "comparison_id", "intervention",
+    "intervention_n", "comparator", "comparator_n", "comparator_category",
+    "source", "illustrative",
+]  # fmt: skip
+
+# results/rob/rob.csv
+ROB_COLUMNS = ["study_id", "label", "tool", "overall", "support", "source", "illustrative"]
+
+
+def empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({column: pd.Series(dtype=str) for column in columns})
+
+
+def conform(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Exactly these columns in this order, every cell a string ('' for missing)."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"table lacks columns {missing}")
+    out = frame.loc[:, columns].copy()
+    for column in columns:
+        out[column] = out[column].map(_as_text).astype(str)
+    return out.reset_index(drop=True)
+
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, (list, tuple)):
+        return LIST_SEPARATOR.join(str(v) for v in value if str(v))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path, columns: list[str]) -> None:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conform(frame, columns).to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+
+
+def read_csv(path: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    return conform(frame, columns) if columns else frame
+
+
+def split_list(text: str) -> list[str]:
+    return [part.strip() for part in str(text).split(LIST_SEPARATOR.strip()) if part.strip()]
+
+
+def write_json(data, path: str | Path) -> None:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(
+        json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+
+
+def read_json(path: str | Path):
+    return json.loads(Path(path).read_text(encoding="utf-8"))

@@ -1,0 +1,77 @@
+"""Deterministic, formula-safe XLSX writing with openpyxl.
+
+openpyxl stamps the save time into docProps/core.xml and into every zip
+entry, so the same workbook saved twice differs. We save to memory and
+rewrite the archive with a fixed timestamp (the review's search date), so
+the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@")
+HEADER_FONT = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def safe_cell(worksheet, row: int, column: int, value) -> None:
+    """Write a value so that a spreadsheet never evaluates it as a formula."""
+    cell = worksheet.cell(row=row, column=column)
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        cell.data_type = "s"  # stored as a plain string, shown as typed
+
+
+def add_table_sheet(workbook: Workbook, title: str, header: list[str], rows: list[list], widths: dict[str, int] | None = None):
+    """A sheet with a bold frozen header, filters, wrapped text and sensible widths."""
+    sheet = workbook.create_sheet(title=title[:31])
+    for column, name in enumerate(header, start=1):
+        safe_cell(sheet, 1, column, name)
+        sheet.cell(row=1, column=column).font = HEADER_FONT
+    for row_number, values in enumerate(rows, start=2):
+        for column, value in enumerate(values, start=1):
+            safe_cell(sheet, row_number, column, value)
+            sheet.cell(row=row_number, column=column).alignment = WRAP
+    sheet.freeze_panes = "A2"
+    if rows:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+    for column, name in enumerate(header, start=1):
+        longest = max([len(str(name))] + [len(str(r[column - 1])) for r in rows]) if rows else len(name)
+        width = (widths or {}).get(name, min(max(10, longest + 2), 60))
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    return sheet
+
+
+def fill(colour_hex: str) -> PatternFill:
+    return PatternFill(fill_type="solid", start_color=colour_hex, end_color=colour_hex)
+
+
+def save_deterministic(workbook: Workbook, path: str | Path, stamp: date) -> None:
+    when = f"{stamp.isoformat()}T00:00:00Z"
+    workbook.properties.creator = "reviewflow"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "docProps/core.xml":
+                text = data.decode("utf-8")
+                text = re.sub(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rf"\g<1>{when}\g<2>", text)
+                data = text.encode("utf-8")
+            info = zipfile.ZipInfo(name, date_time=(stamp.year, stamp.month, stamp.day, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            target.writestr(info, data)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_bytes(out.getvalue())

@@ -1,0 +1,51 @@
+# Helper functions for the rules: paths derived from the config.
+
+
+wildcard_constraints:
+    batch=r"[A-Za-z0-9_.-]+",
+    export=r"[A-Za-z0-9_.-]+",
+
+
+def resource(name):
+    """A file in the review's input folder."""
+    return f"{config['resources']}/{name}"
+
+
+def export_settings(wildcards):
+    """The config entry of one export of one search batch."""
+    for search in config["searches"]:
+        if search["batch"] == wildcards.batch:
+            for export in search["exports"]:
+                if export["file"] == wildcards.export:
+                    return export
+    raise ValueError(f"no export {wildcards.export} in search {wildcards.batch}")
+
+
+def export_file(wildcards):
+    return resource(f"searches/{wildcards.batch}/{wildcards.export}")
+
+
+def ingested_exports():
+    """Every export's records table, in config order: the order fixes citation ids."""
+    return [
+        f"results/ingest/{search['batch']}/{export['file']}.csv"
+        for search in config["searches"]
+        for export in search["exports"]
+    ]
+
+
+def raw_inputs():
+    """Every input file people provide; the report's digest covers them all."""
+    exports = [
+        resource(f"searches/{search['batch']}/{export['file']}")
+        for search in config["searches"]
+        for export in search["exports"]
+    ]
+    sheets = [
+        resource(config["screening"]["decisions"]),
+        resource(config["studies"]["registry"]),
+        resource(config["studies"]["publications"]),
+        resource(config["studies"]["comparisons"]),
+        resource(config["rob"]["assessments"]),
+    ]
+    return exports + sheets

@@ -1,0 +1,10 @@
+rule dedup:
+    input:
+        ingested_exports(),
+    output:
+        records="results/dedup/records.csv",
+        citations="results/dedup/citations.csv",
+    log:
+        "logs/dedup.log",
+    script:
+        "../scripts/dedup.py"

@@ -1,0 +1,52 @@
+rule report_context:
+    input:
+        flow="results/screening/flow.json",
+        status="results/screening/status.csv",
+        studies="results/studies/studies.csv",
+        publications="results/studies/publications.csv",
+        evidence="results/studies/evidence_rows.csv",
+        matrix="results/studies/kq_matrix.csv",
+        rob="results/rob/rob.csv",
+        rob_gaps="results/rob/unassessed_studies.csv",
+        raw=raw_inputs(),
+    output:
+        "results/report/context.json",
+    params:
+        config=config,
+    log:
+        "logs/report/context.log",
+    script:
+        "../scripts/report_context.py"
+
+
+rule report_html:
+    input:
+        "results/report/context.json",
+    output:
+        "results/report.html",
+    log:
+        "logs/report/html.log",
+    script:
+        "../scripts/report_html.py"
+
+
+rule report_pdf:
+    input:
+        "results/report.html",
+    output:
+        "results/report.pdf",
+    log:
+        "logs/report/pdf.log",
+    script:
+        "../scripts/report_pdf.py"
+
+
+rule report_workbook:
+    input:
+        "results/report/context.json",
+    output:
+        "results/evidence_tables.xlsx",
+    log:
+        "logs/report/workbook.log",
+    script:
+        "../scripts/report_workbook.py"

@@ -1,0 +1,19 @@
+from reviewflow.scripting import run_step
+from reviewflow.steps import report_context
+
+run_step(
+    snakemake,
+    lambda: report_context(
+        config=dict(snakemake.params.config),
+        flow=snakemake.input.flow,
+        status=snakemake.input.status,
+        studies_csv=snakemake.input.studies,
+        publications=snakemake.input.publications,
+        evidence=snakemake.input.evidence,
+        matrix=snakemake.input.matrix,
+        rob=snakemake.input.rob,
+        rob_gaps=snakemake.input.rob_gaps,
+        raw_inputs=list(snakemake.input.raw),
+        output=snakemake.output[0],
+    ),
+)

@@ -1,0 +1,4 @@
+from reviewflow.scripting import run_step
+from reviewflow.steps import report_pdf
+
+run_step(snakemake, lambda: report_pdf(snakemake.input[0], snakemake.output[0]))

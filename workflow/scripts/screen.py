@@ -1,0 +1,15 @@
+from reviewflow.scripting import run_step
+from reviewflow.steps import screen
+
+run_step(
+    snakemake,
+    lambda: screen(
+        snakemake.input.records,
+        snakemake.input.citations,
+        snakemake.input.decisions,
+        reasons=list(snakemake.params.reasons),
+        searches=list(snakemake.params.searches),
+        status_out=snakemake.output.status,
+        flow_out=snakemake.output.flow,
+    ),
+)
