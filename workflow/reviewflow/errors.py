@@ -28,8 +28,11 @@ class ReviewflowError(Exception):
         where = []
         if self.file:
             where.append(str(self.file))
-        if self.row is not None:
+        if isinstance(self.row, int):
             where.append(f"row {self.row}")
+        elif self.row:
+            where.append(str(self.row))  # a place already named: 'line 12', 'record 3 (line 40)'
+
         if self.column:
             where.append(f"column '{self.column}'")
         text = " ".join(self.message.split())  # always one line

@@ -46,6 +46,7 @@ def decode(data: bytes) -> str:
 
 def loads(text: str, *, source: str, search: str, file: str, format: str | None = None) -> pd.DataFrame:
     """Records of one export's text as a frame in RECORD_COLUMNS."""
+    text = text.lstrip("\ufeff")
     try:
         format = format or detect_format(text)
         if format not in PARSERS:

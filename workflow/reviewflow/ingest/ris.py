@@ -34,7 +34,7 @@ def split_records(text: str) -> list[tuple[int, str]]:
         else:
             current.append(line)
     if current is not None:
-        raise ReviewflowError(f"record starting at line {start} has no 'ER  -' line (file truncated?)", row=f"line {start}")
+        raise ReviewflowError("record has no end-of-record (ER) line; the file may be truncated", row=f"record {len(records) + 1} (line {start})")
     return records
 
 

@@ -7,6 +7,8 @@ citation field can never make rendering reach the network or the disk.
 
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import jinja2
@@ -53,4 +55,20 @@ def render_pdf(html: str) -> bytes:
 
         raise ReviewflowError(f"{PANGO_HINT} ({error})")
     document = weasyprint.HTML(string=html, base_url=str(TEMPLATE_DIR), url_fetcher=_local_only_fetcher())
-    return document.write_pdf(pdf_identifier=b"reviewflow", custom_metadata=False)
+    with _fixed_font_timestamps():
+        return document.write_pdf(pdf_identifier=b"reviewflow", custom_metadata=False)
+
+
+@contextmanager
+def _fixed_font_timestamps():
+    """fontTools stamps 'now' into every font subset it writes unless
+    SOURCE_DATE_EPOCH is set; a fixed value keeps the PDF's bytes stable."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = "315532800"  # 1980-01-01, as zip archives use
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous

@@ -1,0 +1,28 @@
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "workflow"))  # the package, also without an install
+
+from reviewflow.tables import RECORD_COLUMNS  # noqa: E402
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    return FIXTURES
+
+
+def make_records(rows: list[dict]) -> pd.DataFrame:
+    """Records in the ingest schema from a few fields; the rest empty."""
+    full = []
+    for position, row in enumerate(rows, start=1):
+        record = {column: "" for column in RECORD_COLUMNS}
+        record.update(source="db", search="s1", file="f.ris", position=str(position))
+        record.update({k: str(v) for k, v in row.items()})
+        full.append(record)
+    return pd.DataFrame(full, columns=RECORD_COLUMNS)

@@ -1,0 +1,117 @@
+import pytest
+
+from reviewflow.errors import ReviewflowError
+from reviewflow.ingest import detect_format, load, loads
+from reviewflow.ingest import normalise as norm
+
+RIS_ONE = "TY  - JOUR\nTI  - A title\nAU  - Smith, J\nPY  - 2001\nER  - \n"
+
+
+def test_ovid_ris_skips_header_keeps_er_line_inside_abstract(fixtures):
+    records = load(fixtures / "ovid_psycinfo.ris", source="PsycINFO", search="s1")
+    assert len(records) == 2
+    first = records.iloc[0]
+    assert first["abstract"].endswith("ER rates were lower in the programme arm than in usual care.")
+    assert first["authors"] == "Tester, AB; van der Beispiel, C"
+    assert first["pages"] == "1242-1252"
+    assert first["doi"] == "10.1000/example.2004.1"
+    assert first["keywords"] == "chronic pain; pain management"
+    assert records.iloc[1]["title"] == "A second, unrelated record & its title"
+    assert list(records["position"]) == ["1", "2"]
+
+
+def test_ebsco_crlf_ris(fixtures):
+    records = load(fixtures / "ebsco_cinahl.ris", source="CINAHL", search="s1")
+    assert list(records["title"]) == [
+        "Group pain management for chronic back pain: a randomised trial.",
+        "An EBSCO record with no DOI",
+    ]
+    assert records.iloc[0]["journal"] == "Journal of Example Studies"
+
+
+def test_medline_continuation_lines_full_author_names_and_doi(fixtures):
+    records = load(fixtures / "pubmed.nbib", source="MEDLINE", search="s1")
+    first, second = records.iloc[0], records.iloc[1]
+    assert first["title"] == "Group pain management for chronic back pain: a randomised trial."
+    assert first["abstract"] == "Background: we tested a programme. Results: fewer visits."
+    assert first["authors"] == "Tester, Anna B; van der Beispiel, Carl"
+    assert (first["pmid"], first["doi"], first["issn"]) == ("10000001", "10.1000/example.2004.1", "0000-0001")
+    assert first["year"] == "2004" and first["pages"] == "1242-1252"
+    assert second["doi"] == "" and second["pmid"] == "10000002"
+
+
+def test_record_ids_ignore_line_endings_and_bom_but_not_content():
+    lf = loads(RIS_ONE, source="db", search="s1", file="a.ris")
+    crlf = loads("\ufeff" + RIS_ONE.replace("\n", "\r\n"), source="db", search="s1", file="b.ris")
+    changed = loads(RIS_ONE.replace("2001", "2002"), source="db", search="s1", file="a.ris")
+    other_db = loads(RIS_ONE, source="other", search="s1", file="a.ris")
+    assert lf["record_id"][0] == crlf["record_id"][0]
+    assert lf["record_id"][0] != changed["record_id"][0]
+    assert lf["record_id"][0] != other_db["record_id"][0]
+
+
+def test_exact_repeats_in_one_file_get_suffixes():
+    records = loads(RIS_ONE * 3, source="db", search="s1", file="a.ris")
+    base = records["record_id"][0]
+    assert list(records["record_id"]) == [base, f"{base}-2", f"{base}-3"]
+
+
+def test_format_detected_from_content_not_extension(fixtures, tmp_path):
+    disguised = tmp_path / "export.txt"
+    disguised.write_bytes((fixtures / "pubmed.nbib").read_bytes())
+    assert len(load(disguised, source="db", search="s1")) == 2
+    assert detect_format(RIS_ONE) == "ris"
+
+
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (b"", "format not recognised"),
+        (b"\x00\x01\x02binary", "binary file"),
+        (b"TY  - JOUR\nAU  - Smith, J\nER  - \n", "record 1 (line 1): has no title"),
+    ],
+)
+def test_bad_files_name_file_and_place(tmp_path, content, expected):
+    path = tmp_path / "bad.ris"
+    path.write_bytes(content)
+    with pytest.raises(ReviewflowError) as raised:
+        load(path, source="db", search="s1")
+    message = str(raised.value)
+    assert message.startswith(str(path)) and expected in message and "\n" not in message
+
+
+def test_truncated_record_is_an_error_not_a_dropped_record(fixtures):
+    with pytest.raises(ReviewflowError, match=r"truncated.ris, record 1 \(line 1\): record has no end-of-record \(ER\) line"):
+        load(fixtures / "truncated.ris", source="db", search="s1")
+
+
+def test_cp1252_export_is_decoded(tmp_path):
+    path = tmp_path / "latin.ris"
+    path.write_bytes("TY  - JOUR\nTI  - Sj\u00f6gren and pain\nER  - \n".encode("cp1252"))
+    assert load(path, source="db", search="s1")["title"][0] == "Sj\u00f6gren and pain"
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [("https://doi.org/10.1001/JAMA.2009.377", "10.1001/jama.2009.377"), ("doi: 10.1/x.", "10.1/x"),
+     ("10.1016/x [doi]", "10.1016/x"), ("not a doi", "")],
+)  # fmt: skip
+def test_normalise_doi(raw, expected):
+    assert norm.normalise_doi(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [("1242-52", "1242-1252"), ("857-64", "857-864"), ("13-22", "13-22"), ("e123-e9", "e123-e129"), ("149", "149")],
+)
+def test_normalise_pages(raw, expected):
+    assert norm.normalise_pages(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [("Dobscha SK", "Dobscha, SK"), ("Dobscha, S. K.", "Dobscha, SK"), ("Bendix, A F", "Bendix, AF"),
+     ("Von Korff M", "Von Korff, M"), ("K. Meyer", "Meyer, K"), ("Weiner, Debra K", "Weiner, Debra K")],
+)  # fmt: skip
+def test_normalise_author(raw, expected):
+    assert norm.normalise_author(raw) == expected

@@ -1,0 +1,121 @@
+import io
+import zipfile
+
+import openpyxl
+import pandas as pd
+import pytest
+import yaml
+from conftest import ROOT, make_records
+from pypdf import PdfReader
+
+from reviewflow.dedup import deduplicate
+from reviewflow.report.context import build_context, vancouver
+from reviewflow.report.render import render_html, render_pdf
+from reviewflow.report.workbook import write_workbook
+from reviewflow.rob import rob_table
+from reviewflow.schemas import load_schema
+from reviewflow.screening import flow_counts, resolve_decisions, screening_status
+from reviewflow.studies import SheetFiles, build_studies
+
+CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+HOSTILE_TITLE = "<script>alert(1)</script> A trial"
+
+
+def sheet(schema, rows):
+    columns = list(load_schema(schema)["properties"])
+    return pd.DataFrame([{**dict.fromkeys(columns, ""), **row} for row in rows], columns=columns)
+
+
+@pytest.fixture(scope="module")
+def context():
+    """A two-study review run through the package's functions, no Snakemake."""
+    records, citations = deduplicate(make_records([
+        {"record_id": "R0000000000000001", "title": HOSTILE_TITLE, "year": 2001, "authors": "Able, AB; Baker, C", "journal": "Pain", "volume": "5", "pages": "1-9", "doi": "10.1/a"},
+        {"record_id": "R0000000000000002", "title": "Second", "year": 2002, "authors": "Cole, D"},
+    ]))  # fmt: skip
+    decisions = sheet("screening", [
+        {"citation": f"C000000000000000{i}", "stage": stage, "decision": "include"}
+        for i in (1, 2) for stage in ("title_abstract", "full_text")
+    ])  # fmt: skip
+    status = screening_status(citations, resolve_decisions(decisions, citations, ["x"], "s.csv"))
+    built = build_studies(
+        sheet("studies", [
+            {"study_id": "able-2001", "label": "Able 2001", "design": "RCT", "program_type": "CPMP", "n_randomised": "40", "country": "Iran", "illustrative": "country"},
+            {"study_id": "cole-2002", "label": "Cole 2002", "design": "RCT", "program_type": "IPMP", "n_randomised": "60"},
+        ]),
+        sheet("publications", [
+            {"study_id": "able-2001", "citation": "C0000000000000001", "primary": "yes"},
+            {"study_id": "cole-2002", "citation": "C0000000000000002", "primary": "yes"},
+        ]),
+        sheet("comparisons", [
+            {"study_id": "able-2001", "comparison_id": "A vs B", "intervention": "CPMP", "comparator": "Usual care", "comparator_category": "usual care or waitlist"},
+            {"study_id": "cole-2002", "comparison_id": "A vs B", "intervention": "=2+3", "comparator": "Exercise", "comparator_category": "physical activity"},
+        ]),
+        citations, status, CONFIG["key_questions"], SheetFiles("s.csv", "p.csv", "c.csv"),
+    )  # fmt: skip
+    rob, missing = rob_table(sheet("rob", [{"study_id": "able-2001", "overall": "Poor"}]), built["studies"], "quality-rating", "rob.csv")
+    return build_context(
+        config=CONFIG, flow=flow_counts(records, citations, status, CONFIG["searches"]), status=status,
+        studies=built["studies"], publications=built["publications"], evidence=built["evidence_rows"],
+        matrix=built["kq_matrix"], rob=rob, rob_missing=missing, digest="0123456789ab",
+    )  # fmt: skip
+
+
+def test_vancouver_style():
+    pub = {"authors": "Dobscha, SK; Corson, K; Perrin, NA; Hanson, GC; Leibowitz, RQ; Doak, MN; Dickinson, KC",
+           "title": "Collaborative care for chronic pain.", "journal": "JAMA", "year": "2009", "volume": "301",
+           "issue": "12", "pages": "1242-1252"}  # fmt: skip
+    assert vancouver(pub) == "Dobscha SK, Corson K, Perrin NA, et al. Collaborative care for chronic pain. JAMA. 2009;301(12):1242-1252."
+    assert vancouver({**pub, "authors": "Weiner, Debra K", "journal": "", "volume": ""}).startswith("Weiner DK. Collaborative")
+
+
+def test_html_escapes_citation_text_and_marks_illustrative_values(context):
+    html = render_html(context)
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; A trial" in html
+    assert "Iran<sup class=\"ill\"" in html  # the country is flagged illustrative
+    assert "not assessed" in html and "cole-2002" in html  # the unrated study is listed as a gap
+    assert "http://" not in html.split("<body>")[0]  # nothing fetched from the network in the head
+
+
+def test_pdf_is_deterministic_and_has_outline_and_text(context):
+    html = render_html(context)
+    first, second = render_pdf(html), render_pdf(html)
+    assert first == second
+    reader = PdfReader(io.BytesIO(first))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Able 2001" in text and "Cole 2002" in text
+    assert "Page 2 of" in text
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert "Methods summary" in titles and "KQ1: evidence" in titles and "References" in titles
+    assert reader.metadata.title == CONFIG["review"]["title"]
+
+
+def test_workbook_is_deterministic_formula_safe_and_coloured(context, tmp_path):
+    write_workbook(context, tmp_path / "a.xlsx")
+    write_workbook(context, tmp_path / "b.xlsx")
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    with zipfile.ZipFile(tmp_path / "a.xlsx") as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2021, 5, 24, 0, 0, 0)}
+    workbook = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    assert workbook.sheetnames == ["KQ1", "KQ2", "Studies", "Quality", "References"]
+    kq1 = workbook["KQ1"]
+    assert [c.value for c in kq1[1]][:3] == ["KQ", "Group", "Study"] and kq1.freeze_panes == "A2"
+    assert [row[2] for row in kq1.iter_rows(min_row=2, values_only=True)] == ["Able 2001", "Cole 2002"]
+    assert kq1["F3"].value == "=2+3" and kq1["F3"].data_type == "s"  # text typed by a person, never a formula
+    with zipfile.ZipFile(tmp_path / "a.xlsx") as archive:
+        assert all("<f>" not in archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/"))
+    quality = workbook["Quality"]
+    assert quality["D2"].value == "Poor" and quality["D2"].fill.start_color.rgb.endswith("F6CDCD")
+
+
+def test_formula_like_text_is_stored_as_text(tmp_path):
+    from reviewflow.xlsx import safe_cell
+
+    workbook = openpyxl.Workbook()
+    for row, value in enumerate(["=1+1", "+1", "-x", "@SUM(A1)", "plain"], start=1):
+        safe_cell(workbook.active, row, 1, value)
+    workbook.save(tmp_path / "f.xlsx")
+    cells = [c.value for c in openpyxl.load_workbook(tmp_path / "f.xlsx").active["A"]]
+    assert cells == ["=1+1", "+1", "-x", "@SUM(A1)", "plain"]
+    raw = zipfile.ZipFile(tmp_path / "f.xlsx").read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in raw
