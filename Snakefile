@@ -1,9 +1,13 @@
 # reviewflow: citation exports in, evidence report out.
 # Run with `make report`; see README.md and config/README.md.
+import sys
+
 from snakemake.utils import min_version
 
+# The reviewflow package, importable whether installed or not.
+sys.path.insert(0, f"{workflow.basedir}/workflow")
+from reviewflow.errors import ReviewflowError
 from reviewflow.schemas import validate_config
-
 
 min_version("9.0")
 
@@ -11,7 +15,10 @@ min_version("9.0")
 configfile: "config/config.yaml"
 
 
-validate_config(config)
+try:
+    validate_config(config, file=", ".join(map(str, workflow.configfiles)))
+except ReviewflowError as error:
+    sys.exit(f"reviewflow: {error}")
 
 
 include: "workflow/rules/common.smk"

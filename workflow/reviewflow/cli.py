@@ -37,7 +37,7 @@ def _dedup(args) -> None:
         if column not in records.columns:
             records[column] = ""
     deduped, _ = deduplicate(records)
-    write_csv(deduped, args.output, ["record_id", "citation_id"])
+    write_csv(deduped.rename(columns={"citation_id": "cluster_id"}), args.output, ["record_id", "cluster_id"])
 
 
 def _check_config(args) -> None:

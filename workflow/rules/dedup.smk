@@ -6,5 +6,7 @@ rule dedup:
         citations="results/dedup/citations.csv",
     log:
         "logs/dedup.log",
+    conda:
+        "../envs/reviewflow.yaml"
     script:
         "../scripts/dedup.py"

@@ -3,10 +3,12 @@ rule ingest:
         export_file,
     output:
         "results/ingest/{batch}/{export}.csv",
+    log:
+        "logs/ingest/{batch}/{export}.log",
+    conda:
+        "../envs/reviewflow.yaml"
     params:
         database=lambda wildcards: export_settings(wildcards)["database"],
         format=lambda wildcards: export_settings(wildcards).get("format"),
-    log:
-        "logs/ingest/{batch}/{export}.log",
     script:
         "../scripts/ingest.py"

@@ -11,10 +11,12 @@ rule report_context:
         raw=raw_inputs(),
     output:
         "results/report/context.json",
-    params:
-        config=config,
     log:
         "logs/report/context.log",
+    conda:
+        "../envs/reviewflow.yaml"
+    params:
+        config=config,
     script:
         "../scripts/report_context.py"
 
@@ -26,6 +28,8 @@ rule report_html:
         "results/report.html",
     log:
         "logs/report/html.log",
+    conda:
+        "../envs/reviewflow.yaml"
     script:
         "../scripts/report_html.py"
 
@@ -37,6 +41,8 @@ rule report_pdf:
         "results/report.pdf",
     log:
         "logs/report/pdf.log",
+    conda:
+        "../envs/reviewflow.yaml"
     script:
         "../scripts/report_pdf.py"
 
@@ -48,5 +54,7 @@ rule report_workbook:
         "results/evidence_tables.xlsx",
     log:
         "logs/report/workbook.log",
+    conda:
+        "../envs/reviewflow.yaml"
     script:
         "../scripts/report_workbook.py"

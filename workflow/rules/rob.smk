@@ -5,9 +5,11 @@ rule rob:
     output:
         table="results/rob/rob.csv",
         gaps="results/rob/unassessed_studies.csv",
-    params:
-        tool=config["rob"]["tool"],
     log:
         "logs/rob.log",
+    conda:
+        "../envs/reviewflow.yaml"
+    params:
+        tool=config["rob"]["tool"],
     script:
         "../scripts/rob.py"

@@ -6,10 +6,12 @@ rule screen:
     output:
         status="results/screening/status.csv",
         flow="results/screening/flow.json",
+    log:
+        "logs/screen.log",
+    conda:
+        "../envs/reviewflow.yaml"
     params:
         reasons=config["screening"]["exclusion_reasons"],
         searches=config["searches"],
-    log:
-        "logs/screen.log",
     script:
         "../scripts/screen.py"

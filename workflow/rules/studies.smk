@@ -10,9 +10,11 @@ rule studies:
         publications="results/studies/publications.csv",
         evidence_rows="results/studies/evidence_rows.csv",
         kq_matrix="results/studies/kq_matrix.csv",
-    params:
-        key_questions=config["key_questions"],
     log:
         "logs/studies.log",
+    conda:
+        "../envs/reviewflow.yaml"
+    params:
+        key_questions=config["key_questions"],
     script:
         "../scripts/studies.py"

@@ -1,3 +1,7 @@
+import sys
+
+sys.path.insert(0, f"{snakemake.scriptdir}/..")  # the reviewflow package, installed or not
+
 from reviewflow.scripting import run_step
 from reviewflow.steps import screen
 

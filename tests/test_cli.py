@@ -1,0 +1,46 @@
+import csv
+
+from reviewflow.cli import main
+
+
+def read(path):
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_ingest_then_dedup_from_the_command_line(fixtures, tmp_path):
+    records = tmp_path / "records.csv"
+    exports = [str(fixtures / name) for name in ("pubmed.nbib", "ovid_psycinfo.ris", "ebsco_cinahl.ris")]
+    assert main(["ingest", *exports, "-o", str(records)]) == 0
+    rows = read(records)
+    assert len(rows) == 6 and rows[0]["source"] == "pubmed" and rows[0]["authors"] == "Tester, Anna B; van der Beispiel, Carl"
+    clusters = tmp_path / "clusters.csv"
+    assert main(["dedup", str(records), "-o", str(clusters)]) == 0
+    out = read(clusters)
+    assert [r["record_id"] for r in out] == [r["record_id"] for r in rows]
+    same = {r["cluster_id"] for r in out[:1]} | {out[2]["cluster_id"], out[4]["cluster_id"]}
+    assert len(same) == 1  # the one trial exported by three databases is one citation
+    assert len({r["cluster_id"] for r in out}) == 4
+
+
+def test_dedup_accepts_other_tools_id_column(tmp_path):
+    source = tmp_path / "other.csv"
+    source.write_text("ID,title,year,doi\n1,Alpha,2001,10.1/a\n2,Alpha!,2001,\n3,Beta,2002,\n", encoding="utf-8")
+    assert main(["dedup", str(source), "-o", str(tmp_path / "out.csv")]) == 0
+    out = read(tmp_path / "out.csv")
+    assert out[0]["cluster_id"] == out[1]["cluster_id"] != out[2]["cluster_id"]
+
+
+def test_errors_exit_non_zero_with_one_line_and_no_output(fixtures, tmp_path, capsys):
+    output = tmp_path / "records.csv"
+    assert main(["ingest", str(fixtures / "pubmed.nbib"), str(fixtures / "truncated.ris"), "-o", str(output)]) == 1
+    error = capsys.readouterr().err.strip().splitlines()
+    assert error[-1].startswith("reviewflow: ") and "truncated.ris, record 1 (line 1)" in error[-1]
+    assert not output.exists()
+
+
+def test_check_config_reports_valid_file(capsys):
+    from conftest import ROOT
+
+    assert main(["check-config", str(ROOT / "config" / "config.yaml")]) == 0
+    assert "valid" in capsys.readouterr().out

@@ -1,0 +1,122 @@
+"""End to end: the real Snakemake workflow on the embedded review, in a temporary copy."""
+
+import csv
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import ROOT
+from pypdf import PdfReader
+
+pytestmark = pytest.mark.e2e
+SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
+REVIEW = "resources/ipmp"
+
+
+def copy_project(target: Path) -> Path:
+    for name in ("Snakefile", "workflow", "config", "resources"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, target / name)
+    return target
+
+
+def snakemake(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([SNAKEMAKE, "--cores", "2", *args], cwd=project, capture_output=True, text=True)
+
+
+def manifest(project: Path) -> dict[str, str]:
+    results = project / "results"
+    return {str(p.relative_to(results)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(results.rglob("*")) if p.is_file()}
+
+
+def rows(path: Path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    project = copy_project(tmp_path_factory.mktemp("first"))
+    done = snakemake(project)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return project
+
+
+def test_pdf_names_every_study_and_publication(run):
+    reader = PdfReader(run / "results" / "report.pdf")
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    for study in rows(run / REVIEW / "studies.csv"):
+        assert study["label"] in text
+    for citation in rows(run / "results" / "studies" / "publications.csv"):
+        assert " ".join(citation["title"].rstrip(".").split()) in text
+    assert 8 <= len(reader.pages) <= 40
+    assert re.search(r"Page 3 of \d+", text)
+
+
+def test_every_included_publication_sits_under_its_study(run):
+    linked = {(r["study_id"]) for r in rows(run / REVIEW / "publications.csv")}
+    published = rows(run / "results" / "studies" / "publications.csv")
+    assert len(published) == len(rows(run / REVIEW / "publications.csv"))
+    assert {r["study_id"] for r in published} == linked == {r["study_id"] for r in rows(run / REVIEW / "studies.csv")}
+
+
+def test_workbook_holds_one_row_per_evidence_row_per_kq(run):
+    workbook = openpyxl.load_workbook(run / "results" / "evidence_tables.xlsx")
+    evidence = rows(run / "results" / "studies" / "evidence_rows.csv")
+    for kq in ("KQ1", "KQ2"):
+        expected = [(r["study_id"], r["comparison_id"]) for r in evidence if r["kq"] == kq]
+        sheet = workbook[kq]
+        found = [(row[3], row[4]) for row in sheet.iter_rows(min_row=2, values_only=True)]
+        assert found == expected and expected
+    assert ("bendix-project-b", "A vs B") in [(r["study_id"], r["comparison_id"]) for r in evidence if r["kq"] == "KQ2"]
+
+
+def test_flow_counts_match_the_inputs(run):
+    import json
+
+    flow = json.loads((run / "results" / "screening" / "flow.json").read_text())
+    exports = (run / REVIEW / "searches").rglob("*.*")
+    in_files = sum(len(re.findall(r"^(?:TY  - |PMID- )", p.read_text(encoding="utf-8-sig"), re.M)) for p in exports)
+    assert flow["records"] == in_files
+    assert flow["included_reports"] == len(rows(run / REVIEW / "publications.csv"))
+    assert flow["records"] - flow["duplicates_removed"] == flow["citations"] == len(rows(run / "results" / "dedup" / "citations.csv"))
+    html = (run / "results" / "report.html").read_text()
+    assert "<link" not in html and "src=\"http" not in html  # self-contained
+
+
+def test_rerun_elsewhere_gives_identical_bytes_and_warm_run_does_nothing(run, tmp_path):
+    assert "Nothing to be done" in snakemake(run, "--dry-run").stdout
+    second = copy_project(tmp_path)
+    done = snakemake(second)
+    assert done.returncode == 0, done.stderr[-3000:]
+    first_manifest = manifest(run)
+    assert "report.pdf" in first_manifest and "evidence_tables.xlsx" in first_manifest
+    assert manifest(second) == first_manifest
+
+
+def test_editing_the_rob_sheet_reruns_only_rob_and_report(run):
+    sheet = run / REVIEW / "rob.csv"
+    sheet.write_text(sheet.read_text().replace("abbasi-2012,Poor", "abbasi-2012,Poor "), encoding="utf-8")
+    planned = snakemake(run, "--dry-run", "--quiet", "rules").stdout
+    jobs = set(re.findall(r"^(\w+)\s+\d+$", planned, re.M)) - {"total", "all"}
+    assert jobs == {"rob", "report_context", "report_html", "report_pdf", "report_workbook"}
+
+
+def test_bad_sheet_fails_with_one_line_and_leaves_no_partial_output(tmp_path):
+    project = copy_project(tmp_path)
+    sheet = project / REVIEW / "rob.csv"
+    sheet.write_text(sheet.read_text().replace("alaranta-1994,Fair", "alaranta-1994,Moderate"), encoding="utf-8")
+    done = snakemake(project)
+    assert done.returncode != 0
+    lines = [line for line in done.stderr.splitlines() if line.startswith("reviewflow: ")]
+    assert lines == [f"reviewflow: {REVIEW}/rob.csv, row 3, column 'overall': 'Moderate' is not allowed; allowed: Good, Fair, Poor"]
+    assert not (project / "results" / "rob").exists() or not any((project / "results" / "rob").iterdir())
+    assert not (project / "results" / "report.pdf").exists()
