@@ -30,7 +30,7 @@ lint: $(STAMP)
 	$(BIN)/snakefmt --check Snakefile workflow/rules
 
 dry-run: $(STAMP)
-	$(BIN)/snakemake --dry-run --cores 1 --quiet rules
+	$(BIN)/snakemake --dry-run --forceall --cores 1 --quiet rules
 
 clean:
 	rm -rf results .snakemake

@@ -99,12 +99,15 @@ def build_context(
                 row["quality_illustrative"] = bool(rob_by_study["illustrative"].get(row["study_id"], ""))
             groups.append({"name": name, "rows": group_rows})
         kq_studies = sorted(set(rows["study_id"]))
+        sizes = studies.loc[studies["study_id"].isin(kq_studies), "n_randomised"]
+        known_n = sizes[sizes != ""].astype(int)
         kq_sections.append({
             **kq,
             "groups": groups,
             "n_studies": len(kq_studies),
             "n_comparisons": len(rows),
-            "n_participants": int(studies[studies["study_id"].isin(kq_studies)]["n_randomised"].replace("", "0").astype(int).sum()),
+            "n_participants": int(known_n.sum()),
+            "n_studies_with_n": len(known_n),
             "rob": _rows(rob[rob["study_id"].isin(kq_studies)]),
         })
     excluded = status[status["status"] == "excluded at full text"]
