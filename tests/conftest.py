@@ -7,6 +7,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "workflow"))  # the package, also without an install
 
+from reviewflow.schemas import load_schema  # noqa: E402
 from reviewflow.tables import RECORD_COLUMNS  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -26,3 +27,9 @@ def make_records(rows: list[dict]) -> pd.DataFrame:
         record.update({k: str(v) for k, v in row.items()})
         full.append(record)
     return pd.DataFrame(full, columns=RECORD_COLUMNS)
+
+
+def make_sheet(schema: str, rows: list[dict]) -> pd.DataFrame:
+    """A human-edited sheet as read_sheet returns it: every schema column, empty where not given."""
+    columns = list(load_schema(schema)["properties"])
+    return pd.DataFrame([{**dict.fromkeys(columns, ""), **row} for row in rows], columns=columns)

@@ -5,7 +5,7 @@ import openpyxl
 import pandas as pd
 import pytest
 import yaml
-from conftest import ROOT, make_records
+from conftest import ROOT, make_records, make_sheet
 from pypdf import PdfReader
 
 from reviewflow.dedup import deduplicate
@@ -13,17 +13,12 @@ from reviewflow.report.context import build_context, vancouver
 from reviewflow.report.render import render_html, render_pdf
 from reviewflow.report.workbook import write_workbook
 from reviewflow.rob import rob_table
-from reviewflow.schemas import load_schema
 from reviewflow.screening import flow_counts, resolve_decisions, screening_status
 from reviewflow.studies import SheetFiles, build_studies
 
 CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
 HOSTILE_TITLE = "<script>alert(1)</script> A trial"
 
-
-def sheet(schema, rows):
-    columns = list(load_schema(schema)["properties"])
-    return pd.DataFrame([{**dict.fromkeys(columns, ""), **row} for row in rows], columns=columns)
 
 
 @pytest.fixture(scope="module")
@@ -33,27 +28,27 @@ def context():
         {"record_id": "R0000000000000001", "title": HOSTILE_TITLE, "year": 2001, "authors": "Able, AB; Baker, C", "journal": "Pain", "volume": "5", "pages": "1-9", "doi": "10.1/a"},
         {"record_id": "R0000000000000002", "title": "Second", "year": 2002, "authors": "Cole, D"},
     ]))  # fmt: skip
-    decisions = sheet("screening", [
+    decisions = make_sheet("screening", [
         {"citation": f"C000000000000000{i}", "stage": stage, "decision": "include"}
         for i in (1, 2) for stage in ("title_abstract", "full_text")
     ])  # fmt: skip
     status = screening_status(citations, resolve_decisions(decisions, citations, ["x"], "s.csv"))
     built = build_studies(
-        sheet("studies", [
+        make_sheet("studies", [
             {"study_id": "able-2001", "label": "Able 2001", "design": "RCT", "program_type": "CPMP", "n_randomised": "40", "country": "Iran", "illustrative": "country"},
             {"study_id": "cole-2002", "label": "Cole 2002", "design": "RCT", "program_type": "IPMP", "n_randomised": "60"},
         ]),
-        sheet("publications", [
+        make_sheet("publications", [
             {"study_id": "able-2001", "citation": "C0000000000000001", "primary": "yes"},
             {"study_id": "cole-2002", "citation": "C0000000000000002", "primary": "yes"},
         ]),
-        sheet("comparisons", [
+        make_sheet("comparisons", [
             {"study_id": "able-2001", "comparison_id": "A vs B", "intervention": "CPMP", "comparator": "Usual care", "comparator_category": "usual care or waitlist"},
             {"study_id": "cole-2002", "comparison_id": "A vs B", "intervention": "=2+3", "comparator": "Exercise", "comparator_category": "physical activity"},
         ]),
         citations, status, CONFIG["key_questions"], SheetFiles("s.csv", "p.csv", "c.csv"),
     )  # fmt: skip
-    rob, missing = rob_table(sheet("rob", [{"study_id": "able-2001", "overall": "Poor"}]), built["studies"], "quality-rating", "rob.csv")
+    rob, missing = rob_table(make_sheet("rob", [{"study_id": "able-2001", "overall": "Poor"}]), built["studies"], "quality-rating", "rob.csv")
     return build_context(
         config=CONFIG, flow=flow_counts(records, citations, status, CONFIG["searches"]), status=status,
         studies=built["studies"], publications=built["publications"], evidence=built["evidence_rows"],

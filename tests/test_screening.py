@@ -1,6 +1,5 @@
-import pandas as pd
 import pytest
-from conftest import make_records
+from conftest import make_records, make_sheet
 
 from reviewflow.dedup import deduplicate
 from reviewflow.errors import ReviewflowError
@@ -23,8 +22,7 @@ def library():
 
 
 def decisions(rows):
-    columns = ["citation", "stage", "decision", "reason", "reviewer", "date", "illustrative", "note"]
-    return pd.DataFrame([{**dict.fromkeys(columns, ""), **row} for row in rows], columns=columns)
+    return make_sheet("screening", rows)
 
 
 def test_decisions_resolve_by_doi_pmid_record_and_citation_id(library):

@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
+from conftest import make_sheet
 
 from reviewflow.errors import ReviewflowError
-from reviewflow.schemas import load_schema
 from reviewflow.studies import SheetFiles, build_studies
 
 FILES = SheetFiles("studies.csv", "publications.csv", "comparisons.csv")
@@ -11,10 +11,6 @@ KQS = [
     {"id": "KQ2", "question": "q2", "comparator_categories": ["program variant"], "group_by": "variant_difference"},
 ]
 
-
-def sheet(schema, rows):
-    columns = list(load_schema(schema)["properties"])
-    return pd.DataFrame([{**dict.fromkeys(columns, ""), **row} for row in rows], columns=columns)
 
 
 def citations(ids):
@@ -30,18 +26,18 @@ def status(included, excluded=()):
 
 @pytest.fixture
 def review():
-    registry = sheet("studies", [
+    registry = make_sheet("studies", [
         {"study_id": "trial-a", "label": "Able 2001, 2003", "design": "RCT", "program_type": "CPMP", "n_randomised": "100", "illustrative": "country"},
         {"study_id": "trial-b", "label": "Baker 2005", "design": "RCT", "program_type": "IPMP"},
         {"study_id": "trial-c", "label": "Cole 2007", "design": "RCT", "program_type": "CPMP"},
     ])  # fmt: skip
-    publications = sheet("publications", [
+    publications = make_sheet("publications", [
         {"study_id": "trial-a", "citation": "C0000000000000001", "primary": "yes"},
         {"study_id": "trial-a", "citation": "C0000000000000002", "primary": "no"},
         {"study_id": "trial-b", "citation": "C0000000000000003", "primary": "yes"},
         {"study_id": "trial-c", "citation": "C0000000000000004", "primary": "yes"},
     ])  # fmt: skip
-    comparisons = sheet("comparisons", [
+    comparisons = make_sheet("comparisons", [
         {"study_id": "trial-a", "comparison_id": "A vs C", "intervention": "CPMP", "comparator": "PT", "comparator_category": "physical activity"},
         {"study_id": "trial-a", "comparison_id": "A vs B", "intervention": "CPMP long", "comparator": "CPMP short", "comparator_category": "program variant", "variant_difference": "delivery"},
         {"study_id": "trial-b", "comparison_id": "A vs B", "intervention": "IPMP", "comparator": "Usual care", "comparator_category": "usual care or waitlist"},
