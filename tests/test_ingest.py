@@ -8,7 +8,7 @@ RIS_ONE = "TY  - JOUR\nTI  - A title\nAU  - Smith, J\nPY  - 2001\nER  - \n"
 
 
 def test_ovid_ris_skips_header_keeps_er_line_inside_abstract(fixtures):
-    records = load(fixtures / "ovid_psycinfo.ris", source="PsycINFO", search="s1")
+    records, _ = load(fixtures / "ovid_psycinfo.ris", source="PsycINFO", search="s1")
     assert len(records) == 2
     first = records.iloc[0]
     assert first["abstract"].endswith("ER rates were lower in the programme arm than in usual care.")
@@ -21,7 +21,7 @@ def test_ovid_ris_skips_header_keeps_er_line_inside_abstract(fixtures):
 
 
 def test_ebsco_crlf_ris(fixtures):
-    records = load(fixtures / "ebsco_cinahl.ris", source="CINAHL", search="s1")
+    records, _ = load(fixtures / "ebsco_cinahl.ris", source="CINAHL", search="s1")
     assert list(records["title"]) == [
         "Group pain management for chronic back pain: a randomised trial.",
         "An EBSCO record with no DOI",
@@ -30,7 +30,7 @@ def test_ebsco_crlf_ris(fixtures):
 
 
 def test_medline_continuation_lines_full_author_names_and_doi(fixtures):
-    records = load(fixtures / "pubmed.nbib", source="MEDLINE", search="s1")
+    records, _ = load(fixtures / "pubmed.nbib", source="MEDLINE", search="s1")
     first, second = records.iloc[0], records.iloc[1]
     assert first["title"] == "Group pain management for chronic back pain: a randomised trial."
     assert first["abstract"] == "Background: we tested a programme. Results: fewer visits."
@@ -41,17 +41,17 @@ def test_medline_continuation_lines_full_author_names_and_doi(fixtures):
 
 
 def test_record_ids_ignore_line_endings_and_bom_but_not_content():
-    lf = loads(RIS_ONE, source="db", search="s1", file="a.ris")
-    crlf = loads("\ufeff" + RIS_ONE.replace("\n", "\r\n"), source="db", search="s1", file="b.ris")
-    changed = loads(RIS_ONE.replace("2001", "2002"), source="db", search="s1", file="a.ris")
-    other_db = loads(RIS_ONE, source="other", search="s1", file="a.ris")
+    lf = loads(RIS_ONE, source="db", search="s1", file="a.ris")[0]
+    crlf = loads("\ufeff" + RIS_ONE.replace("\n", "\r\n"), source="db", search="s1", file="b.ris")[0]
+    changed = loads(RIS_ONE.replace("2001", "2002"), source="db", search="s1", file="a.ris")[0]
+    other_db = loads(RIS_ONE, source="other", search="s1", file="a.ris")[0]
     assert lf["record_id"][0] == crlf["record_id"][0]
     assert lf["record_id"][0] != changed["record_id"][0]
     assert lf["record_id"][0] != other_db["record_id"][0]
 
 
 def test_exact_repeats_in_one_file_get_suffixes():
-    records = loads(RIS_ONE * 3, source="db", search="s1", file="a.ris")
+    records, _ = loads(RIS_ONE * 3, source="db", search="s1", file="a.ris")
     base = records["record_id"][0]
     assert list(records["record_id"]) == [base, f"{base}-2", f"{base}-3"]
 
@@ -59,7 +59,7 @@ def test_exact_repeats_in_one_file_get_suffixes():
 def test_format_detected_from_content_not_extension(fixtures, tmp_path):
     disguised = tmp_path / "export.txt"
     disguised.write_bytes((fixtures / "pubmed.nbib").read_bytes())
-    assert len(load(disguised, source="db", search="s1")) == 2
+    assert len(load(disguised, source="db", search="s1")[0]) == 2
     assert detect_format(RIS_ONE) == "ris"
 
 
@@ -69,6 +69,8 @@ def test_format_detected_from_content_not_extension(fixtures, tmp_path):
         (b"", "format not recognised"),
         (b"\x00\x01\x02binary", "binary file"),
         (b"TY  - JOUR\nAU  - Smith, J\nER  - \n", "record 1 (line 1): has no title"),
+        (b"TY  - JOUR\nER  - \n", "record 1 (line 1): is an empty record"),
+        (b"TY  - JOUR\nTI  - A title\nZZ  - what\nER  - \n", "record 1 (line 1): unknown RIS tag 'ZZ' at line 3"),
     ],
 )
 def test_bad_files_name_file_and_place(tmp_path, content, expected):
@@ -88,7 +90,7 @@ def test_truncated_record_is_an_error_not_a_dropped_record(fixtures):
 def test_cp1252_export_is_decoded(tmp_path):
     path = tmp_path / "latin.ris"
     path.write_bytes("TY  - JOUR\nTI  - Sj\u00f6gren and pain\nER  - \n".encode("cp1252"))
-    assert load(path, source="db", search="s1")["title"][0] == "Sj\u00f6gren and pain"
+    assert load(path, source="db", search="s1")[0]["title"][0] == "Sj\u00f6gren and pain"
 
 
 @pytest.mark.parametrize(
@@ -115,3 +117,22 @@ def test_normalise_pages(raw, expected):
 )  # fmt: skip
 def test_normalise_author(raw, expected):
     assert norm.normalise_author(raw) == expected
+
+
+def test_fast_path_fingerprints_equal_the_definition():
+    """The RIS parser's shortcut must give the ids the documented definition gives."""
+    from reviewflow.ingest import ris
+    from reviewflow.ingest.ids import raw_fingerprint
+
+    samples = [
+        RIS_ONE,
+        "TY  - JOUR\nTI  - Trailing space \nER  - \n",
+        "TY  - JOUR\nTI  - Tab\there\nAU  - A\x0bB\nER  - \n",
+        "TY  - JOUR\nTI  - Non-breaking\u00a0\nAB  - line\u2028break\nER  - \n",
+        "TY  - JOUR\nTI  - Continued\n   on the next line\n\nER  - \n",
+    ]
+    for text in samples:
+        (block,) = list(ris.parse(text))
+        if block.fingerprint is not None:
+            assert block.fingerprint == raw_fingerprint(block.raw)
+    assert list(ris.parse(RIS_ONE))[0].fingerprint is not None  # the shortcut is taken where it can be

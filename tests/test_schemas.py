@@ -21,7 +21,7 @@ def test_the_shipped_config_is_valid():
     "change, message",
     [
         (lambda c: c["searches"][0]["exports"][0].update(format="endnote"),
-         "key 'searches[0].exports[0].format' 'endnote' is not allowed; allowed: ris, medline"),
+         "key 'searches[0].exports[0].format' 'endnote' is not allowed; allowed: ris, medline, wos, bibtex, endnote-xml, refer, csv, tsv, xlsx"),
         (lambda c: c["rob"].update(tol="x"), "key 'rob.tol' is not a known key; allowed keys: assessments, tool"),
         (lambda c: c.pop("searches"), "key 'searches' is required but missing"),
         (lambda c: c["searches"][0].update(date_searched="24/05/2021"),

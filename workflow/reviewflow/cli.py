@@ -11,14 +11,40 @@ import pandas as pd
 
 from . import __version__
 from .errors import ReviewflowError
+from .ingest import FORMATS
 
 
 def _ingest(args) -> None:
     from .ingest import load
-    from .tables import RECORD_COLUMNS, write_csv
+    from .tables import RECORD_COLUMNS, REJECTED_COLUMNS, write_csv
 
-    frames = [load(path, source=args.source or Path(path).stem, search=args.search, format=args.format) for path in args.files]
-    write_csv(pd.concat(frames, ignore_index=True), args.output, RECORD_COLUMNS)
+    loaded = [
+        load(path, source=args.source or Path(path).stem, search=args.search, format=args.format, on_error=args.on_error)
+        for path in args.files
+    ]
+    for path, (records, rejected) in zip(args.files, loaded):
+        logging.info("%s: %d records%s", path, len(records), f", {len(rejected)} set aside" if len(rejected) else "")
+    write_csv(pd.concat([r for r, _ in loaded], ignore_index=True), args.output, RECORD_COLUMNS)
+    rejected = pd.concat([r for _, r in loaded], ignore_index=True)
+    if args.rejected:
+        write_csv(rejected, args.rejected, REJECTED_COLUMNS)
+    elif len(rejected):
+        logging.warning("%d records set aside; name a file with --rejected to keep them", len(rejected))
+
+
+def _export(args) -> None:
+    from .export import to_csv_frame, to_ris
+    from .tables import RECORD_COLUMNS, read_csv, write_csv
+
+    library = read_csv(args.citations)
+    for column in RECORD_COLUMNS:
+        if column not in library.columns:
+            library[column] = ""
+    if args.output.lower().endswith(".ris"):
+        Path(args.output).write_text(to_ris(library), encoding="utf-8")
+    else:
+        columns = [c for c in ("citation_id", *RECORD_COLUMNS) if c in library.columns]
+        write_csv(to_csv_frame(library, columns), args.output, columns)
 
 
 def _dedup(args) -> None:
@@ -58,10 +84,17 @@ def parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="read citation exports into one records table")
     ingest.add_argument("files", nargs="+", metavar="FILE")
     ingest.add_argument("-o", "--output", required=True, help="records CSV to write")
-    ingest.add_argument("--format", choices=["ris", "medline"], help="skip detection from the content")
+    ingest.add_argument("--format", choices=FORMATS, help="skip detection from the content")
     ingest.add_argument("--source", help="database name (default: the file's name)")
     ingest.add_argument("--search", default="cli", help="search batch name (default: cli)")
+    ingest.add_argument("--on-error", choices=["stop", "skip"], default="stop", help="stop at a malformed record, or set it aside")
+    ingest.add_argument("--rejected", help="CSV for records set aside with --on-error skip")
     ingest.set_defaults(run=_ingest)
+
+    export = commands.add_parser("export", help="write citations (or records) as RIS or CSV for reference managers")
+    export.add_argument("citations", help="results/dedup/citations.csv, or any records CSV")
+    export.add_argument("-o", "--output", required=True, help="file to write: .ris or .csv")
+    export.set_defaults(run=_export)
 
     dedup = commands.add_parser("dedup", help="assign each record to a citation")
     dedup.add_argument("records", help="records CSV (ingest output, or any CSV with an id column)")

@@ -99,23 +99,30 @@ def _lookup(frame: pd.DataFrame, citation_id: str):
     return frame.loc[citation_id] if citation_id in frame.index else None
 
 
-def flow_counts(records: pd.DataFrame, citations: pd.DataFrame, status: pd.DataFrame, searches: list[dict]) -> dict:
-    """The numbers of the flow diagram, each derived from the tables, never typed in."""
-    per_export = (
-        records.groupby(["search", "source", "file"], sort=False).size().rename("records").reset_index()
-    )
+def flow_counts(records: pd.DataFrame, citations: pd.DataFrame, status: pd.DataFrame, searches: list[dict], rejected: pd.DataFrame | None = None) -> dict:
+    """The numbers of the flow diagram, each derived from the tables, never typed in.
+
+    Records set aside as unreadable count as identified, then as removed
+    before screening, so the identified total always equals the exports' records.
+    """
+    rejected = rejected if rejected is not None else pd.DataFrame(columns=["search", "source", "file"])
+    read = records.groupby(["search", "source", "file"], sort=False).size()
+    aside = rejected.groupby(["search", "source", "file"], sort=False).size()
     dates = {s["batch"]: s["date_searched"] for s in searches}
     identified = [
-        {"search": r.search, "date_searched": dates.get(r.search, ""), "database": r.source, "file": r.file, "records": int(r.records)}
-        for r in per_export.itertuples(index=False)
-    ]
+        {"search": search, "date_searched": dates.get(search, ""), "database": source, "file": file,
+         "records": int(read.get((search, source, file), 0) + aside.get((search, source, file), 0)),
+         "set_aside": int(aside.get((search, source, file), 0))}
+        for search, source, file in dict.fromkeys([*read.index, *aside.index])
+    ]  # fmt: skip
     counts = status["status"].value_counts()
     ft_excluded = status[status["status"] == "excluded at full text"]
     reasons = ft_excluded["exclusion_reason"].value_counts()
     screened = int((status["title_abstract"] != "").sum())
     return {
         "identified": identified,
-        "records": len(records),
+        "records": len(records) + len(rejected),
+        "set_aside": len(rejected),
         "duplicates_removed": len(records) - len(citations),
         "citations": len(citations),
         "screened": screened,

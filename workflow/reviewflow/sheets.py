@@ -35,12 +35,12 @@ def read_rows(path: str | Path) -> tuple[list[str], list[list[str]]]:
 
 
 def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
-    import openpyxl
+    from .xlsx import open_workbook
 
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except Exception as error:  # openpyxl raises many types for broken files
-        raise ReviewflowError(f"is not a readable XLSX workbook ({type(error).__name__})", file=str(path))
+        workbook = open_workbook(path)
+    except ReviewflowError as error:
+        raise error.located(file=str(path))
     sheet = workbook.worksheets[0]
     rows = []
     for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):

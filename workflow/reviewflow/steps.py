@@ -20,9 +20,10 @@ from .studies import SheetFiles, build_studies
 log = logging.getLogger(__name__)
 
 
-def ingest_export(path: str, output: str, *, database: str, search: str, format: str | None = None) -> None:
-    records = load(path, source=database, search=search, format=format)
+def ingest_export(path: str, output: str, rejected_out: str, *, database: str, search: str, format: str | None = None, on_error: str = "stop") -> None:
+    records, rejected = load(path, source=database, search=search, format=format, on_error=on_error)
     t.write_csv(records, output, t.RECORD_COLUMNS)
+    t.write_csv(rejected, rejected_out, t.REJECTED_COLUMNS)
 
 
 def deduplicate_records(inputs: list[str], records_out: str, citations_out: str) -> None:
@@ -34,11 +35,19 @@ def deduplicate_records(inputs: list[str], records_out: str, citations_out: str)
     t.write_csv(citations, citations_out, t.CITATION_COLUMNS)
 
 
-def screen(records: str, citations: str, decisions: str, *, reasons: list[str], searches: list[dict], status_out: str, flow_out: str) -> None:
+def gather_rejected(inputs: list[str], output: str) -> None:
+    rejected = pd.concat([t.read_csv(p, t.REJECTED_COLUMNS) for p in inputs], ignore_index=True)
+    t.write_csv(rejected, output, t.REJECTED_COLUMNS)
+    if len(rejected):
+        log.warning("%d records set aside as unreadable; see %s", len(rejected), output)
+
+
+def screen(records: str, citations: str, decisions: str, rejected: str, *, reasons: list[str], searches: list[dict], status_out: str, flow_out: str) -> None:
     citation_frame = t.read_csv(citations, t.CITATION_COLUMNS)
     resolved = resolve_decisions(read_sheet(decisions, "screening"), citation_frame, reasons, decisions)
     status = screening_status(citation_frame, resolved)
-    flow = flow_counts(t.read_csv(records, t.DEDUPED_RECORD_COLUMNS), citation_frame, status, searches)
+    set_aside = t.read_csv(rejected, t.REJECTED_COLUMNS)
+    flow = flow_counts(t.read_csv(records, t.DEDUPED_RECORD_COLUMNS), citation_frame, status, searches, set_aside)
     log.info("screening: %s", status["status"].value_counts().sort_index().to_dict())
     t.write_csv(status, status_out, t.STATUS_COLUMNS)
     t.write_json(flow, flow_out)

@@ -22,6 +22,9 @@ RECORD_COLUMNS = [
     "issn", "abstract", "keywords", "language", "url",
 ]  # fmt: skip
 
+# Records that could not be read, set aside with on_error: skip (never dropped).
+REJECTED_COLUMNS = ["record_id", "source", "search", "file", "position", "where", "reason", "raw"]
+
 # results/dedup/records.csv: every record with the citation it belongs to.
 DEDUPED_RECORD_COLUMNS = RECORD_COLUMNS + ["citation_id", "match_rule"]
 

@@ -75,3 +75,30 @@ def save_deterministic(workbook: Workbook, path: str | Path, stamp: date) -> Non
             target.writestr(info, data)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_bytes(out.getvalue())
+
+
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+MAX_RATIO = 200
+
+
+def open_workbook(source: bytes | str | Path):
+    """An openpyxl workbook (read-only), after refusing zip bombs and non-XLSX files."""
+    import openpyxl
+
+    from .errors import ReviewflowError
+
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = archive.namelist()
+        unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ReviewflowError("is not an XLSX workbook (not a zip archive)")
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+        raise ReviewflowError("is a zip archive but not an XLSX workbook")
+    if unpacked > MAX_UNPACKED_BYTES or unpacked > MAX_RATIO * max(len(data), 1):
+        raise ReviewflowError(f"unpacks to {unpacked} bytes from {len(data)}: refused as a possible zip bomb")
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as error:  # openpyxl raises many types for broken workbooks
+        raise ReviewflowError(f"is not a readable XLSX workbook ({type(error).__name__})")

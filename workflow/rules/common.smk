@@ -25,10 +25,10 @@ def export_file(wildcards):
     return resource(f"searches/{wildcards.batch}/{wildcards.export}")
 
 
-def ingested_exports():
-    """Every export's records table, in config order: the order fixes citation ids."""
+def ingested_exports(suffix="csv"):
+    """Every export's records (or rejected records), in config order: the order fixes citation ids."""
     return [
-        f"results/ingest/{search['batch']}/{export['file']}.csv"
+        f"results/ingest/{search['batch']}/{export['file']}.{suffix}"
         for search in config["searches"]
         for export in search["exports"]
     ]

@@ -2,7 +2,8 @@ rule ingest:
     input:
         export_file,
     output:
-        "results/ingest/{batch}/{export}.csv",
+        records="results/ingest/{batch}/{export}.csv",
+        rejected="results/ingest/{batch}/{export}.rejected.csv",
     log:
         "logs/ingest/{batch}/{export}.log",
     conda:
@@ -10,5 +11,19 @@ rule ingest:
     params:
         database=lambda wildcards: export_settings(wildcards)["database"],
         format=lambda wildcards: export_settings(wildcards).get("format"),
+        on_error=config.get("ingest", {}).get("on_error", "stop"),
     script:
         "../scripts/ingest.py"
+
+
+rule rejected_records:
+    input:
+        ingested_exports("rejected.csv"),
+    output:
+        "results/ingest/rejected.csv",
+    log:
+        "logs/ingest/rejected.log",
+    conda:
+        "../envs/reviewflow.yaml"
+    script:
+        "../scripts/rejected_records.py"

@@ -3,6 +3,7 @@ rule screen:
         records="results/dedup/records.csv",
         citations="results/dedup/citations.csv",
         decisions=resource(config["screening"]["decisions"]),
+        rejected="results/ingest/rejected.csv",
     output:
         status="results/screening/status.csv",
         flow="results/screening/flow.json",

@@ -9,9 +9,11 @@ run_step(
     snakemake,
     lambda: ingest_export(
         snakemake.input[0],
-        snakemake.output[0],
+        snakemake.output.records,
+        snakemake.output.rejected,
         database=snakemake.params.database,
         search=snakemake.wildcards.batch,
         format=snakemake.params.format,
+        on_error=snakemake.params.on_error,
     ),
 )

@@ -11,6 +11,7 @@ run_step(
         snakemake.input.records,
         snakemake.input.citations,
         snakemake.input.decisions,
+        snakemake.input.rejected,
         reasons=list(snakemake.params.reasons),
         searches=list(snakemake.params.searches),
         status_out=snakemake.output.status,

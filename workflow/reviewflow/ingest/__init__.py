@@ -1,39 +1,73 @@
 """Citation ingestion: an export file in, one normalised row per record out.
 
-`loads` is pure (text in, frame out); `load` adds reading and decoding a file.
+`loads` is pure (text in, frames out); `load` adds reading and decoding a file.
+Every record found is either in the records table or, with on_error='skip',
+in the rejected table with its reason: none is dropped silently.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from operator import itemgetter
 from pathlib import Path
+from typing import Iterator
 
 import pandas as pd
 
 from ..errors import ReviewflowError
-from ..tables import RECORD_COLUMNS, conform
-from . import medline, ris
-from .ids import record_ids
+from ..tables import LIST_SEPARATOR, RECORD_COLUMNS, REJECTED_COLUMNS
+from . import bibtex, endnote_xml, medline, refer, ris, table, wos
+from .base import Block
+from .ids import RecordIds
+from .normalise import finish
 
 log = logging.getLogger(__name__)
 
-PARSERS = {"ris": ris, "medline": medline}
-FORMATS = tuple(PARSERS)
+TEXT_PARSERS = {
+    "ris": ris.parse,
+    "medline": medline.parse,
+    "wos": wos.parse,
+    "bibtex": bibtex.parse,
+    "endnote-xml": endnote_xml.parse,
+    "refer": refer.parse,
+    "csv": lambda text: table.parse_text(text, ","),
+    "tsv": lambda text: table.parse_text(text, "\t"),
+}
+FORMATS = (*TEXT_PARSERS, "xlsx")
+FIELD_COLUMNS = [c for c in RECORD_COLUMNS if c not in ("record_id", "source", "search", "file", "position")]
+ON_ERROR = ("stop", "skip")
 
 
 def detect_format(text: str) -> str:
-    """The format from the content: the first tag line decides."""
-    for line in text.splitlines():
-        if re.match(r"^TY  ?- ", line):
-            return "ris"
-        if re.match(r"^PMID- ?\d", line):
-            return "medline"
+    """The format from the content: the first meaningful line decides."""
+    lines = [line for line in text[:65536].splitlines()[:400] if line.strip()]
+    if any(line.startswith("TY  -") for line in lines):
+        return "ris"  # scanned first: Ovid and others write text before the first record
+    for line in lines[:50]:
+        stripped = line.strip()
+        if stripped.startswith("<?xml") or stripped.startswith("<xml") or stripped.startswith("<records"):
+            return "endnote-xml"
+        if re.match(r"^(FN |VR |PT [A-Z]$)", line):
+            return "wos"
+        if re.match(r"^(PMID|PMC)\s*- ", line) or re.match(r"^[A-Z][A-Z0-9 ]{3}- ", line):
+            return "medline"  # tags padded to four characters: 'PMID- ', 'OWN - ', 'TI  - '
+
+        if re.match(r"^%[0ATDJ] ", line):
+            return "refer"
+        if re.match(r"^\s*@\w+\s*[{(]", line):
+            return "bibtex"
+        if "\t" in line and table.looks_like_header(line, "\t"):
+            return "tsv"
+        if table.looks_like_header(line, ","):
+            return "csv"
+        if re.match(r"^\s*(%|@|#)", line):
+            continue  # comments before the first entry
     raise ReviewflowError(f"format not recognised; expected one of: {', '.join(FORMATS)}")
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM) or UTF-16 by BOM; otherwise cp1252 as exports from Windows tools are."""
+    """UTF-8 (with or without BOM), UTF-16 by BOM, else cp1252 as Windows tools write."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     if b"\x00" in data[:4096]:
@@ -44,45 +78,73 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def loads(text: str, *, source: str, search: str, file: str, format: str | None = None) -> pd.DataFrame:
-    """Records of one export's text as a frame in RECORD_COLUMNS."""
+def _blocks(text: str, format: str) -> Iterator[Block]:
+    if format not in TEXT_PARSERS:
+        raise ReviewflowError(f"unknown format '{format}'; allowed: {', '.join(FORMATS)}")
+    return TEXT_PARSERS[format](text)
+
+
+def frames(blocks: Iterator[Block], *, source: str, search: str, file: str, on_error: str = "stop") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(records, rejected) from parsed blocks; stops at the first bad record unless on_error='skip'.
+
+    Blocks are consumed as they are parsed and their raw text is dropped once
+    hashed, so memory holds the records' fields and little else.
+    """
+    kept, rejected = [], []
+    field_values = itemgetter(*FIELD_COLUMNS)
+    kept_ids, rejected_ids = RecordIds(search, source), RecordIds(search, source)
+    for position, block in enumerate(blocks, start=1):
+        problem = block.problem
+        fields = None
+        if problem is None:
+            fields = finish(block.fields, block.clean)
+            if not fields["title"]:
+                problem = "has no title" if any(v for k, v in fields.items() if k != "type") else "is an empty record"
+        if problem:
+            if on_error == "stop":
+                raise ReviewflowError(problem, file=file, row=block.where)
+            rejected.append((rejected_ids.next(block.raw), source, search, file, str(position), block.where, problem, block.raw))
+            continue
+        fields["authors"] = LIST_SEPARATOR.join(fields["authors"])
+        fields["keywords"] = LIST_SEPARATOR.join(fields["keywords"])
+        kept.append((kept_ids.next(block.raw, block.fingerprint), *field_values(fields), source, search, file, str(position)))
+    records = pd.DataFrame(kept, columns=["record_id", *FIELD_COLUMNS, "source", "search", "file", "position"], dtype=str)
+    return records[RECORD_COLUMNS], pd.DataFrame(rejected, columns=REJECTED_COLUMNS, dtype=str)
+
+
+def loads(text: str, *, source: str, search: str, file: str, format: str | None = None, on_error: str = "stop") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Records of one export's text (and the records set aside) in RECORD_COLUMNS."""
     text = text.lstrip("\ufeff")
     try:
-        format = format or detect_format(text)
-        if format not in PARSERS:
-            raise ReviewflowError(f"unknown format '{format}'; allowed: {', '.join(FORMATS)}")
-        parser = PARSERS[format]
-        blocks = parser.split_records(text)
-        rows = []
-        for position, (line, raw) in enumerate(blocks, start=1):
-            try:
-                fields = parser.parse_record(raw) if format == "ris" else parser.parse_record(raw, line)
-            except ReviewflowError as error:
-                raise error.located(row=f"record {position} (line {line})")
-            if not fields["title"]:
-                raise ReviewflowError("has no title", row=f"record {position} (line {line})")
-            rows.append({**fields, "source": source, "search": search, "file": file, "position": position})
+        detected = format or detect_format(text)
+        records, rejected = frames(_blocks(text, detected), source=source, search=search, file=file, on_error=on_error)
     except ReviewflowError as error:
         raise error.located(file=file)
-    if not rows:
-        raise ReviewflowError(f"holds no {format} records", file=file)
-    frame = pd.DataFrame(rows)
-    frame["record_id"] = record_ids([raw for _, raw in blocks], search, source)
-    return conform(frame, RECORD_COLUMNS)
+    if records.empty and rejected.empty:
+        hint = ""
+        if format:
+            try:
+                hint = f"; the content looks like {detect_format(text)}"
+            except ReviewflowError:
+                pass
+        raise ReviewflowError(f"holds no {detected} records{hint}", file=file)
+    return records, rejected
 
 
-def load(path: str | Path, *, source: str, search: str, format: str | None = None, name: str | None = None) -> pd.DataFrame:
+def load(path: str | Path, *, source: str, search: str, format: str | None = None, on_error: str = "stop") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read one export file; errors name the path as given."""
     path = Path(path)
-    name = name or path.name
+    name = path.name
     try:
-        text = decode(path.read_bytes())
-    except ReviewflowError as error:
-        raise error.located(file=str(path))
+        data = path.read_bytes()
     except OSError as error:
         raise ReviewflowError(f"cannot be read ({error.strerror})", file=str(path))
     try:
-        frame = loads(text, source=source, search=search, file=name, format=format)
-    except ReviewflowError as error:  # name the file as the user gave it, not just its base name
+        if format == "xlsx" or (format is None and data.startswith(b"PK\x03\x04")):
+            records, rejected = frames(table.parse_xlsx(data), source=source, search=search, file=name, on_error=on_error)
+        else:
+            records, rejected = loads(decode(data), source=source, search=search, file=name, format=format, on_error=on_error)
+    except ReviewflowError as error:
         raise ReviewflowError(error.message, file=str(path), row=error.row, column=error.column)
-    log.info("%s: %d records (%s, search %s)", name, len(frame), source, search)
-    return frame
+    log.info("%s: %d records, %d set aside (%s, search %s)", name, len(records), len(rejected), source, search)
+    return records, rejected

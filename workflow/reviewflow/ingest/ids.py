@@ -13,16 +13,34 @@ import hashlib
 ID_HEX_DIGITS = 16  # 64 bits: collisions stay improbable at millions of records
 
 
+
+
 def raw_fingerprint(raw: str) -> str:
+    """The raw text with every line stripped and blank lines dropped."""
+    if raw.isascii() and not (
+        " \n" in raw or "\n " in raw or "\n\n" in raw or "\t" in raw or "\r" in raw
+        or "\x0b" in raw or "\x0c" in raw or "\x1c" in raw or "\x1d" in raw or "\x1e" in raw
+    ):  # fmt: skip
+        return raw.strip()  # already tidy: the same result without splitting lines
     lines = (line.strip() for line in raw.replace("\ufeff", "").splitlines())
     return "\n".join(line for line in lines if line)
 
 
+class RecordIds:
+    """Ids for the records of one export, in file order (so repeats get their suffix)."""
+
+    def __init__(self, search: str, source: str) -> None:
+        self.prefix = f"{search}\x1f{source}\x1f".encode("utf-8")
+        self.seen: dict[str, int] = {}
+
+    def next(self, raw: str, fingerprint: str | None = None) -> str:
+        digest = hashlib.sha1(self.prefix)
+        digest.update((fingerprint if fingerprint is not None else raw_fingerprint(raw)).encode("utf-8"))
+        base = "R" + digest.hexdigest()[:ID_HEX_DIGITS]
+        count = self.seen[base] = self.seen.get(base, 0) + 1
+        return base if count == 1 else f"{base}-{count}"
+
+
 def record_ids(raws: list[str], search: str, source: str) -> list[str]:
-    ids, seen = [], {}
-    for raw in raws:
-        key = f"{search}\x1f{source}\x1f{raw_fingerprint(raw)}"
-        base = "R" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:ID_HEX_DIGITS]
-        seen[base] = seen.get(base, 0) + 1
-        ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
-    return ids
+    ids = RecordIds(search, source)
+    return [ids.next(raw) for raw in raws]

@@ -1,65 +1,58 @@
-"""PubMed / Ovid MEDLINE tagged text (.nbib, .txt): 'TAG - value' lines, six-space
-continuation lines, records separated by blank lines. No maintained library parses
-it to our schema, so it is written here."""
+"""PubMed / MEDLINE tagged text (.nbib, .txt; also PMC's MEDLARS display): 'TAG - value'
+lines, six-space continuation lines, records separated by blank lines."""
 
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
-from ..errors import ReviewflowError
-from . import normalise as norm
+from .base import Block, located, split_on_blank_lines
 
 TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]{1,3})\s*- ?(.*)$")
 
 
-def split_records(text: str) -> list[tuple[int, str]]:
-    records, current, start = [], [], 0
-    for number, line in enumerate(text.splitlines() + [""], start=1):
-        if line.strip():
-            if not current:
-                start = number
-            current.append(line)
-        elif current:
-            records.append((start, "\n".join(current)))
-            current = []
-    return records
+def parse(text: str) -> Iterator[Block]:
+    count = 0
+    for start, lines in split_on_blank_lines(text):
+        if not TAG_LINE.match(lines[0]):
+            continue  # text between records, e.g. a saved search's header
+        count += 1
+        raw = "\n".join(lines)
+        tags: list[list[str]] = []
+        problem = None
+        for offset, line in enumerate(lines):
+            match = TAG_LINE.match(line)
+            if match:
+                tags.append([match.group(1), match.group(2).strip()])
+            elif line.startswith(" ") and tags:
+                tags[-1][1] = f"{tags[-1][1]} {line.strip()}".strip()
+            else:
+                problem = f"line {start + offset} is neither a 'TAG - value' line nor a continuation"
+                break
+        yield Block(located(count, start), raw, problem=problem) if problem else Block(located(count, start), raw, fields=_fields(tags))
 
 
-def parse_tags(raw: str, first_line: int = 1) -> list[tuple[str, str]]:
-    tags: list[tuple[str, str]] = []
-    for offset, line in enumerate(raw.splitlines()):
-        match = TAG_LINE.match(line)
-        if match:
-            tags.append((match.group(1), match.group(2).strip()))
-        elif line.startswith(" ") and tags:
-            tag, value = tags[-1]
-            tags[-1] = (tag, f"{value} {line.strip()}")
-        else:
-            raise ReviewflowError(f"line {first_line + offset} is neither a 'TAG - value' line nor a continuation", row=f"line {first_line + offset}")
-    return tags
-
-
-def parse_record(raw: str, first_line: int = 1) -> dict:
-    tags = parse_tags(raw, first_line)
+def _fields(tags: list[list[str]]) -> dict:
     values: dict[str, list[str]] = {}
     for tag, value in tags:
-        values.setdefault(tag, []).append(value)
+        if value:
+            values.setdefault(tag, []).append(value)
     one = lambda tag: values.get(tag, [""])[0]  # noqa: E731
-    doi = next((v for v in values.get("AID", []) + values.get("LID", []) if v.lower().endswith("[doi]")), "")
+    dois = [v for v in values.get("AID", []) + values.get("LID", []) if v.lower().endswith("[doi]")]
     return {
         "type": "; ".join(values.get("PT", [])),
-        "title": norm.clean_text(one("TI")),
-        "authors": norm.normalise_authors(values.get("FAU") or values.get("AU") or []),
-        "year": norm.normalise_year(one("DP")),
-        "journal": norm.clean_text(one("JT") or one("TA")),
-        "volume": norm.clean_text(one("VI")),
-        "issue": norm.clean_text(one("IP")),
-        "pages": norm.normalise_pages(one("PG")),
-        "doi": norm.normalise_doi(doi),
-        "pmid": norm.normalise_pmid(one("PMID")),
-        "issn": norm.normalise_issn(one("IS")),
-        "abstract": norm.clean_text(one("AB")),
-        "keywords": [norm.clean_text(k) for k in values.get("MH", []) + values.get("OT", [])],
-        "language": norm.clean_text(one("LA")),
+        "title": one("TI") or one("BTI"),
+        "authors": values.get("FAU") or values.get("AU") or [],
+        "year": one("DP") or one("DEP"),
+        "journal": one("JT") or one("TA"),
+        "volume": one("VI"),
+        "issue": one("IP"),
+        "pages": one("PG"),
+        "doi": dois,
+        "pmid": one("PMID"),
+        "issn": one("IS"),
+        "abstract": one("AB") or one("OAB"),
+        "keywords": values.get("MH", []) + values.get("OT", []),
+        "language": one("LA"),
         "url": "",
     }

@@ -4,32 +4,103 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 YEAR = re.compile(r"(1[5-9]\d\d|20\d\d)")
+DOI_SUFFIX = re.compile(r"\s*\[doi\]$", re.IGNORECASE)
+PAGE_RANGE = re.compile(r"([A-Za-z]?)(\d+)\s*-\s*([A-Za-z]?)(\d+)")
+ISSN = re.compile(r"\b(\d{4})-?(\d{3}[\dXx])\b")
+DIGITS = re.compile(r"\d+")
+KEYWORD_SPLIT = re.compile(r"\s*;\s*")
+
+
+# Characters that UTF-8 text decoded as cp1252/Latin-1 typically shows ('Ã©', 'â€™').
+MOJIBAKE_HINT = re.compile("[\u00c2\u00c3][\u0080-\u00bf]|\u00e2\u20ac|\u00c3\u0192")
 
 
 def clean_text(value) -> str:
-    """One line of text: HTML entities decoded, white space folded."""
+    """One line of text: mojibake repaired, HTML entities decoded, white space folded."""
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
         value = " ".join(str(v) for v in value)
-    return " ".join(html.unescape(str(value)).split())
+    text = str(value)
+    if text.isascii() and "&" not in text and "  " not in text and text == text.strip() and "\t" not in text and "\n" not in text:
+        return text  # the common case, checked in C: nothing to repair or fold
+    if not text.isascii() and MOJIBAKE_HINT.search(text):
+        import ftfy
+
+        text = ftfy.fix_encoding(text)
+    if "&" in text:
+        text = html.unescape(text)
+    return " ".join(text.split())
+
+
+def finish(fields: dict, clean: bool = False) -> dict:
+    """A parser's raw fields in the record schema, every value cleaned the same way.
+
+    Parsers only map their tags to these keys; what a value should look like
+    is decided here once, for every format. `clean` says the parser found
+    nothing to repair, so the text clean-up can be skipped.
+    """
+    authors = fields.get("authors") or []
+    if isinstance(authors, str):
+        authors = [authors]
+    keywords = fields.get("keywords") or []
+    if isinstance(keywords, str):
+        keywords = KEYWORD_SPLIT.split(keywords)
+    if clean:  # the fast path for plain text: values are used as they are
+        prep = _as_is
+        out = {key: fields.get(key) or "" for key in TEXT_FIELDS}
+        out["keywords"] = [k for k in keywords if k]
+    else:
+        prep = clean_text
+        out = {key: clean_text(fields.get(key)) for key in TEXT_FIELDS}
+        out["keywords"] = [k for k in map(clean_text, keywords) if k]
+    pages = prep(fields.get("pages"))
+    if not pages:
+        start, end = prep(fields.get("start_page")), prep(fields.get("end_page"))
+        pages = f"{start}-{end}" if start and end and end != start else start
+    doi = fields.get("doi")
+    out["authors"] = normalise_authors(authors)
+    out["year"] = _year(prep(fields.get("year")))
+    out["pages"] = _pages(pages)
+    out["doi"] = next((d for d in (_doi(prep(v)) for v in doi) if d), "") if isinstance(doi, (list, tuple)) else _doi(prep(doi))
+    out["pmid"] = _pmid(prep(fields.get("pmid")))
+    out["issn"] = _issn(prep(fields.get("issn")))
+    return out
+
+
+def _as_is(value) -> str:
+    return value or ""
+
+
+TEXT_FIELDS = ("type", "title", "journal", "volume", "issue", "abstract", "language", "url")
 
 
 def normalise_doi(value) -> str:
     """'https://doi.org/10.1001/JAMA.2009.377' -> '10.1001/jama.2009.377'."""
-    text = clean_text(value)
-    text = re.sub(r"\s*\[doi\]$", "", text, flags=re.IGNORECASE)
-    text = DOI_PREFIX.sub("", text).strip().rstrip(".").lower()
+    if isinstance(value, (list, tuple)):  # candidates in order of trust: the first DOI wins
+        return next((doi for doi in map(normalise_doi, value) if doi), "")
+    return _doi(clean_text(value))
+
+
+def _doi(text: str) -> str:
+    text = DOI_PREFIX.sub("", DOI_SUFFIX.sub("", text)).strip().rstrip(".").lower()
     return text if text.startswith("10.") else ""
 
 
 def normalise_pages(value) -> str:
     """'1242-52' -> '1242-1252': the end page written out in full."""
-    text = clean_text(value).replace("\u2013", "-").replace("\u2014", "-").replace("--", "-")
-    match = re.fullmatch(r"([A-Za-z]?)(\d+)\s*-\s*([A-Za-z]?)(\d+)", text)
+    return _pages(clean_text(value))
+
+
+def _pages(text: str) -> str:
+    if "-" not in text and "\u2013" not in text and "\u2014" not in text:
+        return text
+    text = text.replace("\u2013", "-").replace("\u2014", "-").replace("--", "-")
+    match = PAGE_RANGE.fullmatch(text)
     if not match:
         return text
     prefix, start, _, end = match.groups()
@@ -46,10 +117,15 @@ def join_pages(start, end) -> str:
 
 
 def normalise_year(value) -> str:
-    match = YEAR.search(clean_text(value))
+    return _year(clean_text(value))
+
+
+def _year(text: str) -> str:
+    match = YEAR.search(text)
     return match.group(1) if match else ""
 
 
+@lru_cache(maxsize=1 << 16)  # names recur across records; this is the hot path of ingest
 def normalise_author(value) -> str:
     """'Dobscha SK' or 'Dobscha, S. K.' -> 'Dobscha, SK'; 'K. Meyer' -> 'Meyer, K'."""
     text = clean_text(value)
@@ -72,15 +148,23 @@ def normalise_author(value) -> str:
 
 
 def normalise_authors(values) -> list[str]:
-    names = [normalise_author(v) for v in (values or [])]
+    names = [normalise_author(str(v)) for v in (values or [])]
     return [n for n in names if n]
 
 
 def normalise_issn(value) -> str:
-    match = re.search(r"\b(\d{4})-?(\d{3}[\dXx])\b", clean_text(value))
+    return _issn(clean_text(value))
+
+
+def _issn(text: str) -> str:
+    match = ISSN.search(text)
     return f"{match.group(1)}-{match.group(2).upper()}" if match else ""
 
 
 def normalise_pmid(value) -> str:
-    match = re.search(r"\d+", clean_text(value))
+    return _pmid(clean_text(value))
+
+
+def _pmid(text: str) -> str:
+    match = DIGITS.search(text)
     return match.group(0) if match else ""

@@ -1,0 +1,49 @@
+"""Writing the deduplicated library back out for EndNote, Zotero or Mendeley:
+RIS through rispy's writer, or CSV in the record schema."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import rispy
+
+from .tables import LIST_SEPARATOR, split_list
+
+RIS_TYPES = {"JOUR", "ABST", "BOOK", "CHAP", "CONF", "CPAPER", "RPRT", "THES", "GEN", "ELEC", "NEWS", "MGZN", "SER", "UNPB"}
+
+
+def to_ris(frame: pd.DataFrame) -> str:
+    """One RIS record per row; PMIDs go in N1 as 'PMID: n', which we read back."""
+    entries = []
+    for row in frame.to_dict("records"):
+        start, _, end = row["pages"].partition("-")
+        entry = {
+            "type_of_reference": row["type"] if row["type"] in RIS_TYPES else "JOUR",
+            "title": row["title"],
+            "authors": split_list(row["authors"]),
+            "year": row["year"],
+            "secondary_title": row["journal"],
+            "volume": row["volume"],
+            "number": row["issue"],
+            "start_page": start,
+            "end_page": end,
+            "doi": row["doi"],
+            "issn": row["issn"],
+            "abstract": row["abstract"],
+            "keywords": split_list(row["keywords"]),
+            "language": row["language"],
+            "urls": [row["url"]] if row["url"] else [],
+            "notes": [f"PMID: {row['pmid']}"] if row["pmid"] else [],
+        }
+        entries.append({k: v for k, v in entry.items() if v})
+    text = rispy.dumps(entries)
+    return re.sub(r"^\d+\.\n", "", text, flags=re.M)  # rispy numbers records; importers need no numbers
+
+
+def to_csv_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    out = frame.copy()
+    for column in columns:
+        if column not in out.columns:
+            out[column] = ""
+    return out[columns].map(lambda v: LIST_SEPARATOR.join(v) if isinstance(v, list) else v)
