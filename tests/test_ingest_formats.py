@@ -127,3 +127,16 @@ def test_skip_sets_bad_records_aside_with_reasons():
         ["4", "record 4 (line 10)", "record has no end-of-record (ER) line; the file may be truncated"],
     ]
     assert rejected["record_id"].str.startswith("R").all() and "Nameless" in rejected["raw"][0]
+
+
+@pytest.mark.parametrize("name", ["scopus.ris", "embase_ovid.ris", "zotero.ris", "proquest.ris", "mendeley_blank_line.ris", "jstor.ris"])
+def test_ris_dialects_agree(fixtures, name):
+    records, rejected = load(fixtures / "ris_dialects" / name, source="db", search="s1")
+    assert len(records) == 1 and rejected.empty
+    record = records.iloc[0]
+    assert record["title"] == "Group pain management for chronic back pain: a randomised trial"
+    assert record["authors"] in ("Tester, AB; van der Beispiel, C", "Tester, Anna B; van der Beispiel, Carl")
+    assert (record["year"], record["journal"], record["volume"], record["issue"]) == ("2004", "Journal of Example Studies", "12", "3")
+    assert (record["pages"], record["doi"]) == ("1242-1252", "10.1000/example.2004.1")
+    if name != "jstor.ris":
+        assert record["abstract"] == "Background: we tested a programme."

@@ -120,3 +120,23 @@ def test_bad_sheet_fails_with_one_line_and_leaves_no_partial_output(tmp_path):
     assert lines == [f"reviewflow: {REVIEW}/rob.csv, row 3, column 'overall': 'Moderate' is not allowed; allowed: Good, Fair, Poor"]
     assert not (project / "results" / "rob").exists() or not any((project / "results" / "rob").iterdir())
     assert not (project / "results" / "report.pdf").exists()
+
+
+def test_malformed_record_stops_the_run_or_is_set_aside_and_counted(tmp_path):
+    project = copy_project(tmp_path)
+    export = project / REVIEW / "searches" / "2021-05-24" / "cinahl.ris"
+    export.write_bytes(export.read_bytes() + b"TY  - JOUR\r\nAU  - Nameless, A\r\nPY  - 2020\r\nER  - \r\n")
+    stopped = snakemake(project)
+    assert stopped.returncode != 0
+    assert f"reviewflow: {REVIEW}/searches/2021-05-24/cinahl.ris, record 14 (line " in stopped.stderr
+    assert "): has no title" in stopped.stderr
+    skipped = snakemake(project, "--config", "ingest={'on_error': 'skip'}")
+    assert skipped.returncode == 0, skipped.stderr[-2000:]
+    rejected = rows(project / "results" / "ingest" / "rejected.csv")
+    assert [(r["file"], r["position"], r["reason"]) for r in rejected] == [("cinahl.ris", "14", "has no title")]
+    import json
+
+    flow = json.loads((project / "results" / "screening" / "flow.json").read_text())
+    cinahl = next(r for r in flow["identified"] if r["file"] == "cinahl.ris")
+    assert (cinahl["records"], cinahl["set_aside"], flow["set_aside"]) == (14, 1, 1)
+    assert flow["records"] - flow["set_aside"] - flow["duplicates_removed"] == flow["citations"]
