@@ -13,7 +13,9 @@ from reviewflow.report.context import build_context, vancouver
 from reviewflow.report.render import render_html, render_pdf
 from reviewflow.report.workbook import write_workbook
 from reviewflow.rob import rob_table
-from reviewflow.screening import flow_counts, resolve_decisions, screening_status
+from reviewflow.prisma import prisma_counts, prisma_svg
+from reviewflow.screening import agreement, resolve_decisions, screening_status
+from reviewflow.tables import REJECTED_COLUMNS
 from reviewflow.studies import SheetFiles, build_studies
 
 CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
@@ -32,7 +34,8 @@ def context():
         {"citation": f"C000000000000000{i}", "stage": stage, "decision": "include"}
         for i in (1, 2) for stage in ("title_abstract", "full_text")
     ])  # fmt: skip
-    status = screening_status(citations, resolve_decisions(decisions, citations, ["x"], "s.csv"))
+    resolved = resolve_decisions(decisions, citations, ["x"], "s.csv")
+    status = screening_status(citations, resolved)
     built = build_studies(
         make_sheet("studies", [
             {"study_id": "able-2001", "label": "Able 2001", "design": "RCT", "program_type": "CPMP", "n_randomised": "40", "country": "Iran", "illustrative": "country"},
@@ -49,8 +52,11 @@ def context():
         citations, status, CONFIG["key_questions"], SheetFiles("s.csv", "p.csv", "c.csv"),
     )  # fmt: skip
     rob, missing = rob_table(make_sheet("rob", [{"study_id": "able-2001", "overall": "Poor"}]), built["studies"], "quality-rating", "rob.csv")
+    searches = [{"batch": "s1", "date_searched": "2021-05-24", "exports": [{"file": "f.ris", "database": "db"}]}]
+    counts = prisma_counts(records, pd.DataFrame(columns=REJECTED_COLUMNS), citations, status, built["studies"], built["publications"], searches)
     return build_context(
-        config=CONFIG, flow=flow_counts(records, citations, status, CONFIG["searches"]), status=status,
+        config={**CONFIG, "searches": searches}, prisma=counts, prisma_svg=prisma_svg(counts),
+        agreement={"agreement": agreement(resolved), "open_disagreements": 0}, status=status,
         studies=built["studies"], publications=built["publications"], evidence=built["evidence_rows"],
         matrix=built["kq_matrix"], rob=rob, rob_missing=missing, digest="0123456789ab",
     )  # fmt: skip

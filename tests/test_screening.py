@@ -3,10 +3,9 @@ from conftest import make_records, make_sheet
 
 from reviewflow.dedup import deduplicate
 from reviewflow.errors import ReviewflowError
-from reviewflow.screening import flow_counts, resolve_decisions, screening_status
+from reviewflow.screening import agreement, cohen_kappa, disagreements, needs_decision, resolve_decisions, screening_status
 
 REASONS = ["ineligible population", "ineligible study design"]
-SEARCHES = [{"batch": "s1", "date_searched": "2021-05-24", "exports": []}]
 
 
 @pytest.fixture
@@ -21,8 +20,11 @@ def library():
     return deduplicate(records)
 
 
-def decisions(rows):
-    return make_sheet("screening", rows)
+def decisions(rows, votes=()):
+    frame = make_sheet("screening", rows)
+    for vote in votes:
+        frame[vote] = [row.get(vote, "") for row in rows]
+    return frame
 
 
 def test_decisions_resolve_by_doi_pmid_record_and_citation_id(library):
@@ -46,14 +48,47 @@ def test_decisions_resolve_by_doi_pmid_record_and_citation_id(library):
     }
 
 
+def test_votes_decide_when_they_agree_and_wait_for_resolution_when_not(library):
+    _, citations = library
+    sheet = decisions([
+        {"citation": "doi:10.1/a", "stage": "title_abstract", "vote_AS": "include", "vote_RC": "include"},
+        {"citation": "pmid:42", "stage": "title_abstract", "vote_AS": "include", "vote_RC": "exclude"},
+        {"citation": "R0000000000000004", "stage": "title_abstract", "vote_AS": "include", "vote_RC": "exclude", "decision": "include"},
+        {"citation": "R0000000000000004", "stage": "full_text", "decision": "not retrieved"},
+    ], votes=["vote_AS", "vote_RC"])  # fmt: skip
+    resolved = resolve_decisions(sheet, citations, REASONS, "s.csv")
+    assert list(resolved["final"]) == ["include", "", "include", "not retrieved"]
+    assert list(disagreements(resolved)["citation_id"]) == ["C0000000000000003"]
+    status = screening_status(citations, resolved)
+    by_id = status.set_index("citation_id")["status"]
+    assert by_id["C0000000000000003"] == "awaiting resolution of title/abstract votes"
+    assert by_id["C0000000000000004"] == "full text not retrieved"
+    assert by_id["C0000000000000001"] == "awaiting full-text screening"
+    assert list(status.loc[needs_decision(status, "full_text"), "citation_id"]) == ["C0000000000000001"]
+    assert list(status.loc[needs_decision(status, "title_abstract"), "citation_id"]) == ["C0000000000000005"]
+    (row,) = [r for r in agreement(resolved) if r["stage"] == "title_abstract"]
+    assert (row["reviewers"], row["n"], row["agreement"]) == ("AS and RC", 3, 0.333)
+
+
+def test_cohen_kappa_matches_a_worked_example():
+    # 50 items: both yes 20, A yes/B no 5, A no/B yes 10, both no 15 -> po 0.7, pe 0.5, kappa 0.4
+    first = ["yes"] * 25 + ["no"] * 25
+    second = ["yes"] * 20 + ["no"] * 5 + ["yes"] * 10 + ["no"] * 15
+    assert cohen_kappa(first, second) == pytest.approx(0.4)
+    assert cohen_kappa(["a", "b"], ["a", "b"]) == 1.0
+    assert cohen_kappa(["a", "a"], ["a", "a"]) is None  # no variation: kappa undefined
+
+
 @pytest.mark.parametrize(
     "row, message",
     [
         ({"citation": "pmid:999", "stage": "title_abstract", "decision": "include"}, "row 2, column 'citation': 'pmid:999' names no known citation"),
         ({"citation": "pmid:42", "stage": "full_text", "decision": "exclude", "reason": "too long"}, "row 2, column 'reason': 'too long' is not a configured exclusion reason; allowed: ineligible population; ineligible study design"),
         ({"citation": "pmid:42", "stage": "full_text", "decision": "exclude"}, "row 2, column 'reason': a full-text exclusion needs a reason"),
+        ({"citation": "pmid:42", "stage": "title_abstract"}, "row 2, column 'decision': gives neither a decision nor any vote"),
+        ({"citation": "pmid:42", "stage": "title_abstract", "decision": "not retrieved"}, "row 2, column 'decision': 'not retrieved' is a full-text decision"),
     ],
-)
+)  # fmt: skip
 def test_bad_decisions_name_row_and_column(library, row, message):
     with pytest.raises(ReviewflowError) as raised:
         resolve_decisions(decisions([row]), library[1], REASONS, "screening.csv")
@@ -67,23 +102,3 @@ def test_two_decisions_for_one_citation_and_stage_is_an_error(library):
     ])  # fmt: skip
     with pytest.raises(ReviewflowError, match=r"row 3, column 'citation': a second title_abstract decision .* \(first in row 2\)"):
         resolve_decisions(sheet, library[1], REASONS, "screening.csv")
-
-
-def test_flow_counts_add_up(library):
-    records, citations = library
-    sheet = decisions([
-        {"citation": "doi:10.1/a", "stage": "title_abstract", "decision": "include"},
-        {"citation": "doi:10.1/a", "stage": "full_text", "decision": "include"},
-        {"citation": "pmid:42", "stage": "title_abstract", "decision": "exclude"},
-        {"citation": "R0000000000000004", "stage": "title_abstract", "decision": "maybe"},
-        {"citation": "R0000000000000004", "stage": "full_text", "decision": "exclude", "reason": "ineligible population"},
-    ])  # fmt: skip
-    status = screening_status(citations, resolve_decisions(sheet, citations, REASONS, "s.csv"))
-    flow = flow_counts(records, citations, status, SEARCHES)
-    assert sum(row["records"] for row in flow["identified"]) == flow["records"] == 5
-    assert flow["records"] - flow["duplicates_removed"] == flow["citations"] == 4
-    assert flow["citations"] == flow["screened"] + flow["awaiting_title_abstract"]
-    assert flow["screened"] == flow["excluded_title_abstract"] + flow["full_text_assessed"] + flow["awaiting_full_text"]
-    assert flow["full_text_assessed"] == flow["excluded_full_text"] + flow["included_reports"] + flow["undecided_full_text"]
-    assert flow["excluded_full_text_reasons"] == [{"reason": "ineligible population", "count": 1}]
-    assert [(r["database"], r["records"]) for r in flow["identified"]] == [("MEDLINE", 2), ("PsycINFO", 3)]

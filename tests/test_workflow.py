@@ -82,14 +82,18 @@ def test_workbook_holds_one_row_per_evidence_row_per_kq(run):
 def test_flow_counts_match_the_inputs(run):
     import json
 
-    flow = json.loads((run / "results" / "screening" / "flow.json").read_text())
-    exports = (run / REVIEW / "searches").rglob("*.*")
+    counts = json.loads((run / "results" / "prisma" / "prisma.json").read_text())
+    exports = [p for p in (run / REVIEW / "searches").rglob("*") if p.suffix in (".ris", ".nbib")]
     in_files = sum(len(re.findall(r"^(?:TY  - |PMID- )", p.read_text(encoding="utf-8-sig"), re.M)) for p in exports)
-    assert flow["records"] == in_files
-    assert flow["included_reports"] == len(rows(run / REVIEW / "publications.csv"))
-    assert flow["records"] - flow["duplicates_removed"] == flow["citations"] == len(rows(run / "results" / "dedup" / "citations.csv"))
+    assert sum(b["records"] for b in counts["batches"]) == in_files
+    assert counts["prisma"]["total_reports"] == len(rows(run / REVIEW / "publications.csv"))
+    assert counts["prisma"]["total_studies"] == len(rows(run / REVIEW / "studies.csv"))
+    svg = (run / "results" / "prisma" / "prisma.svg").read_text()
+    assert f"Total studies included in review (n = {counts['prisma']['total_studies']})" in svg
     html = (run / "results" / "report.html").read_text()
     assert "<link" not in html and "src=\"http" not in html  # self-contained
+    assert "built-in method" not in html and "object at 0x" not in html  # no Python object leaked into text
+    assert svg.split("</title>")[1][:200] in html  # the diagram is inline
 
 
 def test_rerun_elsewhere_gives_identical_bytes_and_warm_run_does_nothing(run, tmp_path):
@@ -124,19 +128,18 @@ def test_bad_sheet_fails_with_one_line_and_leaves_no_partial_output(tmp_path):
 
 def test_malformed_record_stops_the_run_or_is_set_aside_and_counted(tmp_path):
     project = copy_project(tmp_path)
-    export = project / REVIEW / "searches" / "2021-05-24" / "cinahl.ris"
+    export = project / REVIEW / "searches" / "2020-09-23" / "cinahl.ris"
     export.write_bytes(export.read_bytes() + b"TY  - JOUR\r\nAU  - Nameless, A\r\nPY  - 2020\r\nER  - \r\n")
     stopped = snakemake(project)
     assert stopped.returncode != 0
-    assert f"reviewflow: {REVIEW}/searches/2021-05-24/cinahl.ris, record 14 (line " in stopped.stderr
+    assert f"reviewflow: {REVIEW}/searches/2020-09-23/cinahl.ris, record 12 (line " in stopped.stderr
     assert "): has no title" in stopped.stderr
     skipped = snakemake(project, "--config", "ingest={'on_error': 'skip'}")
     assert skipped.returncode == 0, skipped.stderr[-2000:]
     rejected = rows(project / "results" / "ingest" / "rejected.csv")
-    assert [(r["file"], r["position"], r["reason"]) for r in rejected] == [("cinahl.ris", "14", "has no title")]
+    assert [(r["file"], r["position"], r["reason"]) for r in rejected] == [("cinahl.ris", "12", "has no title")]
     import json
 
-    flow = json.loads((project / "results" / "screening" / "flow.json").read_text())
-    cinahl = next(r for r in flow["identified"] if r["file"] == "cinahl.ris")
-    assert (cinahl["records"], cinahl["set_aside"], flow["set_aside"]) == (14, 1, 1)
-    assert flow["records"] - flow["set_aside"] - flow["duplicates_removed"] == flow["citations"]
+    batches = json.loads((project / "results" / "prisma" / "prisma.json").read_text())["batches"]
+    cinahl = next(r for r in batches if r["file"] == "cinahl.ris")
+    assert (cinahl["records"], cinahl["set_aside"]) == (12, 1)

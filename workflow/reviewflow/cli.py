@@ -66,6 +66,13 @@ def _dedup(args) -> None:
     write_csv(deduped.rename(columns={"citation_id": "cluster_id"}), args.output, ["record_id", "cluster_id"])
 
 
+def _screening_add(args) -> None:
+    from .worksheets import add_filled_rows
+
+    added = add_filled_rows(args.worksheets, args.to)
+    print(f"{args.to}: {added} decisions added")
+
+
 def _check_config(args) -> None:
     import yaml
 
@@ -100,6 +107,13 @@ def parser() -> argparse.ArgumentParser:
     dedup.add_argument("records", help="records CSV (ingest output, or any CSV with an id column)")
     dedup.add_argument("-o", "--output", required=True, help="CSV of record_id, cluster_id")
     dedup.set_defaults(run=_dedup)
+
+    screening = commands.add_parser("screening", help="work with screening worksheets")
+    screening_commands = screening.add_subparsers(dest="screening_command", required=True)
+    add = screening_commands.add_parser("add", help="append the decided rows of filled worksheets to the decisions sheet")
+    add.add_argument("worksheets", nargs="+", metavar="WORKSHEET", help="results/screening/to_screen_<stage>.xlsx, filled in")
+    add.add_argument("--to", required=True, help="the decisions CSV, e.g. resources/<review>/screening.csv")
+    add.set_defaults(run=_screening_add)
 
     check = commands.add_parser("check-config", help="validate a config file against the schema")
     check.add_argument("config", nargs="?", default="config/config.yaml")

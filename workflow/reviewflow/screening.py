@@ -1,10 +1,14 @@
-"""Screening: apply people's decisions to citations and count the flow.
+"""Screening: apply people's decisions to citations, find what still needs one.
 
 Decisions are keyed by anything that identifies a citation for good (its id,
-a member record's id, its DOI or PMID), so they survive new searches.
+a member record's id, its DOI or PMID), so they survive new searches. With
+dual screening each reviewer votes in a vote_<name> column; agreeing votes
+are the decision, disagreeing ones wait for a resolving `decision`.
 """
 
 from __future__ import annotations
+
+from itertools import combinations
 
 import pandas as pd
 
@@ -12,6 +16,22 @@ from .errors import ReviewflowError
 from .tables import STATUS_COLUMNS, conform, split_list
 
 STAGES = ("title_abstract", "full_text")
+VOTE_PREFIX = "vote_"
+CHOICES = ("include", "exclude", "maybe")
+
+AWAITING_TA = "awaiting title/abstract screening"
+RESOLVE_TA = "awaiting resolution of title/abstract votes"
+EXCLUDED_TA = "excluded at title/abstract"
+AWAITING_FT = "awaiting full-text screening"
+RESOLVE_FT = "awaiting resolution of full-text votes"
+NOT_RETRIEVED = "full text not retrieved"
+EXCLUDED_FT = "excluded at full text"
+UNDECIDED_FT = "undecided at full text (maybe)"
+INCLUDED = "included"
+
+
+def vote_columns(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns if c.startswith(VOTE_PREFIX)]
 
 
 def citation_resolver(citations: pd.DataFrame):
@@ -29,109 +49,123 @@ def citation_resolver(citations: pd.DataFrame):
 
 
 def resolve_decisions(decisions: pd.DataFrame, citations: pd.DataFrame, reasons: list[str], file: str) -> pd.DataFrame:
-    """Decisions with a citation_id column; errors name the sheet row."""
+    """Decisions with citation_id, the final decision (or '' while votes disagree)."""
     resolve = citation_resolver(citations)
     allowed = {r.casefold(): r for r in reasons}
+    votes = vote_columns(decisions)
     out = decisions.copy()
-    ids, seen = [], {}
-    for offset, row in enumerate(decisions.itertuples(index=False)):
+    ids, finals, seen = [], [], {}
+    for offset, row in enumerate(decisions.to_dict("records")):
         line = offset + 2
-        citation_id = resolve(row.citation)
+        fail = lambda message, column: ReviewflowError(message, file=file, row=line, column=column)  # noqa: E731
+        citation_id = resolve(row["citation"])
         if citation_id is None:
-            raise ReviewflowError(f"'{row.citation}' names no known citation", file=file, row=line, column="citation")
-        if row.reason and row.reason.casefold() not in allowed:
-            raise ReviewflowError(
-                f"'{row.reason}' is not a configured exclusion reason; allowed: {'; '.join(reasons)}",
-                file=file, row=line, column="reason",
-            )
-        if row.decision == "exclude" and row.stage == "full_text" and not row.reason:
-            raise ReviewflowError("a full-text exclusion needs a reason", file=file, row=line, column="reason")
-        key = (citation_id, row.stage)
+            raise fail(f"'{row['citation']}' names no known citation", "citation")
+        cast = {row[v] for v in votes if row[v]}
+        if not row["decision"] and not cast:
+            raise fail("gives neither a decision nor any vote", "decision")
+        if row["decision"] == "not retrieved" and row["stage"] != "full_text":
+            raise fail("'not retrieved' is a full-text decision", "decision")
+        if row["reason"] and row["reason"].casefold() not in allowed:
+            raise fail(f"'{row['reason']}' is not a configured exclusion reason; allowed: {'; '.join(reasons)}", "reason")
+        final = row["decision"] or (cast.pop() if len(cast) == 1 else "")
+        if final == "exclude" and row["stage"] == "full_text" and not row["reason"]:
+            raise fail("a full-text exclusion needs a reason", "reason")
+        key = (citation_id, row["stage"])
         if key in seen:
-            raise ReviewflowError(
-                f"a second {row.stage} decision for citation {citation_id} (first in row {seen[key]})",
-                file=file, row=line, column="citation",
-            )
+            raise fail(f"a second {row['stage']} decision for citation {citation_id} (first in row {seen[key]})", "citation")
         seen[key] = line
         ids.append(citation_id)
+        finals.append(final)
     out["citation_id"] = ids
+    out["final"] = finals
     out["reason"] = [allowed.get(r.casefold(), "") for r in out["reason"]]
     return out
 
 
 def screening_status(citations: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
-    """One row per citation: its decision at each stage and where it stands."""
-    by_stage = {
-        stage: decisions[decisions["stage"] == stage].set_index("citation_id") for stage in STAGES
-    }
+    """One row per citation: its final decision at each stage and where it stands."""
+    by_stage = {stage: decisions[decisions["stage"] == stage].set_index("citation_id") for stage in STAGES}
     rows = []
     for citation in citations.itertuples(index=False):
         ta = _lookup(by_stage["title_abstract"], citation.citation_id)
         ft = _lookup(by_stage["full_text"], citation.citation_id)
-        if ta is None:
-            status, reason = "awaiting title/abstract screening", ""
-        elif ta["decision"] == "exclude":
-            status, reason = "excluded at title/abstract", ta["reason"]
-        elif ft is None:
-            status, reason = "awaiting full-text screening", ""
-        elif ft["decision"] == "exclude":
-            status, reason = "excluded at full text", ft["reason"]
-        elif ft["decision"] == "include":
-            status, reason = "included", ""
-        else:
-            status, reason = "undecided at full text (maybe)", ""
+        status, reason = _status(ta, ft)
         illustrative = any(d is not None and d["illustrative"] for d in (ta, ft))
         rows.append({
             "citation_id": citation.citation_id,
             "first_search": citation.first_search,
             "title": citation.title,
             "year": citation.year,
-            "title_abstract": ta["decision"] if ta is not None else "",
-            "full_text": ft["decision"] if ft is not None else "",
+            "title_abstract": ta["final"] if ta is not None else "",
+            "full_text": ft["final"] if ft is not None else "",
             "status": status,
             "exclusion_reason": reason,
             "illustrative": "all" if illustrative else "",
-        })
+        })  # fmt: skip
     return conform(pd.DataFrame(rows, columns=STATUS_COLUMNS), STATUS_COLUMNS)
+
+
+def _status(ta, ft) -> tuple[str, str]:
+    if ta is None:
+        return AWAITING_TA, ""
+    if not ta["final"]:
+        return RESOLVE_TA, ""
+    if ta["final"] == "exclude":
+        return EXCLUDED_TA, ta["reason"]
+    if ft is None:
+        return AWAITING_FT, ""
+    return {
+        "": (RESOLVE_FT, ""),
+        "not retrieved": (NOT_RETRIEVED, ""),
+        "exclude": (EXCLUDED_FT, ft["reason"]),
+        "include": (INCLUDED, ""),
+        "maybe": (UNDECIDED_FT, ""),
+    }[ft["final"]]
 
 
 def _lookup(frame: pd.DataFrame, citation_id: str):
     return frame.loc[citation_id] if citation_id in frame.index else None
 
 
-def flow_counts(records: pd.DataFrame, citations: pd.DataFrame, status: pd.DataFrame, searches: list[dict], rejected: pd.DataFrame | None = None) -> dict:
-    """The numbers of the flow diagram, each derived from the tables, never typed in.
+def needs_decision(status: pd.DataFrame, stage: str) -> pd.Series:
+    """Which citations a screener still has to look at in this stage."""
+    return status["status"] == (AWAITING_TA if stage == "title_abstract" else AWAITING_FT)
 
-    Records set aside as unreadable count as identified, then as removed
-    before screening, so the identified total always equals the exports' records.
-    """
-    rejected = rejected if rejected is not None else pd.DataFrame(columns=["search", "source", "file"])
-    read = records.groupby(["search", "source", "file"], sort=False).size()
-    aside = rejected.groupby(["search", "source", "file"], sort=False).size()
-    dates = {s["batch"]: s["date_searched"] for s in searches}
-    identified = [
-        {"search": search, "date_searched": dates.get(search, ""), "database": source, "file": file,
-         "records": int(read.get((search, source, file), 0) + aside.get((search, source, file), 0)),
-         "set_aside": int(aside.get((search, source, file), 0))}
-        for search, source, file in dict.fromkeys([*read.index, *aside.index])
-    ]  # fmt: skip
-    counts = status["status"].value_counts()
-    ft_excluded = status[status["status"] == "excluded at full text"]
-    reasons = ft_excluded["exclusion_reason"].value_counts()
-    screened = int((status["title_abstract"] != "").sum())
-    return {
-        "identified": identified,
-        "records": len(records) + len(rejected),
-        "set_aside": len(rejected),
-        "duplicates_removed": len(records) - len(citations),
-        "citations": len(citations),
-        "screened": screened,
-        "awaiting_title_abstract": int(counts.get("awaiting title/abstract screening", 0)),
-        "excluded_title_abstract": int(counts.get("excluded at title/abstract", 0)),
-        "full_text_assessed": int((status["full_text"] != "").sum()),
-        "awaiting_full_text": int(counts.get("awaiting full-text screening", 0)),
-        "undecided_full_text": int(counts.get("undecided at full text (maybe)", 0)),
-        "excluded_full_text": int(len(ft_excluded)),
-        "excluded_full_text_reasons": [{"reason": k, "count": int(v)} for k, v in sorted(reasons.items())],
-        "included_reports": int(counts.get("included", 0)),
-    }
+
+def disagreements(decisions: pd.DataFrame) -> pd.DataFrame:
+    """Rows whose votes differ and that no decision resolves yet."""
+    return decisions[decisions["final"] == ""]
+
+
+def cohen_kappa(first: list[str], second: list[str]) -> float | None:
+    """Cohen's kappa of two raters over the same items (None when undefined)."""
+    if not first or len(first) != len(second):
+        return None
+    categories = sorted(set(first) | set(second))
+    n = len(first)
+    observed = sum(a == b for a, b in zip(first, second)) / n
+    expected = sum((first.count(c) / n) * (second.count(c) / n) for c in categories)
+    if expected == 1:
+        return None  # both raters used one category only: agreement by chance alone
+    return (observed - expected) / (1 - expected)
+
+
+def agreement(decisions: pd.DataFrame) -> list[dict]:
+    """Per stage and pair of reviewers: items both voted on, raw agreement and kappa."""
+    out = []
+    for stage in STAGES:
+        rows = decisions[decisions["stage"] == stage]
+        for a, b in combinations(vote_columns(decisions), 2):
+            both = rows[(rows[a] != "") & (rows[b] != "")]
+            if both.empty:
+                continue
+            kappa = cohen_kappa(list(both[a]), list(both[b]))
+            out.append({
+                "stage": stage,
+                "reviewers": f"{a[len(VOTE_PREFIX):]} and {b[len(VOTE_PREFIX):]}",
+                "n": len(both),
+                "agreement": round(float((both[a] == both[b]).mean()), 3),
+                "kappa": None if kappa is None else round(kappa, 3),
+            })  # fmt: skip
+    return out

@@ -7,6 +7,7 @@ file, row and column. Row numbers are the spreadsheet's: the header is row 1.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -68,14 +69,18 @@ def read_sheet(path: str | Path, schema_name: str) -> pd.DataFrame:
     """
     schema = load_schema(schema_name)
     properties: dict = schema["properties"]
+    patterns: dict = schema.get("x-pattern-columns", {})
     required = schema.get("required", [])
     header, rows = read_rows(path)
     file = str(path)
 
+    specs = {}
     for column in header:
-        if column not in properties:
-            allowed = ", ".join(properties)
+        spec = properties.get(column) or next((p for rx, p in patterns.items() if re.fullmatch(rx, column)), None)
+        if spec is None:
+            allowed = ", ".join([*properties, *(f"columns matching {rx}" for rx in patterns)])
             raise ReviewflowError(f"unknown column '{column}'; allowed columns: {allowed}", file=file, row=1)
+        specs[column] = spec
     if len(set(header)) != len(header):
         twice = sorted({c for c in header if header.count(c) > 1})
         raise ReviewflowError(f"column '{twice[0]}' appears twice", file=file, row=1)
@@ -83,15 +88,17 @@ def read_sheet(path: str | Path, schema_name: str) -> pd.DataFrame:
         if column not in header:
             raise ReviewflowError(f"required column '{column}' is missing", file=file, row=1)
 
+    extra = [c for c in header if c not in properties]  # pattern columns, in the file's order
+    columns = [*properties, *extra]
     records = []
     for offset, values in enumerate(rows):
         row_number = offset + 2
-        record = {column: "" for column in properties}
+        record = {column: "" for column in columns}
         for column, value in zip(header, values):
             value = " ".join(str(value).split()) if column not in _multiline(schema) else str(value).strip()
-            record[column] = _check_cell(value, properties[column], column in required, file, row_number, column)
+            record[column] = _check_cell(value, specs[column], column in required, file, row_number, column)
         records.append(record)
-    frame = pd.DataFrame(records, columns=list(properties), dtype=str)
+    frame = pd.DataFrame(records, columns=columns, dtype=str)
     _check_unique(frame, schema, file)
     return frame
 
@@ -115,8 +122,6 @@ def _check_cell(value: str, spec: dict, required: bool, file: str, row: int, col
             raise fail(f"'{value}' is not allowed; allowed: {allowed}")
         return by_folded[value.casefold()]
     if "pattern" in spec:
-        import re
-
         if not re.fullmatch(spec["pattern"], value):
             raise fail(f"'{value}' is not valid; expected {spec.get('description', spec['pattern'])}")
     return value

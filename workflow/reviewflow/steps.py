@@ -5,6 +5,8 @@ so the workflow and the command line cannot drift apart."""
 from __future__ import annotations
 
 import logging
+from datetime import date
+from pathlib import Path
 
 import pandas as pd
 
@@ -13,7 +15,9 @@ from .dedup import deduplicate
 from .ingest import load
 from .report.context import build_context, inputs_digest
 from .rob import rob_table
-from .screening import flow_counts, resolve_decisions, screening_status
+from .prisma import prisma_counts, prisma_svg
+from .screening import STAGES, agreement, disagreements, needs_decision, resolve_decisions, screening_status
+from .worksheets import worksheet_rows, write_worksheet
 from .sheets import read_sheet
 from .studies import SheetFiles, build_studies
 
@@ -42,15 +46,41 @@ def gather_rejected(inputs: list[str], output: str) -> None:
         log.warning("%d records set aside as unreadable; see %s", len(rejected), output)
 
 
-def screen(records: str, citations: str, decisions: str, rejected: str, *, reasons: list[str], searches: list[dict], status_out: str, flow_out: str) -> None:
+def screen(citations: str, decisions: str, *, reasons: list[str], searches: list[dict], outputs: dict[str, str]) -> None:
+    """Status of every citation, what is left to screen, and how reviewers agreed."""
     citation_frame = t.read_csv(citations, t.CITATION_COLUMNS)
     resolved = resolve_decisions(read_sheet(decisions, "screening"), citation_frame, reasons, decisions)
     status = screening_status(citation_frame, resolved)
-    set_aside = t.read_csv(rejected, t.REJECTED_COLUMNS)
-    flow = flow_counts(t.read_csv(records, t.DEDUPED_RECORD_COLUMNS), citation_frame, status, searches, set_aside)
+    stamp = date.fromisoformat(searches[-1]["date_searched"])
+    for stage in STAGES:
+        rows = worksheet_rows(citation_frame, status.loc[needs_decision(status, stage), "citation_id"], stage)
+        write_worksheet(rows, stage, reasons, outputs[f"to_screen_{stage}"], stamp)
+        log.info("%s: %d citations to screen", stage, len(rows))
+    open_votes = disagreements(resolved)
+    votes = [c for c in resolved.columns if c.startswith("vote_")]
+    disagreement_rows = [
+        [r["citation_id"], r["stage"], "", "", "", "", "; ".join(f"{v[5:]}: {r[v]}" for v in votes if r[v])]
+        + worksheet_rows(citation_frame, pd.Series([r["citation_id"]]), r["stage"])[0][7:]
+        for r in open_votes.to_dict("records")
+    ]  # fmt: skip
+    write_worksheet(disagreement_rows, "full_text", reasons, outputs["disagreements"], stamp, title="to resolve")
+    t.write_csv(status, outputs["status"], t.STATUS_COLUMNS)
+    t.write_json({"agreement": agreement(resolved), "open_disagreements": len(open_votes)}, outputs["agreement"])
     log.info("screening: %s", status["status"].value_counts().sort_index().to_dict())
-    t.write_csv(status, status_out, t.STATUS_COLUMNS)
-    t.write_json(flow, flow_out)
+
+
+def prisma(records: str, rejected: str, citations: str, status: str, studies_csv: str, publications: str, *, searches: list[dict], counts_out: str, svg_out: str) -> None:
+    counts = prisma_counts(
+        t.read_csv(records, t.DEDUPED_RECORD_COLUMNS),
+        t.read_csv(rejected, t.REJECTED_COLUMNS),
+        t.read_csv(citations, t.CITATION_COLUMNS),
+        t.read_csv(status, t.STATUS_COLUMNS),
+        t.read_csv(studies_csv, t.STUDY_COLUMNS),
+        t.read_csv(publications, t.PUBLICATION_COLUMNS),
+        searches,
+    )
+    t.write_json(counts, counts_out)
+    Path(svg_out).write_text(prisma_svg(counts), encoding="utf-8")
 
 
 def studies(registry: str, publications: str, comparisons: str, citations: str, status: str, *, key_questions: list[dict], outputs: dict[str, str]) -> None:
@@ -78,10 +108,12 @@ def risk_of_bias(assessments: str, studies_csv: str, *, tool: str, output: str, 
         log.warning("included studies without a quality rating: %s", ", ".join(missing))
 
 
-def report_context(*, config: dict, flow: str, status: str, studies_csv: str, publications: str, evidence: str, matrix: str, rob: str, rob_gaps: str, raw_inputs: list[str], output: str) -> None:
+def report_context(*, config: dict, prisma: str, prisma_svg_file: str, agreement: str, status: str, studies_csv: str, publications: str, evidence: str, matrix: str, rob: str, rob_gaps: str, raw_inputs: list[str], output: str) -> None:
     context = build_context(
         config=config,
-        flow=t.read_json(flow),
+        prisma=t.read_json(prisma),
+        prisma_svg=Path(prisma_svg_file).read_text(encoding="utf-8"),
+        agreement=t.read_json(agreement),
         status=t.read_csv(status, t.STATUS_COLUMNS),
         studies=t.read_csv(studies_csv, t.STUDY_COLUMNS),
         publications=t.read_csv(publications, t.PUBLICATION_COLUMNS),
@@ -95,16 +127,12 @@ def report_context(*, config: dict, flow: str, status: str, studies_csv: str, pu
 
 
 def report_html(context: str, output: str) -> None:
-    from pathlib import Path
-
     from .report.render import render_html
 
     Path(output).write_text(render_html(t.read_json(context)), encoding="utf-8")
 
 
 def report_pdf(html: str, output: str) -> None:
-    from pathlib import Path
-
     from .report.render import render_pdf
 
     Path(output).write_bytes(render_pdf(Path(html).read_text(encoding="utf-8")))

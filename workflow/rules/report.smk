@@ -1,6 +1,8 @@
 rule report_context:
     input:
-        flow="results/screening/flow.json",
+        prisma="results/prisma/prisma.json",
+        prisma_svg="results/prisma/prisma.svg",
+        agreement="results/screening/agreement.json",
         status="results/screening/status.csv",
         studies="results/studies/studies.csv",
         publications="results/studies/publications.csv",

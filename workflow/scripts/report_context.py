@@ -9,7 +9,9 @@ run_step(
     snakemake,
     lambda: report_context(
         config=dict(snakemake.params.config),
-        flow=snakemake.input.flow,
+        prisma=snakemake.input.prisma,
+        prisma_svg_file=snakemake.input.prisma_svg,
+        agreement=snakemake.input.agreement,
         status=snakemake.input.status,
         studies_csv=snakemake.input.studies,
         publications=snakemake.input.publications,

@@ -8,13 +8,10 @@ from reviewflow.steps import screen
 run_step(
     snakemake,
     lambda: screen(
-        snakemake.input.records,
         snakemake.input.citations,
         snakemake.input.decisions,
-        snakemake.input.rejected,
         reasons=list(snakemake.params.reasons),
         searches=list(snakemake.params.searches),
-        status_out=snakemake.output.status,
-        flow_out=snakemake.output.flow,
+        outputs=dict(snakemake.output.items()),
     ),
 )

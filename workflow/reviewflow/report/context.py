@@ -63,7 +63,9 @@ def _rows(frame: pd.DataFrame) -> list[dict]:
 def build_context(
     *,
     config: dict,
-    flow: dict,
+    prisma: dict,
+    prisma_svg: str,
+    agreement: dict,
     status: pd.DataFrame,
     studies: pd.DataFrame,
     publications: pd.DataFrame,
@@ -86,6 +88,7 @@ def build_context(
     for row in study_rows:
         row["references"] = study_refs.get(row["study_id"], [])
     rob_by_study = rob.set_index("study_id")
+    labels = studies.set_index("study_id")["label"].to_dict()
     kq_sections = []
     for declared in config["key_questions"]:
         kq = {"subgroups": [], "sub_questions": {}, **declared}
@@ -119,7 +122,26 @@ def build_context(
         "batch": {"name": latest["batch"], "date_searched": latest["date_searched"]},
         "searches": searches,
         "digest": digest,
-        "flow": {**flow, "included_studies": len(studies)},
+        "prisma": prisma["prisma"],
+        "prisma_svg": prisma_svg,
+        "batches": prisma["batches"],
+        "totals": {
+            "records": sum(b["records"] for b in prisma["batches"]),
+            "set_aside": sum(b["set_aside"] for b in prisma["batches"]),
+            "citations": int(len(status)),
+            "included_reports": int(len(publications)),
+            "included_studies": int(len(studies)),
+        },
+        "new_since_previous": {
+            "citations": prisma["new_citations"],
+            "already_known_records": prisma["already_known_records"],
+            "includes": [
+                {**inc, "label": labels.get(inc["study_id"], ""), "reference": ref_numbers.get(inc["citation_id"])}
+                for inc in prisma["new_includes"]
+            ],
+        },
+        "agreement": agreement,
+        "screening_status": status["status"].value_counts().sort_index().to_dict(),
         "key_questions": kq_sections,
         "kq_ids": [kq["id"] for kq in config["key_questions"]],
         "studies": study_rows,

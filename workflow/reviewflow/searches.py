@@ -1,0 +1,55 @@
+"""Search batches: what the config declares must be exactly what lies on disk.
+
+An update is a new folder under <resources>/searches/ declared in the config;
+a folder nobody declared, or a declared file nobody exported, would silently
+change the counts of the flow diagram, so both stop the run before any job.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import ReviewflowError
+
+IGNORED = {"README.md", "README.txt", ".gitkeep"}
+
+
+def check_searches(config: dict, config_file: str = "config/config.yaml") -> None:
+    root = Path(config["resources"]) / "searches"
+    declared = {}
+    previous_date = ""
+    for index, search in enumerate(config["searches"]):
+        where = f"searches[{index}]"
+        batch = search["batch"]
+        if batch in declared:
+            raise ReviewflowError(f"key '{where}.batch' '{batch}' is declared twice", file=config_file)
+        folder = root / batch
+        if not folder.is_dir():
+            raise ReviewflowError(f"key '{where}.batch': folder {folder} does not exist; add the batch's exports there or remove the entry", file=config_file)
+        if search["date_searched"] < previous_date:
+            raise ReviewflowError(f"key '{where}.date_searched' {search['date_searched']} is earlier than the batch before it; list batches oldest first", file=config_file)
+        previous_date = search["date_searched"]
+        expected = set()
+        for number, export in enumerate(search["exports"]):
+            for key in ("file", "strategy"):
+                name = export.get(key)
+                if name is None:
+                    continue
+                if not (folder / name).is_file():
+                    raise ReviewflowError(f"key '{where}.exports[{number}].{key}': {folder / name} does not exist", file=config_file)
+                expected.add(name)
+        unexpected = sorted(p.name for p in folder.iterdir() if p.name not in expected | IGNORED and not p.name.startswith("."))
+        if unexpected:
+            raise ReviewflowError(
+                f"{folder / unexpected[0]} is not declared in the config; add it to the exports of batch '{batch}' (or as a strategy file) or remove it",
+                file=config_file,
+            )
+        declared[batch] = search
+    if root.is_dir():
+        for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            if folder.name not in declared:
+                raise ReviewflowError(f"folder {folder} is not declared in the config; add a 'searches' entry with batch '{folder.name}' or remove the folder", file=config_file)
+
+
+def latest_batch(config: dict) -> str:
+    return config["searches"][-1]["batch"]
