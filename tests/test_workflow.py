@@ -143,3 +143,61 @@ def test_malformed_record_stops_the_run_or_is_set_aside_and_counted(tmp_path):
     batches = json.loads((project / "results" / "prisma" / "prisma.json").read_text())["batches"]
     cinahl = next(r for r in batches if r["file"] == "cinahl.ris")
     assert (cinahl["records"], cinahl["set_aside"]) == (12, 1)
+
+
+def test_the_update_procedure_from_the_readme(tmp_path):
+    """Add a batch folder, declare it, rerun: only its export is ingested, only its new
+    citation is left to screen, and the filled worksheet goes back into the decisions."""
+    import json
+
+    import yaml
+
+    from reviewflow.cli import main
+
+    project = copy_project(tmp_path)
+    assert snakemake(project).returncode == 0
+    batch = project / REVIEW / "searches" / "2021-12-01"
+    batch.mkdir()
+    (batch / "medline.ris").write_text(
+        "TY  - JOUR\nTI  - A new trial of a pain programme\nAU  - Newman, A\nPY  - 2021\nER  - \n\n"
+        "TY  - JOUR\nTI  - Reboot Online: A Randomized Controlled Trial Comparing an Online Multidisciplinary Pain Management Program with Usual Care for Chronic Pain\n"
+        "AU  - Smith, J\nPY  - 2019\nDO  - 10.1093/pm/pnz208\nDB  - Ovid MEDLINE\nER  - \n"
+    )  # fmt: skip
+    (batch / "strategy.txt").write_text("1 chronic pain.mp.\n")
+    config_path = project / "config" / "config.yaml"
+    config = yaml.safe_load(config_path.read_text())
+    config["searches"].append({"batch": "2021-12-01", "date_searched": "2021-12-01",
+                               "exports": [{"file": "medline.ris", "database": "Ovid MEDLINE", "strategy": "strategy.txt"}]})  # fmt: skip
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False))
+
+    planned = snakemake(project, "--dry-run", "--quiet", "rules").stdout
+    jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", planned, re.M))
+    assert jobs.get("ingest") == "1"  # the new export only, not the five earlier ones
+
+    assert snakemake(project).returncode == 0
+    worksheet = project / "results" / "screening" / "to_screen_title_abstract.xlsx"
+    sheet = openpyxl.load_workbook(worksheet)["to screen"]
+    todo = [row for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert [row[7] for row in todo] == ["A new trial of a pain programme"]
+    prisma = json.loads((project / "results" / "prisma" / "prisma.json").read_text())["prisma"]
+    assert (prisma["latest_batch"], prisma["screened"], prisma["screening"]["awaiting"]) == ("2021-12-01", 1, 1)
+    assert prisma["removed_before_screening"]["duplicates_of_earlier_searches"] == 1
+
+    workbook = openpyxl.load_workbook(worksheet)
+    workbook["to screen"]["C2"] = "exclude"
+    workbook.save(worksheet)
+    assert main(["screening", "add", str(worksheet), "--to", str(project / REVIEW / "screening.csv")]) == 0
+    assert snakemake(project).returncode == 0
+    sheet = openpyxl.load_workbook(worksheet)["to screen"]
+    assert sheet.max_row == 1  # nothing left to screen
+    prisma = json.loads((project / "results" / "prisma" / "prisma.json").read_text())["prisma"]
+    assert (prisma["screening"]["excluded"], prisma["screening"]["awaiting"], prisma["total_studies"]) == (1, 0, 12)
+
+
+def test_undeclared_batch_folder_stops_before_any_job(tmp_path):
+    project = copy_project(tmp_path)
+    (project / REVIEW / "searches" / "2022-01-01").mkdir()
+    done = snakemake(project)
+    assert done.returncode != 0
+    assert f"reviewflow: config/config.yaml: folder {REVIEW}/searches/2022-01-01 is not declared in the config" in done.stderr
+    assert not (project / "results").exists()

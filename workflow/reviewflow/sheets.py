@@ -44,15 +44,14 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
         raise error.located(file=str(path))
     sheet = workbook.worksheets[0]
     rows = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells = ["" if v is None else str(v) for v in values]
+    for number, cells in enumerate(sheet.iter_rows(), start=1):
+        values = []
         for index, cell in enumerate(cells):
-            if cell.startswith("="):
-                raise ReviewflowError(
-                    "holds a formula; enter the value itself", file=str(path), row=number,
-                    column=rows[0][index] if rows else None,
-                )
-        rows.append(cells)
+            if getattr(cell, "data_type", None) == "f":  # a formula, not text that starts with '='
+                column = rows[0][index] if rows and index < len(rows[0]) else None
+                raise ReviewflowError("holds a formula; enter the value itself", file=str(path), row=number, column=column)
+            values.append("" if cell.value is None else str(cell.value))
+        rows.append(values)
     workbook.close()
     if not rows:
         raise ReviewflowError("is empty; expected a header row", file=str(path))
