@@ -29,7 +29,7 @@ def make_records(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(full, columns=RECORD_COLUMNS)
 
 
-def make_sheet(schema: str, rows: list[dict]) -> pd.DataFrame:
+def make_sheet(schema: str | dict, rows: list[dict]) -> pd.DataFrame:
     """A human-edited sheet as read_sheet returns it: every schema column, empty where not given."""
-    columns = list(load_schema(schema)["properties"])
+    columns = list((load_schema(schema) if isinstance(schema, str) else schema)["properties"])
     return pd.DataFrame([{**dict.fromkeys(columns, ""), **row} for row in rows], columns=columns)

@@ -12,7 +12,8 @@ from reviewflow.dedup import deduplicate
 from reviewflow.report.context import build_context, vancouver
 from reviewflow.report.render import render_html, render_pdf
 from reviewflow.report.workbook import write_workbook
-from reviewflow.rob import rob_table
+from reviewflow.rob import load_tool, sheet_schema
+from reviewflow.rob.assessments import rob_table
 from reviewflow.prisma import prisma_counts, prisma_svg
 from reviewflow.screening import agreement, resolve_decisions, screening_status
 from reviewflow.tables import REJECTED_COLUMNS
@@ -51,7 +52,8 @@ def context():
         ]),
         citations, status, CONFIG["key_questions"], SheetFiles("s.csv", "p.csv", "c.csv"),
     )  # fmt: skip
-    rob, missing = rob_table(make_sheet("rob", [{"study_id": "able-2001", "overall": "Poor"}]), built["studies"], "quality-rating", "rob.csv")
+    tool = load_tool("quality-rating")
+    rob, missing = rob_table(make_sheet(sheet_schema(tool), [{"study_id": "able-2001", "overall": "Poor"}]), built["studies"], tool, "rob.csv")
     searches = [{"batch": "s1", "date_searched": "2021-05-24", "exports": [{"file": "f.ris", "database": "db"}]}]
     counts = prisma_counts(records, pd.DataFrame(columns=REJECTED_COLUMNS), citations, status, built["studies"], built["publications"], searches)
     return build_context(
@@ -98,15 +100,15 @@ def test_workbook_is_deterministic_formula_safe_and_coloured(context, tmp_path):
     with zipfile.ZipFile(tmp_path / "a.xlsx") as archive:
         assert {info.date_time for info in archive.infolist()} == {(2021, 5, 24, 0, 0, 0)}
     workbook = openpyxl.load_workbook(tmp_path / "a.xlsx")
-    assert workbook.sheetnames == ["KQ1", "KQ2", "Studies", "Quality", "References"]
+    assert workbook.sheetnames == ["KQ1", "KQ2", "Studies", "Risk of bias", "Strength of evidence", "References"]
     kq1 = workbook["KQ1"]
     assert [c.value for c in kq1[1]][:3] == ["KQ", "Group", "Study"] and kq1.freeze_panes == "A2"
     assert [row[2] for row in kq1.iter_rows(min_row=2, values_only=True)] == ["Able 2001", "Cole 2002"]
     assert kq1["F3"].value == "=2+3" and kq1["F3"].data_type == "s"  # text typed by a person, never a formula
     with zipfile.ZipFile(tmp_path / "a.xlsx") as archive:
         assert all("<f>" not in archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/"))
-    quality = workbook["Quality"]
-    assert quality["D2"].value == "Poor" and quality["D2"].fill.start_color.rgb.endswith("F6CDCD")
+    quality = workbook["Risk of bias"]
+    assert quality["E2"].value == "Poor" and quality["E2"].fill.start_color.rgb.endswith("F6CDCD")
 
 
 def test_formula_like_text_is_stored_as_text(tmp_path):

@@ -6,10 +6,12 @@ import pytest
 import yaml
 
 from reviewflow.errors import ReviewflowError
+from reviewflow.rob import load_tool, sheet_schema
 from reviewflow.schemas import validate_config
 from reviewflow.sheets import read_sheet
 
 ROOT = Path(__file__).resolve().parent.parent
+QUALITY = sheet_schema(load_tool("quality-rating"))
 CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
 
 
@@ -22,7 +24,7 @@ def test_the_shipped_config_is_valid():
     [
         (lambda c: c["searches"][0]["exports"][0].update(format="endnote"),
          "key 'searches[0].exports[0].format' 'endnote' is not allowed; allowed: ris, medline, wos, bibtex, endnote-xml, refer, csv, tsv, xlsx"),
-        (lambda c: c["rob"].update(tol="x"), "key 'rob.tol' is not a known key; allowed keys: assessments, tool"),
+        (lambda c: c["rob"].update(tol="x"), "key 'rob.tol' is not a known key; allowed keys: assessments, palette, soe, tool"),
         (lambda c: c.pop("searches"), "key 'searches' is required but missing"),
         (lambda c: c["searches"][0].update(date_searched="24/05/2021"),
          "key 'searches[0].date_searched' '24/05/2021' is not valid; expected a date as YYYY-MM-DD"),
@@ -44,8 +46,8 @@ def write(tmp_path, text, name="rob.csv"):
 
 
 def test_sheet_forgives_case_and_spaces_and_orders_columns(tmp_path):
-    frame = read_sheet(write(tmp_path, "overall,study_id\n  fair ,trial-a\nPOOR,trial-b\n"), "rob")
-    assert list(frame.columns) == ["study_id", "overall", "support", "source", "illustrative"]
+    frame = read_sheet(write(tmp_path, "overall,study_id\n  fair ,trial-a\nPOOR,trial-b\n"), QUALITY)
+    assert list(frame.columns) == ["study_id", "outcome", "overall", "support", "source", "illustrative"]
     assert frame["overall"].tolist() == ["Fair", "Poor"]
 
 
@@ -53,18 +55,18 @@ def test_sheet_forgives_case_and_spaces_and_orders_columns(tmp_path):
     "text, message",
     [
         ("study_id,overall\ntrial-a,Moderate\n", "row 2, column 'overall': 'Moderate' is not allowed; allowed: Good, Fair, Poor"),
-        ("study_id,overall,rating\ntrial-a,Fair,x\n", "row 1: unknown column 'rating'; allowed columns: study_id, overall, support, source, illustrative"),
+        ("study_id,overall,rating\ntrial-a,Fair,x\n", "row 1: unknown column 'rating'; allowed columns: study_id, outcome, overall, support, source, illustrative"),
         ("study_id\ntrial-a\n", "row 1: required column 'overall' is missing"),
         ("study_id,overall\ntrial-a,\n", "row 2, column 'overall': is empty but required"),
         ("study_id,overall\nTrial A,Fair\n", "row 2, column 'study_id': 'Trial A' is not valid; expected a study_id from the study registry (lower-case letters, digits and '-')"),
-        ("study_id,overall\ntrial-a,Fair\ntrial-a,Poor\n", "row 3, column 'study_id': duplicate entry (study_id=trial-a); first given in row 2"),
+        ("study_id,overall\ntrial-a,Fair\ntrial-a,Poor\n", "row 3, column 'study_id': duplicate entry (study_id=trial-a, outcome=); first given in row 2"),
         ("", "is empty; expected a header row"),
     ],
 )  # fmt: skip
 def test_sheet_errors_name_file_row_and_column(tmp_path, text, message):
     path = write(tmp_path, text)
     with pytest.raises(ReviewflowError) as raised:
-        read_sheet(path, "rob")
+        read_sheet(path, QUALITY)
     assert str(raised.value).startswith(f"{path}, {message}" if message.startswith("row") else f"{path}: {message}")
 
 
@@ -75,8 +77,8 @@ def test_xlsx_sheet_is_read_and_formulas_are_refused(tmp_path):
     sheet.append(["study_id", "overall"])
     sheet.append(["trial-a", "Fair"])
     workbook.save(path)
-    assert read_sheet(path, "rob")["overall"].tolist() == ["Fair"]
+    assert read_sheet(path, QUALITY)["overall"].tolist() == ["Fair"]
     sheet.append(["trial-b", "=A2"])
     workbook.save(path)
     with pytest.raises(ReviewflowError, match=r"rob.xlsx, row 3, column 'overall': holds a formula"):
-        read_sheet(path, "rob")
+        read_sheet(path, QUALITY)

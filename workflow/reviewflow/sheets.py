@@ -60,13 +60,13 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
     return header, [r[: len(header)] for r in body]
 
 
-def read_sheet(path: str | Path, schema_name: str) -> pd.DataFrame:
+def read_sheet(path: str | Path, schema_name: str | dict) -> pd.DataFrame:
     """The sheet as a frame of stripped strings, each row valid against the schema.
 
     Columns come out in the schema's order; optional columns absent from the
     file come out empty, so callers never test for a column's presence.
     """
-    schema = load_schema(schema_name)
+    schema = load_schema(schema_name) if isinstance(schema_name, str) else schema_name
     properties: dict = schema["properties"]
     patterns: dict = schema.get("x-pattern-columns", {})
     required = schema.get("required", [])

@@ -14,7 +14,6 @@ from . import tables as t
 from .dedup import deduplicate
 from .ingest import load
 from .report.context import build_context, inputs_digest
-from .rob import rob_table
 from .prisma import prisma_counts, prisma_svg
 from .screening import STAGES, agreement, disagreements, needs_decision, resolve_decisions, screening_status
 from .worksheets import worksheet_rows, write_worksheet
@@ -100,15 +99,48 @@ def studies(registry: str, publications: str, comparisons: str, citations: str, 
     log.info("%d studies, %d evidence rows", len(built["studies"]), len(built["evidence_rows"]))
 
 
-def risk_of_bias(assessments: str, studies_csv: str, *, tool: str, output: str, gaps_out: str) -> None:
-    table, missing = rob_table(read_sheet(assessments, "rob"), t.read_csv(studies_csv, t.STUDY_COLUMNS), tool, assessments)
-    t.write_csv(table, output, t.ROB_COLUMNS)
-    t.write_csv(pd.DataFrame({"study_id": missing}), gaps_out, ["study_id"])
+def risk_of_bias(assessments: str, studies_csv: str, evidence_csv: str, soe_sheet: str, *, tool_name: str, palette: str,
+                 kq_ids: list[str], stamp: str, outputs: dict[str, str]) -> None:  # fmt: skip
+    """Assessments checked against the tool, the gaps and a workbook for them, the
+    strength of evidence, and the figures per key question."""
+    from .rob import load_tool
+    from .rob.assessments import rob_table, write_template
+    from .rob.figures import summary_bars, traffic_light
+    from .rob.soe import soe_table
+    from .rob import sheet_schema
+
+    tool = load_tool(tool_name)
+    studies = t.read_csv(studies_csv, t.STUDY_COLUMNS)
+    evidence = t.read_csv(evidence_csv, t.EVIDENCE_COLUMNS)
+    table, missing = rob_table(read_sheet(assessments, sheet_schema(tool)), studies, tool, assessments)
+    t.write_csv(table, outputs["table"], list(table.columns))
+    t.write_csv(pd.DataFrame({"study_id": missing}), outputs["gaps"], ["study_id"])
+    write_template(tool, studies, missing, outputs["template"], date.fromisoformat(stamp))
+    soe = soe_table(read_sheet(soe_sheet, "soe"), evidence, studies, table, tool, kq_ids, soe_sheet)
+    t.write_csv(soe, outputs["soe"], list(soe.columns))
     if missing:
-        log.warning("included studies without a quality rating: %s", ", ".join(missing))
+        log.warning("included studies without an assessment: %s", ", ".join(missing))
+    disagreeing = table[table["agrees"] == "false"]
+    if len(disagreeing):
+        log.warning("stated overall differs from the tool's rule for: %s", ", ".join(disagreeing["study_id"]))
+    sizes = studies.set_index("study_id")["n_randomised"]
+    first = table.drop_duplicates("study_id").set_index("study_id")
+    for kq in kq_ids:
+        ids = sorted(set(evidence.loc[evidence["kq"] == kq, "study_id"]))
+        rows = [
+            {"label": first.at[s, "label"], "domains": [first.at[s, d["id"]] for d in tool.domains], "overall": first.at[s, "overall"]}
+            if s in first.index else
+            {"label": studies.set_index("study_id").at[s, "label"], "domains": [""] * len(tool.domains), "overall": ""}
+            for s in ids
+        ]  # fmt: skip
+        weights = [float(sizes.get(s) or 0) for s in ids]
+        Path(outputs[f"traffic_light_{kq}"]).write_text(traffic_light(rows, tool, palette, f"{kq}: risk of bias of each study ({tool.name})"), encoding="utf-8")
+        Path(outputs[f"summary_{kq}"]).write_text(summary_bars(rows, tool, palette, None, f"{kq}: share of studies at each judgement"), encoding="utf-8")
+        weighted = summary_bars(rows, tool, palette, weights if any(weights) else None, f"{kq}: share of participants at each judgement")
+        Path(outputs[f"summary_weighted_{kq}"]).write_text(weighted, encoding="utf-8")
 
 
-def report_context(*, config: dict, prisma: str, prisma_svg_file: str, agreement: str, status: str, studies_csv: str, publications: str, evidence: str, matrix: str, rob: str, rob_gaps: str, raw_inputs: list[str], output: str) -> None:
+def report_context(*, config: dict, prisma: str, prisma_svg_file: str, agreement: str, soe: str, figures: list[str], status: str, studies_csv: str, publications: str, evidence: str, matrix: str, rob: str, rob_gaps: str, raw_inputs: list[str], output: str) -> None:
     context = build_context(
         config=config,
         prisma=t.read_json(prisma),
@@ -119,7 +151,9 @@ def report_context(*, config: dict, prisma: str, prisma_svg_file: str, agreement
         publications=t.read_csv(publications, t.PUBLICATION_COLUMNS),
         evidence=t.read_csv(evidence, t.EVIDENCE_COLUMNS),
         matrix=t.read_csv(matrix),
-        rob=t.read_csv(rob, t.ROB_COLUMNS),
+        rob=t.read_csv(rob),
+        soe=t.read_csv(soe),
+        figures={Path(f).stem: Path(f).read_text(encoding="utf-8") for f in figures},
         rob_missing=list(t.read_csv(rob_gaps)["study_id"]),
         digest=inputs_digest(raw_inputs, config),
     )

@@ -61,8 +61,7 @@ EVIDENCE_COLUMNS = [
     "source", "illustrative",
 ]  # fmt: skip
 
-# results/rob/rob.csv
-ROB_COLUMNS = ["study_id", "label", "tool", "overall", "support", "source", "illustrative"]
+# results/rob/rob.csv has a column per domain of the configured tool: see rob.assessments.
 
 
 def empty(columns: list[str]) -> pd.DataFrame:

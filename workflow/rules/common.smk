@@ -47,5 +47,15 @@ def raw_inputs():
         resource(config["studies"]["publications"]),
         resource(config["studies"]["comparisons"]),
         resource(config["rob"]["assessments"]),
+        resource(config["rob"]["soe"]),
     ]
     return exports + sheets
+
+
+def rob_figures():
+    """Named outputs of the rob rule: three figures per key question."""
+    figures = {}
+    for kq in config["key_questions"]:
+        for kind in ("traffic_light", "summary", "summary_weighted"):
+            figures[f"{kind}_{kq['id']}"] = f"results/rob/{kind}_{kq['id']}.svg"
+    return figures

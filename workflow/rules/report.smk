@@ -10,6 +10,8 @@ rule report_context:
         matrix="results/studies/kq_matrix.csv",
         rob="results/rob/rob.csv",
         rob_gaps="results/rob/unassessed_studies.csv",
+        soe="results/rob/soe.csv",
+        figures=list(rob_figures().values()),
         raw=raw_inputs(),
     output:
         "results/report/context.json",

@@ -1,15 +1,23 @@
 rule rob:
     input:
         assessments=resource(config["rob"]["assessments"]),
+        soe=resource(config["rob"]["soe"]),
         studies="results/studies/studies.csv",
+        evidence="results/studies/evidence_rows.csv",
     output:
+        **rob_figures(),
         table="results/rob/rob.csv",
         gaps="results/rob/unassessed_studies.csv",
+        template="results/rob/assessment_template.xlsx",
+        soe="results/rob/soe.csv",
     log:
         "logs/rob.log",
     conda:
         "../envs/reviewflow.yaml"
     params:
         tool=config["rob"]["tool"],
+        palette=config["rob"].get("palette", "cochrane"),
+        kq_ids=[kq["id"] for kq in config["key_questions"]],
+        stamp=config["searches"][-1]["date_searched"],
     script:
         "../scripts/rob.py"

@@ -19,6 +19,8 @@ run_step(
         matrix=snakemake.input.matrix,
         rob=snakemake.input.rob,
         rob_gaps=snakemake.input.rob_gaps,
+        soe=snakemake.input.soe,
+        figures=list(snakemake.input.figures),
         raw_inputs=list(snakemake.input.raw),
         output=snakemake.output[0],
     ),

@@ -10,8 +10,12 @@ run_step(
     lambda: risk_of_bias(
         snakemake.input.assessments,
         snakemake.input.studies,
-        tool=snakemake.params.tool,
-        output=snakemake.output.table,
-        gaps_out=snakemake.output.gaps,
+        snakemake.input.evidence,
+        snakemake.input.soe,
+        tool_name=snakemake.params.tool,
+        palette=snakemake.params.palette,
+        kq_ids=list(snakemake.params.kq_ids),
+        stamp=snakemake.params.stamp,
+        outputs=dict(snakemake.output.items()),
     ),
 )

@@ -73,6 +73,8 @@ def build_context(
     matrix: pd.DataFrame,
     rob: pd.DataFrame,
     rob_missing: list[str],
+    soe: pd.DataFrame | None = None,
+    figures: dict[str, str] | None = None,
     digest: str,
 ) -> dict:
     searches = config["searches"]
@@ -112,10 +114,12 @@ def build_context(
             "n_participants": int(known_n.sum()),
             "n_studies_with_n": len(known_n),
             "rob": _rows(rob[rob["study_id"].isin(kq_studies)]),
+            "soe": _rows(soe[soe["kq"] == kq["id"]]) if soe is not None else [],
+            "figures": {kind: (figures or {}).get(f"{kind}_{kq['id']}", "") for kind in ("traffic_light", "summary", "summary_weighted")},
         })
     excluded = status[status["status"] == "excluded at full text"]
     illustrative_count = sum(
-        1 for frame in (studies, evidence, rob) for value in frame["illustrative"] if value
+        1 for frame in (studies, evidence, rob, *([soe] if soe is not None else [])) for value in frame["illustrative"] if value
     )
     return {
         "review": {"short_title": "", "citation": "", "version": "", "notice": "", **config["review"]},
@@ -153,6 +157,8 @@ def build_context(
         ],
         "rob": _rows(rob),
         "rob_tool": config["rob"]["tool"],
+        "rob_domains": [c for c in rob.columns if c.startswith("D") and c[1:2].isdigit()],
+        "rob_disagreements": rob[rob.get("agrees", pd.Series("", index=rob.index)) == "false"].to_dict("records"),
         "rob_missing": rob_missing,
         "excluded_full_text": excluded.to_dict("records"),
         "references": references,

@@ -10,7 +10,10 @@ from openpyxl import Workbook
 
 from ..xlsx import add_table_sheet, fill, save_deterministic
 
-QUALITY_FILLS = {"Good": "CFE8CF", "Fair": "FFF1C2", "Poor": "F6CDCD"}
+QUALITY_FILLS = {
+    "Good": "CFE8CF", "Low": "CFE8CF", "Fair": "FFF1C2", "Some concerns": "FFF1C2", "Unclear": "FFF1C2", "Moderate": "FFF1C2",
+    "Poor": "F6CDCD", "High": "F6CDCD", "Serious": "F6CDCD", "Critical": "C98B8B", "Very high": "C98B8B", "No information": "D6E8FB",
+}  # fmt: skip
 EVIDENCE_HEADER = [
     "KQ", "Group", "Study", "Study id", "Comparison", "Intervention", "Intervention n",
     "Comparator", "Comparator n", "Quality", "Source", "Illustrative columns",
@@ -35,9 +38,24 @@ def write_workbook(context: dict, path: str | Path) -> None:
          s["n_randomised"], s["kqs"], s["source"], "; ".join(s["illustrative_columns"])]
         for s in context["studies"]
     ])  # fmt: skip
-    rob_rows = [[r["study_id"], r["label"], r["tool"], r["overall"], r["support"], r["source"], "; ".join(r["illustrative_columns"])] for r in context["rob"]]
-    sheet = add_table_sheet(workbook, "Quality", ["Study id", "Study", "Tool", "Rating", "Support", "Source", "Illustrative columns"], rob_rows)
-    _colour_quality(sheet, 4, len(rob_rows))
+    domains = context["rob_domains"]
+    rob_header = ["Study id", "Study", "Outcome", "Tool", *domains, "Overall (stated)", "By the tool's rule", "Agrees", "Support", "Source", "Illustrative columns"]
+    rob_rows = [
+        [r["study_id"], r["label"], r["outcome"], r["tool"], *[r[d] for d in domains], r["overall"], r["computed"], r["agrees"],
+         r["support"], r["source"], "; ".join(r["illustrative_columns"])]
+        for r in context["rob"]
+    ]  # fmt: skip
+    sheet = add_table_sheet(workbook, "Risk of bias", rob_header, rob_rows)
+    for column in range(5, 5 + len(domains) + 2):
+        _colour_quality(sheet, column, len(rob_rows))
+    soe_header = ["KQ", "Comparison", "Program", "Outcome", "Studies", "Participants", "Study limitations", "Directness",
+                  "Consistency", "Precision", "Reporting bias", "Strength of evidence", "Findings", "Source", "Illustrative columns"]  # fmt: skip
+    add_table_sheet(workbook, "Strength of evidence", soe_header, [
+        [r["kq"], r["comparison"], r["program"], r["outcome"], r["n_studies"], r["n_participants"], r["study_limitations"],
+         r["directness"], r["consistency"], r["precision"], r["reporting_bias"], r["grade"], r["findings"], r["source"],
+         "; ".join(r["illustrative_columns"])]
+        for kq in context["key_questions"] for r in kq["soe"]
+    ])  # fmt: skip
     add_table_sheet(workbook, "References", ["No.", "Study id", "Citation id", "Reference", "DOI", "PMID"], [
         [r["number"], r["study_id"], r["citation_id"], r["text"], r["doi"], r["pmid"]] for r in context["references"]
     ])  # fmt: skip

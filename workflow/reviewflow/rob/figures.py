@@ -1,0 +1,121 @@
+"""Risk-of-bias figures as SVG: the traffic-light plot and the summary bar plot.
+
+Laid out from the text they hold, so that 80 studies with long labels stay
+readable: labels wrap instead of overlapping, nothing is rotated, the width
+grows with the domains, and a key spells out every domain.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from . import PALETTES, SYMBOLS, Tool
+
+CHAR = 6.4  # width of one character at 11px, generous for DejaVu Sans
+ROW, CELL, PAD = 24, 40, 10
+FONT = 'font-family="DejaVu Sans, Arial, sans-serif" font-size="11"'
+
+
+def _wrap(text: str, width_chars: int) -> list[str]:
+    lines, line = [], ""
+    for word in text.split():
+        while len(word) > width_chars:  # a single overlong word is cut, never left to overflow
+            if line:
+                lines.append(line)
+                line = ""
+            lines.append(word[:width_chars])
+            word = word[width_chars:]
+        if line and len(line) + 1 + len(word) > width_chars:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return lines + ([line] if line else [])
+
+
+def _svg(width: float, height: float, title: str, body: str) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" '
+        f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title><g {FONT} fill="#1d2731">{body}</g></svg>\n'
+    )
+
+
+def _legend(tool: Tool, palette: dict, x: float, y: float) -> tuple[str, float]:
+    parts, cx = [], x
+    for judgement in tool.judgements:
+        level = judgement["level"]
+        parts.append(f'<circle cx="{cx + 8}" cy="{y}" r="7" fill="{palette[level]}" stroke="#555"/>'
+                     f'<text x="{cx + 8}" y="{y + 4}" text-anchor="middle" font-weight="bold">{SYMBOLS[level]}</text>'
+                     f'<text x="{cx + 20}" y="{y + 4}">{escape(judgement["label"])}</text>')  # fmt: skip
+        cx += 34 + CHAR * len(judgement["label"])
+    return "".join(parts), cx - x
+
+
+def traffic_light(rows: list[dict], tool: Tool, palette_name: str = "cochrane", title: str = "Risk of bias") -> str:
+    """rows: {'label', 'domains': [labels in tool order], 'overall'}; one line of circles per row."""
+    palette = PALETTES[palette_name]
+    columns = [d["id"] for d in tool.domains] + ["Overall"]
+    label_chars = min(max([len(r["label"]) for r in rows] + [12]), 44)
+    label_w = label_chars * CHAR + PAD
+    wrapped = [_wrap(r["label"], label_chars) for r in rows]
+    heights = [max(ROW, 14 * len(w) + 10) for w in wrapped]
+    top = 34
+    parts = [f'<text x="{PAD}" y="20" font-weight="bold">Study</text>']
+    for index, name in enumerate(columns):
+        parts.append(f'<text x="{label_w + index * CELL + CELL / 2}" y="20" text-anchor="middle" font-weight="bold">{escape(name)}</text>')
+    y = top
+    for row, lines, height in zip(rows, wrapped, heights):
+        for number, text in enumerate(lines):
+            parts.append(f'<text x="{PAD}" y="{y + 16 + number * 14}">{escape(text)}</text>')
+        for index, judgement in enumerate([*row["domains"], row["overall"]]):
+            cx, cy = label_w + index * CELL + CELL / 2, y + height / 2
+            if not judgement:
+                parts.append(f'<text x="{cx}" y="{cy + 4}" text-anchor="middle" fill="#8b1a1a">n/a</text>')
+                continue
+            level = tool.level(judgement)
+            parts.append(f'<circle cx="{cx}" cy="{cy}" r="9" fill="{palette[level]}" stroke="#555"/>'
+                         f'<text x="{cx}" y="{cy + 4}" text-anchor="middle" font-weight="bold">{SYMBOLS[level]}</text>')  # fmt: skip
+        parts.append(f'<line x1="{PAD}" x2="{label_w + len(columns) * CELL}" y1="{y + height}" y2="{y + height}" stroke="#e3e7ea"/>')
+        y += height
+    legend, legend_w = _legend(tool, palette, PAD, y + 22)
+    parts.append(legend)
+    y += 40
+    key_w = 0.0
+    for domain in tool.domains:
+        text = f"{domain['id']}: {domain['long']}"
+        parts.append(f'<text x="{PAD}" y="{y}">{escape(text)}</text>')
+        key_w = max(key_w, CHAR * len(text))
+        y += 15
+    width = max(label_w + len(columns) * CELL + PAD, legend_w + 2 * PAD, key_w + 2 * PAD)
+    return _svg(width, y + 6, title, "".join(parts))
+
+
+def summary_bars(rows: list[dict], tool: Tool, palette_name: str = "cochrane", weights: list[float] | None = None, title: str = "Risk of bias summary") -> str:
+    """Per domain (and overall) the share of studies at each judgement, optionally weighted."""
+    palette = PALETTES[palette_name]
+    items = [(f"{d['id']} {d['short']}", i) for i, d in enumerate(tool.domains)] + [("Overall", None)]
+    weights = weights or [1.0] * len(rows)
+    label_w = max(CHAR * max(len(name) for name, _ in items), 60) + PAD
+    bar_w, parts, y = 420, [], 12
+    for name, index in items:
+        values = [(r["domains"][index] if index is not None else r["overall"]) for r in rows]
+        total = sum(w for v, w in zip(values, weights) if v)
+        parts.append(f'<text x="{PAD}" y="{y + 14}">{escape(name)}</text>')
+        x = label_w
+        for judgement in tool.labels:
+            share = sum(w for v, w in zip(values, weights) if v == judgement) / total if total else 0
+            if share:
+                w = bar_w * share
+                parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="18" fill="{palette[tool.level(judgement)]}" stroke="#555" stroke-width="0.5"/>')
+                if w > 30:
+                    ink = "#ffffff" if tool.level(judgement) in ("high", "critical") and palette_name == "cochrane" else "#1d2731"
+                    parts.append(f'<text x="{x + w / 2:.1f}" y="{y + 13}" text-anchor="middle" fill="{ink}">{share * 100:.0f}%</text>')
+                x += w
+        y += 26
+    for tick in range(0, 101, 25):
+        tx = label_w + bar_w * tick / 100
+        parts.append(f'<text x="{tx:.1f}" y="{y + 10}" text-anchor="middle" fill="#5b6670">{tick}%</text>')
+    legend, legend_w = _legend(tool, palette, PAD, y + 32)
+    parts.append(legend)
+    width = max(label_w + bar_w + 2 * PAD, legend_w + 2 * PAD)
+    return _svg(width, y + 46, title, "".join(parts))
