@@ -58,6 +58,9 @@ def test_pdf_names_every_study_and_publication(run):
     for citation in rows(run / "results" / "studies" / "publications.csv"):
         assert " ".join(citation["title"].rstrip(".").split()) in text
     assert 8 <= len(reader.pages) <= 40
+    for kq in ("KQ1", "KQ2"):
+        assert f"{kq}: risk of bias" in text and f"{kq}: strength of evidence" in text
+    assert "Strength of evidence" in text and "Small improvement with the program" in text
     assert re.search(r"Page 3 of \d+", text)
 
 

@@ -73,6 +73,17 @@ def _screening_add(args) -> None:
     print(f"{args.to}: {added} decisions added")
 
 
+def _rob_check(args) -> None:
+    from .rob import load_tool
+    from .rob.check import check_table
+    from .tables import write_csv
+
+    result = check_table(args.file, load_tool(args.tool))
+    write_csv(result, args.output, ["study", "stated", "computed", "agrees"])
+    differing = result[result["agrees"] == "false"]
+    print(f"{args.file}: {len(result)} studies, {len(differing)} stated overall judgements differ from the {args.tool} rule")
+
+
 def _check_config(args) -> None:
     import yaml
 
@@ -114,6 +125,14 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("worksheets", nargs="+", metavar="WORKSHEET", help="results/screening/to_screen_<stage>.xlsx, filled in")
     add.add_argument("--to", required=True, help="the decisions CSV, e.g. resources/<review>/screening.csv")
     add.set_defaults(run=_screening_add)
+
+    rob = commands.add_parser("rob", help="risk-of-bias tools")
+    rob_commands = rob.add_subparsers(dest="rob_command", required=True)
+    rob_check = rob_commands.add_parser("check", help="check the overall judgements of a robvis-style table")
+    rob_check.add_argument("file", help="CSV or XLSX: Study, one column per domain, Overall (Weight optional)")
+    rob_check.add_argument("--tool", required=True, help="rob2, rob2-cluster, robins-i, robins-i-v2, robins-e, rob1, quadas-2, quips, or a tool file")
+    rob_check.add_argument("-o", "--output", required=True, help="CSV of study, stated, computed, agrees")
+    rob_check.set_defaults(run=_rob_check)
 
     check = commands.add_parser("check-config", help="validate a config file against the schema")
     check.add_argument("config", nargs="?", default="config/config.yaml")
