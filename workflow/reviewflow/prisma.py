@@ -13,6 +13,7 @@ from html import escape
 import pandas as pd
 
 from . import screening as sc
+from .svg import wrap_words
 
 
 def prisma_counts(
@@ -108,23 +109,12 @@ LINE = 15
 
 
 def _box(x: float, y: float, w: float, lines: list[str], fill: str = "#ffffff") -> tuple[str, float]:
-    wrapped = [part for line in lines for part in _wrap(line, int(w / 6.6))]
+    wrapped = [part for line in lines for part in wrap_words(line, int(w / 6.6))]
     h = 14 + LINE * len(wrapped)
     text = "".join(
         f'<text x="{x + 10}" y="{y + 20 + i * LINE}" class="{"b" if i == 0 else ""}">{escape(t)}</text>' for i, t in enumerate(wrapped)
     )
     return f'<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="4" fill="{fill}" stroke="#1f4e79"/>{text}', h
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    words, lines, line = text.split(), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return lines + ([line] if line else [])
 
 
 def _arrow(x1: float, y1: float, x2: float, y2: float) -> str:

@@ -37,7 +37,7 @@ def explain(error: jsonschema.ValidationError) -> tuple[str, str]:
         return location, f"'{error.instance}' is not allowed; allowed: {allowed}"
     if validator == "required":
         missing = error.message.split("'")[1]
-        return _dotted([*error.absolute_path, missing]), f"is required but missing"
+        return _dotted([*error.absolute_path, missing]), "is required but missing"
     if validator == "additionalProperties":
         known = ", ".join(sorted(schema.get("properties", {})))
         extra = sorted(set(error.instance) - set(schema.get("properties", {})))

@@ -17,7 +17,6 @@ from .tables import STATUS_COLUMNS, conform, split_list
 
 STAGES = ("title_abstract", "full_text")
 VOTE_PREFIX = "vote_"
-CHOICES = ("include", "exclude", "maybe")
 
 AWAITING_TA = "awaiting title/abstract screening"
 RESOLVE_TA = "awaiting resolution of title/abstract votes"

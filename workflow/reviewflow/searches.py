@@ -50,6 +50,3 @@ def check_searches(config: dict, config_file: str = "config/config.yaml") -> Non
             if folder.name not in declared:
                 raise ReviewflowError(f"folder {folder} is not declared in the config; add a 'searches' entry with batch '{folder.name}' or remove the folder", file=config_file)
 
-
-def latest_batch(config: dict) -> str:
-    return config["searches"][-1]["batch"]

@@ -36,7 +36,6 @@ TEXT_PARSERS = {
 }
 FORMATS = (*TEXT_PARSERS, "xlsx")
 FIELD_COLUMNS = [c for c in RECORD_COLUMNS if c not in ("record_id", "source", "search", "file", "position")]
-ON_ERROR = ("stop", "skip")
 
 
 def detect_format(text: str) -> str:

@@ -109,17 +109,6 @@ def _pages(text: str) -> str:
     return f"{prefix}{start}-{prefix}{end}"
 
 
-def join_pages(start, end) -> str:
-    start, end = clean_text(start), clean_text(end)
-    if start and end and end != start:
-        return normalise_pages(f"{start}-{end}")
-    return normalise_pages(start)
-
-
-def normalise_year(value) -> str:
-    return _year(clean_text(value))
-
-
 def _year(text: str) -> str:
     match = YEAR.search(text)
     return match.group(1) if match else ""
@@ -152,17 +141,9 @@ def normalise_authors(values) -> list[str]:
     return [n for n in names if n]
 
 
-def normalise_issn(value) -> str:
-    return _issn(clean_text(value))
-
-
 def _issn(text: str) -> str:
     match = ISSN.search(text)
     return f"{match.group(1)}-{match.group(2).upper()}" if match else ""
-
-
-def normalise_pmid(value) -> str:
-    return _pmid(clean_text(value))
 
 
 def _pmid(text: str) -> str:

@@ -9,28 +9,12 @@ from __future__ import annotations
 
 from html import escape
 
+from ..svg import wrap_words
 from . import PALETTES, SYMBOLS, Tool
 
 CHAR = 6.4  # width of one character at 11px, generous for DejaVu Sans
 ROW, CELL, PAD = 24, 40, 10
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif" font-size="11"'
-
-
-def _wrap(text: str, width_chars: int) -> list[str]:
-    lines, line = [], ""
-    for word in text.split():
-        while len(word) > width_chars:  # a single overlong word is cut, never left to overflow
-            if line:
-                lines.append(line)
-                line = ""
-            lines.append(word[:width_chars])
-            word = word[width_chars:]
-        if line and len(line) + 1 + len(word) > width_chars:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return lines + ([line] if line else [])
 
 
 def _svg(width: float, height: float, title: str, body: str) -> str:
@@ -57,7 +41,7 @@ def traffic_light(rows: list[dict], tool: Tool, palette_name: str = "cochrane", 
     columns = [d["id"] for d in tool.domains] + ["Overall"]
     label_chars = min(max([len(r["label"]) for r in rows] + [12]), 44)
     label_w = label_chars * CHAR + PAD
-    wrapped = [_wrap(r["label"], label_chars) for r in rows]
+    wrapped = [wrap_words(r["label"], label_chars) for r in rows]
     heights = [max(ROW, 14 * len(w) + 10) for w in wrapped]
     top = 34
     parts = [f'<text x="{PAD}" y="20" font-weight="bold">Study</text>']

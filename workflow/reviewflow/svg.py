@@ -1,0 +1,22 @@
+"""Small helpers shared by the SVG figures (PRISMA diagram, risk-of-bias plots)."""
+
+from __future__ import annotations
+
+
+def wrap_words(text: str, width_chars: int) -> list[str]:
+    """Lines of at most width_chars characters, broken between words; a single word
+    longer than a line is cut, so no text can run out of its box."""
+    lines, line = [], ""
+    for word in text.split():
+        while len(word) > width_chars:
+            if line:
+                lines.append(line)
+                line = ""
+            lines.append(word[:width_chars])
+            word = word[width_chars:]
+        if line and len(line) + 1 + len(word) > width_chars:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return lines + ([line] if line else [])
