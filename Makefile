@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORES ?= all
 
-.PHONY: install report test lint dry-run clean
+.PHONY: install report test lint dry-run verify golden clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,14 @@ lint: $(STAMP)
 
 dry-run: $(STAMP)
 	$(BIN)/snakemake --dry-run --forceall --cores 1 --quiet rules
+
+# Two fresh runs must give the same bytes, and the embedded review must match the
+# committed golden manifest (tests/golden/MANIFEST.sha256); `make golden` accepts a change.
+verify: $(STAMP)
+	$(BIN)/python -m reviewflow.verify
+
+golden: $(STAMP)
+	$(BIN)/python -m reviewflow.verify --accept
 
 clean:
 	rm -rf results .snakemake

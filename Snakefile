@@ -31,6 +31,7 @@ include: "workflow/rules/screen.smk"
 include: "workflow/rules/studies.smk"
 include: "workflow/rules/rob.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/provenance.smk"
 
 
 rule all:
@@ -38,3 +39,5 @@ rule all:
         "results/report.html",
         "results/report.pdf",
         "results/evidence_tables.xlsx",
+        "results/provenance.json",
+        "results/MANIFEST.sha256",

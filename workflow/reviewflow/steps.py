@@ -176,3 +176,9 @@ def report_workbook(context: str, output: str) -> None:
     from .report.workbook import write_workbook
 
     write_workbook(t.read_json(context), output)
+
+
+def write_provenance(inputs: list[str], config: dict, workflow_dir: str, output: str) -> None:
+    from .provenance import provenance
+
+    t.write_json(provenance(inputs, config, workflow_dir), output)

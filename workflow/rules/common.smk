@@ -59,3 +59,37 @@ def rob_figures():
         for kind in ("traffic_light", "summary", "summary_weighted"):
             figures[f"{kind}_{kq['id']}"] = f"results/rob/{kind}_{kq['id']}.svg"
     return figures
+
+
+def result_files():
+    """Every file the workflow writes under results/, for the manifest."""
+    tables = [
+        "results/ingest/rejected.csv",
+        "results/dedup/records.csv",
+        "results/dedup/citations.csv",
+        "results/screening/status.csv",
+        "results/screening/agreement.json",
+        "results/screening/disagreements.xlsx",
+        "results/screening/to_screen_title_abstract.xlsx",
+        "results/screening/to_screen_full_text.xlsx",
+        "results/prisma/prisma.json",
+        "results/prisma/prisma.svg",
+        "results/studies/studies.csv",
+        "results/studies/publications.csv",
+        "results/studies/evidence_rows.csv",
+        "results/studies/kq_matrix.csv",
+        "results/rob/rob.csv",
+        "results/rob/unassessed_studies.csv",
+        "results/rob/assessment_template.xlsx",
+        "results/rob/soe.csv",
+        "results/report/context.json",
+        "results/report.html",
+        "results/report.pdf",
+        "results/evidence_tables.xlsx",
+    ]
+    return (
+        ingested_exports("csv")
+        + ingested_exports("rejected.csv")
+        + tables
+        + list(rob_figures().values())
+    )

@@ -1,0 +1,31 @@
+"""The reproducibility check itself: it must notice a changed output."""
+
+
+from reviewflow.report.render import render_pdf
+from reviewflow.verify import differences, for_golden, manifest_lines, parse
+
+
+def results_dir(tmp_path, title="A report"):
+    results = tmp_path / "results"
+    (results / "dedup").mkdir(parents=True)
+    (results / "dedup" / "citations.csv").write_text("citation_id,title\nC1,Alpha\n")
+    (results / "report.pdf").write_bytes(render_pdf(f"<html lang='en'><title>t</title><body><h1>{title}</h1></body></html>"))
+    (results / "provenance.json").write_text('{"git_commit": "abc"}')
+    return results
+
+
+def test_manifest_lists_tables_by_bytes_and_pdfs_by_bytes_and_text(tmp_path):
+    manifest = parse("\n".join(manifest_lines(results_dir(tmp_path))))
+    assert set(manifest) == {"dedup/citations.csv", "report.pdf", "report.pdf#text"}  # provenance names the machine: left out
+    assert set(for_golden(manifest)) == {"dedup/citations.csv", "report.pdf#text"}
+
+
+def test_a_deliberate_change_is_reported(tmp_path):
+    results = results_dir(tmp_path)
+    golden = for_golden(parse("\n".join(manifest_lines(results))))
+    (results / "dedup" / "citations.csv").write_text("citation_id,title\nC1,Alpha changed\n")
+    assert differences(golden, for_golden(parse("\n".join(manifest_lines(results))))) == ["changed: dedup/citations.csv"]
+    (results / "report.pdf").write_bytes(render_pdf("<html><body><h1>Another text</h1></body></html>"))
+    (results / "extra.csv").write_text("x\n")
+    found = differences(golden, for_golden(parse("\n".join(manifest_lines(results)))))
+    assert found == ["unexpected: extra.csv", "changed: dedup/citations.csv", "changed: report.pdf#text"]
