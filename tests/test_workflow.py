@@ -114,7 +114,7 @@ def test_editing_the_rob_sheet_reruns_only_rob_and_report(run):
     sheet.write_text(sheet.read_text().replace("abbasi-2012,Poor", "abbasi-2012,Poor "), encoding="utf-8")
     planned = snakemake(run, "--dry-run", "--quiet", "rules").stdout
     jobs = set(re.findall(r"^(\w+)\s+\d+$", planned, re.M)) - {"total", "all"}
-    assert jobs == {"rob", "report_context", "report_html", "report_pdf", "report_workbook"}
+    assert jobs == {"rob", "report_context", "report_html", "report_pdf", "report_workbook", "provenance", "manifest"}
 
 
 def test_bad_sheet_fails_with_one_line_and_leaves_no_partial_output(tmp_path):
