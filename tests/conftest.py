@@ -1,3 +1,5 @@
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -33,3 +35,21 @@ def make_sheet(schema: str | dict, rows: list[dict]) -> pd.DataFrame:
     """A human-edited sheet as read_sheet returns it: every schema column, empty where not given."""
     columns = list((load_schema(schema) if isinstance(schema, str) else schema)["properties"])
     return pd.DataFrame([{**dict.fromkeys(columns, ""), **row} for row in rows], columns=columns)
+
+
+SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
+
+
+def copy_project(target: Path) -> Path:
+    """The parts of the repository a run needs, copied so a test may change them."""
+    for name in ("Snakefile", "workflow", "config", "resources"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, target / name)
+    return target
+
+
+def snakemake(project: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([SNAKEMAKE, "--cores", "2", *args], cwd=project, capture_output=True, text=True, env=env)

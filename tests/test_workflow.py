@@ -3,33 +3,15 @@
 import csv
 import hashlib
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import ROOT
+from conftest import copy_project, snakemake
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.e2e
-SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
 REVIEW = "resources/ipmp"
-
-
-def copy_project(target: Path) -> Path:
-    for name in ("Snakefile", "workflow", "config", "resources"):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(source, target / name)
-    return target
-
-
-def snakemake(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([SNAKEMAKE, "--cores", "2", *args], cwd=project, capture_output=True, text=True)
 
 
 def manifest(project: Path) -> dict[str, str]:

@@ -118,16 +118,22 @@ def loads(text: str, *, source: str, search: str, file: str, format: str | None 
         detected = format or detect_format(text)
         records, rejected = frames(_blocks(text, detected), source=source, search=search, file=file, on_error=on_error)
     except ReviewflowError as error:
+        looks_like = _looks_like(text)
+        if format and looks_like not in (None, format):  # a declared format that does not fit says so
+            error = ReviewflowError(f"{error.message}; it was read as {format}, but its content looks like {looks_like}", file=error.file, row=error.row, column=error.column)
         raise error.located(file=file)
     if records.empty and rejected.empty:
-        hint = ""
-        if format:
-            try:
-                hint = f"; the content looks like {detect_format(text)}"
-            except ReviewflowError:
-                pass
+        looks_like = _looks_like(text) if format else None
+        hint = f"; the content looks like {looks_like}" if looks_like not in (None, format) else ""
         raise ReviewflowError(f"holds no {detected} records{hint}", file=file)
     return records, rejected
+
+
+def _looks_like(text: str) -> str | None:
+    try:
+        return detect_format(text)
+    except ReviewflowError:
+        return None
 
 
 def load(path: str | Path, *, source: str, search: str, format: str | None = None, on_error: str = "stop") -> tuple[pd.DataFrame, pd.DataFrame]:

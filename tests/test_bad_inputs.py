@@ -1,0 +1,93 @@
+"""The bad-input catalogue (tests/bad_inputs/*.yaml): each case breaks one imported or
+hand-edited file of a copy of the embedded review; the run must stop with exit code
+non-zero, exactly one 'reviewflow: ' line naming the file and the place, and no report."""
+
+import copy
+import io
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+from conftest import copy_project, snakemake
+
+CASES = sorted((Path(__file__).parent / "bad_inputs").glob("*.yaml"))
+
+
+def _merge(target, patch):
+    for key, value in patch.items():
+        if isinstance(target, list) and key == len(target):
+            target.append(value)
+        elif isinstance(value, dict) and isinstance(target[key] if isinstance(target, list) else target.get(key), (dict, list)):
+            _merge(target[key], value)
+        else:
+            target[key] = value
+
+
+def _generated(kind: str, project: Path) -> bytes:
+    if kind == "binary":
+        return bytes(range(256)) * 8
+    if kind == "empty":
+        return b""
+    if kind == "zip_bomb":
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("[Content_Types].xml", "<Types/>")
+            archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (64 * 1024 * 1024))
+        return buffer.getvalue()
+    if kind == "latin1_rob":
+        text = (project / "resources/ipmp/rob.csv").read_text(encoding="utf-8")
+        return text.replace("Study Quality column", "Qualit\u00e9 de l'\u00e9tude").encode("cp1252")
+    if kind in ("xlsx_formula", "xlsx_merged"):
+        lines = (project / "resources/ipmp/screening.csv").read_text(encoding="utf-8").splitlines()
+        workbook = openpyxl.Workbook()
+        for line in lines:
+            workbook.active.append(next(iter(__import__("csv").reader([line]))))
+        if kind == "xlsx_formula":
+            workbook.active["C2"] = "=1+1"
+        else:
+            workbook.active.merge_cells("B2:B3")
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+    raise ValueError(kind)
+
+
+def apply(case: dict, project: Path) -> None:
+    for path, text in case.get("append", {}).items():
+        with open(project / path, "a", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    for path, old, new in case.get("replace", []):
+        content = (project / path).read_text(encoding="utf-8")
+        assert old in content, f"the case's text to replace is not in {path}"
+        (project / path).write_text(content.replace(old, new, 1), encoding="utf-8")
+    for path, text in case.get("write", {}).items():
+        (project / path).parent.mkdir(parents=True, exist_ok=True)
+        (project / path).write_text(text, encoding="utf-8")
+    for path, kind in case.get("generate", {}).items():
+        (project / path).write_bytes(_generated(kind, project))
+    if "config" in case:
+        config_path = project / "config" / "config.yaml"
+        config = yaml.safe_load(config_path.read_text())
+        patched = copy.deepcopy(config)
+        _merge(patched, case["config"])
+        config_path.write_text(yaml.safe_dump(patched, sort_keys=False))
+
+
+def test_the_catalogue_is_large_enough():
+    assert len(CASES) >= 30
+
+
+@pytest.mark.parametrize("case_file", CASES, ids=[c.stem for c in CASES])
+def test_bad_input(tmp_path, case_file):
+    case = yaml.safe_load(case_file.read_text())
+    project = copy_project(tmp_path)
+    apply(case, project)
+    done = snakemake(project, "--quiet")
+    assert done.returncode != 0, f"{case['description']}: the run did not fail"
+    messages = [line for line in done.stderr.splitlines() if line.startswith("reviewflow: ")]
+    assert len(messages) == 1, done.stderr[-2000:]
+    assert case["expect"] in messages[0], messages[0]
+    for output in ("report.pdf", "report.html", "evidence_tables.xlsx", "MANIFEST.sha256"):
+        assert not (project / "results" / output).exists()
