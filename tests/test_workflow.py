@@ -186,3 +186,15 @@ def test_undeclared_batch_folder_stops_before_any_job(tmp_path):
     assert done.returncode != 0
     assert f"reviewflow: config/config.yaml: folder {REVIEW}/searches/2022-01-01 is not declared in the config" in done.stderr
     assert not (project / "results").exists()
+
+
+def test_slurm_profile_plans_one_ingest_job_per_export(tmp_path):
+    import yaml
+
+    project = copy_project(tmp_path)
+    planned = snakemake(project, "--profile", "workflow/profiles/slurm", "--dry-run", "--quiet", "rules")
+    assert planned.returncode == 0, planned.stderr[-2000:]
+    jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", planned.stdout, re.M))
+    config = yaml.safe_load((project / "config" / "config.yaml").read_text())
+    exports = sum(len(search["exports"]) for search in config["searches"])
+    assert jobs["ingest"] == str(exports) and jobs["dedup"] == "1" and jobs["report_pdf"] == "1"

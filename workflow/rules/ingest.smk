@@ -6,8 +6,14 @@ rule ingest:
         rejected="results/ingest/{batch}/{export}.rejected.csv",
     log:
         "logs/ingest/{batch}/{export}.log",
+    benchmark:
+        "logs/benchmarks/ingest/{batch}/{export}.tsv"
     conda:
         "../envs/reviewflow.yaml"
+    resources:
+        mem_mb=lambda wildcards, input, attempt: attempt
+        * max(1000, int(12 * input.size_mb)),
+        runtime=30,
     params:
         database=lambda wildcards: export_settings(wildcards)["database"],
         format=lambda wildcards: export_settings(wildcards).get("format"),
@@ -23,7 +29,12 @@ rule rejected_records:
         "results/ingest/rejected.csv",
     log:
         "logs/ingest/rejected.log",
+    benchmark:
+        "logs/benchmarks/ingest/rejected.tsv"
     conda:
         "../envs/reviewflow.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=10,
     script:
         "../scripts/rejected_records.py"

@@ -5,8 +5,13 @@ rule provenance:
         "results/provenance.json",
     log:
         "logs/provenance.log",
+    benchmark:
+        "logs/benchmarks/provenance.tsv"
     conda:
         "../envs/reviewflow.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=10,
     params:
         config=config,
     script:
@@ -20,7 +25,12 @@ rule manifest:
         "results/MANIFEST.sha256",
     log:
         "logs/manifest.log",
+    benchmark:
+        "logs/benchmarks/manifest.tsv"
     conda:
         "../envs/reviewflow.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=10,
     script:
         "../scripts/manifest.py"

@@ -17,8 +17,13 @@ rule report_context:
         "results/report/context.json",
     log:
         "logs/report/context.log",
+    benchmark:
+        "logs/benchmarks/report/context.tsv"
     conda:
         "../envs/reviewflow.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=20,
     params:
         config=config,
     script:
@@ -32,8 +37,13 @@ rule report_html:
         "results/report.html",
     log:
         "logs/report/html.log",
+    benchmark:
+        "logs/benchmarks/report/html.tsv"
     conda:
         "../envs/reviewflow.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=20,
     script:
         "../scripts/report_html.py"
 
@@ -45,8 +55,13 @@ rule report_pdf:
         "results/report.pdf",
     log:
         "logs/report/pdf.log",
+    benchmark:
+        "logs/benchmarks/report/pdf.tsv"
     conda:
         "../envs/reviewflow.yaml"
+    resources:
+        mem_mb=4000,
+        runtime=30,
     script:
         "../scripts/report_pdf.py"
 
@@ -58,7 +73,12 @@ rule report_workbook:
         "results/evidence_tables.xlsx",
     log:
         "logs/report/workbook.log",
+    benchmark:
+        "logs/benchmarks/report/workbook.tsv"
     conda:
         "../envs/reviewflow.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=20,
     script:
         "../scripts/report_workbook.py"

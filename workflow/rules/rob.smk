@@ -12,8 +12,13 @@ rule rob:
         soe="results/rob/soe.csv",
     log:
         "logs/rob.log",
+    benchmark:
+        "logs/benchmarks/rob.tsv"
     conda:
         "../envs/reviewflow.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=10,
     params:
         tool=config["rob"]["tool"],
         palette=config["rob"].get("palette", "cochrane"),

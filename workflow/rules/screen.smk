@@ -10,8 +10,14 @@ rule screen:
         to_screen_full_text="results/screening/to_screen_full_text.xlsx",
     log:
         "logs/screen.log",
+    benchmark:
+        "logs/benchmarks/screen.tsv"
     conda:
         "../envs/reviewflow.yaml"
+    resources:
+        mem_mb=lambda wildcards, input, attempt: attempt
+        * max(2000, int(10 * input.size_mb)),
+        runtime=30,
     params:
         reasons=config["screening"]["exclusion_reasons"],
         searches=config["searches"],
@@ -32,8 +38,13 @@ rule prisma:
         svg="results/prisma/prisma.svg",
     log:
         "logs/prisma.log",
+    benchmark:
+        "logs/benchmarks/prisma.tsv"
     conda:
         "../envs/reviewflow.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=20,
     params:
         searches=config["searches"],
     script:

@@ -12,8 +12,13 @@ rule studies:
         kq_matrix="results/studies/kq_matrix.csv",
     log:
         "logs/studies.log",
+    benchmark:
+        "logs/benchmarks/studies.tsv"
     conda:
         "../envs/reviewflow.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=10,
     params:
         key_questions=config["key_questions"],
     script:
