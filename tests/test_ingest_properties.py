@@ -49,3 +49,34 @@ def test_format_like_text(lines, format, on_error):
 def test_empty_text_is_a_clear_error(format):
     with pytest.raises(ReviewflowError, match=r"^f(, line 1)?: (holds no|is empty|is not well-formed XML)"):
         loads("", source="db", search="s1", file="f", format=format)
+
+
+@SETTINGS
+@given(data=st.binary(max_size=300), suffix=st.sampled_from([".csv", ".xlsx"]))
+def test_sheet_reader_answers_arbitrary_bytes_with_its_own_error(tmp_path, data, suffix):
+    from reviewflow.sheets import read_sheet
+
+    path = tmp_path / f"sheet{suffix}"
+    path.write_bytes(data)
+    try:
+        read_sheet(path, "screening")
+    except ReviewflowError as error:
+        assert "\n" not in str(error)
+
+
+@SETTINGS
+@given(rows=st.lists(st.lists(st.text(max_size=12), min_size=1, max_size=5), min_size=1, max_size=6))
+def test_sheet_reader_answers_arbitrary_csv_cells(tmp_path, rows):
+    import csv
+
+    from reviewflow.sheets import read_sheet
+
+    path = tmp_path / "sheet.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    try:
+        frame = read_sheet(path, "screening")
+    except ReviewflowError as error:
+        assert "\n" not in str(error)
+    else:
+        assert {"citation", "stage"} <= set(frame.columns)

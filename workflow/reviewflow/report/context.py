@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import __version__
 from ..studies import illustrative_columns
 from ..tables import split_list
 
@@ -126,6 +127,7 @@ def build_context(
         "batch": {"name": latest["batch"], "date_searched": latest["date_searched"]},
         "searches": searches,
         "digest": digest,
+        "reviewflow_version": __version__,
         "prisma": prisma["prisma"],
         "prisma_svg": prisma_svg,
         "batches": prisma["batches"],
