@@ -24,6 +24,9 @@ except ReviewflowError as error:
     sys.exit(f"reviewflow: {error}")
 
 
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/dedup.smk"

@@ -3,6 +3,8 @@
 import csv
 import hashlib
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -44,6 +46,48 @@ def test_pdf_names_every_study_and_publication(run):
         assert f"{kq}: risk of bias" in text and f"{kq}: strength of evidence" in text
     assert "Strength of evidence" in text and "Small improvement with the program" in text
     assert re.search(r"Page 3 of \d+", text)
+
+
+def test_pdf_is_tagged_for_readers(run):
+    reader = PdfReader(run / "results" / "report.pdf")
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en" and reader.metadata.title.startswith("Integrated and Comprehensive Pain Management")
+    fonts = [
+        font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+        for page in reader.pages
+        for font in page["/Resources"].get("/Font", {}).values()
+        if "/DescendantFonts" in font.get_object()
+    ]
+    assert fonts and all("/FontFile2" in f or "/FontFile3" in f or "/FontFile" in f for f in fonts)  # every font embedded
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert {"Methods summary", "Flow of citations", "KQ1: evidence", "KQ2: evidence", "References"} <= set(titles)
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    flow_pages = [i for i, text in enumerate(pages) if "The counts of the diagram" in text or "Box Count" in text]
+    assert len([i for i in flow_pages if "Box Count" in pages[i]]) >= 2  # the header row repeats on the next page
+
+
+def test_html_runs_in_headless_chromium_without_console_messages(run, tmp_path):
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("Debian's chromium package is not installed on this machine")
+    done = subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={tmp_path}", "--enable-logging=stderr", "--v=0", "--virtual-time-budget=3000",
+         "--dump-dom", (run / "results" / "report.html").as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert [line for line in done.stderr.splitlines() if ":CONSOLE" in line] == []
+    assert done.stdout.count('class="table-filter"') == done.stdout.count('class="data evidence"') > 0  # the script ran
+
+
+def test_snakemake_report_holds_the_main_outputs(run, tmp_path):
+    import zipfile
+
+    done = snakemake(run, "--report", str(tmp_path / "report.zip"))
+    assert done.returncode == 0, done.stderr[-2000:]
+    names = zipfile.ZipFile(tmp_path / "report.zip").namelist()
+    assert any(n.endswith("report.pdf") for n in names) and any(n.endswith("prisma.svg") for n in names)
 
 
 def test_every_included_publication_sits_under_its_study(run):

@@ -34,7 +34,7 @@ rule report_html:
     input:
         "results/report/context.json",
     output:
-        "results/report.html",
+        report("results/report.html", caption="../report/report.rst", category="Report"),
     log:
         "logs/report/html.log",
     benchmark:
@@ -52,7 +52,7 @@ rule report_pdf:
     input:
         "results/report.html",
     output:
-        "results/report.pdf",
+        report("results/report.pdf", caption="../report/report.rst", category="Report"),
     log:
         "logs/report/pdf.log",
     benchmark:
@@ -70,7 +70,11 @@ rule report_workbook:
     input:
         "results/report/context.json",
     output:
-        "results/evidence_tables.xlsx",
+        report(
+            "results/evidence_tables.xlsx",
+            caption="../report/workbook.rst",
+            category="Report",
+        ),
     log:
         "logs/report/workbook.log",
     benchmark:

@@ -35,7 +35,11 @@ rule prisma:
         publications="results/studies/publications.csv",
     output:
         counts="results/prisma/prisma.json",
-        svg="results/prisma/prisma.svg",
+        svg=report(
+            "results/prisma/prisma.svg",
+            caption="../report/prisma.rst",
+            category="Flow",
+        ),
     log:
         "logs/prisma.log",
     benchmark:

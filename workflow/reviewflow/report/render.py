@@ -30,8 +30,11 @@ def environment() -> jinja2.Environment:
 
 
 def render_html(context: dict) -> str:
+    """The report as one HTML file, with a small inline script that sorts and filters
+    tables in a browser (WeasyPrint does not run scripts, so the PDF is unaffected)."""
     css = (TEMPLATE_DIR / "report.css").read_text(encoding="utf-8")
-    return environment().get_template("base.html.j2").render(**context, css=css)
+    script = (TEMPLATE_DIR / "sort.js").read_text(encoding="utf-8")
+    return environment().get_template("base.html.j2").render(**context, css=css, script=script)
 
 
 def _local_only_fetcher():
