@@ -45,6 +45,7 @@ def test_pdf_names_every_study_and_publication(run):
     for kq in ("KQ1", "KQ2"):
         assert f"{kq}: risk of bias" in text and f"{kq}: strength of evidence" in text
     assert "Strength of evidence" in text and "Small improvement with the program" in text
+    assert "VAS pain in last week (0-10)" in text and "Swedish origin 67%" in text  # Appendix B values, with their source
     assert re.search(r"Page 3 of \d+", text)
 
 

@@ -44,8 +44,8 @@ STATUS_COLUMNS = [
 # results/studies/studies.csv
 STUDY_COLUMNS = [
     "study_id", "label", "design", "country", "pain_condition", "program_type",
-    "n_randomised", "primary_citation", "citation_ids", "kqs", "source",
-    "illustrative",
+    "n_randomised", "pain_duration", "population", "primary_citation", "citation_ids", "kqs",
+    "source", "illustrative",
 ]  # fmt: skip
 
 # results/studies/publications.csv: each included citation under its study.
@@ -57,8 +57,8 @@ PUBLICATION_COLUMNS = [
 # results/studies/evidence_rows.csv: one row per KQ x study x comparison.
 EVIDENCE_COLUMNS = [
     "kq", "kq_group", "study_id", "label", "comparison_id", "intervention",
-    "intervention_n", "comparator", "comparator_n", "comparator_category",
-    "source", "illustrative",
+    "intervention_n", "comparator", "comparator_n", "comparator_category", "delivery",
+    "primary_outcomes", "secondary_outcomes", "harms", "source", "illustrative",
 ]  # fmt: skip
 
 # results/rob/rob.csv has a column per domain of the configured tool: see rob.assessments.

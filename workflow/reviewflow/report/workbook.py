@@ -16,7 +16,8 @@ QUALITY_FILLS = {
 }  # fmt: skip
 EVIDENCE_HEADER = [
     "KQ", "Group", "Study", "Study id", "Comparison", "Intervention", "Intervention n",
-    "Comparator", "Comparator n", "Quality", "Source", "Illustrative columns",
+    "Comparator", "Comparator n", "Quality", "Delivery", "Primary outcomes", "Secondary outcomes",
+    "Harms, utilisation, satisfaction", "Source", "Illustrative columns",
 ]  # fmt: skip
 
 
@@ -26,16 +27,18 @@ def write_workbook(context: dict, path: str | Path) -> None:
     for kq in context["key_questions"]:
         rows = [
             [kq["id"], group["name"], r["label"], r["study_id"], r["comparison_id"], r["intervention"],
-             r["intervention_n"], r["comparator"], r["comparator_n"], r["quality"], r["source"],
+             r["intervention_n"], r["comparator"], r["comparator_n"], r["quality"], r["delivery"],
+             r["primary_outcomes"], r["secondary_outcomes"], r["harms"], r["source"],
              "; ".join(r["illustrative_columns"])]
             for group in kq["groups"] for r in group["rows"]
         ]  # fmt: skip
         sheet = add_table_sheet(workbook, kq["id"], EVIDENCE_HEADER, rows)
         _colour_quality(sheet, EVIDENCE_HEADER.index("Quality") + 1, len(rows))
-    studies_header = ["Study id", "Study", "Program", "Design", "Country", "Pain condition", "N randomised", "KQs", "Source", "Illustrative columns"]
+    studies_header = ["Study id", "Study", "Program", "Design", "Country", "Pain condition", "Pain duration", "Population",
+                      "N randomised", "KQs", "Source", "Illustrative columns"]  # fmt: skip
     add_table_sheet(workbook, "Studies", studies_header, [
         [s["study_id"], s["label"], s["program_type"], s["design"], s["country"], s["pain_condition"],
-         s["n_randomised"], s["kqs"], s["source"], "; ".join(s["illustrative_columns"])]
+         s["pain_duration"], s["population"], s["n_randomised"], s["kqs"], s["source"], "; ".join(s["illustrative_columns"])]
         for s in context["studies"]
     ])  # fmt: skip
     domains = context["rob_domains"]
