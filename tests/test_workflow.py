@@ -67,6 +67,26 @@ def test_pdf_is_tagged_for_readers(run):
     assert len([i for i in flow_pages if "Box Count" in pages[i]]) >= 2  # the header row repeats on the next page
 
 
+def test_each_study_sits_in_the_tables_of_its_key_questions(run):
+    reader = PdfReader(run / "results" / "report.pdf")
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    evidence = rows(run / "results" / "studies" / "evidence_rows.csv")
+    short = lambda label: re.match(r"^.*?\d{4}", label).group(0)  # noqa: E731  'Kool 2005, 2007' -> 'Kool 2005'
+    labels = {kq: {short(r["label"]) for r in evidence if r["kq"] == kq} for kq in ("KQ1", "KQ2")}
+    for kq in labels:
+        chapter = " ".join(p for p in pages if f"{kq}: evidence" in p)  # the running header names the chapter
+        assert all(label in chapter for label in labels[kq]), kq
+        elsewhere = set.union(*(v for k, v in labels.items() if k != kq)) - labels[kq]
+        assert elsewhere and not any(label in chapter for label in elsewhere), kq
+
+
+def test_html_is_self_contained_with_labelled_figures(run):
+    html = (run / "results" / "report.html").read_text()
+    svgs = re.findall(r"<svg[^>]*>", html)
+    assert len(svgs) >= 7 and all("aria-label" in tag or "aria-labelledby" in tag for tag in svgs)
+    assert not re.search(r'(src|href)="(https?:)?//(?!doi\.org|pubmed\.ncbi\.nlm\.nih\.gov)', html)  # only reference links leave the file
+
+
 def test_html_runs_in_headless_chromium_without_console_messages(run, tmp_path):
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
