@@ -38,9 +38,9 @@ def test_same_title_in_another_year_is_another_citation():
 
 def test_never_merges_two_different_dois_even_with_same_title():
     records = make_records([
-        {"record_id": "R1", "title": "Erratum", "year": 2001, "doi": "10.1/a"},
-        {"record_id": "R2", "title": "Erratum", "year": 2001, "doi": "10.1/b"},
-        {"record_id": "R3", "title": "Erratum", "year": 2001},
+        {"record_id": "R1", "title": "Erratum to a trial of pain programmes", "year": 2001, "doi": "10.1/a"},
+        {"record_id": "R2", "title": "Erratum to a trial of pain programmes", "year": 2001, "doi": "10.1/b"},
+        {"record_id": "R3", "title": "Erratum to a trial of pain programmes", "year": 2001},
     ])  # fmt: skip
     deduped, citations = deduplicate(records)
     for _, group in deduped.groupby("citation_id"):
@@ -50,12 +50,12 @@ def test_never_merges_two_different_dois_even_with_same_title():
 
 def test_citation_ids_survive_new_records():
     first = make_records([
-        {"record_id": "Raaaa", "title": "Alpha", "year": 2001, "doi": "10.1/a"},
-        {"record_id": "Rbbbb", "title": "Beta", "year": 2002},
+        {"record_id": "Raaaa", "title": "Alpha trial of pain programmes", "year": 2001, "doi": "10.1/a"},
+        {"record_id": "Rbbbb", "title": "Beta trial of pain programmes", "year": 2002},
     ])  # fmt: skip
     later = make_records([
-        {"record_id": "Rcccc", "title": "Alpha", "year": 2001, "search": "s2"},
-        {"record_id": "Rdddd", "title": "Delta", "year": 2005, "search": "s2"},
+        {"record_id": "Rcccc", "title": "Alpha trial of pain programmes", "year": 2001, "search": "s2"},
+        {"record_id": "Rdddd", "title": "Delta trial of pain programmes", "year": 2005, "search": "s2"},
     ])  # fmt: skip
     before, _ = deduplicate(first)
     after, citations = deduplicate(pd.concat([first, later], ignore_index=True))
@@ -85,3 +85,15 @@ def test_the_same_record_id_twice_is_an_error():
 
 def test_title_key_folds_case_accents_and_punctuation():
     assert title_key("Sj\u00f6gren's  SYNDROME: a Trial.") == title_key("sjogren s syndrome a trial")
+
+
+def test_same_title_and_year_with_other_volume_pages_or_author_stay_apart():
+    records = make_records([
+        {"record_id": "R1", "title": "Cervical cytology in women living with HIV", "year": 2011, "volume": "57", "pages": "S1-S6", "authors": "Pinto, V"},
+        {"record_id": "R2", "title": "Cervical cytology in women living with HIV", "year": 2011, "volume": "87", "pages": "A186", "authors": "Pinto, V"},
+        {"record_id": "R3", "title": "Cervical cytology in women living with HIV.", "year": 2011, "volume": "57", "authors": "Pinto, VM"},
+        {"record_id": "R4", "title": "Editorial", "year": 2015, "journal": "J A"},
+        {"record_id": "R5", "title": "Editorial", "year": 2015, "journal": "J B"},
+    ])  # fmt: skip
+    deduped, _ = deduplicate(records)
+    assert clusters(deduped) == {frozenset({"R1", "R3"}), frozenset({"R2"}), frozenset({"R4"}), frozenset({"R5"})}

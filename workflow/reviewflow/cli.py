@@ -48,21 +48,13 @@ def _export(args) -> None:
 
 
 def _dedup(args) -> None:
-    from .dedup import deduplicate
+    from .dedup import deduplicate, prepare_records
     from .tables import RECORD_COLUMNS, read_csv, write_csv
 
-    records = read_csv(args.records)
-    if "record_id" not in records.columns:
-        for name in ("ID", "id"):
-            if name in records.columns:
-                records = records.rename(columns={name: "record_id"})
-                break
-        else:
-            raise ReviewflowError("has no id column (record_id, ID or id)", file=args.records, row=1)
-    for column in RECORD_COLUMNS:
-        if column not in records.columns:
-            records[column] = ""
-    deduped, _ = deduplicate(records)
+    raw = read_csv(args.records)
+    if not {"record_id", "ID", "id"} & set(raw.columns):
+        raise ReviewflowError("has no id column (record_id, ID or id)", file=args.records, row=1)
+    deduped, _ = deduplicate(prepare_records(raw, RECORD_COLUMNS))
     write_csv(deduped.rename(columns={"citation_id": "cluster_id"}), args.output, ["record_id", "cluster_id"])
 
 

@@ -27,6 +27,33 @@ MERGED_FIELDS = [
 ]  # fmt: skip
 
 
+# Column names other tools use for our fields (lower case).
+COLUMN_ALIASES = {"id": "record_id", "author": "authors", "number": "issue", "isbn": "issn", "secondary_title": "journal",
+                  "journal_name": "journal", "pubmed_id": "pmid", "date": "year"}  # fmt: skip
+
+
+def prepare_records(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Any CSV of records (ours, or another tool's: ID, author, number, ...) in our columns,
+    with identifiers normalised so that equal DOIs and PMIDs compare equal."""
+    from .ingest.normalise import clean_text, normalise_doi
+
+    renamed = {}
+    for name in frame.columns:
+        target = COLUMN_ALIASES.get(name.strip().lower(), name.strip().lower())
+        if target in columns and target not in renamed.values():
+            renamed[name] = target
+    out = frame.rename(columns=renamed)[list(renamed.values())].copy()
+    for column in columns:
+        if column not in out.columns:
+            out[column] = ""
+    out = out[columns].fillna("").astype(str)
+    out["doi"] = out["doi"].map(normalise_doi)
+    out["pmid"] = out["pmid"].str.extract(r"(\d+)", expand=False).fillna("")
+    out["year"] = out["year"].str.extract(r"(1[5-9]\d\d|20\d\d)", expand=False).fillna("")
+    out["title"] = out["title"].map(clean_text)
+    return out
+
+
 def title_key(title: str) -> str:
     """Case, accents, punctuation and spacing removed: what a human would call the same title."""
     text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii").lower()
@@ -59,6 +86,40 @@ class _Clusters:
             self.pmids[a] |= self.pmids[b]
 
 
+GENERIC_TITLE_WORDS = 3  # "Editorial", "Editor's comments": titles this short identify nothing alone
+
+
+def _first_surname(authors: str) -> str:
+    return title_key(authors.split(";")[0].split(",")[0].split(" and ")[0]).replace(" ", "")
+
+
+def _pages(pages: str) -> str:
+    return "".join(re.sub(r"[^0-9a-z-]", "", pages.lower()).replace("--", "-"))
+
+
+def details_agree(records: pd.DataFrame, a: int, b: int) -> bool:
+    """Whether two records with the same title and year may still be the same work: every
+    field both of them give (volume, issue, pages, first author) must agree, and a generic
+    short title needs volume and pages to agree outright. Different values mean a
+    conference abstract and the paper, a guideline printed in two journals, or two
+    editorials, which are not duplicates."""
+    x, y = records.loc[a], records.loc[b]
+    checks = [
+        (x["volume"].strip().lower(), y["volume"].strip().lower()),
+        (x["issue"].strip().lower(), y["issue"].strip().lower()),
+        (_pages(x["pages"]), _pages(y["pages"])),
+        (_first_surname(x["authors"]), _first_surname(y["authors"])),
+    ]
+    pages_x, pages_y = checks[2]
+    if pages_x and pages_y and ("-" not in pages_x or "-" not in pages_y):
+        checks[2] = (pages_x.split("-")[0], pages_y.split("-")[0])  # only start pages comparable
+    if any(u and v and u != v for u, v in checks):
+        return False
+    if len(title_key(x["title"]).split()) <= GENERIC_TITLE_WORDS:
+        return all(u and u == v for u, v in checks[:3:2])
+    return True
+
+
 def check_unique_ids(records: pd.DataFrame) -> None:
     repeated = records["record_id"][records["record_id"].duplicated()]
     if len(repeated):
@@ -84,6 +145,8 @@ def deduplicate(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             if not value:
                 continue
             other = first_seen.setdefault((rule, value), i)
+            if rule == "title+year" and other != i and not details_agree(records, other, i):
+                continue  # same title and year, but another volume, issue, pages or first author
             if other != i and clusters.root(other) != clusters.root(i) and clusters.compatible(other, i):
                 clusters.union(other, i)
                 if rules[i] == "first":
