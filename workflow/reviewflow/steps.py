@@ -15,10 +15,17 @@ from .dedup import deduplicate
 from .ingest import load
 from .report.context import build_context, inputs_digest
 from .prisma import prisma_counts, prisma_svg
+from .provenance import provenance
+from .report.render import render_html, render_pdf
+from .report.workbook import write_workbook
+from .rob import load_tool, sheet_schema
+from .rob.assessments import rob_table, write_template
+from .rob.figures import summary_bars, traffic_light
+from .rob.soe import soe_table
 from .screening import STAGES, agreement, disagreements, needs_decision, resolve_decisions, screening_status
-from .worksheets import worksheet_rows, write_worksheet
 from .sheets import read_sheet
 from .studies import SheetFiles, build_studies
+from .worksheets import worksheet_rows, write_worksheet
 
 log = logging.getLogger(__name__)
 
@@ -103,11 +110,6 @@ def risk_of_bias(assessments: str, studies_csv: str, evidence_csv: str, soe_shee
                  kq_ids: list[str], stamp: str, outputs: dict[str, str]) -> None:  # fmt: skip
     """Assessments checked against the tool, the gaps and a workbook for them, the
     strength of evidence, and the figures per key question."""
-    from .rob import load_tool
-    from .rob.assessments import rob_table, write_template
-    from .rob.figures import summary_bars, traffic_light
-    from .rob.soe import soe_table
-    from .rob import sheet_schema
 
     tool = load_tool(tool_name)
     studies = t.read_csv(studies_csv, t.STUDY_COLUMNS)
@@ -161,24 +163,16 @@ def report_context(*, config: dict, prisma: str, prisma_svg_file: str, agreement
 
 
 def report_html(context: str, output: str) -> None:
-    from .report.render import render_html
-
     Path(output).write_text(render_html(t.read_json(context)), encoding="utf-8")
 
 
 def report_pdf(html: str, output: str) -> None:
-    from .report.render import render_pdf
-
     Path(output).write_bytes(render_pdf(Path(html).read_text(encoding="utf-8")))
 
 
 def report_workbook(context: str, output: str) -> None:
-    from .report.workbook import write_workbook
-
     write_workbook(t.read_json(context), output)
 
 
 def write_provenance(inputs: list[str], config: dict, workflow_dir: str, output: str) -> None:
-    from .provenance import provenance
-
     t.write_json(provenance(inputs, config, workflow_dir), output)

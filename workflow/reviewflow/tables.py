@@ -64,10 +64,6 @@ EVIDENCE_COLUMNS = [
 # results/rob/rob.csv has a column per domain of the configured tool: see rob.assessments.
 
 
-def empty(columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({column: pd.Series(dtype=str) for column in columns})
-
-
 def conform(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Exactly these columns in this order, every cell a string ('' for missing)."""
     missing = [c for c in columns if c not in frame.columns]
