@@ -34,7 +34,7 @@ def enlarge(context: dict) -> dict:
     for kq in big["key_questions"]:
         rows = [row for group in kq["groups"] for row in group["rows"]]
         grown = [{**rows[i % len(rows)], "study_id": f"study-{i % STUDIES:03d}", "label": big["studies"][i % STUDIES]["label"]} for i in range(per_kq)]
-        kq["groups"] = [{"name": kq["groups"][0]["name"], "rows": grown}]
+        kq["groups"] = [{**kq["groups"][0], "rows": grown}]
         kq["n_comparisons"] = len(grown)
     return big
 

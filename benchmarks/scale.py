@@ -86,22 +86,25 @@ def make_review(folder: Path, count: int, seed: int = 7) -> dict:
         for article in decided[40:]:
             writer.writerow([f"pmid:{article['pmid']}", "title_abstract", "exclude", ""])
     with open(review / "studies.csv", "w", newline="") as s, open(review / "publications.csv", "w", newline="") as p, \
-            open(review / "comparisons.csv", "w", newline="") as c, open(review / "rob.csv", "w", newline="") as r:  # fmt: skip
-        ws, wp, wc, wr = (csv.writer(x, lineterminator="\n") for x in (s, p, c, r))
-        ws.writerow(["study_id", "label", "design", "program_type", "n_randomised"])
+            open(review / "arms.csv", "w", newline="") as a, open(review / "rob.csv", "w", newline="") as r:  # fmt: skip
+        ws, wp, wa, wr = (csv.writer(x, lineterminator="\n") for x in (s, p, a, r))
+        ws.writerow(["study_id", "label", "design", "program_type"])
         wp.writerow(["study_id", "citation", "primary"])
-        wc.writerow(["study_id", "comparison_id", "intervention", "comparator", "comparator_category"])
+        wa.writerow(["study_id", "arm", "name", "arm_type", "n_randomised"])
         wr.writerow(["study_id", "overall"])
         for i, article in enumerate(included):
             study = f"study-{i:03d}"
-            ws.writerow([study, f"Study {i} {article['year']}", "RCT", "CPMP", str(rng.randint(20, 400))])
+            ws.writerow([study, f"Study {i} {article['year']}", "RCT", "CPMP"])
             wp.writerow([study, f"pmid:{article['pmid']}", "yes"])
-            wc.writerow([study, "A vs B", "Program", "Usual care", "usual care or waitlist"])
+            wa.writerow([study, "A", "Program", "CPMP", str(rng.randint(10, 200))])
+            wa.writerow([study, "B", "Usual care", "usual care", str(rng.randint(10, 200))])
             wr.writerow([study, rng.choice(["Good", "Fair", "Poor"])])
+    (review / "outcomes.csv").write_text("study_id,arms,domain,measure,timepoint,result\n")
     (review / "soe.csv").write_text("kq,comparison,outcome,grade\nKQ1,usual care or waitlist,Pain,Low\n")
     config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
     config["review"].update(id="scale", title="Scale benchmark review (generated)")
     config["resources"] = "resources/scale"
+    config["studies"].pop("kq_overrides", None)
     config["searches"] = [{"batch": "2024-01-01", "date_searched": "2024-01-01",
                            "exports": [{"file": f, "database": d, "format": fmt} for f, d, fmt in DATABASES]}]  # fmt: skip
     (folder / "config").mkdir()

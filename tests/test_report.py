@@ -39,18 +39,25 @@ def context():
     status = screening_status(citations, resolved)
     built = build_studies(
         make_sheet("studies", [
-            {"study_id": "able-2001", "label": "Able 2001", "design": "RCT", "program_type": "CPMP", "n_randomised": "40", "country": "Iran", "illustrative": "country"},
-            {"study_id": "cole-2002", "label": "Cole 2002", "design": "RCT", "program_type": "IPMP", "n_randomised": "60"},
+            {"study_id": "able-2001", "label": "Able 2001", "design": "RCT", "program_type": "CPMP", "country": "Iran", "illustrative": "country"},
+            {"study_id": "cole-2002", "label": "Cole 2002", "design": "RCT", "program_type": "IPMP", "country": "=2+3"},
         ]),
         make_sheet("publications", [
             {"study_id": "able-2001", "citation": "C0000000000000001", "primary": "yes"},
             {"study_id": "cole-2002", "citation": "C0000000000000002", "primary": "yes"},
         ]),
-        make_sheet("comparisons", [
-            {"study_id": "able-2001", "comparison_id": "A vs B", "intervention": "CPMP", "comparator": "Usual care", "comparator_category": "usual care or waitlist"},
-            {"study_id": "cole-2002", "comparison_id": "A vs B", "intervention": "=2+3", "comparator": "Exercise", "comparator_category": "physical activity"},
+        make_sheet("arms", [
+            {"study_id": "able-2001", "arm": "A", "name": "CPMP", "arm_type": "CPMP", "n_randomised": "20"},
+            {"study_id": "able-2001", "arm": "B", "name": "Usual care", "arm_type": "usual care", "n_randomised": "20"},
+            {"study_id": "cole-2002", "arm": "A", "name": "IPMP", "arm_type": "IPMP", "n_randomised": "30"},
+            {"study_id": "cole-2002", "arm": "B", "name": "Exercise", "arm_type": "physical activity", "n_randomised": "30", "illustrative": "n_randomised"},
         ]),
-        citations, status, CONFIG["key_questions"], SheetFiles("s.csv", "p.csv", "c.csv"),
+        make_sheet("outcomes", [
+            {"study_id": "able-2001", "arms": "A", "domain": "pain", "measure": "VAS", "timepoint": "6 months", "result": "3.0"},
+            {"study_id": "able-2001", "arms": "B", "domain": "pain", "measure": "VAS", "timepoint": "6 months", "result": "4.0", "illustrative": "all"},
+        ]),
+        make_sheet("kq_overrides", []),
+        citations, status, CONFIG["key_questions"], SheetFiles("s.csv", "p.csv", "a.csv", "o.csv"),
     )  # fmt: skip
     tool = load_tool("quality-rating")
     rob, missing = rob_table(make_sheet(sheet_schema(tool), [{"study_id": "able-2001", "overall": "Poor"}]), built["studies"], tool, "rob.csv")
@@ -60,7 +67,7 @@ def context():
         config={**CONFIG, "searches": searches}, prisma=counts, prisma_svg=prisma_svg(counts),
         agreement={"agreement": agreement(resolved), "open_disagreements": 0}, status=status,
         studies=built["studies"], publications=built["publications"], evidence=built["evidence_rows"],
-        matrix=built["kq_matrix"], rob=rob, rob_missing=missing, digest="0123456789ab",
+        matrix=built["kq_matrix"], arms=built["arms"], rob=rob, rob_missing=missing, digest="0123456789ab",
     )  # fmt: skip
 
 
@@ -76,6 +83,8 @@ def test_html_escapes_citation_text_and_marks_illustrative_values(context):
     html = render_html(context)
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; A trial" in html
     assert "Iran<sup class=\"ill\"" in html  # the country is flagged illustrative
+    # a composed cell: the illustrative value of arm B carries its dagger inside the line
+    assert 'VAS. 6 months: A 3.0 vs B 4.0<sup class="ill"' in html
     assert "not assessed" in html and "cole-2002" in html  # the unrated study is listed as a gap
     assert "http://" not in html.split("<body>")[0]  # nothing fetched from the network in the head
 
@@ -100,11 +109,12 @@ def test_workbook_is_deterministic_formula_safe_and_coloured(context, tmp_path):
     with zipfile.ZipFile(tmp_path / "a.xlsx") as archive:
         assert {info.date_time for info in archive.infolist()} == {(2021, 5, 24, 0, 0, 0)}
     workbook = openpyxl.load_workbook(tmp_path / "a.xlsx")
-    assert workbook.sheetnames == ["KQ1", "KQ2", "Studies", "Risk of bias", "Strength of evidence", "References"]
+    assert workbook.sheetnames == ["KQ1", "KQ2", "Studies", "Arms", "Risk of bias", "Strength of evidence", "References"]
     kq1 = workbook["KQ1"]
     assert [c.value for c in kq1[1]][:3] == ["KQ", "Group", "Study"] and kq1.freeze_panes == "A2"
     assert [row[2] for row in kq1.iter_rows(min_row=2, values_only=True)] == ["Able 2001", "Cole 2002"]
-    assert kq1["F3"].value == "=2+3" and kq1["F3"].data_type == "s"  # text typed by a person, never a formula
+    studies = workbook["Studies"]
+    assert studies["E3"].value == "=2+3" and studies["E3"].data_type == "s"  # text typed by a person, never a formula
     with zipfile.ZipFile(tmp_path / "a.xlsx") as archive:
         assert all("<f>" not in archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/"))
     quality = workbook["Risk of bias"]

@@ -17,8 +17,12 @@ decision    A person's screening decision (``resources/<review>/screening.csv``)
 study       A trial, possibly reported in several publications (``studies.csv`` registry,
             ``publications.csv`` links included citations to it). ``study_id`` is chosen by
             people (e.g. ``bendix-project-b``) and never generated.
-comparison  Two arms of a study compared (``comparisons.csv``); its comparator category
-            decides, by rules in the config, which key question (KQ) it answers.
+arm         One arm of a study (``arms.csv``): its type (a program, IPMP or CPMP, or a kind
+            of comparator), components, delivery and Ns. Results per arm and timepoint, or
+            between two arms, are in ``outcomes.csv``.
+comparison  A pair of arms of one study with at least one program arm, derived from the
+            arms (``results/studies/comparisons.csv``); rules in the config map it to key
+            questions, and ``kq_overrides.csv`` sets a rule aside for a study, saying why.
 KQ          A key question from the config. The evidence rows of a KQ are its comparisons.
 
 Values in the review's sheets carry a ``source``; values not from a public source are

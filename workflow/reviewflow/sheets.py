@@ -60,6 +60,11 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
     return header, [r[: len(header)] for r in body]
 
 
+def empty_sheet(schema_name: str) -> pd.DataFrame:
+    """An optional sheet the review does not have: its columns, no rows."""
+    return pd.DataFrame(columns=list(load_schema(schema_name)["properties"]), dtype=str)
+
+
 def read_sheet(path: str | Path, schema_name: str | dict) -> pd.DataFrame:
     """The sheet as a frame of stripped strings, each row valid against the schema.
 

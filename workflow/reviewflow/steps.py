@@ -23,7 +23,7 @@ from .rob.assessments import rob_table, write_template
 from .rob.figures import summary_bars, traffic_light
 from .rob.soe import soe_table
 from .screening import STAGES, agreement, disagreements, needs_decision, resolve_decisions, screening_status
-from .sheets import read_sheet
+from .sheets import empty_sheet, read_sheet
 from .studies import SheetFiles, build_studies
 from .worksheets import worksheet_rows, write_worksheet
 
@@ -89,21 +89,23 @@ def prisma(records: str, rejected: str, citations: str, status: str, studies_csv
     Path(svg_out).write_text(prisma_svg(counts), encoding="utf-8")
 
 
-def studies(registry: str, publications: str, comparisons: str, citations: str, status: str, *, key_questions: list[dict], outputs: dict[str, str]) -> None:
+def studies(sheets: dict[str, str], citations: str, status: str, *, key_questions: list[dict], outputs: dict[str, str]) -> None:
+    """sheets: registry, publications, arms, outcomes and (optional) kq_overrides paths."""
+    overrides = sheets.get("kq_overrides")
     built = build_studies(
-        read_sheet(registry, "studies"),
-        read_sheet(publications, "publications"),
-        read_sheet(comparisons, "comparisons"),
+        read_sheet(sheets["registry"], "studies"),
+        read_sheet(sheets["publications"], "publications"),
+        read_sheet(sheets["arms"], "arms"),
+        read_sheet(sheets["outcomes"], "outcomes"),
+        read_sheet(overrides, "kq_overrides") if overrides else empty_sheet("kq_overrides"),
         t.read_csv(citations, t.CITATION_COLUMNS),
         t.read_csv(status, t.STATUS_COLUMNS),
         key_questions,
-        SheetFiles(registry, publications, comparisons),
+        SheetFiles(sheets["registry"], sheets["publications"], sheets["arms"], sheets["outcomes"], overrides or "kq_overrides"),
     )
-    t.write_csv(built["studies"], outputs["studies"], t.STUDY_COLUMNS)
-    t.write_csv(built["publications"], outputs["publications"], t.PUBLICATION_COLUMNS)
-    t.write_csv(built["evidence_rows"], outputs["evidence_rows"], t.EVIDENCE_COLUMNS)
-    t.write_csv(built["kq_matrix"], outputs["kq_matrix"], list(built["kq_matrix"].columns))
-    log.info("%d studies, %d evidence rows", len(built["studies"]), len(built["evidence_rows"]))
+    for name, frame in built.items():
+        t.write_csv(frame, outputs[name], list(frame.columns))
+    log.info("%d studies, %d comparisons, %d evidence rows", len(built["studies"]), len(built["comparisons"]), len(built["evidence_rows"]))
 
 
 def risk_of_bias(assessments: str, studies_csv: str, evidence_csv: str, soe_sheet: str, *, tool_name: str, palette: str,
@@ -142,7 +144,7 @@ def risk_of_bias(assessments: str, studies_csv: str, evidence_csv: str, soe_shee
         Path(outputs[f"summary_weighted_{kq}"]).write_text(weighted, encoding="utf-8")
 
 
-def report_context(*, config: dict, prisma: str, prisma_svg_file: str, agreement: str, soe: str, figures: list[str], status: str, studies_csv: str, publications: str, evidence: str, matrix: str, rob: str, rob_gaps: str, raw_inputs: list[str], output: str) -> None:
+def report_context(*, config: dict, prisma: str, prisma_svg_file: str, agreement: str, soe: str, figures: list[str], status: str, studies_csv: str, publications: str, evidence: str, arms: str, matrix: str, rob: str, rob_gaps: str, raw_inputs: list[str], output: str) -> None:
     context = build_context(
         config=config,
         prisma=t.read_json(prisma),
@@ -152,6 +154,7 @@ def report_context(*, config: dict, prisma: str, prisma_svg_file: str, agreement
         studies=t.read_csv(studies_csv, t.STUDY_COLUMNS),
         publications=t.read_csv(publications, t.PUBLICATION_COLUMNS),
         evidence=t.read_csv(evidence, t.EVIDENCE_COLUMNS),
+        arms=t.read_csv(arms, t.ARM_COLUMNS),
         matrix=t.read_csv(matrix),
         rob=t.read_csv(rob),
         soe=t.read_csv(soe),

@@ -1,5 +1,5 @@
-"""Studies and key questions: publications grouped into studies, comparisons
-mapped to key questions by the rules declared in the config.
+"""Studies: publications grouped into studies, the extraction checked, comparisons
+mapped to key questions, and the evidence-table rows of each key question.
 
 Evidence tables are about studies, not publications; every included citation
 must belong to exactly one study and every study must rest on included
@@ -13,15 +13,31 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .errors import ReviewflowError
+from .extraction import (
+    OUTCOME_COLUMNS_BY_DOMAIN,
+    arm_summary,
+    check_extraction,
+    check_illustrative,
+    illustrative_columns,
+    is_illustrative,
+    outcome_text,
+    population_text,
+)
+from .kq_mapping import apply_overrides, apply_rules, kq_matrix, order_rows
 from .screening import citation_resolver
 from .tables import (
+    ARM_COLUMNS,
+    COMPARISON_COLUMNS,
     EVIDENCE_COLUMNS,
     LIST_SEPARATOR,
+    OUTCOME_COLUMNS,
     PUBLICATION_COLUMNS,
     STUDY_COLUMNS,
     conform,
     split_list,
 )
+
+__all__ = ["SheetFiles", "build_studies", "check_illustrative", "illustrative_columns"]
 
 
 @dataclass(frozen=True)
@@ -30,38 +46,24 @@ class SheetFiles:
 
     registry: str
     publications: str
-    comparisons: str
-
-
-def illustrative_columns(value: str, columns: list[str]) -> list[str]:
-    """The columns an 'illustrative' cell marks: 'all' means every value column."""
-    if value == "all":
-        return [c for c in columns if c not in ("study_id", "source", "illustrative", "comparison_id")]
-    return split_list(value)
-
-
-def check_illustrative(frame: pd.DataFrame, file: str) -> None:
-    for offset, value in enumerate(frame["illustrative"]):
-        for column in illustrative_columns(value, list(frame.columns)):
-            if column not in frame.columns:
-                raise ReviewflowError(
-                    f"'{column}' is not a column of this sheet; list column names or 'all'",
-                    file=file, row=offset + 2, column="illustrative",
-                )
+    arms: str
+    outcomes: str
+    kq_overrides: str = "kq_overrides.csv"
 
 
 def build_studies(
     registry: pd.DataFrame,
     publications: pd.DataFrame,
-    comparisons: pd.DataFrame,
+    arms: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    overrides: pd.DataFrame,
     citations: pd.DataFrame,
     status: pd.DataFrame,
     key_questions: list[dict],
     files: SheetFiles,
 ) -> dict[str, pd.DataFrame]:
-    """Studies, their publications, evidence rows per KQ and the study x KQ matrix."""
-    check_illustrative(registry, files.registry)
-    check_illustrative(comparisons, files.comparisons)
+    """Studies, their publications, extraction, evidence rows per KQ and the study x KQ matrix."""
+    extraction = check_extraction(registry, arms, outcomes, {"registry": files.registry, "arms": files.arms, "outcomes": files.outcomes})
     study_ids = set(registry["study_id"])
     included = set(status.loc[status["status"] == "included", "citation_id"])
     links = _link_publications(publications, citations, study_ids, included, files.publications)
@@ -80,22 +82,84 @@ def build_studies(
             problem = "has no publication" if study_id not in set(links["study_id"]) else f"has {count} primary publications; mark exactly one 'yes'"
             raise ReviewflowError(f"study '{study_id}' {problem}", file=files.registry, row=offset + 2, column="study_id")
 
-    evidence = map_key_questions(comparisons, registry, key_questions, files.comparisons)
-    kqs_by_study = evidence.groupby("study_id")["kq"].agg(lambda s: LIST_SEPARATOR.join(dict.fromkeys(s)))
+    mapping = apply_rules(extraction.comparisons, key_questions)
+    mapping = apply_overrides(mapping, overrides, extraction.comparisons, study_ids, key_questions, files.kq_overrides)
+    mapping = order_rows(mapping, key_questions)
+    studies = _study_table(registry, extraction.arms)
+    evidence = evidence_rows(mapping, studies, extraction)
+    kqs_by_study = mapping.groupby("study_id")["kq"].agg(lambda s: LIST_SEPARATOR.join(dict.fromkeys(s)))
     cites = citations.set_index("citation_id")
     pubs = links.join(cites, on="citation_id").sort_values(["study_id", "primary", "year", "citation_id"], ascending=[True, False, True, True], kind="stable")
-    studies = registry.copy()
     studies["primary_citation"] = studies["study_id"].map(pubs[pubs["primary"] == "yes"].set_index("study_id")["citation_id"])
     studies["citation_ids"] = studies["study_id"].map(pubs.groupby("study_id")["citation_id"].agg(LIST_SEPARATOR.join))
     studies["kqs"] = studies["study_id"].map(kqs_by_study).fillna("")
     studies = studies.sort_values("study_id", kind="stable")
-    matrix = kq_matrix(studies, evidence, [kq["id"] for kq in key_questions])
     return {
         "studies": conform(studies, STUDY_COLUMNS),
         "publications": conform(pubs, PUBLICATION_COLUMNS),
+        "arms": conform(extraction.arms, ARM_COLUMNS),
+        "outcomes": conform(extraction.outcomes, OUTCOME_COLUMNS),
+        "comparisons": conform(extraction.comparisons, COMPARISON_COLUMNS),
         "evidence_rows": conform(evidence, EVIDENCE_COLUMNS),
-        "kq_matrix": matrix,
+        "kq_matrix": kq_matrix(studies, mapping, extraction.comparisons, [kq["id"] for kq in key_questions], overrides),
     }
+
+
+def _study_table(registry: pd.DataFrame, arms: pd.DataFrame) -> pd.DataFrame:
+    """The registry with Ns summed over arms (empty if any arm lacks one) and the population text."""
+    studies = registry.copy()
+    columns = list(registry.columns)
+    for column in ("n_randomised", "n_analysed"):
+        totals = arms.groupby("study_id")[column].agg(lambda ns: str(sum(int(n) for n in ns)) if all(ns) else "")
+        studies[column] = studies["study_id"].map(totals).fillna("")
+    studies["population"] = [population_text(row, columns) for row in registry.to_dict("records")]
+    marks = []
+    for row, total, analysed in zip(registry.to_dict("records"), studies["n_randomised"], studies["n_analysed"]):
+        listed = illustrative_columns(row["illustrative"], columns)
+        of_study = arms[arms["study_id"] == row["study_id"]].to_dict("records")
+        for column, value in (("n_randomised", total), ("n_analysed", analysed)):
+            if value and any(is_illustrative(arm, column, ARM_COLUMNS) for arm in of_study):
+                listed.append(column)
+        marks.append(LIST_SEPARATOR.join(listed))
+    studies["illustrative"] = marks
+    return studies
+
+
+def evidence_rows(mapping: pd.DataFrame, studies: pd.DataFrame, extraction) -> pd.DataFrame:
+    """The evidence-table row of each mapped comparison, its cells composed from the extraction."""
+    arms = {(a["study_id"], a["arm"]): a for a in extraction.arms.to_dict("records")}
+    comparisons = extraction.comparisons.set_index(["study_id", "comparison_id"])
+    labels = studies.set_index("study_id")["label"]
+    sources = studies.set_index("study_id")["source"]
+    rows = []
+    for row in mapping.to_dict("records"):
+        comparison = comparisons.loc[(row["study_id"], row["comparison_id"])]
+        program = arms[(row["study_id"], comparison["intervention_arm"])]
+        other = arms[(row["study_id"], comparison["comparator_arm"])]
+        also = tuple(c for c in split_list(comparison["differences"]) if c in ("components", "care_provision"))
+        marks = [
+            target for target, column, arm in (
+                ("intervention", "name", program), ("intervention_n", "n_randomised", program),
+                ("comparator", "name", other), ("comparator_n", "n_randomised", other),
+            ) if is_illustrative(arm, column, ARM_COLUMNS)
+        ]  # fmt: skip
+        evidence = {
+            **row,
+            "label": labels[row["study_id"]],
+            "intervention": f"{program['arm']}. {program['name']}",
+            "intervention_n": program["n_randomised"],
+            "comparator": f"{other['arm']}. {other['name']}",
+            "comparator_n": other["n_randomised"],
+            "comparator_type": comparison["comparator_type"],
+            "differences": comparison["differences"],
+            "delivery": "\n".join(t for t in (arm_summary(program, ARM_COLUMNS, also), arm_summary(other, ARM_COLUMNS, also)) if t),
+            "source": "; ".join(dict.fromkeys(s for s in (sources[row["study_id"]], program["source"], other["source"]) if s)),
+            "illustrative": LIST_SEPARATOR.join(marks),
+        }
+        for column, domains in OUTCOME_COLUMNS_BY_DOMAIN.items():
+            evidence[column] = outcome_text(extraction.outcomes, row["study_id"], program["arm"], other["arm"], domains)
+        rows.append(evidence)
+    return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
 
 
 def _link_publications(publications, citations, study_ids, included, file) -> pd.DataFrame:
@@ -113,52 +177,10 @@ def _link_publications(publications, citations, study_ids, included, file) -> pd
                 f"citation {citation_id} is not included by screening, so it cannot support study '{row.study_id}'",
                 file=file, row=line, column="citation",
             )
-        rows.append({"study_id": row.study_id, "citation_id": citation_id, "primary": row.primary})
-    links = pd.DataFrame(rows, columns=["study_id", "citation_id", "primary"])
+        rows.append({"study_id": row.study_id, "citation_id": citation_id, "primary": row.primary, "illustrative": row.illustrative})
+    links = pd.DataFrame(rows, columns=["study_id", "citation_id", "primary", "illustrative"])
     twice = links[links["citation_id"].duplicated()]
     if len(twice):
         line = int(twice.index[0]) + 2
         raise ReviewflowError(f"citation {twice['citation_id'].iloc[0]} is linked to two studies", file=file, row=line, column="citation")
     return links
-
-
-def map_key_questions(comparisons: pd.DataFrame, registry: pd.DataFrame, key_questions: list[dict], file: str) -> pd.DataFrame:
-    """One evidence row per (KQ, comparison) whose comparator category the KQ declares."""
-    labels = registry.set_index("study_id")["label"]
-    rows = []
-    for offset, comparison in enumerate(comparisons.to_dict("records")):
-        line = offset + 2
-        if comparison["study_id"] not in labels.index:
-            raise ReviewflowError(f"study '{comparison['study_id']}' is not in the study registry", file=file, row=line, column="study_id")
-        for kq in key_questions:
-            if comparison["comparator_category"] not in kq["comparator_categories"]:
-                continue
-            group = comparison[kq["group_by"]]
-            if not group:
-                raise ReviewflowError(f"{kq['id']} groups comparisons by {kq['group_by']}, which is empty here", file=file, row=line, column=kq["group_by"])
-            rows.append({**comparison, "kq": kq["id"], "kq_group": group, "label": labels[comparison["study_id"]]})
-    frame = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
-    frame["_rank"] = [_group_rank(kq, group, key_questions) for kq, group in zip(frame["kq"], frame["kq_group"])]
-    return frame.sort_values(["_rank", "study_id", "comparison_id"], kind="stable").drop(columns="_rank")
-
-
-def _group_rank(kq_id: str, group: str, key_questions: list[dict]) -> tuple:
-    """KQs in config order; within one, comparator groups in the order the config lists them."""
-    for index, kq in enumerate(key_questions):
-        if kq["id"] == kq_id:
-            declared = kq["comparator_categories"] if kq["group_by"] == "comparator_category" else []
-            return (index, declared.index(group) if group in declared else len(declared), group)
-    return (len(key_questions), 0, group)
-
-
-def kq_matrix(studies: pd.DataFrame, evidence: pd.DataFrame, kq_ids: list[str]) -> pd.DataFrame:
-    """Study x KQ: how many comparisons of each study answer each KQ (0 = none)."""
-    counts = evidence.groupby(["study_id", "kq"]).size()
-    rows = []
-    for study in studies.itertuples(index=False):
-        row = {"study_id": study.study_id, "label": study.label}
-        for kq in kq_ids:
-            row[kq] = str(int(counts.get((study.study_id, kq), 0)))
-        row["mapped"] = "yes" if any(row[kq] != "0" for kq in kq_ids) else "no"
-        rows.append(row)
-    return pd.DataFrame(rows, columns=["study_id", "label", *kq_ids, "mapped"])

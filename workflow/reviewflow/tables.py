@@ -41,24 +41,44 @@ STATUS_COLUMNS = [
     "title_abstract", "full_text", "status", "exclusion_reason", "illustrative",
 ]  # fmt: skip
 
-# results/studies/studies.csv
+# Appended to a value that is not from a public source ("illustrative"), in every output.
+MARK = "\u2020"
+
+# results/studies/studies.csv: the registry with n and population computed from the extraction.
 STUDY_COLUMNS = [
-    "study_id", "label", "design", "country", "pain_condition", "program_type",
-    "n_randomised", "pain_duration", "population", "primary_citation", "citation_ids", "kqs",
-    "source", "illustrative",
+    "study_id", "label", "design", "program_type", "country", "setting", "pain_condition",
+    "pain_duration", "mean_age", "pct_male", "race_ethnicity", "disability", "comorbidities",
+    "funding", "n_randomised", "n_analysed", "population", "primary_citation", "citation_ids",
+    "kqs", "source", "illustrative",
 ]  # fmt: skip
 
 # results/studies/publications.csv: each included citation under its study.
 PUBLICATION_COLUMNS = [
     "study_id", "citation_id", "primary", "authors", "title", "journal",
-    "year", "volume", "issue", "pages", "doi", "pmid",
+    "year", "volume", "issue", "pages", "doi", "pmid", "illustrative",
 ]  # fmt: skip
 
-# results/studies/evidence_rows.csv: one row per KQ x study x comparison.
+# results/studies/arms.csv and outcomes.csv: the checked extraction sheets.
+ARM_COLUMNS = [
+    "study_id", "arm", "name", "arm_type", "components", "duration_intensity", "session_format",
+    "setting", "care_provision", "n_randomised", "n_analysed", "source", "illustrative",
+]  # fmt: skip
+OUTCOME_COLUMNS = ["study_id", "arms", "domain", "measure", "timepoint", "result", "source", "illustrative"]
+
+# results/studies/comparisons.csv: pairs of arms with a program arm, derived from arms.csv.
+COMPARISON_COLUMNS = [
+    "study_id", "comparison_id", "kind", "intervention_arm", "comparator_arm", "comparator_type", "differences",
+]  # fmt: skip
+
+# How a comparison came to answer a KQ: the rule it met, or the override and its reason.
+MAPPING_COLUMNS = ["kq", "kq_group", "kq_group_title", "study_id", "comparison_id", "mapped_by"]
+
+# results/studies/evidence_rows.csv: one row per KQ x group x study comparison; the
+# outcome cells hold a line per measure and timepoint, illustrative parts marked.
 EVIDENCE_COLUMNS = [
-    "kq", "kq_group", "study_id", "label", "comparison_id", "intervention",
-    "intervention_n", "comparator", "comparator_n", "comparator_category", "delivery",
-    "primary_outcomes", "secondary_outcomes", "harms", "source", "illustrative",
+    "kq", "kq_group", "kq_group_title", "study_id", "label", "comparison_id", "intervention",
+    "intervention_n", "comparator", "comparator_n", "comparator_type", "differences", "delivery",
+    "primary_outcomes", "secondary_outcomes", "harms", "mapped_by", "source", "illustrative",
 ]  # fmt: skip
 
 # results/rob/rob.csv has a column per domain of the configured tool: see rob.assessments.

@@ -34,6 +34,11 @@ def ingested_exports(suffix="csv"):
     ]
 
 
+def study_sheets():
+    """The study and extraction sheets by role; kq_overrides only when the config names one."""
+    return {role: resource(name) for role, name in config["studies"].items()}
+
+
 def raw_inputs():
     """Every input file people provide; the report's digest covers them all."""
     exports = [
@@ -43,9 +48,7 @@ def raw_inputs():
     ]
     sheets = [
         resource(config["screening"]["decisions"]),
-        resource(config["studies"]["registry"]),
-        resource(config["studies"]["publications"]),
-        resource(config["studies"]["comparisons"]),
+        *study_sheets().values(),
         resource(config["rob"]["assessments"]),
         resource(config["rob"]["soe"]),
     ]

@@ -7,6 +7,7 @@ rule report_context:
         studies="results/studies/studies.csv",
         publications="results/studies/publications.csv",
         evidence="results/studies/evidence_rows.csv",
+        arms="results/studies/arms.csv",
         matrix="results/studies/kq_matrix.csv",
         rob="results/rob/rob.csv",
         rob_gaps="results/rob/unassessed_studies.csv",

@@ -1,13 +1,14 @@
 rule studies:
     input:
-        registry=resource(config["studies"]["registry"]),
-        publications=resource(config["studies"]["publications"]),
-        comparisons=resource(config["studies"]["comparisons"]),
+        **study_sheets(),
         citations="results/dedup/citations.csv",
         status="results/screening/status.csv",
     output:
         studies="results/studies/studies.csv",
         publications="results/studies/publications.csv",
+        arms="results/studies/arms.csv",
+        outcomes="results/studies/outcomes.csv",
+        comparisons="results/studies/comparisons.csv",
         evidence_rows="results/studies/evidence_rows.csv",
         kq_matrix="results/studies/kq_matrix.csv",
     log:

@@ -16,6 +16,7 @@ run_step(
         studies_csv=snakemake.input.studies,
         publications=snakemake.input.publications,
         evidence=snakemake.input.evidence,
+        arms=snakemake.input.arms,
         matrix=snakemake.input.matrix,
         rob=snakemake.input.rob,
         rob_gaps=snakemake.input.rob_gaps,

@@ -5,12 +5,11 @@ sys.path.insert(0, f"{snakemake.scriptdir}/..")  # the reviewflow package, insta
 from reviewflow.scripting import run_step
 from reviewflow.steps import studies
 
+sheets = {name: path for name, path in snakemake.input.items() if name not in ("citations", "status")}
 run_step(
     snakemake,
     lambda: studies(
-        snakemake.input.registry,
-        snakemake.input.publications,
-        snakemake.input.comparisons,
+        sheets,
         snakemake.input.citations,
         snakemake.input.status,
         key_questions=list(snakemake.params.key_questions),

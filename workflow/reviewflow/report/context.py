@@ -10,9 +10,9 @@ import pandas as pd
 
 from .. import __version__
 from ..studies import illustrative_columns
-from ..tables import split_list
+from ..tables import MARK, split_list
 
-DAGGER = "\u2020"
+DAGGER = MARK
 
 
 def inputs_digest(paths: list[str | Path], config: dict) -> str:
@@ -72,6 +72,7 @@ def build_context(
     publications: pd.DataFrame,
     evidence: pd.DataFrame,
     matrix: pd.DataFrame,
+    arms: pd.DataFrame | None = None,
     rob: pd.DataFrame,
     rob_missing: list[str],
     soe: pd.DataFrame | None = None,
@@ -103,7 +104,7 @@ def build_context(
                 row["references"] = study_refs.get(row["study_id"], [])
                 row["quality"] = rob_by_study["overall"].get(row["study_id"], "")
                 row["quality_illustrative"] = bool(rob_by_study["illustrative"].get(row["study_id"], ""))
-            groups.append({"name": name, "rows": group_rows})
+            groups.append({"name": name, "title": group["kq_group_title"].iloc[0], "rows": group_rows})
         kq_studies = sorted(set(rows["study_id"]))
         sizes = studies.loc[studies["study_id"].isin(kq_studies), "n_randomised"]
         known_n = sizes[sizes != ""].astype(int)
@@ -120,7 +121,7 @@ def build_context(
         })
     excluded = status[status["status"] == "excluded at full text"]
     illustrative_count = sum(
-        1 for frame in (studies, evidence, rob, *([soe] if soe is not None else [])) for value in frame["illustrative"] if value
+        1 for frame in (studies, evidence, rob, *([arms] if arms is not None else []), *([soe] if soe is not None else [])) for value in frame["illustrative"] if value
     )
     return {
         "review": {"short_title": "", "citation": "", "version": "", "notice": "", **config["review"]},
@@ -152,6 +153,7 @@ def build_context(
         "kq_ids": [kq["id"] for kq in config["key_questions"]],
         "studies": study_rows,
         "matrix": matrix.to_dict("records"),
+        "arms": _rows(arms) if arms is not None else [],
         "unmapped": matrix[matrix["mapped"] == "no"].to_dict("records"),
         "publications_by_study": [
             {"study_id": s, "label": studies.set_index("study_id")["label"][s], "references": [r for r in references if r["study_id"] == s]}

@@ -12,14 +12,16 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from ..errors import ReviewflowError
+from ..tables import MARK
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
 
 
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -27,6 +29,19 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["composed"] = composed
+    return env
+
+
+ILLUSTRATIVE_TITLE = "illustrative value, not from the published review"
+
+
+def composed(text: str) -> markupsafe.Markup:
+    """A cell composed from several values (tables.MARK after each illustrative
+    one, a line per measure): escaped, lines broken, daggers as superscripts."""
+    mark = markupsafe.Markup(f'<sup class="ill" title="{ILLUSTRATIVE_TITLE}">{MARK}</sup>')
+    lines = [mark.join(markupsafe.escape(part) for part in line.split(MARK)) for line in str(text).split("\n")]
+    return markupsafe.Markup('<span class="line">') + markupsafe.Markup('</span><span class="line">').join(lines) + markupsafe.Markup("</span>")
 
 
 def render_html(context: dict) -> str:

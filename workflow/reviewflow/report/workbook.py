@@ -17,7 +17,7 @@ QUALITY_FILLS = {
 EVIDENCE_HEADER = [
     "KQ", "Group", "Study", "Study id", "Comparison", "Intervention", "Intervention n",
     "Comparator", "Comparator n", "Quality", "Delivery", "Primary outcomes", "Secondary outcomes",
-    "Harms, utilisation, satisfaction", "Source", "Illustrative columns",
+    "Harms, utilisation, satisfaction", "Why in this KQ", "Source", "Illustrative columns",
 ]  # fmt: skip
 
 
@@ -26,20 +26,29 @@ def write_workbook(context: dict, path: str | Path) -> None:
     workbook.remove(workbook.active)
     for kq in context["key_questions"]:
         rows = [
-            [kq["id"], group["name"], r["label"], r["study_id"], r["comparison_id"], r["intervention"],
+            [kq["id"], group["title"], r["label"], r["study_id"], r["comparison_id"], r["intervention"],
              r["intervention_n"], r["comparator"], r["comparator_n"], r["quality"], r["delivery"],
-             r["primary_outcomes"], r["secondary_outcomes"], r["harms"], r["source"],
+             r["primary_outcomes"], r["secondary_outcomes"], r["harms"], r["mapped_by"], r["source"],
              "; ".join(r["illustrative_columns"])]
             for group in kq["groups"] for r in group["rows"]
         ]  # fmt: skip
         sheet = add_table_sheet(workbook, kq["id"], EVIDENCE_HEADER, rows)
         _colour_quality(sheet, EVIDENCE_HEADER.index("Quality") + 1, len(rows))
-    studies_header = ["Study id", "Study", "Program", "Design", "Country", "Pain condition", "Pain duration", "Population",
-                      "N randomised", "KQs", "Source", "Illustrative columns"]  # fmt: skip
+    studies_header = ["Study id", "Study", "Program", "Design", "Country", "Setting", "Pain condition", "Pain duration",
+                      "Mean age", "% male", "Race/ethnicity", "Disability", "Comorbidities", "Funding", "N randomised",
+                      "N analysed", "KQs", "Source", "Illustrative columns"]  # fmt: skip
     add_table_sheet(workbook, "Studies", studies_header, [
-        [s["study_id"], s["label"], s["program_type"], s["design"], s["country"], s["pain_condition"],
-         s["pain_duration"], s["population"], s["n_randomised"], s["kqs"], s["source"], "; ".join(s["illustrative_columns"])]
+        [s["study_id"], s["label"], s["program_type"], s["design"], s["country"], s["setting"], s["pain_condition"],
+         s["pain_duration"], s["mean_age"], s["pct_male"], s["race_ethnicity"], s["disability"], s["comorbidities"],
+         s["funding"], s["n_randomised"], s["n_analysed"], s["kqs"], s["source"], "; ".join(s["illustrative_columns"])]
         for s in context["studies"]
+    ])  # fmt: skip
+    arms_header = ["Study id", "Arm", "Name", "Type", "Components", "Duration, intensity", "Format", "Setting",
+                   "Care provision", "N randomised", "N analysed", "Source", "Illustrative columns"]  # fmt: skip
+    add_table_sheet(workbook, "Arms", arms_header, [
+        [a["study_id"], a["arm"], a["name"], a["arm_type"], a["components"], a["duration_intensity"], a["session_format"],
+         a["setting"], a["care_provision"], a["n_randomised"], a["n_analysed"], a["source"], "; ".join(a["illustrative_columns"])]
+        for a in context["arms"]
     ])  # fmt: skip
     domains = context["rob_domains"]
     rob_header = ["Study id", "Study", "Outcome", "Tool", *domains, "Overall (stated)", "By the tool's rule", "Agrees", "Support", "Source", "Illustrative columns"]
