@@ -1,14 +1,18 @@
-"""Deduplication against labelled sets: pairwise precision, recall, F1 and wall time of
-`reviewflow dedup` on each set in ../shared/benchmarks/dedup (or a folder given).
+"""Deduplication against labelled sets, side by side with bib-dedupe: pairwise precision,
+recall and F1 per set and pooled, and wall time, for `reviewflow dedup` and bib-dedupe on
+the same files in the same run. Targets (issue #4) are checked and printed.
 
-    .venv/bin/python benchmarks/dedup.py [SETS_DIR]
+    make bench-dedup                      # makes the bib-dedupe environment, then runs this
+    .venv/bin/python benchmarks/dedup.py [SETS_DIR] [--bib-dedupe PYTHON]
 
-A baseline for issue #4: the comparison with bib-dedupe (installed only in a benchmark
-environment) is still to be added.
+bib-dedupe runs in its own environment (PYTHON, default benchmarks/.venv-bibdedupe), never
+in the project's: it is not a project dependency. Without it, only our figures are printed.
 """
 
 from __future__ import annotations
 
+import argparse
+import subprocess
 import sys
 import tempfile
 import time
@@ -17,46 +21,112 @@ from pathlib import Path
 
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "workflow"))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "workflow"))
 
 from reviewflow.cli import main as reviewflow  # noqa: E402
 
 SETS = ("diabetes", "cytology_screening", "digital_work", "special_cases")
 
 
-def pairs(groups: list[list[str]]) -> set[tuple[str, str]]:
+def pairs(groups) -> set[tuple[str, str]]:
     return {tuple(sorted(p)) for group in groups for p in combinations(group, 2)}
 
 
-def truth(folder: Path) -> tuple[Path, list[list[str]]]:
+def labelled_set(folder: Path, work: Path) -> tuple[Path, set] | None:
+    """(records CSV with an ID column, true duplicate pairs)."""
     labels = pd.read_csv(folder / "merged_record_ids.csv", dtype=str)
-    groups = [ids.split(";") for ids in labels["merged_ids"]]
-    return folder / "records_pre_merged.csv", groups
+    truth = pairs(ids.split(";") for ids in labels["merged_ids"])
+    records = folder / "records_pre_merged.csv"
+    if not records.exists():
+        clustered = folder / f"{folder.name}_labelled_with_clusters.csv"
+        if not clustered.exists():
+            return None
+        frame = pd.read_csv(clustered, dtype=str).fillna("")  # ids in the labels: 'id_' + 7-digit record_id
+        frame.insert(0, "ID", "id_" + frame["record_id"].str.zfill(7))
+        records = work / f"{folder.name}.csv"
+        frame.drop(columns=["record_id", "label", "source", "cluster_id"]).to_csv(records, index=False)
+    return records, truth
 
 
-def main(root: Path) -> int:
-    print(f"{'set':<20} {'records':>8} {'precision':>9} {'recall':>7} {'F1':>6} {'seconds':>8}")
-    for name in SETS:
-        folder = root / name
-        if not (folder / "records_pre_merged.csv").exists():
-            continue
-        records, groups = truth(folder)
-        with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp) / "clusters.csv"
-            started = time.perf_counter()
-            assert reviewflow(["dedup", str(records), "-o", str(out)]) == 0
-            seconds = time.perf_counter() - started
-            clusters = pd.read_csv(out, dtype=str)
-        found = pairs([list(g["record_id"]) for _, g in clusters.groupby("cluster_id") if len(g) > 1])
-        expected = pairs(groups)
-        hits = len(found & expected)
-        precision = hits / len(found) if found else 1.0
-        recall = hits / len(expected) if expected else 1.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        print(f"{name:<20} {len(clusters):>8} {precision:>9.4f} {recall:>7.4f} {f1:>6.4f} {seconds:>8.2f}")
+def score(clusters: pd.DataFrame, truth: set) -> dict:
+    found = pairs(list(g["record_id"]) for _, g in clusters.groupby("cluster_id") if len(g) > 1)
+    hits = len(found & truth)
+    return {"found": len(found), "true": len(truth), "hits": hits}
+
+
+def figures(counts: dict) -> tuple[float, float, float]:
+    precision = counts["hits"] / counts["found"] if counts["found"] else 1.0
+    recall = counts["hits"] / counts["true"] if counts["true"] else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def run_ours(records: Path, out: Path) -> float:
+    started = time.perf_counter()
+    assert reviewflow(["dedup", str(records), "-o", str(out)]) == 0
+    return time.perf_counter() - started
+
+
+def run_bib_dedupe(python: Path, records: Path, out: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run([str(python), str(HERE / "bib_dedupe_run.py"), str(records), str(out)], check=True, capture_output=True, text=True)
+    return time.perf_counter() - started  # whole process: the same as we count for ours (CLI, read, write)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sets", nargs="?", type=Path, default=HERE.parents[1] / "shared" / "benchmarks" / "dedup")
+    parser.add_argument("--bib-dedupe", type=Path, default=HERE / ".venv-bibdedupe" / "bin" / "python")
+    args = parser.parse_args(argv)
+    compare = args.bib_dedupe.exists()
+    if not compare:
+        print(f"bib-dedupe environment not found at {args.bib_dedupe}: run `make bench-dedup` for the side-by-side figures")
+    header = f"{'set':<20} {'records':>7} | {'ours P':>7} {'R':>6} {'F1':>6} {'s':>6}"
+    print(header + (f" | {'bib-dedupe P':>12} {'R':>6} {'F1':>6} {'s':>6}" if compare else ""))
+    pooled = {"ours": dict.fromkeys(("found", "true", "hits"), 0), "bib": dict.fromkeys(("found", "true", "hits"), 0)}
+    verdicts = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for name in SETS:
+            labelled = labelled_set(args.sets / name, work) if (args.sets / name).exists() else None
+            if labelled is None:
+                continue
+            records, truth = labelled
+            seconds = run_ours(records, work / "ours.csv")
+            ours = score(pd.read_csv(work / "ours.csv", dtype=str), truth)
+            p, r, f1 = figures(ours)
+            line = f"{name:<20} {len(pd.read_csv(records, usecols=[0])):>7} | {p:>7.4f} {r:>6.4f} {f1:>6.4f} {seconds:>6.2f}"
+            for key in ours:
+                pooled["ours"][key] += ours[key]
+            if compare:
+                bib_seconds = run_bib_dedupe(args.bib_dedupe, records, work / "bib.csv")
+                bib = score(pd.read_csv(work / "bib.csv", dtype=str), truth)
+                bp, br, bf1 = figures(bib)
+                line += f" | {bp:>12.4f} {br:>6.4f} {bf1:>6.4f} {bib_seconds:>6.2f}"
+                for key in bib:
+                    pooled["bib"][key] += bib[key]
+                verdicts.append((name, p >= 0.999, r >= br, seconds <= bib_seconds / 3, seconds, bib_seconds))
+            else:
+                verdicts.append((name, p >= 0.999, None, None, seconds, None))
+            print(line)
+    p, r, f1 = figures(pooled["ours"])
+    line = f"{'pooled':<20} {'':>7} | {p:>7.4f} {r:>6.4f} {f1:>6.4f} {'':>6}"
+    if compare:
+        bp, br, bf1 = figures(pooled["bib"])
+        line += f" | {bp:>12.4f} {br:>6.4f} {bf1:>6.4f}"
+    print(line)
+    print("\ntargets (issue #4):")
+    for name, precise, recall_ok, fast, seconds, bib_seconds in verdicts:
+        parts = [f"precision >= 0.999: {'met' if precise else 'NOT met'}"]
+        if recall_ok is not None:
+            parts.append(f"recall >= bib-dedupe's: {'met' if recall_ok else 'NOT met'}")
+            parts.append(f"time <= 1/3 of bib-dedupe's ({seconds:.2f} s vs {bib_seconds:.2f} s, ratio {seconds / bib_seconds:.2f}): {'met' if fast else 'NOT met'}")
+        print(f"  {name}: " + "; ".join(parts))
+    if compare:
+        print(f"  pooled F1 above bib-dedupe's ({f1:.4f} vs {bf1:.4f}): {'met' if f1 > bf1 else 'NOT met'}")
     return 0
 
 
 if __name__ == "__main__":
-    default = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "dedup"
-    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else default))
+    sys.exit(main())

@@ -1,9 +1,17 @@
+"""The deduplication engine: what it merges, what it keeps apart, how people overrule it,
+and that citation ids survive new searches."""
+
+import openpyxl
 import pandas as pd
 import pytest
-from conftest import make_records
+from conftest import make_records, make_sheet
 
-from reviewflow.dedup import deduplicate, title_key
+from reviewflow.dedup import deduplicate, deduplicate_explained, title_key
+from reviewflow.dedup.decisions import add_queue_decisions, checked_decisions, write_review_queue
+from reviewflow.dedup.keys import author_surnames, journal_key, journals_match, title_match_key, title_signature
 from reviewflow.errors import ReviewflowError
+
+TRIAL = {"authors": "Peters, J. L.; Large, R. G.", "journal": "Pain", "volume": "41", "pages": "283-293", "year": "1990"}
 
 
 def clusters(frame):
@@ -11,61 +19,190 @@ def clusters(frame):
     return {frozenset(g["record_id"]) for _, g in frame.groupby("citation_id")}
 
 
-def test_merges_on_doi_pmid_and_title_with_year():
+def together(records, *ids) -> bool:
+    deduped, _ = deduplicate(make_records(records))
+    owner = dict(zip(deduped["record_id"], deduped["citation_id"]))
+    return len({owner[i] for i in ids}) == 1
+
+
+def test_identifiers_merge_whatever_the_form():
+    records = [
+        {"record_id": "R1", "title": "A randomised control trial of pain programmes", "doi": "10.1016/0304-3959(90)90005-X", **TRIAL},
+        {"record_id": "R2", "title": "A randomized control trial of pain programmes.", "doi": "10.1016/0304-3959(90)90005-x"},
+        {"record_id": "R3", "title": "A randomised control trial of pain programmes", "pmid": "1697057", **TRIAL},
+        {"record_id": "R4", "title": "A randomised controlled trial of pain programmes", "pmid": "1697057", "year": "1990"},
+    ]  # fmt: skip
+    deduped, citations = deduplicate(make_records(records))
+    assert clusters(deduped) == {frozenset({"R1", "R2", "R3", "R4"})}
+    assert deduped.set_index("record_id").loc["R2", "match_rule"] == "identifier"
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ({"title": "Effect of \u03b2-blockers on pain behaviour in paediatric tumours"}, {"title": "Effect of beta-blockers on pain behavior in pediatric tumors"}),
+        ({"title": "Pain programmes in general practice: a randomised trial", "journal": "Curr Opin Lipidol"},
+         {"title": "Pain programs in general practice: a randomized trial", "journal": "Current Opinion in Lipidology"}),
+        ({"title": "Crowdwork and pain at work [Schmerz und Crowdarbeit: eine Studie]"}, {"title": "Schmerz und Crowdarbeit: eine Studie"}),
+        ({"title": "Outcomes of a pain programme: a cohort study. [Review] [42 refs]"}, {"title": "Outcomes of a pain programme: a cohort study"}),
+    ],
+)  # fmt: skip
+def test_normalisation_lets_variants_of_one_work_meet(a, b):
+    records = [{"record_id": "R1", **TRIAL, **a}, {"record_id": "R2", **TRIAL, "authors": "J. L. Peters and R. G. Large", **b}]
+    assert together(records, "R1", "R2")
+
+
+def test_match_keys():
+    assert author_surnames("Peters, J. L.; Large, R. G.") == author_surnames("Peters JL; Large RG") == "peters large"
+    assert author_surnames("Zuna, R E and van der Schaar, Mihaela") == "zuna vanderschaar"
+    assert author_surnames("K. Meyer, J. Fransen and A. Klipstein") == "meyer fransen klipstein"
+    assert journals_match(journal_key("Arch Phys Med Rehabil"), journal_key("Archives of Physical Medicine and Rehabilitation"))
+    assert not journals_match(journal_key("Diabetes"), journal_key("Diabetologia"))
+    assert title_match_key("Organisation of \u03b1-care [Erratum appears in Pain 2001;5:3]") == "organization of alpha care"
+    assert title_signature(title_match_key("Outcome of a programme. Part I.")) != title_signature(title_match_key("Outcome of a programme. Part II."))
+    assert title_signature(title_match_key("HPV16/18 in 10 000 women")) == title_signature(title_match_key("HPV 16/18 in 10000 women"))
+    assert title_key("Sj\u00f6gren's  SYNDROME: a Trial.") == title_key("sjogren s syndrome a trial")
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [  # the classic false friends: reports of one trial, parts, notices, another year
+        ({"title": "Functional restoration for chronic low back pain. Two-year follow-up of two randomized clinical trials", "year": "1998"},
+         {"title": "Functional restoration for chronic low back pain. Five-year follow-up of two randomized clinical trials", "year": "1998"}),
+        ({"title": "Chronic low back pain rehabilitation programs: duration and group therapy (Part 1)"},
+         {"title": "Chronic low back pain rehabilitation programs: duration and group therapy (Part 2)"}),
+        ({"title": "A trial of pain management programmes in primary care"}, {"title": "Erratum: A trial of pain management programmes in primary care"}),
+        ({"title": "A trial of pain management programmes in primary care"}, {"title": "Reply to: A trial of pain management programmes in primary care"}),
+        ({"title": "A trial of pain management programmes in primary care", "year": "1997"}, {"title": "A trial of pain management programmes in primary care", "year": "1999"}),
+        ({"title": "Treatment of low back pain: first extended follow up up to 24 months"}, {"title": "Treatment of low back pain: second extended follow up up to 24 months"}),
+    ],
+)  # fmt: skip
+def test_false_friends_stay_apart(a, b):
+    records = [{"record_id": "R1", **TRIAL, **a}, {"record_id": "R2", **TRIAL, **b}]
+    assert not together(records, "R1", "R2")
+
+
+def test_near_pairs_kept_apart_are_listed_with_the_reason():
     records = make_records([
-        {"record_id": "R1", "title": "Alpha trial", "year": 2001, "doi": "10.1/a"},
-        {"record_id": "R2", "title": "Alpha trial (different wording)", "year": 2001, "doi": "10.1/a"},
-        {"record_id": "R3", "title": "Beta", "year": 2002, "pmid": "123"},
-        {"record_id": "R4", "title": "Beta, again", "year": 2002, "pmid": "123"},
-        {"record_id": "R5", "title": "Gamma: a Randomised Trial.", "year": 2003},
-        {"record_id": "R6", "title": "GAMMA - a randomised trial", "year": 2003},
+        {"record_id": "R1", **TRIAL, "title": "Chronic low back pain rehabilitation programs: duration and group therapy (Part 1)"},
+        {"record_id": "R2", **TRIAL, "title": "Chronic low back pain rehabilitation programs: duration and group therapy (Part 2)"},
     ])  # fmt: skip
-    deduped, citations = deduplicate(records)
-    assert clusters(deduped) == {frozenset({"R1", "R2"}), frozenset({"R3", "R4"}), frozenset({"R5", "R6"})}
-    assert dict(zip(deduped["record_id"], deduped["match_rule"])) == {
-        "R1": "first", "R2": "doi", "R3": "first", "R4": "pmid", "R5": "first", "R6": "title+year",
-    }  # fmt: skip
-    assert len(citations) == 3
+    apart = deduplicate_explained(records).apart
+    assert list(zip(apart["record_a"], apart["record_b"])) == [("R1", "R2")]
+    assert "differ in a number" in apart["reason"].iloc[0]
 
 
-def test_same_title_in_another_year_is_another_citation():
+def test_conference_abstract_is_linked_not_merged_unless_configured():
     records = make_records([
-        {"record_id": "R1", "title": "Follow-up of a pain programme", "year": 1997},
-        {"record_id": "R2", "title": "Follow-up of a pain programme", "year": 1998},
+        {"record_id": "R1", **TRIAL, "title": "Outcomes of an online pain program: a randomized trial of 200 adults"},
+        {"record_id": "R2", **TRIAL, "title": "Outcomes of an online pain program: a randomized trial of 200 adults", "type": "Conference Abstract",
+         "journal": "Pain Medicine Meeting Abstracts", "volume": "9", "pages": "S12"},
     ])  # fmt: skip
-    assert len(deduplicate(records)[1]) == 2
+    separate = deduplicate_explained(records)
+    assert len(separate.citations) == 2 and list(separate.apart["kind"]) == ["conference abstract linked to its report"]
+    assert len(deduplicate_explained(records, conference_abstracts="merge").citations) == 1
 
 
-def test_never_merges_two_different_dois_even_with_same_title():
+def test_never_two_dois_in_one_citation_even_through_a_chain():
     records = make_records([
-        {"record_id": "R1", "title": "Erratum to a trial of pain programmes", "year": 2001, "doi": "10.1/a"},
-        {"record_id": "R2", "title": "Erratum to a trial of pain programmes", "year": 2001, "doi": "10.1/b"},
-        {"record_id": "R3", "title": "Erratum to a trial of pain programmes", "year": 2001},
+        {"record_id": "R1", **TRIAL, "title": "Erratum to a trial of pain programmes in primary care", "doi": "10.1/a"},
+        {"record_id": "R2", **TRIAL, "title": "Erratum to a trial of pain programmes in primary care", "doi": "10.1/b"},
+        {"record_id": "R3", **TRIAL, "title": "Erratum to a trial of pain programmes in primary care"},
     ])  # fmt: skip
     deduped, citations = deduplicate(records)
     for _, group in deduped.groupby("citation_id"):
         assert len(set(group["doi"]) - {""}) <= 1
-    assert len(citations) == 2  # R3 may join one of them, never both
+    assert len(citations) == 2  # R3 joins one of them, never both
 
 
-def test_citation_ids_survive_new_records():
+def test_every_merge_is_explained_with_rule_and_scores():
+    records = make_records([
+        {"record_id": "R1", **TRIAL, "title": "Inpatient vs. outpatient pain management: results of a randomised controlled trial"},
+        {"record_id": "R2", **TRIAL, "title": "Inpatient versus outpatient pain management: results of a randomized controlled trial"},
+    ])  # fmt: skip
+    merges = deduplicate_explained(records).merges
+    row = merges.iloc[0]
+    assert (row["record_a"], row["record_b"], row["rule"]) == ("R1", "R2", "title+details")
+    assert 0.9 < float(row["title_similarity"]) < 1 and row["author_similarity"] == "1.000" and row["same_journal"] == "yes"
+
+
+UNCERTAIN = [  # same title, one year apart, no volume or pages: for people to decide
+    {"record_id": "R00000000000000a1", "title": "Group pain education for older adults in community settings", "authors": "Smith, J", "year": "2017"},
+    {"record_id": "R00000000000000a2", "title": "Group pain education for older adults in community settings", "authors": "Jones, K", "year": "2017"},
+]
+A1, A2 = "R00000000000000a1", "R00000000000000a2"
+
+
+def test_uncertain_pairs_go_to_the_queue_and_decisions_always_win(tmp_path):
+    records = make_records(UNCERTAIN)
+    result = deduplicate_explained(records)
+    assert len(result.citations) == 2 and list(zip(result.queue["record_a"], result.queue["record_b"])) == [(A1, A2)]
+    assert result.queue["reason"].iloc[0] == "different authors"
+    assert len(deduplicate_explained(records, decisions=[(A1, A2, "same")]).citations) == 1
+    assert deduplicate_explained(records, decisions=[(A2, A1, "different")]).queue.empty  # decided: off the queue
+
+    # 'different' holds even when a third record would chain the two together
+    chain = make_records([
+        {"record_id": "R1", **TRIAL, "title": "Pain programmes in primary care: a cluster randomized trial"},
+        {"record_id": "R2", **TRIAL, "title": "Pain programmes in primary care: a cluster randomised trial."},
+        {"record_id": "R3", **TRIAL, "title": "Pain programmes in primary care - a cluster randomized trial"},
+    ])  # fmt: skip
+    assert len(deduplicate_explained(chain).citations) == 1
+    kept = deduplicate_explained(chain, decisions=[("R1", "R3", "different")])
+    owner = dict(zip(kept.records["record_id"], kept.records["citation_id"]))
+    assert owner["R1"] != owner["R3"]
+
+
+def test_review_queue_round_trip(tmp_path):
+    records = make_records(UNCERTAIN)
+    queue = tmp_path / "review_queue.xlsx"
+    write_review_queue(deduplicate_explained(records).queue, queue, pd.Timestamp("2021-05-24").date())
+    workbook = openpyxl.load_workbook(queue)
+    sheet = workbook["review queue"]
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["record_a", "record_b", "reason"] and "title_a" in header and "title_b" in header
+    validation = sheet.data_validations.dataValidation[0]
+    assert validation.formula1 == '"same,different"'
+    sheet.cell(row=2, column=header.index("decision") + 1, value="same")
+    workbook.save(queue)
+    sheet_csv = tmp_path / "dedup_decisions.csv"
+    assert add_queue_decisions(queue, sheet_csv) == 1
+    assert add_queue_decisions(queue, sheet_csv) == 0  # a second add changes nothing
+    from reviewflow.sheets import read_sheet
+
+    decisions = checked_decisions(read_sheet(sheet_csv, "dedup_decisions"), set(records["record_id"]), str(sheet_csv))
+    assert decisions == [(A1, A2, "same")]
+    assert len(deduplicate_explained(records, decisions=decisions).citations) == 1
+
+
+def test_decision_naming_an_unknown_record_is_an_error():
+    sheet = make_sheet("dedup_decisions", [{"record_a": "R0000000000000001", "record_b": "R00000000000000ff", "decision": "same"}])
+    with pytest.raises(ReviewflowError, match=r"d.csv, row 2, column 'record_b': record R00000000000000ff is in no search export"):
+        checked_decisions(sheet, {"R0000000000000001"}, "d.csv")
+
+
+def test_citation_ids_never_change_when_a_search_is_added():
     first = make_records([
-        {"record_id": "Raaaa", "title": "Alpha trial of pain programmes", "year": 2001, "doi": "10.1/a"},
-        {"record_id": "Rbbbb", "title": "Beta trial of pain programmes", "year": 2002},
+        {"record_id": "Raaaa", **TRIAL, "title": "Alpha trial of pain programmes in primary care", "doi": "10.1/a"},
+        {"record_id": "Rbbbb", **TRIAL, "title": "Beta trial of pain programmes in primary care", "year": "1991"},
+        {"record_id": "Rcccc", "title": "Gamma trial of pain programmes in rural primary care", "authors": "Cole, D", "year": "1995"},
+        {"record_id": "Rdddd", "title": "Gamma trial of pain programmes in rural primary care", "authors": "Cole, D", "year": "1996"},
     ])  # fmt: skip
     later = make_records([
-        {"record_id": "Rcccc", "title": "Alpha trial of pain programmes", "year": 2001, "search": "s2"},
-        {"record_id": "Rdddd", "title": "Delta trial of pain programmes", "year": 2005, "search": "s2"},
+        {"record_id": "Reeee", **TRIAL, "title": "Alpha trial of pain programs in primary care", "search": "s2"},  # known: joins Caaaa
+        {"record_id": "Rffff", "title": "Delta trial of pain programmes", "year": "2005", "search": "s2"},  # new
+        # would link the two Gamma records that the first search kept apart: held back for people
+        {"record_id": "Rgggg", "title": "Gamma trial of pain programmes in rural primary care", "authors": "Cole, D", "year": "1995",
+         "volume": "3", "search": "s2"},
     ])  # fmt: skip
-    before, _ = deduplicate(first)
-    after, citations = deduplicate(pd.concat([first, later], ignore_index=True))
-    old = dict(zip(before["record_id"], before["citation_id"]))
-    new = dict(zip(after["record_id"], after["citation_id"]))
+    before = deduplicate_explained(first)
+    after = deduplicate_explained(pd.concat([first, later], ignore_index=True))
+    old = dict(zip(before.records["record_id"], before.records["citation_id"]))
+    new = dict(zip(after.records["record_id"], after.records["citation_id"]))
     assert all(new[r] == old[r] for r in old)
-    assert new["Rcccc"] == old["Raaaa"] == "Caaaa"
-    assert new["Rdddd"] == "Cdddd"
-    merged = citations.set_index("citation_id").loc["Caaaa"]
-    assert merged["record_ids"] == "Raaaa; Rcccc" and merged["searches"] == "s1; s2"
+    assert new["Reeee"] == "Caaaa" and new["Rffff"] == "Cffff"
+    merged = after.citations.set_index("citation_id").loc["Caaaa"]
+    assert merged["record_ids"] == "Raaaa; Reeee" and merged["searches"] == "s1; s2"
 
 
 def test_merged_metadata_prefers_the_fullest_record_and_fills_gaps():
@@ -83,15 +220,11 @@ def test_the_same_record_id_twice_is_an_error():
         deduplicate(records)
 
 
-def test_title_key_folds_case_accents_and_punctuation():
-    assert title_key("Sj\u00f6gren's  SYNDROME: a Trial.") == title_key("sjogren s syndrome a trial")
-
-
-def test_same_title_and_year_with_other_volume_pages_or_author_stay_apart():
+def test_same_title_and_year_with_other_volume_pages_or_journal_stay_apart():
     records = make_records([
-        {"record_id": "R1", "title": "Cervical cytology in women living with HIV", "year": 2011, "volume": "57", "pages": "S1-S6", "authors": "Pinto, V"},
-        {"record_id": "R2", "title": "Cervical cytology in women living with HIV", "year": 2011, "volume": "87", "pages": "A186", "authors": "Pinto, V"},
-        {"record_id": "R3", "title": "Cervical cytology in women living with HIV.", "year": 2011, "volume": "57", "authors": "Pinto, VM"},
+        {"record_id": "R1", "title": "Cervical cytology in women living with HIV in Sao Paulo", "year": 2011, "volume": "57", "pages": "S1-S6", "authors": "Pinto, V", "journal": "J Acquir Immune Defic Syndr"},
+        {"record_id": "R2", "title": "Cervical cytology in women living with HIV in Sao Paulo", "year": 2011, "volume": "87", "pages": "A186", "authors": "Pinto, V", "journal": "Sex Transm Infect"},
+        {"record_id": "R3", "title": "Cervical cytology in women living with HIV in Sao Paulo.", "year": 2011, "volume": "57", "authors": "Pinto, VM", "journal": "J Acquir Immune Defic Syndr"},
         {"record_id": "R4", "title": "Editorial", "year": 2015, "journal": "J A"},
         {"record_id": "R5", "title": "Editorial", "year": 2015, "journal": "J B"},
     ])  # fmt: skip

@@ -14,11 +14,14 @@ SEARCHES = [
 
 def scenario():
     """An update search whose records land in every box of the diagram."""
-    old = [{"record_id": f"R00000000000000{i:02d}", "title": f"Old trial number {i}", "year": 2000, "search": "s1", "file": "a.ris", "source": "MEDLINE"} for i in range(1, 4)]
-    new = [{"record_id": f"R00000000000001{i:02d}", "title": f"New trial number {i}", "year": 2020, "search": "s2", "file": "a.ris", "source": "MEDLINE"} for i in range(1, 9)]
+    def details(i: int) -> dict:
+        return {"authors": f"Author{i}, A", "journal": "Pain", "volume": str(i), "pages": f"{i}0-{i}9"}
+
+    old = [{"record_id": f"R00000000000000{i:02d}", "title": f"Old trial number {i}", "year": 2000, "search": "s1", "file": "a.ris", "source": "MEDLINE", **details(i)} for i in range(1, 4)]
+    new = [{"record_id": f"R00000000000001{i:02d}", "title": f"New trial number {i}", "year": 2020, "search": "s2", "file": "a.ris", "source": "MEDLINE", **details(i)} for i in range(1, 9)]
     again = [
-        {"record_id": "R0000000000000201", "title": "Old trial number 1", "year": 2000, "search": "s2", "file": "b.ris", "source": "PsycINFO"},  # already known
-        {"record_id": "R0000000000000202", "title": "New trial number 1", "year": 2020, "search": "s2", "file": "b.ris", "source": "PsycINFO"},  # duplicate within
+        {"record_id": "R0000000000000201", "title": "Old trial number 1", "year": 2000, "search": "s2", "file": "b.ris", "source": "PsycINFO", **details(1)},  # already known
+        {"record_id": "R0000000000000202", "title": "New trial number 1", "year": 2020, "search": "s2", "file": "b.ris", "source": "PsycINFO", **details(1)},  # duplicate within
     ]  # fmt: skip
     records, citations = deduplicate(make_records(old + new + again))
     rejected = pd.DataFrame([["R0000000000000999", "PsycINFO", "s2", "b.ris", "3", "record 3", "has no title", "raw"]], columns=REJECTED_COLUMNS)

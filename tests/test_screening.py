@@ -11,8 +11,8 @@ REASONS = ["ineligible population", "ineligible study design"]
 @pytest.fixture
 def library():
     records = make_records([
-        {"record_id": "R0000000000000001", "title": "Alpha trial of pain programmes", "year": 2001, "doi": "10.1/a", "source": "MEDLINE"},
-        {"record_id": "R0000000000000002", "title": "Alpha trial of pain programmes", "year": 2001, "source": "PsycINFO"},
+        {"record_id": "R0000000000000001", "title": "Alpha trial of pain programmes", "year": 2001, "doi": "10.1/a", "source": "MEDLINE", "authors": "Able, A", "journal": "Pain", "volume": "5"},
+        {"record_id": "R0000000000000002", "title": "Alpha trial of pain programmes", "year": 2001, "source": "PsycINFO", "authors": "Able, A", "journal": "Pain", "volume": "5"},
         {"record_id": "R0000000000000003", "title": "Beta trial of pain programmes", "year": 2002, "pmid": "42", "source": "MEDLINE"},
         {"record_id": "R0000000000000004", "title": "Gamma trial of pain programmes", "year": 2003, "source": "PsycINFO"},
         {"record_id": "R0000000000000005", "title": "Delta trial of pain programmes", "year": 2004, "source": "PsycINFO"},

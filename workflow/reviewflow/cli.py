@@ -48,14 +48,32 @@ def _export(args) -> None:
 
 
 def _dedup(args) -> None:
-    from .dedup import deduplicate, prepare_records
+    from datetime import date
+
+    from .dedup import deduplicate_explained, prepare_records
+    from .dedup.decisions import checked_decisions, write_clusters_workbook, write_review_queue
+    from .sheets import read_sheet
     from .tables import RECORD_COLUMNS, read_csv, write_csv
 
     raw = read_csv(args.records)
     if not {"record_id", "ID", "id"} & set(raw.columns):
         raise ReviewflowError("has no id column (record_id, ID or id)", file=args.records, row=1)
-    deduped, _ = deduplicate(prepare_records(raw, RECORD_COLUMNS))
-    write_csv(deduped.rename(columns={"citation_id": "cluster_id"}), args.output, ["record_id", "cluster_id"])
+    records = prepare_records(raw, RECORD_COLUMNS)
+    decisions = checked_decisions(read_sheet(args.decisions, "dedup_decisions"), set(records["record_id"]), args.decisions) if args.decisions else []
+    result = deduplicate_explained(records, decisions=decisions, conference_abstracts=args.conference_abstracts)
+    write_csv(result.records.rename(columns={"citation_id": "cluster_id"}), args.output, ["record_id", "cluster_id"])
+    if args.queue:
+        write_review_queue(result.queue, args.queue, date(2000, 1, 1))
+    if args.explain:
+        write_clusters_workbook(result.merges, result.apart, args.explain, date(2000, 1, 1))
+    logging.info("%d records -> %d clusters; %d pairs for people to decide", len(records), len(result.citations), len(result.queue))
+
+
+def _dedup_add(args) -> None:
+    from .dedup.decisions import add_queue_decisions
+
+    added = add_queue_decisions(args.queue, args.to)
+    print(f"{args.to}: {added} decisions added")
 
 
 def _screening_add(args) -> None:
@@ -109,7 +127,17 @@ def parser() -> argparse.ArgumentParser:
     dedup = commands.add_parser("dedup", help="assign each record to a citation")
     dedup.add_argument("records", help="records CSV (ingest output, or any CSV with an id column)")
     dedup.add_argument("-o", "--output", required=True, help="CSV of record_id, cluster_id")
+    dedup.add_argument("--decisions", help="reviewers' decisions CSV (record_a, record_b, same/different); they always win")
+    dedup.add_argument("--queue", help="write the uncertain pairs, side by side with a decision dropdown, to this XLSX")
+    dedup.add_argument("--explain", help="write every merge with its rule and scores to this XLSX")
+    dedup.add_argument("--conference-abstracts", choices=["separate", "merge"], default="separate",
+                       help="keep a conference abstract and its full report apart (default) or merge them")  # fmt: skip
     dedup.set_defaults(run=_dedup)
+
+    dedup_add = commands.add_parser("dedup-add", help="append the decided rows of a filled review queue to the decisions sheet")
+    dedup_add.add_argument("queue", help="results/dedup/review_queue.xlsx, filled in")
+    dedup_add.add_argument("--to", required=True, help="the decisions CSV, e.g. resources/<review>/dedup_decisions.csv")
+    dedup_add.set_defaults(run=_dedup_add)
 
     screening = commands.add_parser("screening", help="work with screening worksheets")
     screening_commands = screening.add_subparsers(dest="screening_command", required=True)

@@ -11,7 +11,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import tables as t
-from .dedup import deduplicate
+from .dedup import deduplicate_explained
+from .dedup.decisions import checked_decisions, write_clusters_workbook, write_review_queue
 from .ingest import load
 from .report.context import build_context, inputs_digest
 from .prisma import prisma_counts, prisma_svg
@@ -36,13 +37,17 @@ def ingest_export(path: str, output: str, rejected_out: str, *, database: str, s
     t.write_csv(rejected, rejected_out, t.REJECTED_COLUMNS)
 
 
-def deduplicate_records(inputs: list[str], records_out: str, citations_out: str) -> None:
+def deduplicate_records(inputs: list[str], decisions: str | None, *, conference_abstracts: str, stamp: str, outputs: dict[str, str]) -> None:
     """Inputs come in config order (batches, then exports), which fixes citation ids."""
     records = pd.concat([t.read_csv(p, t.RECORD_COLUMNS) for p in inputs], ignore_index=True)
-    deduped, citations = deduplicate(records)
-    log.info("%d records -> %d citations (%d duplicates)", len(records), len(citations), len(records) - len(citations))
-    t.write_csv(deduped, records_out, t.DEDUPED_RECORD_COLUMNS)
-    t.write_csv(citations, citations_out, t.CITATION_COLUMNS)
+    chosen = checked_decisions(read_sheet(decisions, "dedup_decisions"), set(records["record_id"]), decisions) if decisions else []
+    result = deduplicate_explained(records, decisions=chosen, conference_abstracts=conference_abstracts)
+    log.info("%d records -> %d citations (%d duplicates); %d pairs for people to decide",
+             len(records), len(result.citations), len(records) - len(result.citations), len(result.queue))  # fmt: skip
+    t.write_csv(result.records, outputs["records"], t.DEDUPED_RECORD_COLUMNS)
+    t.write_csv(result.citations, outputs["citations"], t.CITATION_COLUMNS)
+    write_clusters_workbook(result.merges, result.apart, outputs["clusters"], date.fromisoformat(stamp))
+    write_review_queue(result.queue, outputs["queue"], date.fromisoformat(stamp))
 
 
 def gather_rejected(inputs: list[str], output: str) -> None:

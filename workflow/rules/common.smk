@@ -34,6 +34,12 @@ def ingested_exports(suffix="csv"):
     ]
 
 
+def dedup_decisions():
+    """The reviewers' dedup decisions sheet, when the config names one."""
+    name = config.get("dedup", {}).get("decisions")
+    return [resource(name)] if name else []
+
+
 def study_sheets():
     """The study and extraction sheets by role; kq_overrides only when the config names one."""
     return {role: resource(name) for role, name in config["studies"].items()}
@@ -47,6 +53,7 @@ def raw_inputs():
         for export in search["exports"]
     ]
     sheets = [
+        *dedup_decisions(),
         resource(config["screening"]["decisions"]),
         *study_sheets().values(),
         resource(config["rob"]["assessments"]),

@@ -1,9 +1,12 @@
 rule dedup:
     input:
-        ingested_exports(),
+        records=ingested_exports(),
+        decisions=dedup_decisions(),
     output:
         records="results/dedup/records.csv",
         citations="results/dedup/citations.csv",
+        clusters="results/dedup/clusters.xlsx",
+        queue="results/dedup/review_queue.xlsx",
     log:
         "logs/dedup.log",
     benchmark:
@@ -14,5 +17,8 @@ rule dedup:
         mem_mb=lambda wildcards, input, attempt: attempt
         * max(2000, int(8 * input.size_mb)),
         runtime=60,
+    params:
+        conference_abstracts=config.get("dedup", {}).get("conference_abstracts", "separate"),
+        stamp=config["searches"][-1]["date_searched"],
     script:
         "../scripts/dedup.py"

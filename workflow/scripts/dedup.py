@@ -8,6 +8,10 @@ from reviewflow.steps import deduplicate_records
 run_step(
     snakemake,
     lambda: deduplicate_records(
-        list(snakemake.input), snakemake.output.records, snakemake.output.citations
+        list(snakemake.input.records),
+        snakemake.input.decisions[0] if snakemake.input.decisions else None,
+        conference_abstracts=snakemake.params.conference_abstracts,
+        stamp=snakemake.params.stamp,
+        outputs=dict(snakemake.output.items()),
     ),
 )

@@ -1,0 +1,184 @@
+"""Deduplication: records -> citations, with every merge explained.
+
+prep (keys.py) -> block and score (pairs.py) -> rules (rules.py) -> cluster
+(cluster.py), in the shape of ASySD and bib-dedupe. Reviewer decisions
+(decisions.py) come first and always win. A citation's id comes from its
+earliest member (search batches as configured, then file, then position), so
+records added by a later search never rename an existing citation.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ReviewflowError
+from ..tables import CITATION_COLUMNS, DEDUPED_RECORD_COLUMNS, LIST_SEPARATOR, conform
+from .cluster import cluster
+from .keys import match_keys
+from .pairs import candidate_pairs, score_pairs
+from .rules import classify
+
+MERGED_FIELDS = [
+    "type", "title", "authors", "year", "journal", "volume", "issue", "pages",
+    "doi", "pmid", "issn", "abstract", "keywords", "language", "url",
+]  # fmt: skip
+SIDE_BY_SIDE = ["title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid", "source", "search"]
+PAIR_COLUMNS = ["record_a", "record_b", "title_similarity", "author_similarity", "same_journal", "year_a", "year_b",
+                "volume_a", "volume_b", "pages_a", "pages_b", "title_a", "title_b"]  # fmt: skip
+MERGE_COLUMNS = ["citation_id", "rule", *PAIR_COLUMNS]
+QUEUE_COLUMNS = ["record_a", "record_b", "reason", "title_similarity", "author_similarity",
+                 *[f"{f}_{side}" for f in SIDE_BY_SIDE for side in ("a", "b")], "decision", "note"]  # fmt: skip
+APART_COLUMNS = ["kind", "reason", *PAIR_COLUMNS]
+
+# Column names other tools use for our fields (lower case).
+COLUMN_ALIASES = {"id": "record_id", "author": "authors", "number": "issue", "isbn": "issn", "secondary_title": "journal",
+                  "journal_name": "journal", "pubmed_id": "pmid", "date": "year", "entrytype": "type"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Dedup:
+    """The result: records with their citation, the citations, and the explanations."""
+
+    records: pd.DataFrame
+    citations: pd.DataFrame
+    merges: pd.DataFrame  # each merge that joined two records, with its rule and scores
+    queue: pd.DataFrame  # uncertain pairs, side by side, for people to decide
+    apart: pd.DataFrame  # near pairs kept apart on purpose (false friends, conference abstracts)
+
+
+def prepare_records(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Any CSV of records (ours, or another tool's: ID, author, number, ...) in our columns,
+    with identifiers normalised so that equal DOIs and PMIDs compare equal."""
+    from ..ingest.normalise import clean_text, normalise_doi
+
+    renamed = {}
+    for name in frame.columns:
+        target = COLUMN_ALIASES.get(name.strip().lower(), name.strip().lower())
+        if target in columns and target not in renamed.values():
+            renamed[name] = target
+    out = frame.rename(columns=renamed)[list(renamed.values())].copy()
+    for column in columns:
+        if column not in out.columns:
+            out[column] = ""
+    out = out[columns].fillna("").astype(str)
+    out["doi"] = out["doi"].map(normalise_doi)
+    out["pmid"] = out["pmid"].str.extract(r"(\d+)", expand=False).fillna("")
+    out["year"] = out["year"].str.extract(r"(1[5-9]\d\d|20\d\d)", expand=False).fillna("")
+    out["title"] = out["title"].map(clean_text)
+    return out
+
+
+def title_key(title: str) -> str:
+    """Case, accents, punctuation and spacing removed: what a human would call the same title."""
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii").lower()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+def check_unique_ids(records: pd.DataFrame) -> None:
+    repeated = records["record_id"][records["record_id"].duplicated()]
+    if len(repeated):
+        first = records[records["record_id"] == repeated.iloc[0]].iloc[1]
+        raise ReviewflowError(
+            f"record id {repeated.iloc[0]} occurs twice: the same record was exported twice "
+            f"for one database in one search; remove one copy",
+            file=first["file"] or None, row=f"record {first['position']}" if first["position"] else None,
+        )
+
+
+def deduplicate(records: pd.DataFrame, **options) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(records with citation_id and match_rule, one row per citation)."""
+    result = deduplicate_explained(records, **options)
+    return result.records, result.citations
+
+
+def deduplicate_explained(records: pd.DataFrame, *, decisions: list[tuple[str, str, str]] | None = None,
+                          conference_abstracts: str = "separate") -> Dedup:  # fmt: skip
+    """Records in batch order -> Dedup. `decisions`: (record_id, record_id, 'same'|'different'),
+    already checked against the records (see decisions.py)."""
+    records = records.reset_index(drop=True)
+    check_unique_ids(records)
+    keys = match_keys(records)
+    scored = classify(score_pairs(keys, candidate_pairs(keys)), conference_abstracts)
+    batch_order = {name: n for n, name in enumerate(dict.fromkeys(records["search"]))}
+    batches = records["search"].map(batch_order).to_numpy()
+    position = {rid: n for n, rid in enumerate(records["record_id"])}
+    chosen = [(position[a], position[b], d) for a, b, d in (decisions or [])]
+    same = [(a, b) for a, b, d in chosen if d == "same"]
+    different = [(a, b) for a, b, d in chosen if d == "different"]
+    roots, merges, held = cluster(keys, scored, batches, same, different)
+
+    out = records.copy()
+    out["citation_id"] = ["C" + records.at[r, "record_id"].lstrip("R") for r in roots]
+    rules = ["first"] * len(records)
+    for row in merges.itertuples(index=False):
+        for x in (row.j, row.i):
+            if rules[x] == "first" and roots[x] != x:
+                rules[x] = row.rule
+    out["match_rule"] = rules
+    citations = merge_clusters(out).sort_values("citation_id", kind="stable")
+    decided = {frozenset((a, b)) for a, b, _ in chosen}
+    explained = _explain(out, scored, merges, held, roots, decided)
+    return Dedup(conform(out, DEDUPED_RECORD_COLUMNS), conform(citations, CITATION_COLUMNS), *explained)
+
+
+def _explain(records, scored, merges, held, roots, decided) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    by_pair = scored.set_index(["i", "j"])
+    ids = records["record_id"].to_numpy()
+
+    def pair_row(i: int, j: int) -> dict:
+        i, j = min(i, j), max(i, j)
+        s = by_pair.loc[(i, j)] if (i, j) in by_pair.index else None
+        a, b = records.loc[i], records.loc[j]
+        return {
+            "record_a": ids[i], "record_b": ids[j],
+            "title_similarity": "" if s is None else f"{s['title']:.3f}",
+            "author_similarity": "" if s is None or pd.isna(s["authors"]) else f"{s['authors']:.3f}",
+            "same_journal": "" if s is None else ("yes" if s["journal_same"] else "no"),
+            "year_a": a["year"], "year_b": b["year"], "volume_a": a["volume"], "volume_b": b["volume"],
+            "pages_a": a["pages"], "pages_b": b["pages"], "title_a": a["title"], "title_b": b["title"],
+        }  # fmt: skip
+
+    merge_rows = [{"citation_id": records.at[roots[m.i], "citation_id"], "rule": m.rule, **pair_row(m.i, m.j)} for m in merges.itertuples(index=False)]
+    queue_pairs = [(r.i, r.j, r.reason) for r in scored[scored["decision"] == "uncertain"].itertuples(index=False)]
+    queue_pairs += [(h.i, h.j, h.reason) for h in held.itertuples(index=False)]
+    queue_rows = []
+    for i, j, reason in sorted(queue_pairs, key=lambda p: (ids[min(p[0], p[1])], ids[max(p[0], p[1])])):
+        if roots[i] == roots[j] or frozenset((i, j)) in decided:
+            continue  # merged through other records anyway, or already decided by a reviewer
+        row = pair_row(i, j)
+        a, b = records.loc[min(i, j)], records.loc[max(i, j)]
+        queue_rows.append({
+            "record_a": row["record_a"], "record_b": row["record_b"], "reason": reason,
+            "title_similarity": row["title_similarity"], "author_similarity": row["author_similarity"],
+            **{f"{f}_{side}": r[f] for f in SIDE_BY_SIDE for side, r in (("a", a), ("b", b))},
+            "decision": "", "note": "",
+        })  # fmt: skip
+    apart = scored[scored["decision"].isin(["different", "linked"])]
+    apart_rows = [
+        {"kind": "conference abstract linked to its report" if r.decision == "linked" else "kept apart", "reason": r.reason, **pair_row(r.i, r.j)}
+        for r in apart.itertuples(index=False) if roots[r.i] != roots[r.j]
+    ]  # fmt: skip
+    return (
+        pd.DataFrame(merge_rows, columns=MERGE_COLUMNS).sort_values(["citation_id", "record_a", "record_b"], kind="stable"),
+        pd.DataFrame(queue_rows, columns=QUEUE_COLUMNS),
+        pd.DataFrame(apart_rows, columns=APART_COLUMNS).sort_values(["record_a", "record_b"], kind="stable"),
+    )
+
+
+def merge_clusters(records: pd.DataFrame) -> pd.DataFrame:
+    """Best metadata per citation: the fullest record first, gaps filled from the others
+    (vectorised: groupby().first() takes the first non-missing value in that order)."""
+    fullness = (records[MERGED_FIELDS] != "").sum(axis=1)
+    ranked = records.assign(_fullness=-fullness).sort_values(["citation_id", "_fullness"], kind="stable")
+    merged = ranked[["citation_id", *MERGED_FIELDS]].replace("", pd.NA).groupby("citation_id", sort=False).first().fillna("")
+    members = records.groupby("citation_id", sort=False)
+    merged["record_ids"] = members["record_id"].agg(LIST_SEPARATOR.join)
+    merged["sources"] = members["source"].agg(lambda s: LIST_SEPARATOR.join(dict.fromkeys(s)))
+    merged["searches"] = members["search"].agg(lambda s: LIST_SEPARATOR.join(dict.fromkeys(s)))
+    merged["first_search"] = members["search"].first()
+    return merged.reset_index()

@@ -1,0 +1,88 @@
+"""Reviewers' deduplication decisions: read, checked against the records, and the
+review queue people fill in, written as XLSX and read back (round trip)."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ..errors import ReviewflowError
+from ..sheets import read_sheet
+from ..xlsx import add_table_sheet, save_deterministic
+
+DECISION_COLUMNS = ["record_a", "record_b", "decision", "reviewer", "note"]
+
+
+def checked_decisions(sheet: pd.DataFrame, record_ids: set[str], file: str) -> list[tuple[str, str, str]]:
+    """(record_a, record_b, decision) for every row; a record no search holds is an error."""
+    out = []
+    for offset, row in enumerate(sheet.to_dict("records")):
+        for column in ("record_a", "record_b"):
+            if row[column] not in record_ids:
+                raise ReviewflowError(f"record {row[column]} is in no search export of this review", file=file, row=offset + 2, column=column)
+        if row["record_a"] == row["record_b"]:
+            raise ReviewflowError("names the same record twice", file=file, row=offset + 2, column="record_b")
+        out.append((row["record_a"], row["record_b"], row["decision"]))
+    return out
+
+
+def write_review_queue(queue: pd.DataFrame, path: str | Path, stamp: date) -> None:
+    """Uncertain pairs side by side; the decision column has a same/different dropdown."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    columns = list(queue.columns)
+    widths = {c: (50 if c.startswith("title") else 24 if c.startswith(("authors", "journal", "reason")) else 12) for c in columns}
+    sheet = add_table_sheet(workbook, "review queue", columns, queue.astype(str).values.tolist(), widths)
+    column = columns.index("decision") + 1
+    letter = sheet.cell(row=1, column=column).column_letter
+    rule = DataValidation(type="list", formula1='"same,different"', allow_blank=True, errorTitle="Not a decision", error="Choose same or different")
+    rule.add(f"{letter}2:{letter}{max(len(queue) + 1, 2)}")
+    sheet.add_data_validation(rule)
+    save_deterministic(workbook, path, stamp)
+
+
+def write_clusters_workbook(merges: pd.DataFrame, apart: pd.DataFrame, path: str | Path, stamp: date) -> None:
+    """Every merge with the rule and scores that made it; near pairs kept apart, with why."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    widths = {"title_a": 50, "title_b": 50, "reason": 40, "rule": 18, "kind": 24}
+    add_table_sheet(workbook, "merges", list(merges.columns), merges.astype(str).values.tolist(), widths)
+    add_table_sheet(workbook, "kept apart", list(apart.columns), apart.astype(str).values.tolist(), widths)
+    save_deterministic(workbook, path, stamp)
+
+
+def add_queue_decisions(queue_xlsx: str | Path, decisions_csv: str | Path) -> int:
+    """Append the decided rows of a returned review queue to the decisions CSV; returns how many."""
+    from ..xlsx import open_workbook
+
+    workbook = open_workbook(queue_xlsx)
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    workbook.close()
+    header = [str(c) for c in rows[0]]
+    decided = []
+    for number, values in enumerate(rows[1:], start=2):
+        row = dict(zip(header, ["" if v is None else str(v).strip() for v in values]))
+        if not row.get("decision"):
+            continue
+        if row["decision"] not in ("same", "different"):
+            raise ReviewflowError(f"'{row['decision']}' is not allowed; allowed: same, different", file=str(queue_xlsx), row=number, column="decision")
+        decided.append({c: row.get(c, "") for c in DECISION_COLUMNS})
+    target = Path(decisions_csv)
+    known = set()
+    if target.exists():
+        existing = read_sheet(target, "dedup_decisions")
+        known = {frozenset(p) for p in zip(existing["record_a"], existing["record_b"])}
+    fresh = [row for row in decided if frozenset((row["record_a"], row["record_b"])) not in known]
+    new_file = not target.exists()
+    with open(target, "a", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        if new_file:
+            writer.writerow(DECISION_COLUMNS)
+        for row in fresh:
+            writer.writerow([row[c] for c in DECISION_COLUMNS])
+    return len(fresh)

@@ -1,0 +1,244 @@
+"""Match keys: each record's fields reduced to what two exports of one work share.
+
+Exports of one article differ in case, accents, punctuation, HTML, Greek letters
+(spelled or not), British or American spelling, journal abbreviations, author name
+order and initials, page ranges and DOI forms. These functions remove those
+differences and nothing else: they never drop numbers or words that tell two works
+apart (Part 1 / Part 2, a 2-year / 5-year follow-up, an erratum).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+import pandas as pd
+
+GREEK = dict(zip(
+    "αβγδεζηθικλμνξοπρσςτυφχψωϐϑϕϰϱϵ",
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma sigma tau "
+    "upsilon phi chi psi omega beta theta phi kappa rho epsilon".split(),
+))  # fmt: skip
+
+# British spellings (and a few Latin/Greek ligature forms) mapped to American, applied to whole words.
+SPELLING = [
+    (re.compile(r"\b(\w{2,}?)isation(s?)\b"), r"\1ization\2"),
+    (re.compile(r"\b(random|organ|character|real|recogn|standard|minim|maxim|optim|util|hospital|general|normal|special|summar|categor|prioriti|emphas|visual|stabil|mobil|steril|immun|vascular|catheter)is(e|ed|es|ing)\b"), r"\1iz\2"),
+    (re.compile(r"\banalys(e|ed|es|ing)\b"), r"analyz\1"),
+    (re.compile(r"\b(\w{3,})our(s?)\b"), r"\1or\2"),  # behaviour, tumour, colour (not four, hour, your)
+    (re.compile(r"(\w)aem"), r"\1em"),  # anaemia, leukaemia, haem -> (h)em below
+    (re.compile(r"\bhaem"), "hem"),
+    (re.compile(r"\baetiolog"), "etiolog"),
+    (re.compile(r"\bpaed"), "ped"),
+    (re.compile(r"(\w)paed"), r"\1ped"),  # orthopaedic
+    (re.compile(r"\banaes"), "anes"),
+    (re.compile(r"\boe(d|s)"), r"e\1"),  # oedema, oesophagus, oestrogen
+    (re.compile(r"\bfoet"), "fet"),
+    (re.compile(r"(\w)oea\b"), r"\1ea"),  # diarrhoea
+    (re.compile(r"\bgynaec"), "gynec"),
+    (re.compile(r"\b(cent|fib|lit|met|theat)re(s?)\b"), r"\1er\2"),
+    (re.compile(r"\bprogrammes?\b"), "program"),
+    (re.compile(r"\bageing\b"), "aging"),
+    (re.compile(r"\bgrey\b"), "gray"),
+]  # fmt: skip
+OUR_EXCEPTIONS = {"contour", "detour", "devour", "velour", "amour", "flour", "scour", "armour"}
+
+# A translated title in brackets ("[Title in English]"), and database notes after a title.
+BRACKETED = re.compile(r"\[[^\]]*\]")
+TRAILING_NOTES = re.compile(
+    r"(?:\s*[\[(](?:review|\d+ refs?|english abstract|abstract|author'?s transl)[^\])]*[\])]|[\s.:]+structured abstract"
+    r"|\s*\[(?:erratum appears|comment (?:in|on)|retraction (?:in|of)|update (?:in|of)|summary for patients|see also)[^\]]*\]?"
+    r"|[\s.]*\[(?:article in )?(?:japanese|chinese|german|french|spanish|russian|italian|portuguese|polish|dutch|korean|danish|swedish|norwegian|finnish|czech|hungarian|turkish|persian|hebrew)\])\s*$",
+    re.I,
+)  # database notes after a title: '[Review] [42 refs]', '[Erratum appears in Lancet Oncol 2011]' (even cut short)
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
+QUALIFIERS = {"part", "phase", "study", "trial", "type", "stage", "grade", "section", "volume", "vol", "no", "number", "series"}
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12}
+# Words that make a record a different kind of publication than an article of the same title.
+NOTICE_WORDS = {
+    "erratum": "erratum", "errata": "erratum", "corrigendum": "erratum", "correction": "erratum",
+    "retraction": "retraction", "retracted": "retraction", "comment": "comment", "commentary": "comment",
+    "reply": "reply", "response": "reply", "letter": "letter", "editorial": "editorial",
+}  # fmt: skip
+# Conference *abstracts* (not full conference papers, which are reports in their own right).
+CONFERENCE_TYPES = {"abst", "abstract", "meeting abstract", "conference abstract", "conference_abstract", "meeting_abstract"}
+CONFERENCE_JOURNAL = re.compile(r"\babstracts?\b|\bmeeting\b|\bcongress\b", re.I)
+JOURNAL_STOP = {"the", "of", "and", "in", "for", "on", "de", "la", "le", "der", "und", "a", "an", "et", "y", "e"}
+
+
+def ascii_words(text: str) -> str:
+    """Lower-case ASCII words: HTML and accents removed, Greek letters spelled out."""
+    text = html.unescape(str(text))
+    text = re.sub(r"<[^>]+>", " ", text)
+    if not text.isascii():
+        text = "".join(GREEK.get(c, GREEK.get(c.lower(), c)) if "\u0370" <= c <= "\u03ff" else c for c in text)
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+
+
+def americanise(words: str) -> str:
+    for pattern, replacement in SPELLING:
+        if pattern.pattern.startswith(r"\b(\w{3,})our"):
+            words = pattern.sub(lambda m: m.group(0) if m.group(0).rstrip("s") in OUR_EXCEPTIONS else f"{m.group(1)}or{m.group(2)}", words)
+        else:
+            words = pattern.sub(replacement, words)
+    return words
+
+
+def title_match_key(title: str) -> str:
+    """The title as matching sees it; a title wholly in brackets (a translation) keeps its words."""
+    text = TRAILING_NOTES.sub("", str(title).strip())
+    text = TRAILING_NOTES.sub("", text)
+    stripped = BRACKETED.sub(" ", text).strip()
+    words = ascii_words(stripped if len(stripped) >= 12 else text)
+    return americanise(words)
+
+
+def alternative_title(title: str) -> str:
+    """The other-language title some databases add in brackets: 'English [Deutsch]'."""
+    inside = [m.strip() for m in re.findall(r"\[([^\]]{12,})\]", str(title))]
+    outside = BRACKETED.sub(" ", str(title)).strip()
+    return americanise(ascii_words(inside[0])) if inside and len(outside) >= 12 else ""
+
+
+def title_signature(key: str) -> str:
+    """What must be equal in two titles of one work: numbers (part, phase, follow-up
+    length, counts) and notice words (erratum, reply...)."""
+    words = key.split()
+    if len(words) > 3 and words[-1].isdigit() and len(words[-1]) == 1 and words[-2].isalpha() and len(words[-2]) >= 4 and words[-2] not in QUALIFIERS:
+        words = words[:-1]  # a footnote mark ('... representation 1'), not a number of the title
+    joined = re.sub(r"\b(\d{1,3}) (\d{3})\b", r"\1\2", " ".join(words))  # '10 000' is 10000
+    numbers = [str(int(n)) for n in re.findall(r"\d+", joined)]  # 'hpv16' and 'hpv 16' alike
+    for i, word in enumerate(words):
+        previous = words[i - 1] if i else ""
+        if word in ORDINALS:
+            numbers.append(str(ORDINALS[word]))
+        elif word in NUMBER_WORDS and (i + 1 < len(words)) and words[i + 1] not in ("of",):
+            numbers.append(str(NUMBER_WORDS[word]))
+        elif word in ROMAN and previous in QUALIFIERS:
+            numbers.append(str(ROMAN[word]))
+        elif len(word) == 1 and word.isalpha() and previous in ("part", "phase", "section"):
+            numbers.append(word)
+    notices = sorted({NOTICE_WORDS[w] for w in words if w in NOTICE_WORDS})
+    return " ".join(sorted(numbers)) + "|" + " ".join(notices)
+
+
+INITIALS = re.compile(r"^(?:[A-Z]\.?[ -]?){1,4}$")
+
+
+def author_surnames(authors: str) -> str:
+    """Surnames only, in order, so 'Peters, J. L.', 'Peters JL' and 'J. L. Peters' all
+    give 'peters' and the order of given name and surname stops mattering."""
+    text = re.sub(r"\.(?=[A-Z][a-z])", ".;", str(authors).strip())  # 'Adeli K.Lewis G. F.'
+    if not text:
+        return ""
+    if ";" in text:
+        names = text.split(";")
+    elif " and " in text or " & " in text:
+        pieces = re.split(r"\s+(?:and|&)\s+", text)  # BibTeX: 'Last, First and Last, First'
+        names = [n for piece in pieces for n in ([piece] if _last_first(piece) else _comma_names(piece))]
+    else:
+        names = _comma_names(text)
+    return " ".join(s for s in (_surname(n.strip()) for n in names) if s)
+
+
+def _last_first(piece: str) -> bool:
+    """'Zuna, R E' or 'van der Schaar, Mihaela' (one name), not 'K. Meyer, J. Fransen' (two)."""
+    return piece.count(",") == 1 and not re.match(r"\s*[A-Z]\.?\s", piece)
+
+
+def _comma_names(text: str) -> list[str]:
+    """'Zuna, R E' is one name; 'Peters JL, Large RG' two; 'Rose, Michael J, Reilly, James P' two."""
+    pieces = [p.strip() for p in text.split(",") if p.strip()]
+    if len(pieces) <= 1:
+        return pieces
+    if len(pieces) == 2 and INITIALS.match(pieces[1]):
+        return [text]
+    if len(pieces) % 2 == 0 and all(" " not in p.strip() for p in pieces[::2]) and not any(INITIALS.match(p) for p in pieces[::2]):
+        return [f"{pieces[i]}, {pieces[i + 1]}" for i in range(0, len(pieces), 2)]
+    return pieces
+
+
+def _surname(name: str) -> str:
+    if "," in name:
+        return ascii_words(name.split(",")[0]).replace(" ", "")
+    raw = [w for w in re.split(r"[\s.]+", name) if w]
+    if not raw:
+        return ""
+    if len(raw) > 1 and re.fullmatch(r"[A-Z]{1,4}", raw[-1]):
+        while len(raw) > 1 and re.fullmatch(r"[A-Z]{1,4}", raw[-1]):
+            raw.pop()
+        return ascii_words(" ".join(raw)).replace(" ", "")  # 'Peters JL', 'Lewis G. F.', 'Van der Maas LC'
+    if len(raw) > 1 and len(raw[0]) <= 2:
+        return ascii_words(raw[-1])  # 'J. L. Peters'
+    return ascii_words(raw[0])
+
+
+def journal_key(journal: str) -> str:
+    text = str(journal).split(":")[0].split("(")[0].replace("&", " and ").replace(".", " ")
+    return " ".join(w for w in ascii_words(text).split() if w not in JOURNAL_STOP)
+
+
+def journals_match(a: str, b: str) -> bool:
+    """Same journal, allowing ISO abbreviations: 'curr opin lipidol' ~ 'current opinion lipidology'."""
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    x, y = a.split(), b.split()
+    if len(x) != len(y):
+        return False
+    return all(u.startswith(v) or v.startswith(u) for u, v in zip(x, y))
+
+
+def start_page(pages: str) -> str:
+    """The first page as text ('e12724', 'S212', '283'), '' if none is readable."""
+    match = re.match(r"\s*([A-Za-z]?\d+)", str(pages))
+    return match.group(1).lower().lstrip("0") if match else ""
+
+
+def digits(value: str) -> str:
+    match = re.search(r"\d+", str(value))
+    return str(int(match.group(0))) if match else ""
+
+
+def volume_number(volume: str) -> str:
+    """The volume as a number; '' for anything else ('1)', 'Suppl'), which says nothing."""
+    match = re.fullmatch(r"\s*(\d+)\s*(?:\(.*\))?\s*(?:suppl.*)?", str(volume), re.I)
+    return str(int(match.group(1))) if match else ""
+
+
+def issue_number(volume: str, issue: str) -> str:
+    """The issue as a plain number, or '' when it is not one ('Suppl 1', an article
+    number such as 'e70933'); Embase puts it in the volume: '17 (1) (no pagination)'."""
+    inside = re.match(r"\s*\d+\s*\((\d{1,3})\)", str(volume))
+    if inside:
+        return str(int(inside.group(1)))
+    plain = re.fullmatch(r"\s*(\d{1,2})\s*", str(issue))
+    return str(int(plain.group(1))) if plain else ""
+
+
+def is_conference(kind: str, journal: str) -> bool:
+    return str(kind).strip().lower() in CONFERENCE_TYPES or bool(CONFERENCE_JOURNAL.search(str(journal)))
+
+
+def match_keys(records: pd.DataFrame) -> pd.DataFrame:
+    """One row per record with the normalised fields matching uses."""
+    title = records["title"].map(title_match_key)
+    return pd.DataFrame({
+        "title": title,
+        "title_alt": records["title"].map(alternative_title),
+        "signature": title.map(title_signature),
+        "authors": records["authors"].map(author_surnames),
+        "journal": records["journal"].map(journal_key),
+        "year": pd.to_numeric(records["year"].str.extract(r"(\d{4})", expand=False), errors="coerce").fillna(0).astype(int),
+        "volume": records["volume"].map(volume_number),
+        "issue": [issue_number(v, i) for v, i in zip(records["volume"], records["issue"])],
+        "page": records["pages"].map(start_page),
+        "doi": records["doi"].str.lower(),
+        "pmid": records["pmid"],
+        "conference": [is_conference(k, j) for k, j in zip(records["type"], records["journal"])],
+        "kind": records["type"].str.strip().str.lower(),
+    })  # fmt: skip

@@ -1,0 +1,122 @@
+"""Candidate pairs (blocking) and their scores, all vectorised.
+
+Blocking compares only records that share a specific key (DOI, PMID, the title,
+its first or last 30 characters, first author with start page, year with volume
+and start page), so pairs grow with duplicates, not with the square of the
+records. Whether two records are compared depends on the two records alone,
+never on which others are present: adding a search cannot change the decision
+about two earlier records.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from .keys import journals_match
+
+# A key shared by more records than this identifies nothing (e.g. one generic title
+# in a 1,000,000-record search); such blocks are left out rather than compared in full.
+BLOCK_LIMIT = 400
+PAIR_COLUMNS = ["i", "j"]
+
+
+def blocking_keys(keys: pd.DataFrame) -> dict[str, pd.Series]:
+    first_author = keys["authors"].str.split(" ", n=1).str[0].fillna("")
+    year = keys["year"].astype(str).where(keys["year"] > 0, "")
+    title = keys["title"]
+    long_title = title.str.len() >= 30
+
+    def joined(*parts: pd.Series) -> pd.Series:
+        out = parts[0].astype(str)
+        present = parts[0].astype(str) != ""
+        for part in parts[1:]:
+            out = out + "|" + part.astype(str)
+            present &= part.astype(str) != ""
+        return out.where(present, "")
+
+    alt = keys["title_alt"]
+    return {
+        "doi": keys["doi"],
+        "pmid": keys["pmid"],
+        "title": title,
+        "title_start": title.str[:30].where(long_title, ""),
+        "title_end": title.str[-30:].where(long_title, ""),
+        "alt_title_start": alt.str[:30],  # paired with title_start below
+        "author_page": joined(first_author, keys["page"]),
+        "year_volume_page": joined(year, keys["volume"], keys["page"]),
+    }
+
+
+def candidate_pairs(keys: pd.DataFrame) -> np.ndarray:
+    """Unique (i, j) record positions, i < j, sharing at least one blocking key."""
+    found = []
+    positions = np.arange(len(keys))
+    blocks = blocking_keys(keys)
+    alt = blocks.pop("alt_title_start")
+    for name, key in blocks.items():
+        frame = pd.DataFrame({"k": key.to_numpy(), "i": positions})
+        if name == "title_start":  # a translated title meets the original under either
+            frame = pd.concat([frame, pd.DataFrame({"k": alt.to_numpy(), "i": positions})]).drop_duplicates()
+        frame = frame[frame["k"] != ""]
+        sizes = frame.groupby("k")["i"].transform("size")
+        frame = frame[(sizes > 1) & (sizes <= BLOCK_LIMIT)]
+        if frame.empty:
+            continue
+        joined = frame.merge(frame, on="k", suffixes=("", "_other"))
+        joined = joined[joined["i"] < joined["i_other"]]
+        found.append(joined["i"].to_numpy(np.int64) * len(keys) + joined["i_other"].to_numpy(np.int64))
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    codes = np.unique(np.concatenate(found))
+    return np.stack([codes // len(keys), codes % len(keys)], axis=1)
+
+
+def score_pairs(keys: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
+    """Per pair: similarities (0-1) and field agreements the rules read."""
+    i, j = pairs[:, 0], pairs[:, 1]
+    a, b = keys.iloc[i].reset_index(drop=True), keys.iloc[j].reset_index(drop=True)
+    out = pd.DataFrame({"i": i, "j": j})
+    out["title"] = process.cpdist(a["title"].tolist(), b["title"].tolist(), scorer=fuzz.ratio, workers=-1) / 100
+    for x, y in ((a["title_alt"], b["title"]), (a["title"], b["title_alt"])):
+        has = (x != "").to_numpy()
+        if has.any():
+            other = np.zeros(len(out))
+            other[has] = process.cpdist(x[has].tolist(), y[has].tolist(), scorer=fuzz.ratio, workers=-1) / 100
+            out["title"] = np.maximum(out["title"], other)
+    out["authors"] = process.cpdist(a["authors"].tolist(), b["authors"].tolist(), scorer=fuzz.token_set_ratio, workers=-1) / 100
+    has_authors = (a["authors"] != "") & (b["authors"] != "")
+    out["authors"] = out["authors"].where(has_authors, np.nan)
+    out["first_author"] = (a["authors"].str.split(" ", n=1).str[0] == b["authors"].str.split(" ", n=1).str[0]) & has_authors
+
+    def relation(column: str) -> tuple[pd.Series, pd.Series]:
+        both = (a[column] != "") & (b[column] != "")
+        return both & (a[column] == b[column]), both & (a[column] != b[column])
+
+    for column in ("doi", "pmid", "volume", "issue", "page"):
+        out[f"{column}_same"], out[f"{column}_differs"] = relation(column)
+    known = (a["year"] > 0) & (b["year"] > 0)
+    out["year_gap"] = (a["year"] - b["year"]).abs().where(known, -1)
+    out["signature_differs"] = a["signature"] != b["signature"]
+    out["conference_vs_other"] = a["conference"] != b["conference"]
+    out["kinds_differ"] = (a["kind"] != "") & (b["kind"] != "") & (a["kind"] != b["kind"])
+    out["title_words"] = np.minimum(a["title"].str.count(" "), b["title"].str.count(" ")) + 1
+    out["no_venue"] = (a["journal"] == "") & (b["journal"] == "")
+    out["has_details"] = (a["authors"] != "") | (a["volume"] != "") | (a["page"] != "") | (a["journal"] != "")
+    plausible = ((out["title"] >= 0.4) | out["doi_same"] | out["pmid_same"] | out["page_same"]).to_numpy()
+    journal = np.zeros(len(out), dtype=bool)
+    journal_differs = np.zeros(len(out), dtype=bool)
+    contained = np.zeros(len(out), dtype=float)
+    if plausible.any():
+        ja, jb = a["journal"].to_numpy()[plausible], b["journal"].to_numpy()[plausible]
+        journal[plausible] = [journals_match(x, y) for x, y in zip(ja, jb)]
+        alike = process.cpdist(list(ja), list(jb), scorer=fuzz.ratio, workers=-1) / 100
+        nested = process.cpdist(list(ja), list(jb), scorer=fuzz.token_set_ratio, workers=-1) / 100
+        journal_differs[plausible] = (ja != "") & (jb != "") & ~journal[plausible] & (alike < 0.8) & (nested < 0.9)
+        ta, tb = a["title"].to_numpy()[plausible], b["title"].to_numpy()[plausible]
+        contained[plausible] = process.cpdist(list(ta), list(tb), scorer=fuzz.partial_ratio, workers=-1) / 100
+    out["journal_same"] = journal
+    out["journal_differs"] = journal_differs
+    out["title_contained"] = contained
+    return out

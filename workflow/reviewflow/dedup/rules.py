@@ -1,0 +1,93 @@
+"""The rules that call a pair of records the same work, in order of strength.
+
+Precision first: every rule needs the title to agree and at least two further
+pieces of evidence, and no rule may override a contradiction (two DOIs, two
+PMIDs, two volumes, titles that differ in a number or a notice word such as
+"erratum"). Pairs close to a rule but short of it go to people (the review
+queue); nothing uncertain is merged silently.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+# (name, rank): a lower rank is stronger evidence; clustering applies strong rules first.
+RULES = {
+    "identifier": 0,
+    "title+details": 1,
+    "title+volume+page": 2,
+    "title+venue": 2,
+    "title+authors": 3,
+    "details+title part": 4,
+    "title only": 5,
+    "conference abstract": 6,
+}
+GENERIC_TITLE_WORDS = 4  # 'Editorial', 'Reply to the letter': titles this short identify nothing alone
+
+
+def classify(scored: pd.DataFrame, conference_abstracts: str = "separate") -> pd.DataFrame:
+    """Adds decision, rule and reason. Decisions: 'duplicate' (merged by `rule`),
+    'uncertain' (to the review queue), 'different' (a near pair kept apart by a
+    contradiction), 'linked' (a conference abstract and its paper, kept apart) or ''."""
+    s = scored
+    t, a = s["title"], s["authors"]
+    authors_agree = a >= 0.8
+    authors_fine = a.isna() | (a >= 0.5)
+    # an issue number that disagrees while volume and first page agree is a data-entry slip (article numbers in the issue field)
+    issue_clash = s["issue_differs"] & ~(s["volume_same"] & s["page_same"])
+    contradiction = s["doi_differs"] | s["pmid_differs"] | s["signature_differs"] | issue_clash
+    same_year = s["year_gap"] <= 0  # equal or unknown
+    close_year = same_year | ((s["year_gap"] == 1) & s["volume_same"] & s["page_same"])
+    evidence = authors_agree.astype(int) + s["journal_same"].astype(int) + s["volume_same"].astype(int) + s["page_same"].astype(int)
+    generic = s["title_words"] <= GENERIC_TITLE_WORDS
+    # pages garbled in one export (e.g. '1-6' for e12724) are forgiven only when all else agrees
+    pages_fine = ~s["page_differs"] | ((t >= 0.98) & authors_agree & s["volume_same"] & ~s["journal_differs"])
+
+    rules = [
+        ("identifier", (s["doi_same"] | s["pmid_same"]) & ((t >= 0.8) | (s["title_contained"] >= 0.95)) & ~contradiction),
+        ("title+details", (t >= 0.95) & ~contradiction & ~s["volume_differs"] & pages_fine & close_year & authors_fine
+         & (evidence >= 2) & (~generic | (s["volume_same"] & s["page_same"]))),
+        ("title+volume+page", (t >= 0.85) & ~contradiction & same_year & authors_agree & s["volume_same"] & s["page_same"]),
+        ("title+venue", (t >= 0.95) & ~contradiction & same_year & s["volume_same"] & s["page_same"] & s["journal_same"]),
+        ("title+authors", (t >= 0.95) & ~contradiction & (same_year | ((s["year_gap"] == 1) & (t >= 0.97))) & (a >= 0.9)
+         & ~s["volume_differs"] & ~s["page_differs"] & (s["title_words"] >= 6) & ~s["kinds_differ"]),
+        ("details+title part", (s["title_contained"] >= 0.95) & (t >= 0.3) & ~contradiction & same_year & (a >= 0.9)
+         & s["page_same"] & ~s["volume_differs"] & (s["volume_same"] | s["journal_same"] | s["no_venue"])),
+        ("title only", (t >= 0.99) & ~contradiction & same_year & ~s["has_details"] & (s["title_words"] >= 8)),
+    ]  # fmt: skip
+    decision = np.full(len(s), "", dtype=object)
+    rule = np.full(len(s), "", dtype=object)
+    for name, mask in reversed(rules):  # the strongest rule met names the merge
+        hit = mask.to_numpy()
+        decision[hit] = "duplicate"
+        rule[hit] = name
+    reason = np.full(len(s), "", dtype=object)
+    near = (decision == "") & (((t >= 0.9) & (s["year_gap"] <= 1)) | s["doi_same"] | s["pmid_same"]).to_numpy()
+    why = np.select(
+        [s["doi_differs"] | s["pmid_differs"], s["signature_differs"] | issue_clash, s["doi_same"] | s["pmid_same"], s["volume_differs"] | s["page_differs"],
+         s["year_gap"] == 1, ~authors_fine],
+        ["different DOIs or PMIDs", "titles or issues differ in a number or a notice word (part, follow-up, erratum, reply)",
+         "same identifier, different titles", "different volume or pages", "years one apart", "different authors"],
+        "too little evidence beyond the title",
+    )  # fmt: skip
+    hard = contradiction.to_numpy()
+    decision[near & hard] = "different"  # a known false friend: kept apart, listed so people can see it
+    decision[near & ~hard] = "uncertain"
+    reason[near] = why[near]
+    # A conference abstract and a full report of the same work: same title and authors, the
+    # abstract up to a year earlier, usually in another venue. In one volume of one journal
+    # they are one abstract however labelled, and the rules above decide.
+    report = (s["conference_vs_other"] & ~s["volume_same"] & (t >= 0.95) & (a >= 0.8) & (s["year_gap"] <= 1)
+              & ~(s["doi_differs"] | s["pmid_differs"] | s["signature_differs"])).to_numpy()  # fmt: skip
+    if conference_abstracts == "separate":
+        decision[report] = "linked"
+        rule[report] = ""
+        reason[report] = "conference abstract and full report (kept apart: dedup.conference_abstracts is 'separate')"
+    else:
+        decision[report] = "duplicate"
+        rule[report] = "conference abstract"
+        reason[report] = ""
+    out = s.copy()
+    out["decision"], out["rule"], out["reason"] = decision, rule, reason
+    return out
