@@ -18,7 +18,9 @@ rule dedup:
         * max(2000, int(8 * input.size_mb)),
         runtime=60,
     params:
-        conference_abstracts=config.get("dedup", {}).get("conference_abstracts", "separate"),
+        conference_abstracts=config.get("dedup", {}).get(
+            "conference_abstracts", "separate"
+        ),
         stamp=config["searches"][-1]["date_searched"],
     script:
         "../scripts/dedup.py"
