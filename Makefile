@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORES ?= all
 
-.PHONY: install report test lint dry-run verify golden clean
+.PHONY: install report test lint dry-run verify golden clean bench-dedup
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,3 +42,12 @@ golden: $(STAMP)
 
 clean:
 	rm -rf results .snakemake
+
+# bib-dedupe lives only in the benchmark's own environment, never in the project's.
+BIB_DEDUPE := benchmarks/.venv-bibdedupe
+$(BIB_DEDUPE)/bin/python:
+	$(PYTHON) -m venv $(BIB_DEDUPE)
+	$(BIB_DEDUPE)/bin/python -m pip install --quiet bib-dedupe==0.11.0
+
+bench-dedup: $(STAMP) $(BIB_DEDUPE)/bin/python
+	$(BIN)/python benchmarks/dedup.py --bib-dedupe $(BIB_DEDUPE)/bin/python

@@ -296,6 +296,32 @@ def test_the_update_procedure_from_the_readme(tmp_path):
     assert (prisma["screening"]["excluded"], prisma["screening"]["awaiting"], prisma["total_studies"]) == (1, 0, 57)
 
 
+def test_dedup_review_queue_round_trip_through_the_workflow(tmp_path):
+    """Without the reviewer's decision the twice-exported invented record waits in the
+    review queue as two citations; a 'same' in the queue, added with `reviewflow
+    dedup-add`, merges them on the next run and empties the queue."""
+    from reviewflow.cli import main
+
+    project = copy_project(tmp_path)
+    sheet = project / REVIEW / "dedup_decisions.csv"
+    sheet.write_text(sheet.read_text().splitlines()[0] + "\n", encoding="utf-8")
+    assert snakemake(project).returncode == 0
+    before = len(rows(project / "results" / "dedup" / "citations.csv"))
+    queue = project / "results" / "dedup" / "review_queue.xlsx"
+    workbook = openpyxl.load_workbook(queue)
+    table = workbook["review queue"]
+    header = [c.value for c in table[1]]
+    assert table.max_row == 2 and table.cell(row=2, column=header.index("title_a") + 1).value.startswith("Illustrative record: a smartphone app")
+    table.cell(row=2, column=header.index("decision") + 1, value="same")
+    workbook.save(queue)
+    assert main(["dedup-add", str(queue), "--to", str(sheet)]) == 0
+    assert snakemake(project).returncode == 0
+    assert len(rows(project / "results" / "dedup" / "citations.csv")) == before - 1
+    assert openpyxl.load_workbook(queue)["review queue"].max_row == 1
+    merges = openpyxl.load_workbook(project / "results" / "dedup" / "clusters.xlsx")["merges"]
+    assert "reviewer: same" in [row[1] for row in merges.iter_rows(min_row=2, values_only=True)]
+
+
 def test_undeclared_batch_folder_stops_before_any_job(tmp_path):
     project = copy_project(tmp_path)
     (project / REVIEW / "searches" / "2022-01-01").mkdir()

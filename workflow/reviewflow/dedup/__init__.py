@@ -126,47 +126,52 @@ def deduplicate_explained(records: pd.DataFrame, *, decisions: list[tuple[str, s
     return Dedup(conform(out, DEDUPED_RECORD_COLUMNS), conform(citations, CITATION_COLUMNS), *explained)
 
 
+def _pair_rows(records: pd.DataFrame, scored: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """PAIR_COLUMNS for (i, j) position pairs, vectorised: scores where the pair was scored."""
+    if pairs.empty:
+        return pd.DataFrame(columns=[*pairs.columns, *PAIR_COLUMNS])
+    i = np.minimum(pairs["i"].to_numpy(dtype=np.int64), pairs["j"].to_numpy(dtype=np.int64))
+    j = np.maximum(pairs["i"].to_numpy(dtype=np.int64), pairs["j"].to_numpy(dtype=np.int64))
+    keyed = pd.DataFrame({"i": i, "j": j})
+    found = keyed.merge(scored[["i", "j", "title", "authors", "journal_same"]], on=["i", "j"], how="left")
+    out = pairs.drop(columns=["i", "j"]).reset_index(drop=True)
+    out["record_a"], out["record_b"] = records["record_id"].to_numpy()[i], records["record_id"].to_numpy()[j]
+    out["title_similarity"] = found["title"].map(lambda v: "" if pd.isna(v) else f"{v:.3f}").to_numpy()
+    out["author_similarity"] = found["authors"].map(lambda v: "" if pd.isna(v) else f"{v:.3f}").to_numpy()
+    out["same_journal"] = found["journal_same"].map(lambda v: "" if pd.isna(v) else ("yes" if v else "no")).to_numpy()
+    for field, column in (("year", "year"), ("volume", "volume"), ("pages", "pages"), ("title", "title")):
+        values = records[field].to_numpy()
+        out[f"{column}_a"], out[f"{column}_b"] = values[i], values[j]
+    out["_i"], out["_j"] = i, j
+    return out
+
+
 def _explain(records, scored, merges, held, roots, decided) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    by_pair = scored.set_index(["i", "j"])
-    ids = records["record_id"].to_numpy()
+    roots = np.asarray(roots)
+    merge_rows = _pair_rows(records, scored, merges)
+    merge_rows["citation_id"] = records["citation_id"].to_numpy()[roots[merge_rows["_i"].to_numpy(dtype=int)]] if len(merge_rows) else []
 
-    def pair_row(i: int, j: int) -> dict:
-        i, j = min(i, j), max(i, j)
-        s = by_pair.loc[(i, j)] if (i, j) in by_pair.index else None
-        a, b = records.loc[i], records.loc[j]
-        return {
-            "record_a": ids[i], "record_b": ids[j],
-            "title_similarity": "" if s is None else f"{s['title']:.3f}",
-            "author_similarity": "" if s is None or pd.isna(s["authors"]) else f"{s['authors']:.3f}",
-            "same_journal": "" if s is None else ("yes" if s["journal_same"] else "no"),
-            "year_a": a["year"], "year_b": b["year"], "volume_a": a["volume"], "volume_b": b["volume"],
-            "pages_a": a["pages"], "pages_b": b["pages"], "title_a": a["title"], "title_b": b["title"],
-        }  # fmt: skip
+    queue = pd.concat([scored.loc[scored["decision"] == "uncertain", ["i", "j", "reason"]], held[["i", "j", "reason"]]], ignore_index=True)
+    queue = _pair_rows(records, scored, queue)
+    if len(queue):
+        a, b = queue["_i"].to_numpy(dtype=int), queue["_j"].to_numpy(dtype=int)
+        undecided = np.array([frozenset((x, y)) not in decided for x, y in zip(a, b)], dtype=bool)
+        queue = queue[(roots[a] != roots[b]) & undecided]  # merged through others anyway, or decided by a reviewer
+        queue = queue.drop_duplicates(["record_a", "record_b"]).sort_values(["record_a", "record_b"], kind="stable")
+        a, b = queue["_i"].to_numpy(dtype=int), queue["_j"].to_numpy(dtype=int)
+        for field in SIDE_BY_SIDE:
+            values = records[field].to_numpy()
+            queue[f"{field}_a"], queue[f"{field}_b"] = values[a], values[b]
+        queue["decision"], queue["note"] = "", ""
 
-    merge_rows = [{"citation_id": records.at[roots[m.i], "citation_id"], "rule": m.rule, **pair_row(m.i, m.j)} for m in merges.itertuples(index=False)]
-    queue_pairs = [(r.i, r.j, r.reason) for r in scored[scored["decision"] == "uncertain"].itertuples(index=False)]
-    queue_pairs += [(h.i, h.j, h.reason) for h in held.itertuples(index=False)]
-    queue_rows = []
-    for i, j, reason in sorted(queue_pairs, key=lambda p: (ids[min(p[0], p[1])], ids[max(p[0], p[1])])):
-        if roots[i] == roots[j] or frozenset((i, j)) in decided:
-            continue  # merged through other records anyway, or already decided by a reviewer
-        row = pair_row(i, j)
-        a, b = records.loc[min(i, j)], records.loc[max(i, j)]
-        queue_rows.append({
-            "record_a": row["record_a"], "record_b": row["record_b"], "reason": reason,
-            "title_similarity": row["title_similarity"], "author_similarity": row["author_similarity"],
-            **{f"{f}_{side}": r[f] for f in SIDE_BY_SIDE for side, r in (("a", a), ("b", b))},
-            "decision": "", "note": "",
-        })  # fmt: skip
-    apart = scored[scored["decision"].isin(["different", "linked"])]
-    apart_rows = [
-        {"kind": "conference abstract linked to its report" if r.decision == "linked" else "kept apart", "reason": r.reason, **pair_row(r.i, r.j)}
-        for r in apart.itertuples(index=False) if roots[r.i] != roots[r.j]
-    ]  # fmt: skip
+    apart = scored.loc[scored["decision"].isin(["different", "linked"]), ["i", "j", "decision", "reason"]]
+    apart = apart[roots[apart["i"].to_numpy()] != roots[apart["j"].to_numpy()]]
+    apart = apart.assign(kind=np.where(apart["decision"] == "linked", "conference abstract linked to its report", "kept apart"))
+    apart_rows = _pair_rows(records, scored, apart.drop(columns="decision"))
     return (
-        pd.DataFrame(merge_rows, columns=MERGE_COLUMNS).sort_values(["citation_id", "record_a", "record_b"], kind="stable"),
-        pd.DataFrame(queue_rows, columns=QUEUE_COLUMNS),
-        pd.DataFrame(apart_rows, columns=APART_COLUMNS).sort_values(["record_a", "record_b"], kind="stable"),
+        merge_rows.reindex(columns=MERGE_COLUMNS).fillna("").sort_values(["citation_id", "record_a", "record_b"], kind="stable"),
+        queue.reindex(columns=QUEUE_COLUMNS).fillna("").reset_index(drop=True),
+        apart_rows.reindex(columns=APART_COLUMNS).fillna("").sort_values(["record_a", "record_b"], kind="stable"),
     )
 
 

@@ -15,7 +15,7 @@ from ..errors import ReviewflowError
 from ..sheets import read_sheet
 from ..xlsx import add_table_sheet, save_deterministic
 
-DECISION_COLUMNS = ["record_a", "record_b", "decision", "reviewer", "note"]
+DECISION_COLUMNS = ["record_a", "record_b", "decision", "reviewer", "note"]  # of a filled review queue
 
 
 def checked_decisions(sheet: pd.DataFrame, record_ids: set[str], file: str) -> list[tuple[str, str, str]]:
@@ -81,8 +81,9 @@ def add_queue_decisions(queue_xlsx: str | Path, decisions_csv: str | Path) -> in
     new_file = not target.exists()
     with open(target, "a", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
+        header = DECISION_COLUMNS if new_file else list(pd.read_csv(target, dtype=str, nrows=0).columns)
         if new_file:
-            writer.writerow(DECISION_COLUMNS)
+            writer.writerow(header)
         for row in fresh:
-            writer.writerow([row[c] for c in DECISION_COLUMNS])
+            writer.writerow([row.get(c, "") for c in header])
     return len(fresh)

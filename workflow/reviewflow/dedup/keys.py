@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 import pandas as pd
 
@@ -79,12 +80,18 @@ def ascii_words(text: str) -> str:
 
 
 def americanise(words: str) -> str:
+    return " ".join(map(_american_word, words.split()))
+
+
+@lru_cache(maxsize=None)
+def _american_word(word: str) -> str:
+    """Word by word, cached: a corpus repeats its vocabulary, so each word is spelled once."""
     for pattern, replacement in SPELLING:
         if pattern.pattern.startswith(r"\b(\w{3,})our"):
-            words = pattern.sub(lambda m: m.group(0) if m.group(0).rstrip("s") in OUR_EXCEPTIONS else f"{m.group(1)}or{m.group(2)}", words)
+            word = pattern.sub(lambda m: m.group(0) if m.group(0).rstrip("s") in OUR_EXCEPTIONS else f"{m.group(1)}or{m.group(2)}", word)
         else:
-            words = pattern.sub(replacement, words)
-    return words
+            word = pattern.sub(replacement, word)
+    return word
 
 
 def title_match_key(title: str) -> str:
