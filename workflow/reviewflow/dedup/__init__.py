@@ -157,7 +157,10 @@ def _explain(records, scored, merges, held, roots, decided) -> tuple[pd.DataFram
         a, b = queue["_i"].to_numpy(dtype=int), queue["_j"].to_numpy(dtype=int)
         undecided = np.array([frozenset((x, y)) not in decided for x, y in zip(a, b)], dtype=bool)
         queue = queue[(roots[a] != roots[b]) & undecided]  # merged through others anyway, or decided by a reviewer
-        queue = queue.drop_duplicates(["record_a", "record_b"]).sort_values(["record_a", "record_b"], kind="stable")
+        a, b = queue["_i"].to_numpy(dtype=int), queue["_j"].to_numpy(dtype=int)
+        # one question per pair of citations: deciding one pair of their records settles the rest
+        queue = queue.assign(_ra=np.minimum(roots[a], roots[b]), _rb=np.maximum(roots[a], roots[b]))
+        queue = queue.sort_values(["record_a", "record_b"], kind="stable").drop_duplicates(["_ra", "_rb"])
         a, b = queue["_i"].to_numpy(dtype=int), queue["_j"].to_numpy(dtype=int)
         for field in SIDE_BY_SIDE:
             values = records[field].to_numpy()

@@ -206,6 +206,17 @@ def start_page(pages: str) -> str:
     return match.group(1).lower().lstrip("0") if match else ""
 
 
+def end_page(pages: str) -> str:
+    """The last page, abbreviated ranges written out ('831-5' -> '835'); '' without a range."""
+    match = re.match(r"\s*([A-Za-z]?)(\d+)\s*-+\s*[A-Za-z]?(\d+)", str(pages))
+    if not match:
+        return ""
+    start, end = match.group(2), match.group(3)
+    if len(end) < len(start):
+        end = start[: len(start) - len(end)] + end
+    return end.lstrip("0") if int(end) > int(start) else ""
+
+
 def digits(value: str) -> str:
     match = re.search(r"\d+", str(value))
     return str(int(match.group(0))) if match else ""
@@ -243,7 +254,9 @@ def match_keys(records: pd.DataFrame) -> pd.DataFrame:
         "year": pd.to_numeric(records["year"].str.extract(r"(\d{4})", expand=False), errors="coerce").fillna(0).astype(int),
         "volume": records["volume"].map(volume_number),
         "issue": [issue_number(v, i) for v, i in zip(records["volume"], records["issue"])],
+        "issue_text": records["issue"].map(lambda text: " ".join(ascii_words(text).split())),
         "page": records["pages"].map(start_page),
+        "page_end": records["pages"].map(end_page),
         "doi": records["doi"].str.lower(),
         "pmid": records["pmid"],
         "conference": [is_conference(k, j) for k, j in zip(records["type"], records["journal"])],

@@ -94,7 +94,7 @@ def score_pairs(keys: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
         both = (a[column] != "") & (b[column] != "")
         return both & (a[column] == b[column]), both & (a[column] != b[column])
 
-    for column in ("doi", "pmid", "volume", "issue", "page"):
+    for column in ("doi", "pmid", "volume", "issue", "issue_text", "page", "page_end"):
         out[f"{column}_same"], out[f"{column}_differs"] = relation(column)
     known = (a["year"] > 0) & (b["year"] > 0)
     out["year_gap"] = (a["year"] - b["year"]).abs().where(known, -1)

@@ -18,9 +18,11 @@ RULES = {
     "title+details": 1,
     "title+volume+page": 2,
     "title+venue": 2,
+    "title+issue": 3,
     "title+authors": 3,
     "details+title part": 4,
     "title only": 5,
+    "venue+page range": 5,
     "conference abstract": 6,
 }
 GENERIC_TITLE_WORDS = 4  # 'Editorial', 'Reply to the letter': titles this short identify nothing alone
@@ -50,10 +52,16 @@ def classify(scored: pd.DataFrame, conference_abstracts: str = "separate") -> pd
          & (evidence >= 2) & (~generic | (s["volume_same"] & s["page_same"]))),
         ("title+volume+page", (t >= 0.85) & ~contradiction & same_year & authors_agree & s["volume_same"] & s["page_same"]),
         ("title+venue", (t >= 0.95) & ~contradiction & same_year & s["volume_same"] & s["page_same"] & s["journal_same"]),
+        # short or generic titles ('2015 Meeting Abstracts', 'Coronary artery disease') in one issue of one journal
+        ("title+issue", (t >= 0.95) & ~contradiction & same_year & authors_agree & s["volume_same"] & s["issue_text_same"]
+         & ~s["journal_differs"] & ~s["page_differs"]),
         ("title+authors", (t >= 0.95) & ~contradiction & (same_year | ((s["year_gap"] == 1) & (t >= 0.97))) & (a >= 0.9)
          & ~s["volume_differs"] & ~s["page_differs"] & (s["title_words"] >= 6) & ~s["kinds_differ"]),
         ("details+title part", (s["title_contained"] >= 0.95) & (t >= 0.3) & ~contradiction & same_year & (a >= 0.9)
          & s["page_same"] & ~s["volume_differs"] & (s["volume_same"] | s["journal_same"] | s["no_venue"])),
+        # one article, its title in two languages: same journal issue, same page range, same first author
+        ("venue+page range", same_year & s["volume_same"] & s["issue_same"] & s["page_same"] & s["page_end_same"] & s["journal_same"]
+         & s["first_author"] & ~(s["doi_differs"] | s["pmid_differs"]) & ~s["conference_vs_other"]),
         ("title only", (t >= 0.99) & ~contradiction & same_year & ~s["has_details"] & (s["title_words"] >= 8)),
     ]  # fmt: skip
     decision = np.full(len(s), "", dtype=object)
@@ -64,14 +72,17 @@ def classify(scored: pd.DataFrame, conference_abstracts: str = "separate") -> pd
         rule[hit] = name
     reason = np.full(len(s), "", dtype=object)
     near = (decision == "") & (((t >= 0.9) & (s["year_gap"] <= 1)) | s["doi_same"] | s["pmid_same"]).to_numpy()
+    elsewhere = s["journal_differs"] & (s["page_differs"] | s["volume_differs"])  # one title in two venues
+    shared_id = (s["doi_same"] | s["pmid_same"]) & (t < 0.5) & (s["title_contained"] < 0.8)  # e.g. a supplement's DOI
     why = np.select(
-        [s["doi_differs"] | s["pmid_differs"], s["signature_differs"] | issue_clash, s["doi_same"] | s["pmid_same"], s["volume_differs"] | s["page_differs"],
-         s["year_gap"] == 1, ~authors_fine],
+        [s["doi_differs"] | s["pmid_differs"], s["signature_differs"] | issue_clash, elsewhere, shared_id,
+         s["doi_same"] | s["pmid_same"], s["volume_differs"] | s["page_differs"], s["year_gap"] == 1, ~authors_fine],
         ["different DOIs or PMIDs", "titles or issues differ in a number or a notice word (part, follow-up, erratum, reply)",
+         "the same title in two journals", "a shared DOI or PMID (e.g. of a supplement) on different titles",
          "same identifier, different titles", "different volume or pages", "years one apart", "different authors"],
         "too little evidence beyond the title",
     )  # fmt: skip
-    hard = contradiction.to_numpy()
+    hard = (contradiction | elsewhere | shared_id).to_numpy()
     decision[near & hard] = "different"  # a known false friend: kept apart, listed so people can see it
     decision[near & ~hard] = "uncertain"
     reason[near] = why[near]
