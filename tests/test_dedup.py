@@ -230,3 +230,79 @@ def test_same_title_and_year_with_other_volume_pages_or_journal_stay_apart():
     ])  # fmt: skip
     deduped, _ = deduplicate(records)
     assert clusters(deduped) == {frozenset({"R1", "R3"}), frozenset({"R2"}), frozenset({"R4"}), frozenset({"R5"})}
+
+
+def test_a_title_in_two_languages_merges_on_venue_and_page_range():
+    venue = {"journal": "Industrielle Beziehungen", "volume": "25", "issue": "1", "year": "2018", "authors": "Heiland, H"}
+    records = [
+        {"record_id": "R1", "title": "Review-Artikel: Zum aktuellen Stand des Plattformkapitalismus", "pages": "128 -- 139", **venue},
+        {"record_id": "R2", "title": "Review article: the current situation of platform capitalism", "pages": "128-39", **venue},
+        {"record_id": "R3", "title": "Another article of the same issue", "pages": "140-151", **venue},
+    ]  # fmt: skip
+    assert together(records, "R1", "R2") and not together(records, "R1", "R3")
+
+
+def test_short_titles_merge_only_within_one_issue_with_the_same_authors():
+    issue = {"title": "2015 BioIron Meeting Abstracts", "journal": "Am J Hematol", "volume": "91", "issue": "3", "year": "2016", "authors": "Anonymous"}
+    records = [
+        {"record_id": "R1", **issue},
+        {"record_id": "R2", **issue},
+        {"record_id": "R3", **issue, "issue": "4"},
+    ]  # fmt: skip
+    assert together(records, "R1", "R2") and not together(records, "R1", "R3")
+
+
+def test_a_doi_shared_by_different_titles_keeps_them_apart_without_asking():
+    records = make_records([
+        {"record_id": "R1", **TRIAL, "title": "Liraglutide in mice with early atherosclerosis", "doi": "10.1007/s00125-018-4693-0"},
+        {"record_id": "R2", **TRIAL, "title": "Exendin and vascular smooth muscle proliferation", "doi": "10.1007/s00125-018-4693-0"},
+    ])  # fmt: skip
+    result = deduplicate_explained(records)
+    assert len(result.citations) == 2 and result.queue.empty
+    assert "shared DOI" in result.apart["reason"].iloc[0]
+
+
+def test_the_queue_asks_once_per_pair_of_citations():
+    copies = [
+        {"record_id": f"R{n}", "title": "Group pain education for older adults in community settings", "year": "2017",
+         "authors": "Smith, J" if n < 3 else "Jones, K", "journal": "Pain" if n < 3 else "", "volume": "9" if n < 3 else ""}
+        for n in range(1, 5)
+    ]  # fmt: skip
+    result = deduplicate_explained(make_records(copies))
+    # R1+R2 and R3+R4 merge; the four record pairs between the two citations are one question
+    assert len(result.citations) == 2 and len(result.queue) == 1
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+WORKS = [f"{topic} in {setting}: a randomised trial" for topic in ("Pain education", "Graded exercise", "Group CBT")
+         for setting in ("primary care", "rehabilitation", "the community")]  # fmt: skip
+
+
+@st.composite
+def searches(draw):
+    def record(search: str, n: int) -> dict:
+        work = draw(st.integers(0, len(WORKS) - 1))
+        title = WORKS[work]
+        if draw(st.booleans()):
+            title = title.replace("randomised", "randomized").upper()
+        return {"record_id": f"R{search}{n:03d}", "search": search, "title": title, "year": str(2000 + work % 3),
+                "authors": draw(st.sampled_from(["Peters, J", "Peters JL", "Large, R"])), "journal": draw(st.sampled_from(["Pain", "", "J Pain"])),
+                "volume": draw(st.sampled_from(["", str(work)])), "doi": draw(st.sampled_from(["", f"10.1/{work}", f"10.1/{work}x"]))}  # fmt: skip
+
+    first = [record("a", n) for n in range(draw(st.integers(1, 12)))]
+    later = [record("b", n) for n in range(draw(st.integers(1, 12)))]
+    return first, later
+
+
+@settings(max_examples=60, deadline=None)
+@given(searches())
+def test_adding_a_search_never_renames_or_regroups_earlier_citations(batches):
+    first, later = make_records(batches[0]), make_records(batches[1])
+    before = deduplicate_explained(first).records
+    after = deduplicate_explained(pd.concat([first, later], ignore_index=True)).records
+    old, new = dict(zip(before["record_id"], before["citation_id"])), dict(zip(after["record_id"], after["citation_id"]))
+    assert all(new[r] == old[r] for r in old)
+    for _, group in after.groupby("citation_id"):
+        assert len(set(group["doi"].str.lower()) - {""}) <= 1
