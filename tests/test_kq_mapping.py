@@ -69,8 +69,9 @@ def test_override_errors_name_row_and_column(override, message):
 def test_matrix_lists_unmapped_studies_with_the_reason_and_shows_overrides():
     studies = make_sheet("studies", [{"study_id": "s1", "label": "S1"}, {"study_id": "s2", "label": "S2"}])
     override = {"study_id": "s2", "kq": "KQ1", "action": "exclude", "reason": "not a program"}
-    matrix = kq_matrix(studies, mapped(override), COMPARISONS, ["KQ1", "KQ2"], make_sheet("kq_overrides", [override])).set_index("study_id")
+    ruled = apply_rules(COMPARISONS, KQS)
+    matrix = kq_matrix(studies, mapped(override), COMPARISONS, ["KQ1", "KQ2"], make_sheet("kq_overrides", [override]), ruled).set_index("study_id")
     assert matrix.loc["s1", ["KQ1", "KQ2", "mapped"]].tolist() == ["2", "1", "yes"]
     assert matrix.loc["s2", ["KQ1", "mapped"]].tolist() == ["0", "no"]
-    assert matrix.loc["s2", "unmapped_reason"].startswith("no comparison meets a key-question rule")
+    assert matrix.loc["s2", "unmapped_reason"].startswith("the rules map it, but overrides set every comparison aside")
     assert matrix.loc["s2", "overrides"] == "KQ1 excluded (all comparisons): not a program"

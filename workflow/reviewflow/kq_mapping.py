@@ -106,7 +106,7 @@ def order_rows(mapping: pd.DataFrame, key_questions: list[dict]) -> pd.DataFrame
 
 
 def kq_matrix(studies: pd.DataFrame, mapping: pd.DataFrame, comparisons: pd.DataFrame, kq_ids: list[str],
-              overrides: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
+              overrides: pd.DataFrame | None = None, ruled: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
     """Study x KQ: how many comparisons of each study answer each KQ (0 = none);
     for a study that answers none, why, so it is listed rather than lost; and the
     overrides applied to the study, so a reader sees where the rules were set aside."""
@@ -127,6 +127,8 @@ def kq_matrix(studies: pd.DataFrame, mapping: pd.DataFrame, comparisons: pd.Data
             row["unmapped_reason"] = ""
         elif not n_comparisons.get(study.study_id, 0):
             row["unmapped_reason"] = "no comparison with a program arm"
+        elif ruled is not None and study.study_id in set(ruled["study_id"]):
+            row["unmapped_reason"] = "the rules map it, but overrides set every comparison aside (see the notes)"
         else:
             row["unmapped_reason"] = "no comparison meets a key-question rule, and no override includes one"
         row["overrides"] = "\n".join(notes.get(study.study_id, []))

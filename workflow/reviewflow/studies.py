@@ -82,8 +82,8 @@ def build_studies(
             problem = "has no publication" if study_id not in set(links["study_id"]) else f"has {count} primary publications; mark exactly one 'yes'"
             raise ReviewflowError(f"study '{study_id}' {problem}", file=files.registry, row=offset + 2, column="study_id")
 
-    mapping = apply_rules(extraction.comparisons, key_questions)
-    mapping = apply_overrides(mapping, overrides, extraction.comparisons, study_ids, key_questions, files.kq_overrides)
+    ruled = apply_rules(extraction.comparisons, key_questions)
+    mapping = apply_overrides(ruled, overrides, extraction.comparisons, study_ids, key_questions, files.kq_overrides)
     mapping = order_rows(mapping, key_questions)
     studies = _study_table(registry, extraction.arms)
     evidence = evidence_rows(mapping, studies, extraction)
@@ -101,7 +101,7 @@ def build_studies(
         "outcomes": conform(extraction.outcomes, OUTCOME_COLUMNS),
         "comparisons": conform(extraction.comparisons, COMPARISON_COLUMNS),
         "evidence_rows": conform(evidence, EVIDENCE_COLUMNS),
-        "kq_matrix": kq_matrix(studies, mapping, extraction.comparisons, [kq["id"] for kq in key_questions], overrides),
+        "kq_matrix": kq_matrix(studies, mapping, extraction.comparisons, [kq["id"] for kq in key_questions], overrides, ruled),
     }
 
 

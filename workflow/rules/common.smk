@@ -1,9 +1,17 @@
 # Helper functions for the rules: paths derived from the config.
+import os
+from pathlib import Path
 
 
 wildcard_constraints:
     batch=r"[A-Za-z0-9_.-]+",
     export=r"[A-Za-z0-9_.-]+",
+
+
+def report_templates():
+    """The report's templates and style sheet: editing one re-renders the report."""
+    folder = Path(workflow.main_snakefile).parent / "workflow" / "templates"
+    return sorted(os.path.relpath(p) for p in folder.rglob("*") if p.is_file())
 
 
 def resource(name):

@@ -33,7 +33,8 @@ rule report_context:
 
 rule report_html:
     input:
-        "results/report/context.json",
+        context="results/report/context.json",
+        templates=report_templates(),
     output:
         report("results/report.html", caption="../report/report.rst", category="Report"),
     log:

@@ -5,4 +5,4 @@ sys.path.insert(0, f"{snakemake.scriptdir}/..")  # the reviewflow package, insta
 from reviewflow.scripting import run_step
 from reviewflow.steps import report_html
 
-run_step(snakemake, lambda: report_html(snakemake.input[0], snakemake.output[0]))
+run_step(snakemake, lambda: report_html(snakemake.input.context, snakemake.output[0]))
