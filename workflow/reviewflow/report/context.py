@@ -111,6 +111,7 @@ def build_context(
         kq_sections.append({
             **kq,
             "groups": groups,
+            "rules": declared["groups"],
             "n_studies": len(kq_studies),
             "n_comparisons": len(rows),
             "n_participants": int(known_n.sum()),
