@@ -306,3 +306,13 @@ def test_adding_a_search_never_renames_or_regroups_earlier_citations(batches):
     assert all(new[r] == old[r] for r in old)
     for _, group in after.groupby("citation_id"):
         assert len(set(group["doi"].str.lower()) - {""}) <= 1
+
+
+def test_a_mistyped_number_merges_only_where_journal_volume_page_and_authors_agree():
+    venue = {"journal": "Int J Gynecol Cancer", "volume": "17", "year": "2007", "authors": "Guedes, A C; Brenna, S M"}
+    records = [
+        {"record_id": "R1", "title": "p16(INK4a) expression does not predict the outcome of cervical neoplasia grade 2", "pages": "1099-1103", **venue},
+        {"record_id": "R2", "title": "p6INK4a expression does not predict the outcome of cervical neoplasia grade 2", "pages": "1099-103", **venue},
+        {"record_id": "R3", "title": "p16(INK4a) expression does not predict the outcome of cervical neoplasia grade 3", "pages": "1104-1110", **venue},
+    ]  # fmt: skip
+    assert together(records, "R1", "R2") and not together(records, "R1", "R3")

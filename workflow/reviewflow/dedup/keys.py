@@ -111,25 +111,30 @@ def alternative_title(title: str) -> str:
 
 
 def title_signature(key: str) -> str:
-    """What must be equal in two titles of one work: numbers (part, phase, follow-up
-    length, counts) and notice words (erratum, reply...)."""
+    """What must be equal in two titles of one work, as 'numbers|notices|parts': numbers
+    (counts, doses, ages), notice words (erratum, reply...) and what names a part,
+    phase or report of a series (Part 2, second follow-up, five-year)."""
     words = key.split()
     if len(words) > 3 and words[-1].isdigit() and len(words[-1]) == 1 and words[-2].isalpha() and len(words[-2]) >= 4 and words[-2] not in QUALIFIERS:
         words = words[:-1]  # a footnote mark ('... representation 1'), not a number of the title
     joined = re.sub(r"\b(\d{1,3}) (\d{3})\b", r"\1\2", " ".join(words))  # '10 000' is 10000
-    numbers = [str(int(n)) for n in re.findall(r"\d+", joined)]  # 'hpv16' and 'hpv 16' alike
+    words = joined.split()
+    numbers, parts = [], []  # parts: what names a part, phase or report of a series; a typo there is no typo
     for i, word in enumerate(words):
         previous = words[i - 1] if i else ""
-        if word in ORDINALS:
-            numbers.append(str(ORDINALS[word]))
+        found = re.findall(r"\d+", word)
+        if found:
+            (parts if previous in QUALIFIERS else numbers).extend(str(int(n)) for n in found)  # 'hpv16' and 'hpv 16' alike
+        elif word in ORDINALS:
+            parts.append(str(ORDINALS[word]))
         elif word in NUMBER_WORDS and (i + 1 < len(words)) and words[i + 1] not in ("of",):
-            numbers.append(str(NUMBER_WORDS[word]))
+            parts.append(str(NUMBER_WORDS[word]))
         elif word in ROMAN and previous in QUALIFIERS:
-            numbers.append(str(ROMAN[word]))
+            parts.append(str(ROMAN[word]))
         elif len(word) == 1 and word.isalpha() and previous in ("part", "phase", "section"):
-            numbers.append(word)
+            parts.append(word)
     notices = sorted({NOTICE_WORDS[w] for w in words if w in NOTICE_WORDS})
-    return " ".join(sorted(numbers)) + "|" + " ".join(notices)
+    return " ".join(sorted(numbers)) + "|" + " ".join(notices) + "|" + " ".join(sorted(parts))
 
 
 INITIALS = re.compile(r"^(?:[A-Z]\.?[ -]?){1,4}$")

@@ -99,6 +99,7 @@ def score_pairs(keys: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
     known = (a["year"] > 0) & (b["year"] > 0)
     out["year_gap"] = (a["year"] - b["year"]).abs().where(known, -1)
     out["signature_differs"] = a["signature"] != b["signature"]
+    out["marks_differ"] = a["signature"].str.split("|", n=1).str[1] != b["signature"].str.split("|", n=1).str[1]  # notices or parts
     out["conference_vs_other"] = a["conference"] != b["conference"]
     out["kinds_differ"] = (a["kind"] != "") & (b["kind"] != "") & (a["kind"] != b["kind"])
     out["title_words"] = np.minimum(a["title"].str.count(" "), b["title"].str.count(" ")) + 1

@@ -23,6 +23,7 @@ RULES = {
     "details+title part": 4,
     "title only": 5,
     "venue+page range": 5,
+    "venue+page, title typo": 5,
     "conference abstract": 6,
 }
 GENERIC_TITLE_WORDS = 4  # 'Editorial', 'Reply to the letter': titles this short identify nothing alone
@@ -62,6 +63,9 @@ def classify(scored: pd.DataFrame, conference_abstracts: str = "separate") -> pd
         # one article, its title in two languages: same journal issue, same page range, same first author
         ("venue+page range", same_year & s["volume_same"] & s["issue_same"] & s["page_same"] & s["page_end_same"] & s["journal_same"]
          & s["first_author"] & ~(s["doi_differs"] | s["pmid_differs"]) & ~s["conference_vs_other"]),
+        # a number mistyped in one title ('p6INK4a' for 'p16INK4a'): one journal, volume, first page and author list
+        ("venue+page, title typo", (t >= 0.95) & s["signature_differs"] & ~s["marks_differ"] & ~(s["doi_differs"] | s["pmid_differs"] | issue_clash)
+         & same_year & authors_agree & s["volume_same"] & s["page_same"] & s["journal_same"]),
         ("title only", (t >= 0.99) & ~contradiction & same_year & ~s["has_details"] & (s["title_words"] >= 8)),
     ]  # fmt: skip
     decision = np.full(len(s), "", dtype=object)
