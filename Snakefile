@@ -8,7 +8,7 @@ from snakemake.utils import min_version
 sys.path.insert(0, f"{workflow.basedir}/workflow")
 from reviewflow.errors import ReviewflowError
 from reviewflow.schemas import validate_config
-from reviewflow.searches import check_searches
+from reviewflow.searches import check_searches, check_sheets
 
 min_version("9.0")
 
@@ -20,6 +20,7 @@ try:
     config_files = ", ".join(map(str, workflow.configfiles))
     validate_config(config, file=config_files)
     check_searches(config, config_file=config_files)
+    check_sheets(config, config_file=config_files)
 except ReviewflowError as error:
     sys.exit(f"reviewflow: {error}")
 

@@ -105,6 +105,7 @@ def make_review(folder: Path, count: int, seed: int = 7) -> dict:
     config["review"].update(id="scale", title="Scale benchmark review (generated)")
     config["resources"] = "resources/scale"
     config["studies"].pop("kq_overrides", None)
+    config.pop("dedup", None)
     config["searches"] = [{"batch": "2024-01-01", "date_searched": "2024-01-01",
                            "exports": [{"file": f, "database": d, "format": fmt} for f, d, fmt in DATABASES]}]  # fmt: skip
     (folder / "config").mkdir()

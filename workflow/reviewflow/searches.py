@@ -50,3 +50,17 @@ def check_searches(config: dict, config_file: str = "config/config.yaml") -> Non
             if folder.name not in declared:
                 raise ReviewflowError(f"folder {folder} is not declared in the config; add a 'searches' entry with batch '{folder.name}' or remove the folder", file=config_file)
 
+
+
+# The sheets people keep in the resources folder, by their config key.
+SHEET_KEYS = [("screening", "decisions"), ("studies", "registry"), ("studies", "publications"), ("studies", "arms"),
+              ("studies", "outcomes"), ("studies", "kq_overrides"), ("rob", "assessments"), ("rob", "soe"), ("dedup", "decisions")]  # fmt: skip
+
+
+def check_sheets(config: dict, config_file: str = "config/config.yaml") -> None:
+    """Every sheet the config names exists, so a typo stops the run with one line, not a
+    workflow error about missing inputs."""
+    for section, key in SHEET_KEYS:
+        name = config.get(section, {}).get(key)
+        if name and not (Path(config["resources"]) / name).is_file():
+            raise ReviewflowError(f"key '{section}.{key}': {Path(config['resources']) / name} does not exist; create it or remove the key", file=config_file)
