@@ -152,6 +152,7 @@ def test_every_illustrative_value_is_marked_and_sourced_values_are_not(run):
     lines = re.findall(r'<span class="line">(.*?)</span>(?=<span class="line">|</td>|$)', ahlmen[5], re.S)
     assert lines and all(dagger in line for line in lines)
     assert "Illustrative values" in html and "not from the published review" in html
+    assert "(the sum includes illustrative sample sizes)" in html  # a total of invented Ns is marked too
 
 
 def test_study_by_kq_matrix_in_the_report_matches_the_mapping(run):

@@ -93,6 +93,7 @@ def build_context(
         row["references"] = study_refs.get(row["study_id"], [])
     rob_by_study = rob.set_index("study_id")
     labels = studies.set_index("study_id")["label"].to_dict()
+    invented_n = {row["study_id"] for row in study_rows if "n_randomised" in row["illustrative_columns"]}
     kq_sections = []
     for declared in config["key_questions"]:
         kq = {"subgroups": [], "sub_questions": {}, **declared}
@@ -108,6 +109,9 @@ def build_context(
         kq_studies = sorted(set(rows["study_id"]))
         sizes = studies.loc[studies["study_id"].isin(kq_studies), "n_randomised"]
         known_n = sizes[sizes != ""].astype(int)
+        soe_rows = _rows(soe[soe["kq"] == kq["id"]]) if soe is not None else []
+        for row in soe_rows:  # a count of participants is only as sourced as the Ns it adds up
+            row["participants_illustrative"] = any(s in invented_n for s in split_list(row.get("study_ids", "")))
         kq_sections.append({
             **kq,
             "groups": groups,
@@ -116,8 +120,9 @@ def build_context(
             "n_comparisons": len(rows),
             "n_participants": int(known_n.sum()),
             "n_studies_with_n": len(known_n),
+            "n_participants_illustrative": any(s in invented_n for s in kq_studies),
             "rob": _rows(rob[rob["study_id"].isin(kq_studies)]),
-            "soe": _rows(soe[soe["kq"] == kq["id"]]) if soe is not None else [],
+            "soe": soe_rows,
             "figures": {kind: (figures or {}).get(f"{kind}_{kq['id']}", "") for kind in ("traffic_light", "summary", "summary_weighted")},
         })
     excluded = status[status["status"] == "excluded at full text"]
