@@ -316,3 +316,17 @@ def test_a_mistyped_number_merges_only_where_journal_volume_page_and_authors_agr
         {"record_id": "R3", "title": "p16(INK4a) expression does not predict the outcome of cervical neoplasia grade 3", "pages": "1104-1110", **venue},
     ]  # fmt: skip
     assert together(records, "R1", "R2") and not together(records, "R1", "R3")
+
+
+def test_given_names_taken_for_surnames_still_match_and_a_year_in_the_volume_says_nothing():
+    records = [
+        {"record_id": "R1", "title": "We don't need no education: required abilities in online labor markets", "year": "2010",
+         "authors": "Carignani, Andrea and Negri, Lorenzo", "type": "inproceedings"},
+        {"record_id": "R2", "title": "\"We Don't Need no Education\" - Required Abilities in Online Labor Markets", "year": "2010",
+         "authors": "Andrea, C. and Lorenzo, N.", "type": "inproceedings"},
+        {"record_id": "R3", "title": "How did it ... Upwork's CEO on how an introverted engineer learned to lead", "year": "2016",
+         "authors": "Kasriel, Stephane", "journal": "Harvard Business Review", "volume": "94", "pages": "35"},
+        {"record_id": "R4", "title": "Upwork's CEO on how an introverted engineer learned to lead", "year": "2016",
+         "authors": "Kasriel, S.", "journal": "Harvard Business Review", "volume": "2016"},
+    ]  # fmt: skip
+    assert together(records, "R1", "R2") and together(records, "R3", "R4") and not together(records, "R1", "R3")

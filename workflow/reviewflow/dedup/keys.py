@@ -255,9 +255,10 @@ def match_keys(records: pd.DataFrame) -> pd.DataFrame:
         "title_alt": records["title"].map(alternative_title),
         "signature": title.map(title_signature),
         "authors": records["authors"].map(author_surnames),
+        "author_words": records["authors"].map(lambda text: " ".join(sorted({w for w in ascii_words(text).split() if len(w) > 2 and w != "and"}))),
         "journal": records["journal"].map(journal_key),
         "year": pd.to_numeric(records["year"].str.extract(r"(\d{4})", expand=False), errors="coerce").fillna(0).astype(int),
-        "volume": records["volume"].map(volume_number),
+        "volume": [v if v != y else "" for v, y in zip(records["volume"].map(volume_number), records["year"].str.extract(r"(\d{4})", expand=False).fillna(""))],  # a year typed as volume says nothing
         "issue": [issue_number(v, i) for v, i in zip(records["volume"], records["issue"])],
         "issue_text": records["issue"].map(lambda text: " ".join(ascii_words(text).split())),
         "page": records["pages"].map(start_page),

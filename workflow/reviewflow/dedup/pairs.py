@@ -87,6 +87,9 @@ def score_pairs(keys: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
             out["title"] = np.maximum(out["title"], other)
     out["authors"] = process.cpdist(a["authors"].tolist(), b["authors"].tolist(), scorer=fuzz.token_set_ratio, workers=-1) / 100
     has_authors = (a["authors"] != "") & (b["authors"] != "")
+    # given names taken for surnames ('Andrea, C.' for 'Carignani, Andrea'): one author list's words within the other's
+    words = process.cpdist(a["author_words"].tolist(), b["author_words"].tolist(), scorer=fuzz.token_set_ratio, workers=-1) / 100
+    out["authors"] = np.maximum(out["authors"], np.where((a["author_words"].str.count(" ") >= 1) & (b["author_words"].str.count(" ") >= 1), words, 0))
     out["authors"] = out["authors"].where(has_authors, np.nan)
     out["first_author"] = (a["authors"].str.split(" ", n=1).str[0] == b["authors"].str.split(" ", n=1).str[0]) & has_authors
 

@@ -58,8 +58,10 @@ def classify(scored: pd.DataFrame, conference_abstracts: str = "separate") -> pd
          & ~s["journal_differs"] & ~s["page_differs"]),
         ("title+authors", (t >= 0.95) & ~contradiction & (same_year | ((s["year_gap"] == 1) & (t >= 0.97))) & (a >= 0.9)
          & ~s["volume_differs"] & ~s["page_differs"] & (s["title_words"] >= 6) & ~s["kinds_differ"]),
-        ("details+title part", (s["title_contained"] >= 0.95) & (t >= 0.3) & ~contradiction & same_year & (a >= 0.9)
-         & s["page_same"] & ~s["volume_differs"] & (s["volume_same"] | s["journal_same"] | s["no_venue"])),
+        ("details+title part", (s["title_contained"] >= 0.95) & (t >= 0.3) & ~contradiction & same_year
+         & ((a >= 0.9) | ((a >= 0.6) & s["page_end_same"])) & s["page_same"] & ~s["volume_differs"] & (s["volume_same"] | s["journal_same"] | s["no_venue"])),
+        ("details+title part", (s["title_contained"] >= 0.95) & ~contradiction & same_year & (a >= 0.9) & s["journal_same"]
+         & ~s["volume_differs"] & ~s["page_differs"] & (s["title_words"] >= 6)),
         # one article, its title in two languages: same journal issue, same page range, same first author
         ("venue+page range", same_year & s["volume_same"] & s["issue_same"] & s["page_same"] & s["page_end_same"] & s["journal_same"]
          & s["first_author"] & ~(s["doi_differs"] | s["pmid_differs"]) & ~s["conference_vs_other"]),
