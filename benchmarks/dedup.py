@@ -114,12 +114,10 @@ def with_queue_decided(records: Path, truth: set, work: Path) -> tuple[int, dict
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     members = pd.read_csv(work / "first.csv", dtype=str).groupby("cluster_id")["record_id"].agg(list)
     cluster_of = {r: c for c, ids in members.items() for r in ids}
-    ids = pd.read_csv(records, dtype=str, usecols=[0]).iloc[:, 0]
-    to_record = {str(v): str(v) for v in ids}
     decided = []
     for row in rows:
         a, b = str(row[0]), str(row[1])
-        same = any(tuple(sorted((x, y))) in truth for x in members[cluster_of[to_record[a]]] for y in members[cluster_of[to_record[b]]])
+        same = any(tuple(sorted((x, y))) in truth for x in members[cluster_of[a]] for y in members[cluster_of[b]])
         decided.append({"record_a": a, "record_b": b, "decision": "same" if same else "different"})
     pd.DataFrame(decided, columns=["record_a", "record_b", "decision"]).to_csv(work / "decisions.csv", index=False)
     run_ours(records, work / "decided.csv", "--decisions", str(work / "decisions.csv"))

@@ -190,7 +190,6 @@ def outcome_text(outcomes: pd.DataFrame, study_id: str, program: str, other: str
             values = [(a, by_arms[a]) for a in (program, other) if a in by_arms]
             text = " vs ".join(f"{a} {row['result']}" for a, row in values)
             text = ", ".join(t for t in (text, *(f"{b} {by_arms[b]['result']}" for b in sorted(between) if b in by_arms)) if t)
-            rows = [row for row in group.to_dict("records")]
-            points.append((f"{timepoint}: {text}", any(is_illustrative(row, "result", columns) for row in rows)))
+            points.append((f"{timepoint}: {text}", any(is_illustrative(row, "result", columns) for row in by_arms.values())))
         lines.append(f"{measure}. " + joined(points, "; "))
     return "\n".join(lines)

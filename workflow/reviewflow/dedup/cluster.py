@@ -15,6 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .rules import RULES
+
 
 class Clusters:
     def __init__(self, dois: list[str], pmids: list[str], batches: list[int]) -> None:
@@ -64,8 +66,6 @@ def cluster(keys: pd.DataFrame, pairs: pd.DataFrame, batches: np.ndarray, same: 
     `keys` are the records' match keys (normalised DOI and PMID); `pairs` the classified
     candidate pairs; `same` and `different` the reviewers' decisions as record positions.
     """
-    from .rules import RULES
-
     clusters = Clusters(list(keys["doi"]), list(keys["pmid"]), [int(b) for b in batches])
     for a, b in different:
         clusters.forbid(a, b)

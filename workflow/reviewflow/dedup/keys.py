@@ -27,7 +27,7 @@ SPELLING = [
     (re.compile(r"\b(\w{2,}?)isation(s?)\b"), r"\1ization\2"),
     (re.compile(r"\b(random|organ|character|real|recogn|standard|minim|maxim|optim|util|hospital|general|normal|special|summar|categor|prioriti|emphas|visual|stabil|mobil|steril|immun|vascular|catheter)is(e|ed|es|ing)\b"), r"\1iz\2"),
     (re.compile(r"\banalys(e|ed|es|ing)\b"), r"analyz\1"),
-    (re.compile(r"\b(\w{3,})our(s?)\b"), r"\1or\2"),  # behaviour, tumour, colour (not four, hour, your)
+    (re.compile(r"\b(\w{3,})our(s?)\b"), lambda m: m.group(0) if m.group(0).rstrip("s") in OUR_EXCEPTIONS else f"{m.group(1)}or{m.group(2)}"),  # behaviour, tumour (not four, flour)
     (re.compile(r"(\w)aem"), r"\1em"),  # anaemia, leukaemia, haem -> (h)em below
     (re.compile(r"\bhaem"), "hem"),
     (re.compile(r"\baetiolog"), "etiolog"),
@@ -87,10 +87,7 @@ def americanise(words: str) -> str:
 def _american_word(word: str) -> str:
     """Word by word, cached: a corpus repeats its vocabulary, so each word is spelled once."""
     for pattern, replacement in SPELLING:
-        if pattern.pattern.startswith(r"\b(\w{3,})our"):
-            word = pattern.sub(lambda m: m.group(0) if m.group(0).rstrip("s") in OUR_EXCEPTIONS else f"{m.group(1)}or{m.group(2)}", word)
-        else:
-            word = pattern.sub(replacement, word)
+        word = pattern.sub(replacement, word)
     return word
 
 
@@ -222,15 +219,12 @@ def end_page(pages: str) -> str:
     return end.lstrip("0") if int(end) > int(start) else ""
 
 
-def digits(value: str) -> str:
-    match = re.search(r"\d+", str(value))
-    return str(int(match.group(0))) if match else ""
-
-
-def volume_number(volume: str) -> str:
-    """The volume as a number; '' for anything else ('1)', 'Suppl'), which says nothing."""
+def volume_number(volume: str, year: str = "") -> str:
+    """The volume as a number; '' for anything else ('1)', 'Suppl', the year typed as the
+    volume), which says nothing."""
     match = re.fullmatch(r"\s*(\d+)\s*(?:\(.*\))?\s*(?:suppl.*)?", str(volume), re.I)
-    return str(int(match.group(1))) if match else ""
+    number = str(int(match.group(1))) if match else ""
+    return "" if number and number == str(year).strip()[:4] else number
 
 
 def issue_number(volume: str, issue: str) -> str:
@@ -258,7 +252,7 @@ def match_keys(records: pd.DataFrame) -> pd.DataFrame:
         "author_words": records["authors"].map(lambda text: " ".join(sorted({w for w in ascii_words(text).split() if len(w) > 2 and w != "and"}))),
         "journal": records["journal"].map(journal_key),
         "year": pd.to_numeric(records["year"].str.extract(r"(\d{4})", expand=False), errors="coerce").fillna(0).astype(int),
-        "volume": [v if v != y else "" for v, y in zip(records["volume"].map(volume_number), records["year"].str.extract(r"(\d{4})", expand=False).fillna(""))],  # a year typed as volume says nothing
+        "volume": [volume_number(v, y) for v, y in zip(records["volume"], records["year"])],
         "issue": [issue_number(v, i) for v, i in zip(records["volume"], records["issue"])],
         "issue_text": records["issue"].map(lambda text: " ".join(ascii_words(text).split())),
         "page": records["pages"].map(start_page),

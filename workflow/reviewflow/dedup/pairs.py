@@ -19,7 +19,6 @@ from .keys import journals_match
 # A key shared by more records than this identifies nothing (e.g. one generic title
 # in a 1,000,000-record search); such blocks are left out rather than compared in full.
 BLOCK_LIMIT = 400
-PAIR_COLUMNS = ["i", "j"]
 
 
 def blocking_keys(keys: pd.DataFrame) -> dict[str, pd.Series]:

@@ -12,7 +12,6 @@ from .. import __version__
 from ..studies import illustrative_columns
 from ..tables import MARK, split_list
 
-DAGGER = MARK
 
 
 def inputs_digest(paths: list[str | Path], config: dict) -> str:
@@ -173,5 +172,5 @@ def build_context(
         "excluded_full_text": excluded.to_dict("records"),
         "references": references,
         "illustrative_rows": illustrative_count,
-        "dagger": DAGGER,
+        "dagger": MARK,
     }
