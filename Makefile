@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORES ?= all
 
-.PHONY: install report test lint dry-run verify golden clean bench-dedup
+.PHONY: install report test test-e2e lint format envs dry-run verify golden clean bench-dedup
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,15 +19,33 @@ install: $(STAMP)
 
 report: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES)
-	@echo "Report: results/report.pdf, results/report.html; workbook: results/evidence_tables.xlsx"
+	@echo "Report: results/ipmp/report.pdf, results/ipmp/report.html; workbook: results/ipmp/evidence_tables.xlsx"
 
+# The fast suite: unit tests and every bad input in-process, then lint and a dry run.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not e2e"
 	$(MAKE) lint dry-run
+
+# End-to-end tests: real Snakemake runs of the embedded review (CI runs them after `make test`).
+test-e2e: $(STAMP)
+	$(BIN)/python -m pytest -m e2e
+
+PYTHON_SOURCES := workflow tests benchmarks
 
 lint: $(STAMP)
 	$(BIN)/snakemake --lint
 	$(BIN)/snakefmt --check Snakefile workflow/rules
+	$(BIN)/ruff check $(PYTHON_SOURCES)
+	$(BIN)/ruff format --check $(PYTHON_SOURCES)
+
+format: $(STAMP)
+	$(BIN)/snakefmt Snakefile workflow/rules
+	$(BIN)/ruff check --fix $(PYTHON_SOURCES)
+	$(BIN)/ruff format $(PYTHON_SOURCES)
+
+# The conda environments pin requirements.lock's versions (tests/test_packaging.py checks).
+envs: $(STAMP)
+	$(BIN)/python -m reviewflow.conda_envs --write
 
 dry-run: $(STAMP)
 	$(BIN)/snakemake --dry-run --forceall --cores 1 --quiet rules

@@ -1,14 +1,15 @@
 # reviewflow: citation exports in, evidence report out.
 # Run with `make report`; see README.md and config/README.md.
+# Every rule's files come from workflow/reviewflow/layout.py; every rule runs the
+# step function layout.STEPS names, through workflow/scripts/step.py.
 import sys
 
 from snakemake.utils import min_version
 
 # The reviewflow package, importable whether installed or not.
 sys.path.insert(0, f"{workflow.basedir}/workflow")
+from reviewflow.checks import check_review
 from reviewflow.errors import ReviewflowError
-from reviewflow.schemas import validate_config
-from reviewflow.searches import check_searches, check_sheets
 
 min_version("9.0")
 
@@ -17,10 +18,7 @@ configfile: "config/config.yaml"
 
 
 try:
-    config_files = ", ".join(map(str, workflow.configfiles))
-    validate_config(config, file=config_files)
-    check_searches(config, config_file=config_files)
-    check_sheets(config, config_file=config_files)
+    check_review(config, ", ".join(map(str, workflow.configfiles)))
 except ReviewflowError as error:
     sys.exit(f"reviewflow: {error}")
 
@@ -33,6 +31,7 @@ include: "workflow/rules/ingest.smk"
 include: "workflow/rules/dedup.smk"
 include: "workflow/rules/screen.smk"
 include: "workflow/rules/studies.smk"
+include: "workflow/rules/prisma.smk"
 include: "workflow/rules/rob.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/provenance.smk"
@@ -40,8 +39,4 @@ include: "workflow/rules/provenance.smk"
 
 rule all:
     input:
-        "results/report.html",
-        "results/report.pdf",
-        "results/evidence_tables.xlsx",
-        "results/provenance.json",
-        "results/MANIFEST.sha256",
+        LAYOUT.final_outputs(),

@@ -23,7 +23,9 @@ def main(source: str, target: str) -> int:
     for number, group in enumerate(groups):
         for record_id in group:
             cluster_of[record_id] = f"g{number}"
-    pd.DataFrame({"record_id": records["ID"], "cluster_id": [cluster_of.get(i, i) for i in records["ID"]]}).to_csv(target, index=False)
+    pd.DataFrame({"record_id": records["ID"], "cluster_id": [cluster_of.get(i, i) for i in records["ID"]]}).to_csv(
+        target, index=False
+    )
     print(f"{seconds:.3f}")
     return 0
 

@@ -63,7 +63,12 @@ def missed_by_cause(records: Path, clusters: pd.DataFrame, truth: set) -> dict[s
     keys.index = pd.read_csv(records, dtype=str, usecols=[0]).iloc[:, 0]
     cluster_of = dict(zip(clusters["record_id"], clusters["cluster_id"]))
     members = clusters.groupby("cluster_id")["record_id"].agg(list)
-    doi, pmid, notice, year = keys["doi"].to_dict(), keys["pmid"].to_dict(), keys["signature"].str.split("|").str[1].to_dict(), keys["year"].to_dict()
+    doi, pmid, notice, year = (
+        keys["doi"].to_dict(),
+        keys["pmid"].to_dict(),
+        keys["signature"].str.split("|").str[1].to_dict(),
+        keys["year"].to_dict(),
+    )
 
     def identifiers(cluster: str, table: dict) -> set:
         return {table[r] for r in members[cluster]} - {""}
@@ -73,7 +78,10 @@ def missed_by_cause(records: Path, clusters: pd.DataFrame, truth: set) -> dict[s
         ca, cb = cluster_of[a], cluster_of[b]
         if ca == cb:
             continue
-        if len(identifiers(ca, doi) | identifiers(cb, doi)) > 1 or len(identifiers(ca, pmid) | identifiers(cb, pmid)) > 1:
+        if (
+            len(identifiers(ca, doi) | identifiers(cb, doi)) > 1
+            or len(identifiers(ca, pmid) | identifiers(cb, pmid)) > 1
+        ):
             causes["two DOIs or PMIDs"] += 1
         elif notice[a] != notice[b]:
             causes["erratum, comment or reply"] += 1
@@ -128,7 +136,12 @@ def run_bib_dedupe(python: Path, records: Path, out: Path) -> float:
     """bib-dedupe's own time from prep to clusters, as its runner measures it in process:
     like ours, without interpreter start-up and imports (ours also counts reading and
     writing the CSVs)."""
-    done = subprocess.run([str(python), str(HERE / "bib_dedupe_run.py"), str(records), str(out)], check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        [str(python), str(HERE / "bib_dedupe_run.py"), str(records), str(out)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return float(done.stdout.strip().splitlines()[-1])
 
 
@@ -139,7 +152,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     compare = args.bib_dedupe.exists()
     if not compare:
-        print(f"bib-dedupe environment not found at {args.bib_dedupe}: run `make bench-dedup` for the side-by-side figures")
+        print(
+            f"bib-dedupe environment not found at {args.bib_dedupe}: run `make bench-dedup` for the "
+            f"side-by-side figures"
+        )
     header = f"{'set':<20} {'records':>7} | {'ours P':>7} {'R':>6} {'F1':>6} {'s':>6}"
     print(header + (f" | {'bib-dedupe P':>12} {'R':>6} {'F1':>6} {'s':>6}" if compare else ""))
     pooled = {"ours": dict.fromkeys(("found", "true", "hits"), 0), "bib": dict.fromkeys(("found", "true", "hits"), 0)}
@@ -160,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
             for key in decided:
                 pooled_queue[key] += decided[key]
             ceilings.append((name, missed_by_cause(records, pd.read_csv(work / "ours.csv", dtype=str), truth)))
-            line = f"{name:<20} {len(pd.read_csv(records, usecols=[0])):>7} | {p:>7.4f} {r:>6.4f} {f1:>6.4f} {seconds:>6.2f}"
+            size = len(pd.read_csv(records, usecols=[0]))
+            line = f"{name:<20} {size:>7} | {p:>7.4f} {r:>6.4f} {f1:>6.4f} {seconds:>6.2f}"
             for key in ours:
                 pooled["ours"][key] += ours[key]
             if compare:
@@ -183,7 +200,10 @@ def main(argv: list[str] | None = None) -> int:
     print("\nwith the review queue answered correctly by a person (the queue is part of the method):")
     for name, questions, qp, qr in queued:
         print(f"  {name}: {questions} questions; precision {qp:.4f}, recall {qr:.4f}")
-    print(f"  pooled: precision {figures(pooled_queue)[0]:.4f}, recall {figures(pooled_queue)[1]:.4f}, F1 {figures(pooled_queue)[2]:.6f}")
+    print(
+        f"  pooled: precision {figures(pooled_queue)[0]:.4f}, recall {figures(pooled_queue)[1]:.4f}, F1 "
+        f"{figures(pooled_queue)[2]:.6f}"
+    )
     print("\nlabelled pairs we did not merge, by cause (the first three the issue forbids merging without a reviewer):")
     for name, causes in ceilings:
         print(f"  {name}: " + "; ".join(f"{cause} {count}" for cause, count in causes.items()))
@@ -192,7 +212,10 @@ def main(argv: list[str] | None = None) -> int:
         parts = [f"precision >= 0.999: {'met' if precise else 'NOT met'}"]
         if recall_ok is not None:
             parts.append(f"recall >= bib-dedupe's: {'met' if recall_ok else 'NOT met'}")
-            parts.append(f"time <= 1/3 of bib-dedupe's ({seconds:.2f} s vs {bib_seconds:.2f} s, ratio {seconds / bib_seconds:.2f}): {'met' if fast else 'NOT met'}")
+            parts.append(
+                f"time <= 1/3 of bib-dedupe's ({seconds:.2f} s vs {bib_seconds:.2f} s, ratio "
+                f"{seconds / bib_seconds:.2f}): {'met' if fast else 'NOT met'}"
+            )
         print(f"  {name}: " + "; ".join(parts))
     if compare:
         print(f"  pooled F1 above bib-dedupe's ({f1:.6f} vs {bf1:.6f}): {'met' if f1 > bf1 else 'NOT met'}")

@@ -29,10 +29,23 @@ from pathlib import Path
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
-SPELLINGS = [("randomized", "randomised"), ("behavior", "behaviour"), ("program", "programme"), ("pediatric", "paediatric"), ("tumor", "tumour")]
-JOURNALS = [("Journal of Pain Research", "J Pain Res"), ("Archives of Physical Medicine and Rehabilitation", "Arch Phys Med Rehabil"),
-            ("Clinical Journal of Pain", "Clin J Pain"), ("European Journal of Pain", "Eur J Pain"), ("Pain Medicine", "Pain Med"),
-            ("Spine", "Spine"), ("BMC Musculoskeletal Disorders", "BMC Musculoskelet Disord"), ("Journal of Rehabilitation Medicine", "J Rehabil Med")]  # fmt: skip
+SPELLINGS = [
+    ("randomized", "randomised"),
+    ("behavior", "behaviour"),
+    ("program", "programme"),
+    ("pediatric", "paediatric"),
+    ("tumor", "tumour"),
+]
+JOURNALS = [
+    ("Journal of Pain Research", "J Pain Res"),
+    ("Archives of Physical Medicine and Rehabilitation", "Arch Phys Med Rehabil"),
+    ("Clinical Journal of Pain", "Clin J Pain"),
+    ("European Journal of Pain", "Eur J Pain"),
+    ("Pain Medicine", "Pain Med"),
+    ("Spine", "Spine"),
+    ("BMC Musculoskeletal Disorders", "BMC Musculoskelet Disord"),
+    ("Journal of Rehabilitation Medicine", "J Rehabil Med"),
+]
 
 
 def lexicon(rng: random.Random, size: int = 6000) -> list[str]:
@@ -53,12 +66,22 @@ def works(count: int, rng: random.Random) -> list[dict]:
             title[position] = rng.choice(SPELLINGS)[0]
         start = rng.randint(1, 3000)
         journal = rng.choice(JOURNALS)
-        out.append({
-            "title": " ".join(title).capitalize() + (": " + " ".join(rng.choice(words) for _ in range(4)) if rng.random() < 0.3 else ""),
-            "authors": [(rng.choice(surnames), "".join(rng.choice("ABCDEFGHJKLMNPRST") for _ in range(rng.randint(1, 2)))) for _ in range(rng.randint(1, 8))],
-            "year": rng.randint(1985, 2024), "journal": journal, "volume": str(rng.randint(1, 120)), "issue": str(rng.randint(1, 12)),
-            "pages": (start, start + rng.randint(4, 25)), "doi": f"10.{rng.randint(1000, 9999)}/w{i}" if rng.random() < 0.7 else "",
-        })  # fmt: skip
+        out.append(
+            {
+                "title": " ".join(title).capitalize()
+                + (": " + " ".join(rng.choice(words) for _ in range(4)) if rng.random() < 0.3 else ""),
+                "authors": [
+                    (rng.choice(surnames), "".join(rng.choice("ABCDEFGHJKLMNPRST") for _ in range(rng.randint(1, 2))))
+                    for _ in range(rng.randint(1, 8))
+                ],
+                "year": rng.randint(1985, 2024),
+                "journal": journal,
+                "volume": str(rng.randint(1, 120)),
+                "issue": str(rng.randint(1, 12)),
+                "pages": (start, start + rng.randint(4, 25)),
+                "doi": f"10.{rng.randint(1000, 9999)}/w{i}" if rng.random() < 0.7 else "",
+            }
+        )
     return out
 
 
@@ -80,15 +103,24 @@ def variant(work: dict, rng: random.Random) -> dict:
     dotted = rng.random() < 0.5
     authors = "; ".join(f"{s}, {'. '.join(g)}." if dotted else f"{s} {g}" for s, g in work["authors"])
     start, end = work["pages"]
-    pages = f"{start}-{str(end)[-2:]}" if rng.random() < 0.3 and end > 99 and str(start)[:-2] == str(end)[:-2] else f"{start}-{end}"
+    pages = (
+        f"{start}-{str(end)[-2:]}"
+        if rng.random() < 0.3 and end > 99 and str(start)[:-2] == str(end)[:-2]
+        else f"{start}-{end}"
+    )
     doi = work["doi"]
     if doi and rng.random() < 0.3:
         doi = "" if rng.random() < 0.5 else f"https://doi.org/{doi.upper()}"
     return {
-        "title": title, "author": authors, "year": work["year"], "journal": work["journal"][rng.random() < 0.4],
-        "volume": work["volume"] if rng.random() < 0.95 else "", "number": work["issue"] if rng.random() < 0.8 else "",
-        "pages": pages if rng.random() < 0.95 else "", "doi": doi,
-    }  # fmt: skip
+        "title": title,
+        "author": authors,
+        "year": work["year"],
+        "journal": work["journal"][rng.random() < 0.4],
+        "volume": work["volume"] if rng.random() < 0.95 else "",
+        "number": work["issue"] if rng.random() < 0.8 else "",
+        "pages": pages if rng.random() < 0.95 else "",
+        "doi": doi,
+    }
 
 
 def false_friend(work: dict, rng: random.Random) -> dict:
@@ -103,7 +135,12 @@ def false_friend(work: dict, rng: random.Random) -> dict:
         friend["year"] = work["year"] + 3
         friend["volume"] = str(int(work["volume"]) + 3)
     else:
-        friend.update(journal=("Pain Medicine Meeting Abstracts", "Pain Med Abstr"), volume="1", pages=(rng.randint(1, 99), 0), year=work["year"] - 1)
+        friend.update(
+            journal=("Pain Medicine Meeting Abstracts", "Pain Med Abstr"),
+            volume="1",
+            pages=(rng.randint(1, 99), 0),
+            year=work["year"] - 1,
+        )
     return friend
 
 
@@ -113,7 +150,7 @@ def corpus(n: int, seed: int) -> tuple[pd.DataFrame, list[list[str]]]:
     for work in rng.sample(unique, k=len(unique) // 100):
         unique.append(false_friend(work, rng))
     rows, groups = [], []
-    for number, work in enumerate(unique):
+    for _number, work in enumerate(unique):
         copies = rng.choices([1, 2, 3, 4], weights=[45, 30, 18, 7])[0]
         ids = []
         for _ in range(copies):
@@ -139,7 +176,10 @@ def main() -> int:
     args = parser.parse_args()
     started = time.perf_counter()
     frame, groups = corpus(args.n, args.seed)
-    print(f"generated {len(frame):,} records ({sum(len(g) - 1 for g in groups):,} duplicates) in {time.perf_counter() - started:.0f} s")
+    print(
+        f"generated {len(frame):,} records ({sum(len(g) - 1 for g in groups):,} duplicates) in "
+        f"{time.perf_counter() - started:.0f} s"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         source = args.keep or Path(tmp) / "records.csv"
         frame.to_csv(source, index=False)
@@ -151,11 +191,21 @@ def main() -> int:
         peak_gb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2
         clusters = pd.read_csv(out, dtype=str)
     truth = {tuple(sorted(p)) for g in groups for p in combinations(g, 2)}
-    found = {tuple(sorted(p)) for _, g in clusters.groupby("cluster_id") if len(g) > 1 for p in combinations(g["record_id"], 2)}
+    found = {
+        tuple(sorted(p))
+        for _, g in clusters.groupby("cluster_id")
+        if len(g) > 1
+        for p in combinations(g["record_id"], 2)
+    }
     hits = len(found & truth)
-    print(f"dedup of {len(frame):,} records: {seconds:.0f} s (target < 300 s: {'met' if seconds < 300 else 'NOT met'}), "
-          f"peak memory {peak_gb:.1f} GB (target < 6 GB: {'met' if peak_gb < 6 else 'NOT met'})")  # fmt: skip
-    print(f"pairwise precision {hits / max(len(found), 1):.4f}, recall {hits / max(len(truth), 1):.4f} ({len(truth):,} true pairs)")
+    print(
+        f"dedup of {len(frame):,} records: {seconds:.0f} s (target < 300 s: {'met' if seconds < 300 else 'NOT met'}), "
+        f"peak memory {peak_gb:.1f} GB (target < 6 GB: {'met' if peak_gb < 6 else 'NOT met'})"
+    )
+    print(
+        f"pairwise precision {hits / max(len(found), 1):.4f}, recall {hits / max(len(truth), 1):.4f} "
+        f"({len(truth):,} true pairs)"
+    )
     return 0
 
 

@@ -18,7 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "workflow"))
 
 from reviewflow.ingest import load  # noqa: E402
 
-WORDS = "pain management program chronic back trial randomised outcome function opioid primary care cohort effect".split()
+WORDS = (
+    "pain management program chronic back trial randomised outcome function opioid primary care cohort effect".split()
+)
 
 
 def make_ris(count: int, seed: int = 1) -> str:
@@ -28,10 +30,20 @@ def make_ris(count: int, seed: int = 1) -> str:
     for i in range(count):
         start = rng.randint(1, 2000)
         lines = ["TY  - JOUR", f"TI  - {words(12).capitalize()} {i}"]
-        lines += [f"AU  - {rng.choice(WORDS).capitalize()}, {rng.choice('ABCDEFG')}. {rng.choice('HIJKLM')}." for _ in range(rng.randint(1, 8))]
-        lines += [f"PY  - {rng.randint(1980, 2024)}", f"JO  - Journal of {words(2).title()}", f"VL  - {rng.randint(1, 90)}",
-                  f"IS  - {rng.randint(1, 12)}", f"SP  - {start}", f"EP  - {start + rng.randint(3, 20)}",
-                  f"DO  - 10.{rng.randint(1000, 9999)}/example.{i}", f"AB  - {words(150)}"]  # fmt: skip
+        lines += [
+            f"AU  - {rng.choice(WORDS).capitalize()}, {rng.choice('ABCDEFG')}. {rng.choice('HIJKLM')}."
+            for _ in range(rng.randint(1, 8))
+        ]
+        lines += [
+            f"PY  - {rng.randint(1980, 2024)}",
+            f"JO  - Journal of {words(2).title()}",
+            f"VL  - {rng.randint(1, 90)}",
+            f"IS  - {rng.randint(1, 12)}",
+            f"SP  - {start}",
+            f"EP  - {start + rng.randint(3, 20)}",
+            f"DO  - 10.{rng.randint(1000, 9999)}/example.{i}",
+            f"AB  - {words(150)}",
+        ]
         lines += [f"KW  - {words(2)}" for _ in range(rng.randint(0, 6))]
         lines += ["ER  - ", ""]
         out.append("\n".join(lines))

@@ -18,18 +18,35 @@ from reviewflow.ingest import load  # noqa: E402
 # the README counts their %0 lines, but they hold records without %0 (tables of
 # contents, indexes); colrev's own expected parses beside them hold 3 and 6 records.
 EXPECTED = {
-    "rispy/example_bom.ris": 1, "rispy/example_extraneous_data.ris": 2, "rispy/example_full.ris": 2,
-    "rispy/example_multiline.ris": 3, "rispy/example_utf_chars.ris": 1, "rispy/example_wos.ris": 2,
-    "synthesisr/ASP_ris_example.ris": 4, "synthesisr/Ovid_ris_example.ris": 4, "synthesisr/PubMed_example.txt": 3,
-    "synthesisr/Scopus_bib_example.bib": 3, "synthesisr/Scopus_ris_example.ris": 3, "synthesisr/WoS_ciw_example.ciw": 5,
-    "synthesisr/WoS_txt_example.txt": 4, "synthesisr/citesource_issue_24.ris": 17, "synthesisr/res_synth_methods.txt": 2,
-    "nbib/single.nbib": 1, "nbib/pmc_medlars.txt": 5,
-    "colrev/2_loader/bib_data.bib": 6, "colrev/2_loader/enl_data.enl": 3, "colrev/2_loader/nbib_data.nbib": 1,
-    "colrev/2_loader/ris_data.ris": 2, "colrev/3_packages_search/ais_enl.txt": 6, "colrev/3_packages_search/ebsco_bib.bib": 2,
-    "colrev/3_packages_search/eric_nbib.nbib": 1, "colrev/3_packages_search/jstor_ris.ris": 4,
-    "colrev/3_packages_search/psycinfo_ris.ris": 1, "colrev/3_packages_search/scopus_bib.bib": 11,
+    "rispy/example_bom.ris": 1,
+    "rispy/example_extraneous_data.ris": 2,
+    "rispy/example_full.ris": 2,
+    "rispy/example_multiline.ris": 3,
+    "rispy/example_utf_chars.ris": 1,
+    "rispy/example_wos.ris": 2,
+    "synthesisr/ASP_ris_example.ris": 4,
+    "synthesisr/Ovid_ris_example.ris": 4,
+    "synthesisr/PubMed_example.txt": 3,
+    "synthesisr/Scopus_bib_example.bib": 3,
+    "synthesisr/Scopus_ris_example.ris": 3,
+    "synthesisr/WoS_ciw_example.ciw": 5,
+    "synthesisr/WoS_txt_example.txt": 4,
+    "synthesisr/citesource_issue_24.ris": 17,
+    "synthesisr/res_synth_methods.txt": 2,
+    "nbib/single.nbib": 1,
+    "nbib/pmc_medlars.txt": 5,
+    "colrev/2_loader/bib_data.bib": 6,
+    "colrev/2_loader/enl_data.enl": 3,
+    "colrev/2_loader/nbib_data.nbib": 1,
+    "colrev/2_loader/ris_data.ris": 2,
+    "colrev/3_packages_search/ais_enl.txt": 6,
+    "colrev/3_packages_search/ebsco_bib.bib": 2,
+    "colrev/3_packages_search/eric_nbib.nbib": 1,
+    "colrev/3_packages_search/jstor_ris.ris": 4,
+    "colrev/3_packages_search/psycinfo_ris.ris": 1,
+    "colrev/3_packages_search/scopus_bib.bib": 11,
     "colrev/3_packages_search/web_of_science_bib.bib": 2,
-}  # fmt: skip
+}
 
 
 def main(root: Path) -> int:
@@ -38,7 +55,9 @@ def main(root: Path) -> int:
         try:
             records, rejected = load(root / name, source="fixture", search="check", on_error="skip")
             got = len(records) + len(rejected)  # every record found, read or set aside
-            note = f" ({len(rejected)} set aside: {'; '.join(sorted(set(rejected['reason'])))})" if len(rejected) else ""
+            note = (
+                f" ({len(rejected)} set aside: {'; '.join(sorted(set(rejected['reason'])))})" if len(rejected) else ""
+            )
         except ReviewflowError as error:
             got, note = -1, f"; error: {error}"
         ok = got == expected

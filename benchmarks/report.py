@@ -25,15 +25,34 @@ STUDIES, ROWS = 500, 1500
 def enlarge(context: dict) -> dict:
     big = copy.deepcopy(context)
     studies = context["studies"]
-    big["studies"] = [{**studies[i % len(studies)], "study_id": f"study-{i:03d}", "label": f"Study {i:03d} ({studies[i % len(studies)]['label']})"} for i in range(STUDIES)]
-    big["matrix"] = [{**context["matrix"][i % len(context["matrix"])], "study_id": f"study-{i:03d}"} for i in range(STUDIES)]
+    big["studies"] = [
+        {
+            **studies[i % len(studies)],
+            "study_id": f"study-{i:03d}",
+            "label": f"Study {i:03d} ({studies[i % len(studies)]['label']})",
+        }
+        for i in range(STUDIES)
+    ]
+    big["matrix"] = [
+        {**context["matrix"][i % len(context["matrix"])], "study_id": f"study-{i:03d}"} for i in range(STUDIES)
+    ]
     refs = context["references"]
     big["references"] = [{**refs[i % len(refs)], "number": i + 1, "study_id": f"study-{i:03d}"} for i in range(STUDIES)]
-    big["publications_by_study"] = [{"study_id": s["study_id"], "label": s["label"], "references": [big["references"][i]]} for i, s in enumerate(big["studies"])]
+    big["publications_by_study"] = [
+        {"study_id": s["study_id"], "label": s["label"], "references": [big["references"][i]]}
+        for i, s in enumerate(big["studies"])
+    ]
     per_kq = ROWS // len(big["key_questions"])
     for kq in big["key_questions"]:
         rows = [row for group in kq["groups"] for row in group["rows"]]
-        grown = [{**rows[i % len(rows)], "study_id": f"study-{i % STUDIES:03d}", "label": big["studies"][i % STUDIES]["label"]} for i in range(per_kq)]
+        grown = [
+            {
+                **rows[i % len(rows)],
+                "study_id": f"study-{i % STUDIES:03d}",
+                "label": big["studies"][i % STUDIES]["label"],
+            }
+            for i in range(per_kq)
+        ]
         kq["groups"] = [{**kq["groups"][0], "rows": grown}]
         kq["n_comparisons"] = len(grown)
     return big
@@ -54,7 +73,9 @@ def main(path: str) -> int:
 
     pages = len(PdfReader(BytesIO(pdf)).pages)
     print(f"studies: {len(context['studies'])}; evidence-table rows: {rows}")
-    print(f"HTML: {html_s:.1f} s ({len(html) / 1e6:.1f} MB); PDF: {pdf_s:.1f} s ({len(pdf) / 1e6:.1f} MB, {pages} pages)")
+    print(
+        f"HTML: {html_s:.1f} s ({len(html) / 1e6:.1f} MB); PDF: {pdf_s:.1f} s ({len(pdf) / 1e6:.1f} MB, {pages} pages)"
+    )
     total = html_s + pdf_s
     print(f"total: {total:.1f} s (target < 60 s) -> {'met' if total < 60 else 'NOT met'}")
     return 0

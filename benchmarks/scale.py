@@ -21,24 +21,41 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-DATABASES = [("medline.nbib", "Ovid MEDLINE", "medline"), ("embase.ris", "Embase", "ris"), ("psycinfo.ris", "PsycINFO", "ris"),
-             ("cinahl.ris", "CINAHL", "ris"), ("central.ris", "CENTRAL", "ris")]  # fmt: skip
-WORDS = ("pain management program chronic back trial randomised outcome function opioid primary care cohort effect "
-         "multidisciplinary rehabilitation cognitive behavioural therapy exercise fibromyalgia disability quality life").split()  # fmt: skip
+DATABASES = [
+    ("medline.nbib", "Ovid MEDLINE", "medline"),
+    ("embase.ris", "Embase", "ris"),
+    ("psycinfo.ris", "PsycINFO", "ris"),
+    ("cinahl.ris", "CINAHL", "ris"),
+    ("central.ris", "CENTRAL", "ris"),
+]
+WORDS = (
+    "pain management program chronic back trial randomised outcome function opioid primary care cohort effect "
+    "multidisciplinary rehabilitation cognitive behavioural therapy exercise fibromyalgia disability quality life"
+).split()
 
 
 def articles(count: int, rng: random.Random) -> list[dict]:
     out = []
     for i in range(count):
         start = rng.randint(1, 2000)
-        out.append({
-            "title": " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 16))).capitalize() + f" {i}",
-            "authors": [f"{rng.choice(WORDS).capitalize()}{rng.randint(1, 999)}, {rng.choice('ABCDEFGH')}{rng.choice('JKLMN')}" for _ in range(rng.randint(1, 8))],
-            "year": str(rng.randint(1990, 2024)), "journal": f"Journal of {rng.choice(WORDS).title()} {rng.choice(WORDS).title()}",
-            "volume": str(rng.randint(1, 90)), "issue": str(rng.randint(1, 12)), "pages": (start, start + rng.randint(3, 20)),
-            "doi": f"10.{rng.randint(1000, 9999)}/scale.{i}" if rng.random() < 0.8 else "", "pmid": str(10_000_000 + i),
-            "abstract": " ".join(rng.choice(WORDS) for _ in range(rng.randint(80, 200))),
-        })  # fmt: skip
+        out.append(
+            {
+                "title": " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 16))).capitalize() + f" {i}",
+                "authors": [
+                    f"{rng.choice(WORDS).capitalize()}{rng.randint(1, 999)}, "
+                    f"{rng.choice('ABCDEFGH')}{rng.choice('JKLMN')}"
+                    for _ in range(rng.randint(1, 8))
+                ],
+                "year": str(rng.randint(1990, 2024)),
+                "journal": f"Journal of {rng.choice(WORDS).title()} {rng.choice(WORDS).title()}",
+                "volume": str(rng.randint(1, 90)),
+                "issue": str(rng.randint(1, 12)),
+                "pages": (start, start + rng.randint(3, 20)),
+                "doi": f"10.{rng.randint(1000, 9999)}/scale.{i}" if rng.random() < 0.8 else "",
+                "pmid": str(10_000_000 + i),
+                "abstract": " ".join(rng.choice(WORDS) for _ in range(rng.randint(80, 200))),
+            }
+        )
     return out
 
 
@@ -46,9 +63,18 @@ def ris(article: dict, rng: random.Random) -> str:
     title = article["title"] + ("." if rng.random() < 0.5 else "")
     if rng.random() < 0.2:
         title = title.upper()
-    lines = ["TY  - JOUR", f"TI  - {title}", *[f"AU  - {a}" for a in article["authors"]], f"PY  - {article['year']}",
-             f"T2  - {article['journal']}", f"VL  - {article['volume']}", f"IS  - {article['issue']}",
-             f"SP  - {article['pages'][0]}", f"EP  - {article['pages'][1]}", f"AB  - {article['abstract']}"]  # fmt: skip
+    lines = [
+        "TY  - JOUR",
+        f"TI  - {title}",
+        *[f"AU  - {a}" for a in article["authors"]],
+        f"PY  - {article['year']}",
+        f"T2  - {article['journal']}",
+        f"VL  - {article['volume']}",
+        f"IS  - {article['issue']}",
+        f"SP  - {article['pages'][0]}",
+        f"EP  - {article['pages'][1]}",
+        f"AB  - {article['abstract']}",
+    ]
     if article["doi"] and rng.random() < 0.9:
         lines.append(f"DO  - https://doi.org/{article['doi']}" if rng.random() < 0.3 else f"DO  - {article['doi']}")
     return "\n".join(lines + ["ER  - ", ""])
@@ -56,8 +82,17 @@ def ris(article: dict, rng: random.Random) -> str:
 
 def medline(article: dict) -> str:
     a = article
-    lines = [f"PMID- {a['pmid']}", f"DP  - {a['year']}", f"TI  - {a['title']}.", *[f"AU  - {x.replace(',', '')}" for x in a["authors"]],
-             f"TA  - {a['journal']}", f"VI  - {a['volume']}", f"IP  - {a['issue']}", f"PG  - {a['pages'][0]}-{a['pages'][1]}", f"AB  - {a['abstract']}"]  # fmt: skip
+    lines = [
+        f"PMID- {a['pmid']}",
+        f"DP  - {a['year']}",
+        f"TI  - {a['title']}.",
+        *[f"AU  - {x.replace(',', '')}" for x in a["authors"]],
+        f"TA  - {a['journal']}",
+        f"VI  - {a['volume']}",
+        f"IP  - {a['issue']}",
+        f"PG  - {a['pages'][0]}-{a['pages'][1]}",
+        f"AB  - {a['abstract']}",
+    ]
     if a["doi"]:
         lines.append(f"AID - {a['doi']} [doi]")
     return "\n".join(lines) + "\n"
@@ -71,7 +106,11 @@ def make_review(folder: Path, count: int, seed: int = 7) -> dict:
     per_db = count // len(DATABASES)
     decided = unique[: min(2040, per_db // 2)]  # in MEDLINE for sure, so screening can name them by PMID
     for file, _, fmt in DATABASES:
-        chosen = decided + rng.sample(unique[len(decided):], per_db - len(decided)) if fmt == "medline" else rng.sample(unique, per_db)
+        chosen = (
+            decided + rng.sample(unique[len(decided) :], per_db - len(decided))
+            if fmt == "medline"
+            else rng.sample(unique, per_db)
+        )
         with open(batch / file, "w", encoding="utf-8") as handle:
             for article in chosen:
                 handle.write((medline(article) if fmt == "medline" else ris(article, rng)) + "\n")
@@ -85,8 +124,12 @@ def make_review(folder: Path, count: int, seed: int = 7) -> dict:
             writer.writerow([f"pmid:{article['pmid']}", "full_text", "include", ""])
         for article in decided[40:]:
             writer.writerow([f"pmid:{article['pmid']}", "title_abstract", "exclude", ""])
-    with open(review / "studies.csv", "w", newline="") as s, open(review / "publications.csv", "w", newline="") as p, \
-            open(review / "arms.csv", "w", newline="") as a, open(review / "rob.csv", "w", newline="") as r:  # fmt: skip
+    with (
+        open(review / "studies.csv", "w", newline="") as s,
+        open(review / "publications.csv", "w", newline="") as p,
+        open(review / "arms.csv", "w", newline="") as a,
+        open(review / "rob.csv", "w", newline="") as r,
+    ):
         ws, wp, wa, wr = (csv.writer(x, lineterminator="\n") for x in (s, p, a, r))
         ws.writerow(["study_id", "label", "design", "program_type"])
         wp.writerow(["study_id", "citation", "primary"])
@@ -106,8 +149,13 @@ def make_review(folder: Path, count: int, seed: int = 7) -> dict:
     config["resources"] = "resources/scale"
     config["studies"].pop("kq_overrides", None)
     config.pop("dedup", None)
-    config["searches"] = [{"batch": "2024-01-01", "date_searched": "2024-01-01",
-                           "exports": [{"file": f, "database": d, "format": fmt} for f, d, fmt in DATABASES]}]  # fmt: skip
+    config["searches"] = [
+        {
+            "batch": "2024-01-01",
+            "date_searched": "2024-01-01",
+            "exports": [{"file": f, "database": d, "format": fmt} for f, d, fmt in DATABASES],
+        }
+    ]
     (folder / "config").mkdir()
     (folder / "config" / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     return config

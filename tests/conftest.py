@@ -51,5 +51,28 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+def copy_inputs(target: Path) -> Path:
+    """The embedded review's config and inputs, copied so a test may change them; the
+    in-process runner (reviewflow.pipeline) reads them from there."""
+    for name in ("config", "resources"):
+        shutil.copytree(ROOT / name, target / name)
+    return target
+
+
 def snakemake(project: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([SNAKEMAKE, "--cores", "2", *args], cwd=project, capture_output=True, text=True, env=env)
+
+
+def copy_built(built: Path, target: Path) -> Path:
+    """A copy of a run project with its results and Snakemake's records, times kept."""
+    shutil.copytree(built, target, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """The embedded review run once by Snakemake for the whole test session."""
+    project = copy_project(tmp_path_factory.mktemp("built"))
+    done = snakemake(project)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return project

@@ -1,6 +1,8 @@
 """The bad-input catalogue (tests/bad_inputs/*.yaml): each case breaks one imported or
-hand-edited file of a copy of the embedded review; the run must stop with exit code
-non-zero, exactly one 'reviewflow: ' line naming the file and the place, and no report."""
+hand-edited file of a copy of the embedded review; the run must stop with one line
+naming the file and the place, and no report. Every case runs in this process
+(reviewflow.pipeline: the workflow's checks and steps); one case per stage also runs
+through Snakemake, for the exit code and the single 'reviewflow: ' line on stderr."""
 
 import copy
 import io
@@ -10,7 +12,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
-from conftest import copy_project, snakemake
+from conftest import copy_inputs, copy_project, snakemake
+
+from reviewflow.errors import ReviewflowError
+from reviewflow.pipeline import run_review
 
 CASES = sorted((Path(__file__).parent / "bad_inputs").glob("*.yaml"))
 
@@ -19,7 +24,9 @@ def _merge(target, patch):
     for key, value in patch.items():
         if isinstance(target, list) and key == len(target):
             target.append(value)
-        elif isinstance(value, dict) and isinstance(target[key] if isinstance(target, list) else target.get(key), (dict, list)):
+        elif isinstance(value, dict) and isinstance(
+            target[key] if isinstance(target, list) else target.get(key), (dict, list)
+        ):
             _merge(target[key], value)
         else:
             target[key] = value
@@ -79,15 +86,51 @@ def test_the_catalogue_is_large_enough():
     assert len(CASES) >= 30
 
 
-@pytest.mark.parametrize("case_file", CASES, ids=[c.stem for c in CASES])
-def test_bad_input(tmp_path, case_file):
+def _case(case_file: Path, project: Path) -> dict:
     case = yaml.safe_load(case_file.read_text())
-    project = copy_project(tmp_path)
     apply(case, project)
+    return case
+
+
+def _no_report(project: Path) -> None:
+    results = project / "results" / "ipmp"
+    for output in ("report.pdf", "report.html", "evidence_tables.xlsx", "MANIFEST.sha256"):
+        assert not (results / output).exists()
+
+
+@pytest.mark.parametrize("case_file", CASES, ids=[c.stem for c in CASES])
+def test_bad_input(tmp_path, monkeypatch, case_file):
+    """Every case, run in this process by the same checks and step functions as the workflow."""
+    project = copy_inputs(tmp_path)
+    case = _case(case_file, project)
+    monkeypatch.chdir(project)
+    with pytest.raises(ReviewflowError) as caught:
+        run_review("config/config.yaml")
+    message = str(caught.value)
+    assert "\n" not in message
+    assert case["expect"] in message, message
+    _no_report(project)
+
+
+# One case per stage, through Snakemake itself: exit code, exactly one 'reviewflow:' line, no report.
+THROUGH_SNAKEMAKE = [
+    "12_unknown_config_key",
+    "01_truncated_ris",
+    "44_dedup_decision_unknown_record",
+    "18_unknown_citation",
+    "30_two_primary_publications",
+    "32_unknown_judgement",
+]
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("name", THROUGH_SNAKEMAKE)
+def test_bad_input_through_snakemake(tmp_path, name):
+    project = copy_project(tmp_path)
+    case = _case(Path(__file__).parent / "bad_inputs" / f"{name}.yaml", project)
     done = snakemake(project, "--quiet")
     assert done.returncode != 0, f"{case['description']}: the run did not fail"
     messages = [line for line in done.stderr.splitlines() if line.startswith("reviewflow: ")]
     assert len(messages) == 1, done.stderr[-2000:]
     assert case["expect"] in messages[0], messages[0]
-    for output in ("report.pdf", "report.html", "evidence_tables.xlsx", "MANIFEST.sha256"):
-        assert not (project / "results" / output).exists()
+    _no_report(project)

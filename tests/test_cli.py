@@ -13,7 +13,11 @@ def test_ingest_then_dedup_from_the_command_line(fixtures, tmp_path):
     exports = [str(fixtures / name) for name in ("pubmed.nbib", "ovid_psycinfo.ris", "ebsco_cinahl.ris")]
     assert main(["ingest", *exports, "-o", str(records)]) == 0
     rows = read(records)
-    assert len(rows) == 6 and rows[0]["source"] == "pubmed" and rows[0]["authors"] == "Tester, Anna B; van der Beispiel, Carl"
+    assert (
+        len(rows) == 6
+        and rows[0]["source"] == "pubmed"
+        and rows[0]["authors"] == "Tester, Anna B; van der Beispiel, Carl"
+    )
     clusters = tmp_path / "clusters.csv"
     assert main(["dedup", str(records), "-o", str(clusters)]) == 0
     out = read(clusters)
@@ -28,14 +32,16 @@ def test_dedup_accepts_other_tools_id_column(tmp_path):
     source.write_text(
         "ID,title,year,doi,author,journal,volume,number,pages\n"
         "1,Alpha trial of pain,2001,10.1/A,Able A and Baker B,Pain,5,2,10-19\n"
-        "2,Alpha trial of pain!,2001,,\"Able, A. and Baker, B.\",Pain,5,2,10\n"
+        '2,Alpha trial of pain!,2001,,"Able, A. and Baker, B.",Pain,5,2,10\n'
         "3,Alpha trial of pain,2001,https://doi.org/10.1/a,,,,,\n"
         "4,Alpha trial of pain,2001,,Able A and Baker B,Pain,5,3,120-129\n",
         encoding="utf-8",
-    )  # fmt: skip
+    )
     assert main(["dedup", str(source), "-o", str(tmp_path / "out.csv")]) == 0
     out = read(tmp_path / "out.csv")
-    assert out[0]["cluster_id"] == out[1]["cluster_id"] == out[2]["cluster_id"]  # details agree; the DOI in two spellings
+    assert (
+        out[0]["cluster_id"] == out[1]["cluster_id"] == out[2]["cluster_id"]
+    )  # details agree; the DOI in two spellings
     assert out[3]["cluster_id"] != out[0]["cluster_id"]  # another issue and other pages: not the same article
 
 

@@ -11,7 +11,13 @@ from reviewflow.dedup.decisions import add_queue_decisions, checked_decisions, w
 from reviewflow.dedup.keys import author_surnames, journal_key, journals_match, title_match_key, title_signature
 from reviewflow.errors import ReviewflowError
 
-TRIAL = {"authors": "Peters, J. L.; Large, R. G.", "journal": "Pain", "volume": "41", "pages": "283-293", "year": "1990"}
+TRIAL = {
+    "authors": "Peters, J. L.; Large, R. G.",
+    "journal": "Pain",
+    "volume": "41",
+    "pages": "283-293",
+    "year": "1990",
+}
 
 
 def clusters(frame):
@@ -27,11 +33,25 @@ def together(records, *ids) -> bool:
 
 def test_identifiers_merge_whatever_the_form():
     records = [
-        {"record_id": "R1", "title": "A randomised control trial of pain programmes", "doi": "10.1016/0304-3959(90)90005-X", **TRIAL},
-        {"record_id": "R2", "title": "A randomized control trial of pain programmes.", "doi": "10.1016/0304-3959(90)90005-x"},
+        {
+            "record_id": "R1",
+            "title": "A randomised control trial of pain programmes",
+            "doi": "10.1016/0304-3959(90)90005-X",
+            **TRIAL,
+        },
+        {
+            "record_id": "R2",
+            "title": "A randomized control trial of pain programmes.",
+            "doi": "10.1016/0304-3959(90)90005-x",
+        },
         {"record_id": "R3", "title": "A randomised control trial of pain programmes", "pmid": "1697057", **TRIAL},
-        {"record_id": "R4", "title": "A randomised controlled trial of pain programmes", "pmid": "1697057", "year": "1990"},
-    ]  # fmt: skip
+        {
+            "record_id": "R4",
+            "title": "A randomised controlled trial of pain programmes",
+            "pmid": "1697057",
+            "year": "1990",
+        },
+    ]
     deduped, citations = deduplicate(make_records(records))
     assert clusters(deduped) == {frozenset({"R1", "R2", "R3", "R4"})}
     assert deduped.set_index("record_id").loc["R2", "match_rule"] == "identifier"
@@ -40,15 +60,32 @@ def test_identifiers_merge_whatever_the_form():
 @pytest.mark.parametrize(
     "a, b",
     [
-        ({"title": "Effect of \u03b2-blockers on pain behaviour in paediatric tumours"}, {"title": "Effect of beta-blockers on pain behavior in pediatric tumors"}),
-        ({"title": "Pain programmes in general practice: a randomised trial", "journal": "Curr Opin Lipidol"},
-         {"title": "Pain programs in general practice: a randomized trial", "journal": "Current Opinion in Lipidology"}),
-        ({"title": "Crowdwork and pain at work [Schmerz und Crowdarbeit: eine Studie]"}, {"title": "Schmerz und Crowdarbeit: eine Studie"}),
-        ({"title": "Outcomes of a pain programme: a cohort study. [Review] [42 refs]"}, {"title": "Outcomes of a pain programme: a cohort study"}),
+        (
+            {"title": "Effect of \u03b2-blockers on pain behaviour in paediatric tumours"},
+            {"title": "Effect of beta-blockers on pain behavior in pediatric tumors"},
+        ),
+        (
+            {"title": "Pain programmes in general practice: a randomised trial", "journal": "Curr Opin Lipidol"},
+            {
+                "title": "Pain programs in general practice: a randomized trial",
+                "journal": "Current Opinion in Lipidology",
+            },
+        ),
+        (
+            {"title": "Crowdwork and pain at work [Schmerz und Crowdarbeit: eine Studie]"},
+            {"title": "Schmerz und Crowdarbeit: eine Studie"},
+        ),
+        (
+            {"title": "Outcomes of a pain programme: a cohort study. [Review] [42 refs]"},
+            {"title": "Outcomes of a pain programme: a cohort study"},
+        ),
     ],
-)  # fmt: skip
+)
 def test_normalisation_lets_variants_of_one_work_meet(a, b):
-    records = [{"record_id": "R1", **TRIAL, **a}, {"record_id": "R2", **TRIAL, "authors": "J. L. Peters and R. G. Large", **b}]
+    records = [
+        {"record_id": "R1", **TRIAL, **a},
+        {"record_id": "R2", **TRIAL, "authors": "J. L. Peters and R. G. Large", **b},
+    ]
     assert together(records, "R1", "R2")
 
 
@@ -56,59 +93,127 @@ def test_match_keys():
     assert author_surnames("Peters, J. L.; Large, R. G.") == author_surnames("Peters JL; Large RG") == "peters large"
     assert author_surnames("Zuna, R E and van der Schaar, Mihaela") == "zuna vanderschaar"
     assert author_surnames("K. Meyer, J. Fransen and A. Klipstein") == "meyer fransen klipstein"
-    assert journals_match(journal_key("Arch Phys Med Rehabil"), journal_key("Archives of Physical Medicine and Rehabilitation"))
+    assert journals_match(
+        journal_key("Arch Phys Med Rehabil"), journal_key("Archives of Physical Medicine and Rehabilitation")
+    )
     assert not journals_match(journal_key("Diabetes"), journal_key("Diabetologia"))
-    assert title_match_key("Organisation of \u03b1-care [Erratum appears in Pain 2001;5:3]") == "organization of alpha care"
-    assert title_signature(title_match_key("Outcome of a programme. Part I.")) != title_signature(title_match_key("Outcome of a programme. Part II."))
-    assert title_signature(title_match_key("HPV16/18 in 10 000 women")) == title_signature(title_match_key("HPV 16/18 in 10000 women"))
+    assert (
+        title_match_key("Organisation of \u03b1-care [Erratum appears in Pain 2001;5:3]")
+        == "organization of alpha care"
+    )
+    assert title_signature(title_match_key("Outcome of a programme. Part I.")) != title_signature(
+        title_match_key("Outcome of a programme. Part II.")
+    )
+    assert title_signature(title_match_key("HPV16/18 in 10 000 women")) == title_signature(
+        title_match_key("HPV 16/18 in 10000 women")
+    )
     assert title_key("Sj\u00f6gren's  SYNDROME: a Trial.") == title_key("sjogren s syndrome a trial")
 
 
 @pytest.mark.parametrize(
     "a, b",
     [  # the classic false friends: reports of one trial, parts, notices, another year
-        ({"title": "Functional restoration for chronic low back pain. Two-year follow-up of two randomized clinical trials", "year": "1998"},
-         {"title": "Functional restoration for chronic low back pain. Five-year follow-up of two randomized clinical trials", "year": "1998"}),
-        ({"title": "Chronic low back pain rehabilitation programs: duration and group therapy (Part 1)"},
-         {"title": "Chronic low back pain rehabilitation programs: duration and group therapy (Part 2)"}),
-        ({"title": "A trial of pain management programmes in primary care"}, {"title": "Erratum: A trial of pain management programmes in primary care"}),
-        ({"title": "A trial of pain management programmes in primary care"}, {"title": "Reply to: A trial of pain management programmes in primary care"}),
-        ({"title": "A trial of pain management programmes in primary care", "year": "1997"}, {"title": "A trial of pain management programmes in primary care", "year": "1999"}),
-        ({"title": "Treatment of low back pain: first extended follow up up to 24 months"}, {"title": "Treatment of low back pain: second extended follow up up to 24 months"}),
+        (
+            {
+                "title": "Functional restoration for chronic low back pain. Two-year follow-up of two "
+                "randomized clinical trials",
+                "year": "1998",
+            },
+            {
+                "title": "Functional restoration for chronic low back pain. Five-year follow-up of two "
+                "randomized clinical trials",
+                "year": "1998",
+            },
+        ),
+        (
+            {"title": "Chronic low back pain rehabilitation programs: duration and group therapy (Part 1)"},
+            {"title": "Chronic low back pain rehabilitation programs: duration and group therapy (Part 2)"},
+        ),
+        (
+            {"title": "A trial of pain management programmes in primary care"},
+            {"title": "Erratum: A trial of pain management programmes in primary care"},
+        ),
+        (
+            {"title": "A trial of pain management programmes in primary care"},
+            {"title": "Reply to: A trial of pain management programmes in primary care"},
+        ),
+        (
+            {"title": "A trial of pain management programmes in primary care", "year": "1997"},
+            {"title": "A trial of pain management programmes in primary care", "year": "1999"},
+        ),
+        (
+            {"title": "Treatment of low back pain: first extended follow up up to 24 months"},
+            {"title": "Treatment of low back pain: second extended follow up up to 24 months"},
+        ),
     ],
-)  # fmt: skip
+)
 def test_false_friends_stay_apart(a, b):
     records = [{"record_id": "R1", **TRIAL, **a}, {"record_id": "R2", **TRIAL, **b}]
     assert not together(records, "R1", "R2")
 
 
 def test_near_pairs_kept_apart_are_listed_with_the_reason():
-    records = make_records([
-        {"record_id": "R1", **TRIAL, "title": "Chronic low back pain rehabilitation programs: duration and group therapy (Part 1)"},
-        {"record_id": "R2", **TRIAL, "title": "Chronic low back pain rehabilitation programs: duration and group therapy (Part 2)"},
-    ])  # fmt: skip
+    records = make_records(
+        [
+            {
+                "record_id": "R1",
+                **TRIAL,
+                "title": "Chronic low back pain rehabilitation programs: duration and group therapy (Part 1)",
+            },
+            {
+                "record_id": "R2",
+                **TRIAL,
+                "title": "Chronic low back pain rehabilitation programs: duration and group therapy (Part 2)",
+            },
+        ]
+    )
     apart = deduplicate_explained(records).apart
     assert list(zip(apart["record_a"], apart["record_b"])) == [("R1", "R2")]
     assert "differ in a number" in apart["reason"].iloc[0]
 
 
 def test_conference_abstract_is_linked_not_merged_unless_configured():
-    records = make_records([
-        {"record_id": "R1", **TRIAL, "title": "Outcomes of an online pain program: a randomized trial of 200 adults"},
-        {"record_id": "R2", **TRIAL, "title": "Outcomes of an online pain program: a randomized trial of 200 adults", "type": "Conference Abstract",
-         "journal": "Pain Medicine Meeting Abstracts", "volume": "9", "pages": "S12"},
-    ])  # fmt: skip
+    records = make_records(
+        [
+            {
+                "record_id": "R1",
+                **TRIAL,
+                "title": "Outcomes of an online pain program: a randomized trial of 200 adults",
+            },
+            {
+                "record_id": "R2",
+                **TRIAL,
+                "title": "Outcomes of an online pain program: a randomized trial of 200 adults",
+                "type": "Conference Abstract",
+                "journal": "Pain Medicine Meeting Abstracts",
+                "volume": "9",
+                "pages": "S12",
+            },
+        ]
+    )
     separate = deduplicate_explained(records)
     assert len(separate.citations) == 2 and list(separate.apart["kind"]) == ["conference abstract linked to its report"]
     assert len(deduplicate_explained(records, conference_abstracts="merge").citations) == 1
 
 
 def test_never_two_dois_in_one_citation_even_through_a_chain():
-    records = make_records([
-        {"record_id": "R1", **TRIAL, "title": "Erratum to a trial of pain programmes in primary care", "doi": "10.1/a"},
-        {"record_id": "R2", **TRIAL, "title": "Erratum to a trial of pain programmes in primary care", "doi": "10.1/b"},
-        {"record_id": "R3", **TRIAL, "title": "Erratum to a trial of pain programmes in primary care"},
-    ])  # fmt: skip
+    records = make_records(
+        [
+            {
+                "record_id": "R1",
+                **TRIAL,
+                "title": "Erratum to a trial of pain programmes in primary care",
+                "doi": "10.1/a",
+            },
+            {
+                "record_id": "R2",
+                **TRIAL,
+                "title": "Erratum to a trial of pain programmes in primary care",
+                "doi": "10.1/b",
+            },
+            {"record_id": "R3", **TRIAL, "title": "Erratum to a trial of pain programmes in primary care"},
+        ]
+    )
     deduped, citations = deduplicate(records)
     for _, group in deduped.groupby("citation_id"):
         assert len(set(group["doi"]) - {""}) <= 1
@@ -116,19 +221,43 @@ def test_never_two_dois_in_one_citation_even_through_a_chain():
 
 
 def test_every_merge_is_explained_with_rule_and_scores():
-    records = make_records([
-        {"record_id": "R1", **TRIAL, "title": "Inpatient vs. outpatient pain management: results of a randomised controlled trial"},
-        {"record_id": "R2", **TRIAL, "title": "Inpatient versus outpatient pain management: results of a randomized controlled trial"},
-    ])  # fmt: skip
+    records = make_records(
+        [
+            {
+                "record_id": "R1",
+                **TRIAL,
+                "title": "Inpatient vs. outpatient pain management: results of a randomised controlled trial",
+            },
+            {
+                "record_id": "R2",
+                **TRIAL,
+                "title": "Inpatient versus outpatient pain management: results of a randomized controlled trial",
+            },
+        ]
+    )
     merges = deduplicate_explained(records).merges
     row = merges.iloc[0]
     assert (row["record_a"], row["record_b"], row["rule"]) == ("R1", "R2", "title+details")
-    assert 0.9 < float(row["title_similarity"]) < 1 and row["author_similarity"] == "1.000" and row["same_journal"] == "yes"
+    assert (
+        0.9 < float(row["title_similarity"]) < 1
+        and row["author_similarity"] == "1.000"
+        and row["same_journal"] == "yes"
+    )
 
 
 UNCERTAIN = [  # same title, one year apart, no volume or pages: for people to decide
-    {"record_id": "R00000000000000a1", "title": "Group pain education for older adults in community settings", "authors": "Smith, J", "year": "2017"},
-    {"record_id": "R00000000000000a2", "title": "Group pain education for older adults in community settings", "authors": "Jones, K", "year": "2017"},
+    {
+        "record_id": "R00000000000000a1",
+        "title": "Group pain education for older adults in community settings",
+        "authors": "Smith, J",
+        "year": "2017",
+    },
+    {
+        "record_id": "R00000000000000a2",
+        "title": "Group pain education for older adults in community settings",
+        "authors": "Jones, K",
+        "year": "2017",
+    },
 ]
 A1, A2 = "R00000000000000a1", "R00000000000000a2"
 
@@ -142,11 +271,13 @@ def test_uncertain_pairs_go_to_the_queue_and_decisions_always_win(tmp_path):
     assert deduplicate_explained(records, decisions=[(A2, A1, "different")]).queue.empty  # decided: off the queue
 
     # 'different' holds even when a third record would chain the two together
-    chain = make_records([
-        {"record_id": "R1", **TRIAL, "title": "Pain programmes in primary care: a cluster randomized trial"},
-        {"record_id": "R2", **TRIAL, "title": "Pain programmes in primary care: a cluster randomised trial."},
-        {"record_id": "R3", **TRIAL, "title": "Pain programmes in primary care - a cluster randomized trial"},
-    ])  # fmt: skip
+    chain = make_records(
+        [
+            {"record_id": "R1", **TRIAL, "title": "Pain programmes in primary care: a cluster randomized trial"},
+            {"record_id": "R2", **TRIAL, "title": "Pain programmes in primary care: a cluster randomised trial."},
+            {"record_id": "R3", **TRIAL, "title": "Pain programmes in primary care - a cluster randomized trial"},
+        ]
+    )
     assert len(deduplicate_explained(chain).citations) == 1
     kept = deduplicate_explained(chain, decisions=[("R1", "R3", "different")])
     owner = dict(zip(kept.records["record_id"], kept.records["citation_id"]))
@@ -176,25 +307,54 @@ def test_review_queue_round_trip(tmp_path):
 
 
 def test_decision_naming_an_unknown_record_is_an_error():
-    sheet = make_sheet("dedup_decisions", [{"record_a": "R0000000000000001", "record_b": "R00000000000000ff", "decision": "same"}])
-    with pytest.raises(ReviewflowError, match=r"d.csv, row 2, column 'record_b': record R00000000000000ff is in no search export"):
+    sheet = make_sheet(
+        "dedup_decisions", [{"record_a": "R0000000000000001", "record_b": "R00000000000000ff", "decision": "same"}]
+    )
+    with pytest.raises(
+        ReviewflowError, match=r"d.csv, row 2, column 'record_b': record R00000000000000ff is in no search export"
+    ):
         checked_decisions(sheet, {"R0000000000000001"}, "d.csv")
 
 
 def test_citation_ids_never_change_when_a_search_is_added():
-    first = make_records([
-        {"record_id": "Raaaa", **TRIAL, "title": "Alpha trial of pain programmes in primary care", "doi": "10.1/a"},
-        {"record_id": "Rbbbb", **TRIAL, "title": "Beta trial of pain programmes in primary care", "year": "1991"},
-        {"record_id": "Rcccc", "title": "Gamma trial of pain programmes in rural primary care", "authors": "Cole, D", "year": "1995"},
-        {"record_id": "Rdddd", "title": "Gamma trial of pain programmes in rural primary care", "authors": "Cole, D", "year": "1996"},
-    ])  # fmt: skip
-    later = make_records([
-        {"record_id": "Reeee", **TRIAL, "title": "Alpha trial of pain programs in primary care", "search": "s2"},  # known: joins Caaaa
-        {"record_id": "Rffff", "title": "Delta trial of pain programmes", "year": "2005", "search": "s2"},  # new
-        # would link the two Gamma records that the first search kept apart: held back for people
-        {"record_id": "Rgggg", "title": "Gamma trial of pain programmes in rural primary care", "authors": "Cole, D", "year": "1995",
-         "volume": "3", "search": "s2"},
-    ])  # fmt: skip
+    first = make_records(
+        [
+            {"record_id": "Raaaa", **TRIAL, "title": "Alpha trial of pain programmes in primary care", "doi": "10.1/a"},
+            {"record_id": "Rbbbb", **TRIAL, "title": "Beta trial of pain programmes in primary care", "year": "1991"},
+            {
+                "record_id": "Rcccc",
+                "title": "Gamma trial of pain programmes in rural primary care",
+                "authors": "Cole, D",
+                "year": "1995",
+            },
+            {
+                "record_id": "Rdddd",
+                "title": "Gamma trial of pain programmes in rural primary care",
+                "authors": "Cole, D",
+                "year": "1996",
+            },
+        ]
+    )
+    later = make_records(
+        [
+            {
+                "record_id": "Reeee",
+                **TRIAL,
+                "title": "Alpha trial of pain programs in primary care",
+                "search": "s2",
+            },  # known: joins Caaaa
+            {"record_id": "Rffff", "title": "Delta trial of pain programmes", "year": "2005", "search": "s2"},  # new
+            # would link the two Gamma records that the first search kept apart: held back for people
+            {
+                "record_id": "Rgggg",
+                "title": "Gamma trial of pain programmes in rural primary care",
+                "authors": "Cole, D",
+                "year": "1995",
+                "volume": "3",
+                "search": "s2",
+            },
+        ]
+    )
     before = deduplicate_explained(first)
     after = deduplicate_explained(pd.concat([first, later], ignore_index=True))
     old = dict(zip(before.records["record_id"], before.records["citation_id"]))
@@ -206,10 +366,20 @@ def test_citation_ids_never_change_when_a_search_is_added():
 
 
 def test_merged_metadata_prefers_the_fullest_record_and_fills_gaps():
-    records = make_records([
-        {"record_id": "R1", "title": "Alpha", "year": 2001, "doi": "10.1/a"},
-        {"record_id": "R2", "title": "Alpha.", "year": 2001, "doi": "10.1/a", "journal": "J", "volume": "3", "pmid": "9"},
-    ])  # fmt: skip
+    records = make_records(
+        [
+            {"record_id": "R1", "title": "Alpha", "year": 2001, "doi": "10.1/a"},
+            {
+                "record_id": "R2",
+                "title": "Alpha.",
+                "year": 2001,
+                "doi": "10.1/a",
+                "journal": "J",
+                "volume": "3",
+                "pmid": "9",
+            },
+        ]
+    )
     citation = deduplicate(records)[1].iloc[0]
     assert (citation["title"], citation["journal"], citation["pmid"]) == ("Alpha.", "J", "9")
 
@@ -221,42 +391,102 @@ def test_the_same_record_id_twice_is_an_error():
 
 
 def test_same_title_and_year_with_other_volume_pages_or_journal_stay_apart():
-    records = make_records([
-        {"record_id": "R1", "title": "Cervical cytology in women living with HIV in Sao Paulo", "year": 2011, "volume": "57", "pages": "S1-S6", "authors": "Pinto, V", "journal": "J Acquir Immune Defic Syndr"},
-        {"record_id": "R2", "title": "Cervical cytology in women living with HIV in Sao Paulo", "year": 2011, "volume": "87", "pages": "A186", "authors": "Pinto, V", "journal": "Sex Transm Infect"},
-        {"record_id": "R3", "title": "Cervical cytology in women living with HIV in Sao Paulo.", "year": 2011, "volume": "57", "authors": "Pinto, VM", "journal": "J Acquir Immune Defic Syndr"},
-        {"record_id": "R4", "title": "Editorial", "year": 2015, "journal": "J A"},
-        {"record_id": "R5", "title": "Editorial", "year": 2015, "journal": "J B"},
-    ])  # fmt: skip
+    records = make_records(
+        [
+            {
+                "record_id": "R1",
+                "title": "Cervical cytology in women living with HIV in Sao Paulo",
+                "year": 2011,
+                "volume": "57",
+                "pages": "S1-S6",
+                "authors": "Pinto, V",
+                "journal": "J Acquir Immune Defic Syndr",
+            },
+            {
+                "record_id": "R2",
+                "title": "Cervical cytology in women living with HIV in Sao Paulo",
+                "year": 2011,
+                "volume": "87",
+                "pages": "A186",
+                "authors": "Pinto, V",
+                "journal": "Sex Transm Infect",
+            },
+            {
+                "record_id": "R3",
+                "title": "Cervical cytology in women living with HIV in Sao Paulo.",
+                "year": 2011,
+                "volume": "57",
+                "authors": "Pinto, VM",
+                "journal": "J Acquir Immune Defic Syndr",
+            },
+            {"record_id": "R4", "title": "Editorial", "year": 2015, "journal": "J A"},
+            {"record_id": "R5", "title": "Editorial", "year": 2015, "journal": "J B"},
+        ]
+    )
     deduped, _ = deduplicate(records)
     assert clusters(deduped) == {frozenset({"R1", "R3"}), frozenset({"R2"}), frozenset({"R4"}), frozenset({"R5"})}
 
 
 def test_a_title_in_two_languages_merges_on_venue_and_page_range():
-    venue = {"journal": "Industrielle Beziehungen", "volume": "25", "issue": "1", "year": "2018", "authors": "Heiland, H"}
+    venue = {
+        "journal": "Industrielle Beziehungen",
+        "volume": "25",
+        "issue": "1",
+        "year": "2018",
+        "authors": "Heiland, H",
+    }
     records = [
-        {"record_id": "R1", "title": "Review-Artikel: Zum aktuellen Stand des Plattformkapitalismus", "pages": "128 -- 139", **venue},
-        {"record_id": "R2", "title": "Review article: the current situation of platform capitalism", "pages": "128-39", **venue},
+        {
+            "record_id": "R1",
+            "title": "Review-Artikel: Zum aktuellen Stand des Plattformkapitalismus",
+            "pages": "128 -- 139",
+            **venue,
+        },
+        {
+            "record_id": "R2",
+            "title": "Review article: the current situation of platform capitalism",
+            "pages": "128-39",
+            **venue,
+        },
         {"record_id": "R3", "title": "Another article of the same issue", "pages": "140-151", **venue},
-    ]  # fmt: skip
+    ]
     assert together(records, "R1", "R2") and not together(records, "R1", "R3")
 
 
 def test_short_titles_merge_only_within_one_issue_with_the_same_authors():
-    issue = {"title": "2015 BioIron Meeting Abstracts", "journal": "Am J Hematol", "volume": "91", "issue": "3", "year": "2016", "authors": "Anonymous"}
+    issue = {
+        "title": "2015 BioIron Meeting Abstracts",
+        "journal": "Am J Hematol",
+        "volume": "91",
+        "issue": "3",
+        "year": "2016",
+        "authors": "Anonymous",
+    }
     records = [
         {"record_id": "R1", **issue},
         {"record_id": "R2", **issue},
         {"record_id": "R3", **issue, "issue": "4"},
-    ]  # fmt: skip
+    ]
     assert together(records, "R1", "R2") and not together(records, "R1", "R3")
 
 
 def test_a_doi_shared_by_different_titles_keeps_them_apart_without_asking():
-    records = make_records([
-        {"record_id": "R1", **TRIAL, "title": "Liraglutide in mice with early atherosclerosis", "doi": "10.1007/s00125-018-4693-0"},
-        {"record_id": "R2", **TRIAL, "title": "Exendin and vascular smooth muscle proliferation", "doi": "10.1007/s00125-018-4693-0"},
-    ])  # fmt: skip
+    records = make_records(
+        [
+            {
+                "record_id": "R1",
+                **TRIAL,
+                "title": "Liraglutide in mice with early atherosclerosis",
+                "doi": "10.1007/s00125-018-4693-0",
+            },
+            {
+                "record_id": "R2",
+                **TRIAL,
+                "title": "Exendin and vascular smooth muscle proliferation",
+                "doi": "10.1007/s00125-018-4693-0",
+            },
+        ]
+    )
     result = deduplicate_explained(records)
     assert len(result.citations) == 2 and result.queue.empty
     assert "shared DOI" in result.apart["reason"].iloc[0]
@@ -264,10 +494,16 @@ def test_a_doi_shared_by_different_titles_keeps_them_apart_without_asking():
 
 def test_the_queue_asks_once_per_pair_of_citations():
     copies = [
-        {"record_id": f"R{n}", "title": "Group pain education for older adults in community settings", "year": "2017",
-         "authors": "Smith, J" if n < 3 else "Jones, K", "journal": "Pain" if n < 3 else "", "volume": "9" if n < 3 else ""}
+        {
+            "record_id": f"R{n}",
+            "title": "Group pain education for older adults in community settings",
+            "year": "2017",
+            "authors": "Smith, J" if n < 3 else "Jones, K",
+            "journal": "Pain" if n < 3 else "",
+            "volume": "9" if n < 3 else "",
+        }
         for n in range(1, 5)
-    ]  # fmt: skip
+    ]
     result = deduplicate_explained(make_records(copies))
     # R1+R2 and R3+R4 merge; the four record pairs between the two citations are one question
     assert len(result.citations) == 2 and len(result.queue) == 1
@@ -276,8 +512,11 @@ def test_the_queue_asks_once_per_pair_of_citations():
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-WORKS = [f"{topic} in {setting}: a randomised trial" for topic in ("Pain education", "Graded exercise", "Group CBT")
-         for setting in ("primary care", "rehabilitation", "the community")]  # fmt: skip
+WORKS = [
+    f"{topic} in {setting}: a randomised trial"
+    for topic in ("Pain education", "Graded exercise", "Group CBT")
+    for setting in ("primary care", "rehabilitation", "the community")
+]
 
 
 @st.composite
@@ -287,9 +526,16 @@ def searches(draw):
         title = WORKS[work]
         if draw(st.booleans()):
             title = title.replace("randomised", "randomized").upper()
-        return {"record_id": f"R{search}{n:03d}", "search": search, "title": title, "year": str(2000 + work % 3),
-                "authors": draw(st.sampled_from(["Peters, J", "Peters JL", "Large, R"])), "journal": draw(st.sampled_from(["Pain", "", "J Pain"])),
-                "volume": draw(st.sampled_from(["", str(work)])), "doi": draw(st.sampled_from(["", f"10.1/{work}", f"10.1/{work}x"]))}  # fmt: skip
+        return {
+            "record_id": f"R{search}{n:03d}",
+            "search": search,
+            "title": title,
+            "year": str(2000 + work % 3),
+            "authors": draw(st.sampled_from(["Peters, J", "Peters JL", "Large, R"])),
+            "journal": draw(st.sampled_from(["Pain", "", "J Pain"])),
+            "volume": draw(st.sampled_from(["", str(work)])),
+            "doi": draw(st.sampled_from(["", f"10.1/{work}", f"10.1/{work}x"])),
+        }
 
     first = [record("a", n) for n in range(draw(st.integers(1, 12)))]
     later = [record("b", n) for n in range(draw(st.integers(1, 12)))]
@@ -302,7 +548,10 @@ def test_adding_a_search_never_renames_or_regroups_earlier_citations(batches):
     first, later = make_records(batches[0]), make_records(batches[1])
     before = deduplicate_explained(first).records
     after = deduplicate_explained(pd.concat([first, later], ignore_index=True)).records
-    old, new = dict(zip(before["record_id"], before["citation_id"])), dict(zip(after["record_id"], after["citation_id"]))
+    old, new = (
+        dict(zip(before["record_id"], before["citation_id"])),
+        dict(zip(after["record_id"], after["citation_id"])),
+    )
     assert all(new[r] == old[r] for r in old)
     for _, group in after.groupby("citation_id"):
         assert len(set(group["doi"].str.lower()) - {""}) <= 1
@@ -311,22 +560,60 @@ def test_adding_a_search_never_renames_or_regroups_earlier_citations(batches):
 def test_a_mistyped_number_merges_only_where_journal_volume_page_and_authors_agree():
     venue = {"journal": "Int J Gynecol Cancer", "volume": "17", "year": "2007", "authors": "Guedes, A C; Brenna, S M"}
     records = [
-        {"record_id": "R1", "title": "p16(INK4a) expression does not predict the outcome of cervical neoplasia grade 2", "pages": "1099-1103", **venue},
-        {"record_id": "R2", "title": "p6INK4a expression does not predict the outcome of cervical neoplasia grade 2", "pages": "1099-103", **venue},
-        {"record_id": "R3", "title": "p16(INK4a) expression does not predict the outcome of cervical neoplasia grade 3", "pages": "1104-1110", **venue},
-    ]  # fmt: skip
+        {
+            "record_id": "R1",
+            "title": "p16(INK4a) expression does not predict the outcome of cervical neoplasia grade 2",
+            "pages": "1099-1103",
+            **venue,
+        },
+        {
+            "record_id": "R2",
+            "title": "p6INK4a expression does not predict the outcome of cervical neoplasia grade 2",
+            "pages": "1099-103",
+            **venue,
+        },
+        {
+            "record_id": "R3",
+            "title": "p16(INK4a) expression does not predict the outcome of cervical neoplasia grade 3",
+            "pages": "1104-1110",
+            **venue,
+        },
+    ]
     assert together(records, "R1", "R2") and not together(records, "R1", "R3")
 
 
 def test_given_names_taken_for_surnames_still_match_and_a_year_in_the_volume_says_nothing():
     records = [
-        {"record_id": "R1", "title": "We don't need no education: required abilities in online labor markets", "year": "2010",
-         "authors": "Carignani, Andrea and Negri, Lorenzo", "type": "inproceedings"},
-        {"record_id": "R2", "title": "\"We Don't Need no Education\" - Required Abilities in Online Labor Markets", "year": "2010",
-         "authors": "Andrea, C. and Lorenzo, N.", "type": "inproceedings"},
-        {"record_id": "R3", "title": "How did it ... Upwork's CEO on how an introverted engineer learned to lead", "year": "2016",
-         "authors": "Kasriel, Stephane", "journal": "Harvard Business Review", "volume": "94", "pages": "35"},
-        {"record_id": "R4", "title": "Upwork's CEO on how an introverted engineer learned to lead", "year": "2016",
-         "authors": "Kasriel, S.", "journal": "Harvard Business Review", "volume": "2016"},
-    ]  # fmt: skip
+        {
+            "record_id": "R1",
+            "title": "We don't need no education: required abilities in online labor markets",
+            "year": "2010",
+            "authors": "Carignani, Andrea and Negri, Lorenzo",
+            "type": "inproceedings",
+        },
+        {
+            "record_id": "R2",
+            "title": '"We Don\'t Need no Education" - Required Abilities in Online Labor Markets',
+            "year": "2010",
+            "authors": "Andrea, C. and Lorenzo, N.",
+            "type": "inproceedings",
+        },
+        {
+            "record_id": "R3",
+            "title": "How did it ... Upwork's CEO on how an introverted engineer learned to lead",
+            "year": "2016",
+            "authors": "Kasriel, Stephane",
+            "journal": "Harvard Business Review",
+            "volume": "94",
+            "pages": "35",
+        },
+        {
+            "record_id": "R4",
+            "title": "Upwork's CEO on how an introverted engineer learned to lead",
+            "year": "2016",
+            "authors": "Kasriel, S.",
+            "journal": "Harvard Business Review",
+            "volume": "2016",
+        },
+    ]
     assert together(records, "R1", "R2") and together(records, "R3", "R4") and not together(records, "R1", "R3")

@@ -9,7 +9,13 @@ FIELDS = [c for c in RECORD_COLUMNS if c not in ("record_id", "source", "search"
 
 
 def test_ris_round_trip_keeps_every_schema_field(fixtures):
-    first = pd.concat([load(fixtures / n, source="db", search="s1")[0] for n in ("ovid_psycinfo.ris", "pubmed.nbib", "wos_savedrecs.txt")], ignore_index=True)
+    first = pd.concat(
+        [
+            load(fixtures / n, source="db", search="s1")[0]
+            for n in ("ovid_psycinfo.ris", "pubmed.nbib", "wos_savedrecs.txt")
+        ],
+        ignore_index=True,
+    )
     first.loc[first["type"] != "JOUR", "type"] = "JOUR"  # RIS holds RIS types only
     second, rejected = loads(to_ris(first), source="db", search="s1", file="again.ris")
     assert rejected.empty

@@ -5,15 +5,19 @@ import pytest
 from conftest import make_sheet
 
 from reviewflow.errors import ReviewflowError
-from reviewflow.extraction import check_extraction, derive_comparisons
 from reviewflow.sheets import read_sheet
+from reviewflow.studies.comparisons import derive_comparisons
+from reviewflow.studies.extraction import check_extraction
 
 FILES = {"registry": "studies.csv", "arms": "arms.csv", "outcomes": "outcomes.csv"}
 STUDIES = make_sheet("studies", [{"study_id": "s1", "label": "S 2001", "design": "RCT", "program_type": "CPMP"}])
-ARMS = make_sheet("arms", [
-    {"study_id": "s1", "arm": "A", "name": "CPMP", "arm_type": "CPMP", "n_randomised": "30", "n_analysed": "28"},
-    {"study_id": "s1", "arm": "B", "name": "Waiting list", "arm_type": "waitlist", "n_randomised": "30"},
-])  # fmt: skip
+ARMS = make_sheet(
+    "arms",
+    [
+        {"study_id": "s1", "arm": "A", "name": "CPMP", "arm_type": "CPMP", "n_randomised": "30", "n_analysed": "28"},
+        {"study_id": "s1", "arm": "B", "name": "Waiting list", "arm_type": "waitlist", "n_randomised": "30"},
+    ],
+)
 
 
 def write(tmp_path, name, text):
@@ -25,20 +29,40 @@ def write(tmp_path, name, text):
 @pytest.mark.parametrize(
     "sheet, text, message",
     [
-        ("arms", "study_id,arm,name,arm_type\ns1,A,Yoga,yoga class\n",
-         r"arms.csv, row 2, column 'arm_type': 'yoga class' is not allowed; allowed: IPMP, CPMP, usual care, waitlist"),
-        ("outcomes", "study_id,arms,domain,measure,timepoint,result\ns1,A,pain,VAS,,3.1\n",
-         r"outcomes.csv, row 2, column 'timepoint': is empty but required"),
-        ("outcomes", "study_id,arms,domain,measure,timepoint,result\ns1,A,mood,PHQ-9,12 months,7\n",
-         r"outcomes.csv, row 2, column 'domain': 'mood' is not allowed; allowed: pain, function, opioid use"),
-        ("outcomes", "study_id,arms,domain,measure,timepoint,result\ns1,A to B,pain,VAS,12 months,3\n",
-         r"outcomes.csv, row 2, column 'arms': 'A to B' is not valid; expected an arm letter, or two joined by ' vs '"),
-        ("studies", "study_id,label,design,program_type\ns1,S,RCT,CPMP\ns1,S again,RCT,CPMP\n",
-         r"studies.csv, row 3, column 'study_id': duplicate entry \(study_id=s1\); first given in row 2"),
-        ("arms", "study_id,arm,name,arm_type,n_randomised\ns1,A,CPMP,CPMP,thirty\n",
-         r"arms.csv, row 2, column 'n_randomised': 'thirty' is not valid; expected a whole number"),
+        (
+            "arms",
+            "study_id,arm,name,arm_type\ns1,A,Yoga,yoga class\n",
+            r"arms.csv, row 2, column 'arm_type': 'yoga class' is not allowed; allowed: IPMP, CPMP, usual "
+            r"care, waitlist",
+        ),
+        (
+            "outcomes",
+            "study_id,arms,domain,measure,timepoint,result\ns1,A,pain,VAS,,3.1\n",
+            r"outcomes.csv, row 2, column 'timepoint': is empty but required",
+        ),
+        (
+            "outcomes",
+            "study_id,arms,domain,measure,timepoint,result\ns1,A,mood,PHQ-9,12 months,7\n",
+            r"outcomes.csv, row 2, column 'domain': 'mood' is not allowed; allowed: pain, function, opioid use",
+        ),
+        (
+            "outcomes",
+            "study_id,arms,domain,measure,timepoint,result\ns1,A to B,pain,VAS,12 months,3\n",
+            r"outcomes.csv, row 2, column 'arms': 'A to B' is not valid; expected an arm letter, or two "
+            r"joined by ' vs '",
+        ),
+        (
+            "studies",
+            "study_id,label,design,program_type\ns1,S,RCT,CPMP\ns1,S again,RCT,CPMP\n",
+            r"studies.csv, row 3, column 'study_id': duplicate entry \(study_id=s1\); first given in row 2",
+        ),
+        (
+            "arms",
+            "study_id,arm,name,arm_type,n_randomised\ns1,A,CPMP,CPMP,thirty\n",
+            r"arms.csv, row 2, column 'n_randomised': 'thirty' is not valid; expected a whole number",
+        ),
     ],
-)  # fmt: skip
+)
 def test_schema_errors_name_sheet_row_and_column(tmp_path, sheet, text, message):
     with pytest.raises(ReviewflowError, match=message):
         read_sheet(write(tmp_path, f"{sheet}.csv", text), sheet)
@@ -47,33 +71,70 @@ def test_schema_errors_name_sheet_row_and_column(tmp_path, sheet, text, message)
 def test_n_analysed_greater_than_randomised_is_an_error():
     arms = ARMS.copy()
     arms.loc[0, "n_analysed"] = "31"
-    with pytest.raises(ReviewflowError, match=r"arms.csv, row 2, column 'n_analysed': N analysed \(31\) is greater than N randomised \(30\)"):
+    with pytest.raises(
+        ReviewflowError,
+        match=r"arms.csv, row 2, column 'n_analysed': N analysed \(31\) is greater than N randomised \(30\)",
+    ):
         check_extraction(STUDIES, arms, make_sheet("outcomes", []), FILES)
 
 
 def test_outcome_of_an_arm_the_study_lacks_is_an_error():
-    outcomes = make_sheet("outcomes", [{"study_id": "s1", "arms": "A vs C", "domain": "pain", "measure": "VAS", "timepoint": "6 months", "result": "-1"}])
-    with pytest.raises(ReviewflowError, match=r"outcomes.csv, row 2, column 'arms': study 's1' has no arm C; its arms: A, B"):
+    outcomes = make_sheet(
+        "outcomes",
+        [
+            {
+                "study_id": "s1",
+                "arms": "A vs C",
+                "domain": "pain",
+                "measure": "VAS",
+                "timepoint": "6 months",
+                "result": "-1",
+            }
+        ],
+    )
+    with pytest.raises(
+        ReviewflowError, match=r"outcomes.csv, row 2, column 'arms': study 's1' has no arm C; its arms: A, B"
+    ):
         check_extraction(STUDIES, ARMS, outcomes, FILES)
 
 
 def test_arm_of_an_unknown_study_and_a_study_without_arms_are_errors():
     arms = make_sheet("arms", [{"study_id": "s9", "arm": "A", "name": "x", "arm_type": "CPMP"}])
-    with pytest.raises(ReviewflowError, match=r"arms.csv, row 2, column 'study_id': study 's9' is not in the study registry"):
+    with pytest.raises(
+        ReviewflowError, match=r"arms.csv, row 2, column 'study_id': study 's9' is not in the study registry"
+    ):
         check_extraction(STUDIES, arms, make_sheet("outcomes", []), FILES)
-    with pytest.raises(ReviewflowError, match=r"studies.csv, row 2, column 'study_id': study 's1' has no arms in arms.csv"):
+    with pytest.raises(
+        ReviewflowError, match=r"studies.csv, row 2, column 'study_id': study 's1' has no arms in arms.csv"
+    ):
         check_extraction(STUDIES, make_sheet("arms", []), make_sheet("outcomes", []), FILES)
 
 
 def test_comparisons_pair_every_arm_with_a_program_arm_program_first():
-    arms = make_sheet("arms", [
-        {"study_id": "s1", "arm": "A", "name": "Usual care", "arm_type": "usual care"},
-        {"study_id": "s1", "arm": "B", "name": "CPMP group", "arm_type": "CPMP", "session_format": "group"},
-        {"study_id": "s1", "arm": "C", "name": "CPMP one-to-one", "arm_type": "CPMP", "session_format": "individual"},
-        {"study_id": "s1", "arm": "D", "name": "Exercise", "arm_type": "physical activity"},
-    ])  # fmt: skip
+    arms = make_sheet(
+        "arms",
+        [
+            {"study_id": "s1", "arm": "A", "name": "Usual care", "arm_type": "usual care"},
+            {"study_id": "s1", "arm": "B", "name": "CPMP group", "arm_type": "CPMP", "session_format": "group"},
+            {
+                "study_id": "s1",
+                "arm": "C",
+                "name": "CPMP one-to-one",
+                "arm_type": "CPMP",
+                "session_format": "individual",
+            },
+            {"study_id": "s1", "arm": "D", "name": "Exercise", "arm_type": "physical activity"},
+        ],
+    )
     comparisons = derive_comparisons(arms)
-    assert list(zip(comparisons["comparison_id"], comparisons["kind"], comparisons["comparator_type"], comparisons["differences"])) == [
+    assert list(
+        zip(
+            comparisons["comparison_id"],
+            comparisons["kind"],
+            comparisons["comparator_type"],
+            comparisons["differences"],
+        )
+    ) == [
         ("B vs A", "program vs comparator", "usual care", ""),
         ("C vs A", "program vs comparator", "usual care", ""),
         ("B vs C", "program variants", "program variant", "session_format"),

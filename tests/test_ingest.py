@@ -83,7 +83,9 @@ def test_bad_files_name_file_and_place(tmp_path, content, expected):
 
 
 def test_truncated_record_is_an_error_not_a_dropped_record(fixtures):
-    with pytest.raises(ReviewflowError, match=r"truncated.ris, record 1 \(line 1\): record has no end-of-record \(ER\) line"):
+    with pytest.raises(
+        ReviewflowError, match=r"truncated.ris, record 1 \(line 1\): record has no end-of-record \(ER\) line"
+    ):
         load(fixtures / "truncated.ris", source="db", search="s1")
 
 
@@ -95,9 +97,13 @@ def test_cp1252_export_is_decoded(tmp_path):
 
 @pytest.mark.parametrize(
     "raw, expected",
-    [("https://doi.org/10.1001/JAMA.2009.377", "10.1001/jama.2009.377"), ("doi: 10.1/x.", "10.1/x"),
-     ("10.1016/x [doi]", "10.1016/x"), ("not a doi", "")],
-)  # fmt: skip
+    [
+        ("https://doi.org/10.1001/JAMA.2009.377", "10.1001/jama.2009.377"),
+        ("doi: 10.1/x.", "10.1/x"),
+        ("10.1016/x [doi]", "10.1016/x"),
+        ("not a doi", ""),
+    ],
+)
 def test_normalise_doi(raw, expected):
     assert norm.normalise_doi(raw) == expected
 
@@ -112,9 +118,15 @@ def test_normalise_pages(raw, expected):
 
 @pytest.mark.parametrize(
     "raw, expected",
-    [("Dobscha SK", "Dobscha, SK"), ("Dobscha, S. K.", "Dobscha, SK"), ("Bendix, A F", "Bendix, AF"),
-     ("Von Korff M", "Von Korff, M"), ("K. Meyer", "Meyer, K"), ("Weiner, Debra K", "Weiner, Debra K")],
-)  # fmt: skip
+    [
+        ("Dobscha SK", "Dobscha, SK"),
+        ("Dobscha, S. K.", "Dobscha, SK"),
+        ("Bendix, A F", "Bendix, AF"),
+        ("Von Korff M", "Von Korff, M"),
+        ("K. Meyer", "Meyer, K"),
+        ("Weiner, Debra K", "Weiner, Debra K"),
+    ],
+)
 def test_normalise_author(raw, expected):
     assert norm.normalise_author(raw) == expected
 

@@ -32,7 +32,12 @@ def test_each_format_is_detected_counted_and_normalised(fixtures, name, format, 
     first = records.iloc[0]
     assert first["title"].lower().startswith("group pain management for chronic back pain: a randomised trial")
     assert first["authors"].split("; ")[0] in ("Tester, AB", "Tester, Anna B")
-    assert (first["year"], first["volume"], first["pages"], first["doi"]) == ("2004", "12", "1242-1252", "10.1000/example.2004.1")
+    assert (first["year"], first["volume"], first["pages"], first["doi"]) == (
+        "2004",
+        "12",
+        "1242-1252",
+        "10.1000/example.2004.1",
+    )
     assert first["journal"].lower() == "journal of example studies"
 
 
@@ -42,7 +47,10 @@ def test_wos_fields(fixtures):
     assert first["authors"] == "Tester, Anna B; van der Beispiel, Carl"  # AF, the full names
     assert first["title"] == "Group pain management for chronic back pain: a randomised trial"
     assert first["keywords"] == "chronic pain; pain management; BACK-PAIN"
-    assert (first["pmid"], first["abstract"]) == ("10000001", "Background: we tested a programme. Results: fewer visits.")
+    assert (first["pmid"], first["abstract"]) == (
+        "10000001",
+        "Background: we tested a programme. Results: fewer visits.",
+    )
     assert second["pages"] == "e12345"
 
 
@@ -53,7 +61,11 @@ def test_bibtex_decodes_latex_and_resolves_strings(fixtures):
     assert first["authors"] == "Tester, Anna B; van der Beispiel, Carl; M\u00fcller, J\u00f6rg"
     assert first["abstract"] == "Background: we tested a programme with caf\u00e9 meetings."
     assert first["issn"] == "0000-0001"
-    assert (second["title"], second["journal"], second["authors"]) == ("An EBSCO-style entry with quotes", "Pain Examples", "Other, D")
+    assert (second["title"], second["journal"], second["authors"]) == (
+        "An EBSCO-style entry with quotes",
+        "Pain Examples",
+        "Other, D",
+    )
 
 
 def test_endnote_xml_and_tagged(fixtures):
@@ -68,7 +80,10 @@ def test_endnote_xml_and_tagged(fixtures):
 def test_spreadsheet_columns_are_mapped(fixtures):
     scopus, _ = load(fixtures / "scopus.csv", source="Scopus", search="s1")
     assert scopus.iloc[0]["authors"] == "Tester, AB; van der Beispiel, C"
-    assert scopus.iloc[0]["pmid"] == "10000001" and scopus.iloc[0]["abstract"] == "Background: we tested a programme, with commas."
+    assert (
+        scopus.iloc[0]["pmid"] == "10000001"
+        and scopus.iloc[0]["abstract"] == "Background: we tested a programme, with commas."
+    )
     assert scopus.iloc[1]["title"] == '=HYPERLINK("http://evil") An article'  # kept as text, never evaluated
 
 
@@ -78,7 +93,12 @@ def test_xlsx_export_is_read(tmp_path):
     workbook.active.append(["A spreadsheet record", "Smith, J; Doe, A", 2001, "https://doi.org/10.1/X"])
     workbook.save(tmp_path / "rayyan.xlsx")
     records, _ = load(tmp_path / "rayyan.xlsx", source="Rayyan", search="s1")
-    assert records.iloc[0][["title", "authors", "year", "doi"]].tolist() == ["A spreadsheet record", "Smith, J; Doe, A", "2001", "10.1/x"]
+    assert records.iloc[0][["title", "authors", "year", "doi"]].tolist() == [
+        "A spreadsheet record",
+        "Smith, J; Doe, A",
+        "2001",
+        "10.1/x",
+    ]
 
 
 def test_xlsx_zip_bomb_is_refused(tmp_path):
@@ -96,7 +116,9 @@ def test_xml_with_entities_is_refused(tmp_path):
         '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
         "<xml><records><record><titles><title>&e;</title></titles></record></records></xml>"
     )
-    with pytest.raises(ReviewflowError, match="xxe.xml: XML with entity declarations or external references is refused"):
+    with pytest.raises(
+        ReviewflowError, match="xxe.xml: XML with entity declarations or external references is refused"
+    ):
         load(tmp_path / "xxe.xml", source="db", search="s1")
 
 
@@ -119,7 +141,10 @@ def test_a_wrong_format_says_what_the_content_looks_like(fixtures):
 
 
 def test_skip_sets_bad_records_aside_with_reasons():
-    text = "TY  - JOUR\nTI  - Good\nER  - \nTY  - JOUR\nAU  - Nameless, A\nER  - \nTY  - JOUR\nTI  - Also good\nER  - \nTY  - JOUR\nTI  - Cut off\n"
+    text = (
+        "TY  - JOUR\nTI  - Good\nER  - \nTY  - JOUR\nAU  - Nameless, A\nER  - \n"
+        "TY  - JOUR\nTI  - Also good\nER  - \nTY  - JOUR\nTI  - Cut off\n"
+    )
     records, rejected = loads(text, source="db", search="s1", file="x.ris", on_error="skip")
     assert records["title"].tolist() == ["Good", "Also good"] and records["position"].tolist() == ["1", "3"]
     assert rejected[["position", "where", "reason"]].values.tolist() == [
@@ -129,14 +154,21 @@ def test_skip_sets_bad_records_aside_with_reasons():
     assert rejected["record_id"].str.startswith("R").all() and "Nameless" in rejected["raw"][0]
 
 
-@pytest.mark.parametrize("name", ["scopus.ris", "embase_ovid.ris", "zotero.ris", "proquest.ris", "mendeley_blank_line.ris", "jstor.ris"])
+@pytest.mark.parametrize(
+    "name", ["scopus.ris", "embase_ovid.ris", "zotero.ris", "proquest.ris", "mendeley_blank_line.ris", "jstor.ris"]
+)
 def test_ris_dialects_agree(fixtures, name):
     records, rejected = load(fixtures / "ris_dialects" / name, source="db", search="s1")
     assert len(records) == 1 and rejected.empty
     record = records.iloc[0]
     assert record["title"] == "Group pain management for chronic back pain: a randomised trial"
     assert record["authors"] in ("Tester, AB; van der Beispiel, C", "Tester, Anna B; van der Beispiel, Carl")
-    assert (record["year"], record["journal"], record["volume"], record["issue"]) == ("2004", "Journal of Example Studies", "12", "3")
+    assert (record["year"], record["journal"], record["volume"], record["issue"]) == (
+        "2004",
+        "Journal of Example Studies",
+        "12",
+        "3",
+    )
     assert (record["pages"], record["doi"]) == ("1242-1252", "10.1000/example.2004.1")
     if name != "jstor.ris":
         assert record["abstract"] == "Background: we tested a programme."

@@ -12,13 +12,40 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 
 # Lines that look like the formats' own, so examples reach past format detection.
 LINE = st.one_of(
-    st.sampled_from(["TY  - JOUR", "ER  - ", "ER  -", "TI  - A title", "AU  - Smith, J", "PY  - 2001", "KW  - k",
-                     "PMID- 123", "TI  - x", "      continued", "FN Clarivate", "PT J", "AU Smith, J", "ER", "EF",
-                     "%0 Journal Article", "%T Title", "%A Smith", "@article{k,", "title = {T},", "}", "",
-                     "<xml><records><record><titles><title>T</title></titles></record></records></xml>",
-                     "Title,Authors,Year", "\"A\",\"B\",2001", "Title\tYear", "x\t2001", "<!DOCTYPE x [<!ENTITY e 'y'>]>"]),
+    st.sampled_from(
+        [
+            "TY  - JOUR",
+            "ER  - ",
+            "ER  -",
+            "TI  - A title",
+            "AU  - Smith, J",
+            "PY  - 2001",
+            "KW  - k",
+            "PMID- 123",
+            "TI  - x",
+            "      continued",
+            "FN Clarivate",
+            "PT J",
+            "AU Smith, J",
+            "ER",
+            "EF",
+            "%0 Journal Article",
+            "%T Title",
+            "%A Smith",
+            "@article{k,",
+            "title = {T},",
+            "}",
+            "",
+            "<xml><records><record><titles><title>T</title></titles></record></records></xml>",
+            "Title,Authors,Year",
+            '"A","B",2001',
+            "Title\tYear",
+            "x\t2001",
+            "<!DOCTYPE x [<!ENTITY e 'y'>]>",
+        ]
+    ),
     st.text(max_size=40),
-)  # fmt: skip
+)
 
 
 def _check(call):
@@ -40,7 +67,11 @@ def test_arbitrary_bytes(tmp_path, data, format):
 
 
 @SETTINGS
-@given(lines=st.lists(LINE, max_size=30), format=st.sampled_from([None, *[f for f in FORMATS if f != "xlsx"]]), on_error=st.sampled_from(["stop", "skip"]))
+@given(
+    lines=st.lists(LINE, max_size=30),
+    format=st.sampled_from([None, *[f for f in FORMATS if f != "xlsx"]]),
+    on_error=st.sampled_from(["stop", "skip"]),
+)
 def test_format_like_text(lines, format, on_error):
     _check(lambda: loads("\n".join(lines), source="db", search="s1", file="f", format=format, on_error=on_error))
 

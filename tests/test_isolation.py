@@ -12,7 +12,7 @@ from conftest import copy_project, snakemake
 
 from reviewflow.report.render import render_pdf
 
-NO_NETWORK = '''
+NO_NETWORK = """
 import socket
 
 def _refuse(*args, **kwargs):
@@ -28,16 +28,19 @@ socket.socket.connect = _connect_local_only
 socket.socket.connect_ex = _connect_local_only
 socket.getaddrinfo = _refuse
 socket.create_connection = _refuse
-'''
+"""
 
 
 def snapshot(*folders):
     return {
         str(p): hashlib.sha256(p.read_bytes()).hexdigest()
-        for folder in folders for p in sorted(folder.rglob("*")) if p.is_file()
-    }  # fmt: skip
+        for folder in folders
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
+@pytest.mark.e2e
 def test_run_with_read_only_inputs_and_no_network(tmp_path):
     (tmp_path / "project").mkdir()
     project = copy_project(tmp_path / "project")
@@ -54,7 +57,7 @@ def test_run_with_read_only_inputs_and_no_network(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     assert "network access during a run" not in done.stderr
     assert snapshot(*inputs) == before  # root ignores permission bits, so compare the bytes too
-    assert (project / "results" / "report.pdf").exists()
+    assert (project / "results" / "ipmp" / "report.pdf").exists()
     summary = snakemake(project, "--summary", env=env).stdout.splitlines()[1:]
     written = [line.split("\t")[0] for line in summary if line.strip()]
     assert written and all(path.startswith("results/") for path in written)

@@ -5,17 +5,26 @@ from conftest import make_sheet
 from test_studies import KQS
 
 from reviewflow.errors import ReviewflowError
-from reviewflow.extraction import derive_comparisons
-from reviewflow.kq_mapping import apply_overrides, apply_rules, kq_matrix
-from reviewflow.tables import MARK
+from reviewflow.marks import MARK
+from reviewflow.studies.comparisons import derive_comparisons
+from reviewflow.studies.kq_mapping import apply_overrides, apply_rules, kq_matrix
 
-ARMS = make_sheet("arms", [
-    {"study_id": "s1", "arm": "A", "name": "CPMP", "arm_type": "CPMP", "components": "CBT; exercise"},
-    {"study_id": "s1", "arm": "B", "name": "CPMP plus body awareness", "arm_type": "CPMP", "components": "CBT; exercise; body awareness"},
-    {"study_id": "s1", "arm": "C", "name": "Waiting list", "arm_type": "waitlist"},
-    {"study_id": "s2", "arm": "A", "name": "CPMP", "arm_type": "CPMP"},
-    {"study_id": "s2", "arm": "B", "name": "Usual care", "arm_type": "usual care"},
-])  # fmt: skip
+ARMS = make_sheet(
+    "arms",
+    [
+        {"study_id": "s1", "arm": "A", "name": "CPMP", "arm_type": "CPMP", "components": "CBT; exercise"},
+        {
+            "study_id": "s1",
+            "arm": "B",
+            "name": "CPMP plus body awareness",
+            "arm_type": "CPMP",
+            "components": "CBT; exercise; body awareness",
+        },
+        {"study_id": "s1", "arm": "C", "name": "Waiting list", "arm_type": "waitlist"},
+        {"study_id": "s2", "arm": "A", "name": "CPMP", "arm_type": "CPMP"},
+        {"study_id": "s2", "arm": "B", "name": "Usual care", "arm_type": "usual care"},
+    ],
+)
 COMPARISONS = derive_comparisons(ARMS)
 
 
@@ -39,9 +48,23 @@ def test_rules_alone():
 
 
 def test_include_adds_a_comparison_to_a_group_and_says_why():
-    out = mapped({"study_id": "s1", "comparison": "A vs B", "kq": "KQ2", "group": "D", "action": "include", "reason": "changes the emphasis", "illustrative": "all"})
+    out = mapped(
+        {
+            "study_id": "s1",
+            "comparison": "A vs B",
+            "kq": "KQ2",
+            "group": "D",
+            "action": "include",
+            "reason": "changes the emphasis",
+            "illustrative": "all",
+        }
+    )
     row = out[(out["kq_group"] == "D")].iloc[0]
-    assert (row["study_id"], row["comparison_id"], row["mapped_by"]) == ("s1", "A vs B", f"override: changes the emphasis{MARK}")
+    assert (row["study_id"], row["comparison_id"], row["mapped_by"]) == (
+        "s1",
+        "A vs B",
+        f"override: changes the emphasis{MARK}",
+    )
 
 
 def test_exclude_without_comparison_removes_every_comparison_of_the_study_from_the_kq():
@@ -52,15 +75,36 @@ def test_exclude_without_comparison_removes_every_comparison_of_the_study_from_t
 @pytest.mark.parametrize(
     "override, message",
     [
-        ({"study_id": "s1", "kq": "KQ7", "action": "exclude", "reason": "r"}, r"row 2, column 'kq': 'KQ7' is not a key question of the config; allowed: KQ1, KQ2"),
-        ({"study_id": "s3", "kq": "KQ1", "action": "exclude", "reason": "r"}, r"row 2, column 'study_id': study 's3' is not in the study registry"),
-        ({"study_id": "s1", "comparison": "A vs D", "kq": "KQ1", "action": "exclude", "reason": "r"}, r"row 2, column 'comparison': study 's1' has no comparison 'A vs D'; it has: A vs B, A vs C, B vs C"),
-        ({"study_id": "s1", "comparison": "A vs B", "kq": "KQ2", "action": "include", "reason": "r"}, r"row 2, column 'group': an include needs the group of KQ2"),
-        ({"study_id": "s1", "comparison": "A vs B", "kq": "KQ2", "group": "Z", "action": "include", "reason": "r"}, r"row 2, column 'group': 'Z' is not a group of KQ2; allowed: A, B, D"),
-        ({"study_id": "s1", "comparison": "A vs B", "kq": "KQ2", "group": "B", "action": "include", "reason": "r"}, r"row 2, column 'action': s1 A vs B is already in KQ2 B by the rules"),
-        ({"study_id": "s2", "kq": "KQ2", "action": "exclude", "reason": "r"}, r"row 2, column 'action': nothing of study 's2' is in KQ2 to exclude"),
+        (
+            {"study_id": "s1", "kq": "KQ7", "action": "exclude", "reason": "r"},
+            r"row 2, column 'kq': 'KQ7' is not a key question of the config; allowed: KQ1, KQ2",
+        ),
+        (
+            {"study_id": "s3", "kq": "KQ1", "action": "exclude", "reason": "r"},
+            r"row 2, column 'study_id': study 's3' is not in the study registry",
+        ),
+        (
+            {"study_id": "s1", "comparison": "A vs D", "kq": "KQ1", "action": "exclude", "reason": "r"},
+            r"row 2, column 'comparison': study 's1' has no comparison 'A vs D'; it has: A vs B, A vs C, B vs C",
+        ),
+        (
+            {"study_id": "s1", "comparison": "A vs B", "kq": "KQ2", "action": "include", "reason": "r"},
+            r"row 2, column 'group': an include needs the group of KQ2",
+        ),
+        (
+            {"study_id": "s1", "comparison": "A vs B", "kq": "KQ2", "group": "Z", "action": "include", "reason": "r"},
+            r"row 2, column 'group': 'Z' is not a group of KQ2; allowed: A, B, D",
+        ),
+        (
+            {"study_id": "s1", "comparison": "A vs B", "kq": "KQ2", "group": "B", "action": "include", "reason": "r"},
+            r"row 2, column 'action': s1 A vs B is already in KQ2 B by the rules",
+        ),
+        (
+            {"study_id": "s2", "kq": "KQ2", "action": "exclude", "reason": "r"},
+            r"row 2, column 'action': nothing of study 's2' is in KQ2 to exclude",
+        ),
     ],
-)  # fmt: skip
+)
 def test_override_errors_name_row_and_column(override, message):
     with pytest.raises(ReviewflowError, match=r"kq_overrides.csv, " + message):
         mapped(override)
@@ -70,7 +114,9 @@ def test_matrix_lists_unmapped_studies_with_the_reason_and_shows_overrides():
     studies = make_sheet("studies", [{"study_id": "s1", "label": "S1"}, {"study_id": "s2", "label": "S2"}])
     override = {"study_id": "s2", "kq": "KQ1", "action": "exclude", "reason": "not a program"}
     ruled = apply_rules(COMPARISONS, KQS)
-    matrix = kq_matrix(studies, mapped(override), COMPARISONS, ["KQ1", "KQ2"], make_sheet("kq_overrides", [override]), ruled).set_index("study_id")
+    matrix = kq_matrix(
+        studies, mapped(override), COMPARISONS, ["KQ1", "KQ2"], make_sheet("kq_overrides", [override]), ruled
+    ).set_index("study_id")
     assert matrix.loc["s1", ["KQ1", "KQ2", "mapped"]].tolist() == ["2", "1", "yes"]
     assert matrix.loc["s2", ["KQ1", "mapped"]].tolist() == ["0", "no"]
     assert matrix.loc["s2", "unmapped_reason"].startswith("the rules map it, but overrides set every comparison aside")

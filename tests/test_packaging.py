@@ -32,6 +32,19 @@ def test_rule_environment_holds_the_runtime_stack_minus_the_workflow_engine():
 
 
 def test_lock_pins_every_declared_package():
-    pinned = names(line for line in (ROOT / "requirements.lock").read_text().splitlines() if line and not line.startswith("#"))
+    pinned = names(
+        line for line in (ROOT / "requirements.lock").read_text().splitlines() if line and not line.startswith("#")
+    )
     project = pyproject()
     assert names(project["dependencies"]) | names(project["optional-dependencies"]["dev"]) <= pinned
+
+
+def test_conda_envs_are_generated_from_the_lock():
+    """Both conda envs pin exactly requirements.lock's versions (make envs writes them)."""
+    from reviewflow.conda_envs import FILES, pins, render
+
+    for path, kind in FILES.items():
+        assert (ROOT / path).read_text() == render(kind), f"{path} is stale: run make envs"
+    locked = pins((ROOT / "requirements.lock").read_text())
+    rules = yaml.safe_load((ROOT / "workflow/envs/reviewflow.yaml").read_text())["dependencies"]
+    assert "pandas==" + locked["pandas"] in rules

@@ -9,80 +9,187 @@ from conftest import ROOT, make_records, make_sheet
 from pypdf import PdfReader
 
 from reviewflow.dedup import deduplicate
-from reviewflow.report.context import build_context, vancouver
+from reviewflow.prisma import prisma_counts, prisma_svg
+from reviewflow.report.context import Tables, build_context, vancouver
 from reviewflow.report.render import render_html, render_pdf
 from reviewflow.report.workbook import write_workbook
 from reviewflow.rob import load_tool, sheet_schema
 from reviewflow.rob.assessments import rob_table
-from reviewflow.prisma import prisma_counts, prisma_svg
+from reviewflow.rob.soe import SOE_COLUMNS
 from reviewflow.screening import agreement, resolve_decisions, screening_status
-from reviewflow.tables import REJECTED_COLUMNS
 from reviewflow.studies import SheetFiles, build_studies
+from reviewflow.tables import REJECTED_COLUMNS
 
 CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
 HOSTILE_TITLE = "<script>alert(1)</script> A trial"
 
 
-
 @pytest.fixture(scope="module")
 def context():
     """A two-study review run through the package's functions, no Snakemake."""
-    records, citations = deduplicate(make_records([
-        {"record_id": "R0000000000000001", "title": HOSTILE_TITLE, "year": 2001, "authors": "Able, AB; Baker, C", "journal": "Pain", "volume": "5", "pages": "1-9", "doi": "10.1/a"},
-        {"record_id": "R0000000000000002", "title": "Second", "year": 2002, "authors": "Cole, D"},
-    ]))  # fmt: skip
-    decisions = make_sheet("screening", [
-        {"citation": f"C000000000000000{i}", "stage": stage, "decision": "include"}
-        for i in (1, 2) for stage in ("title_abstract", "full_text")
-    ])  # fmt: skip
+    records, citations = deduplicate(
+        make_records(
+            [
+                {
+                    "record_id": "R0000000000000001",
+                    "title": HOSTILE_TITLE,
+                    "year": 2001,
+                    "authors": "Able, AB; Baker, C",
+                    "journal": "Pain",
+                    "volume": "5",
+                    "pages": "1-9",
+                    "doi": "10.1/a",
+                },
+                {"record_id": "R0000000000000002", "title": "Second", "year": 2002, "authors": "Cole, D"},
+            ]
+        )
+    )
+    decisions = make_sheet(
+        "screening",
+        [
+            {"citation": f"C000000000000000{i}", "stage": stage, "decision": "include"}
+            for i in (1, 2)
+            for stage in ("title_abstract", "full_text")
+        ],
+    )
     resolved = resolve_decisions(decisions, citations, ["x"], "s.csv")
     status = screening_status(citations, resolved)
     built = build_studies(
-        make_sheet("studies", [
-            {"study_id": "able-2001", "label": "Able 2001", "design": "RCT", "program_type": "CPMP", "country": "Iran", "illustrative": "country"},
-            {"study_id": "cole-2002", "label": "Cole 2002", "design": "RCT", "program_type": "IPMP", "country": "=2+3"},
-        ]),
-        make_sheet("publications", [
-            {"study_id": "able-2001", "citation": "C0000000000000001", "primary": "yes"},
-            {"study_id": "cole-2002", "citation": "C0000000000000002", "primary": "yes"},
-        ]),
-        make_sheet("arms", [
-            {"study_id": "able-2001", "arm": "A", "name": "CPMP", "arm_type": "CPMP", "n_randomised": "20"},
-            {"study_id": "able-2001", "arm": "B", "name": "Usual care", "arm_type": "usual care", "n_randomised": "20"},
-            {"study_id": "cole-2002", "arm": "A", "name": "IPMP", "arm_type": "IPMP", "n_randomised": "30"},
-            {"study_id": "cole-2002", "arm": "B", "name": "Exercise", "arm_type": "physical activity", "n_randomised": "30", "illustrative": "n_randomised"},
-        ]),
-        make_sheet("outcomes", [
-            {"study_id": "able-2001", "arms": "A", "domain": "pain", "measure": "VAS", "timepoint": "6 months", "result": "3.0"},
-            {"study_id": "able-2001", "arms": "B", "domain": "pain", "measure": "VAS", "timepoint": "6 months", "result": "4.0", "illustrative": "all"},
-        ]),
+        make_sheet(
+            "studies",
+            [
+                {
+                    "study_id": "able-2001",
+                    "label": "Able 2001",
+                    "design": "RCT",
+                    "program_type": "CPMP",
+                    "country": "Iran",
+                    "illustrative": "country",
+                },
+                {
+                    "study_id": "cole-2002",
+                    "label": "Cole 2002",
+                    "design": "RCT",
+                    "program_type": "IPMP",
+                    "country": "=2+3",
+                },
+            ],
+        ),
+        make_sheet(
+            "publications",
+            [
+                {"study_id": "able-2001", "citation": "C0000000000000001", "primary": "yes"},
+                {"study_id": "cole-2002", "citation": "C0000000000000002", "primary": "yes"},
+            ],
+        ),
+        make_sheet(
+            "arms",
+            [
+                {"study_id": "able-2001", "arm": "A", "name": "CPMP", "arm_type": "CPMP", "n_randomised": "20"},
+                {
+                    "study_id": "able-2001",
+                    "arm": "B",
+                    "name": "Usual care",
+                    "arm_type": "usual care",
+                    "n_randomised": "20",
+                },
+                {"study_id": "cole-2002", "arm": "A", "name": "IPMP", "arm_type": "IPMP", "n_randomised": "30"},
+                {
+                    "study_id": "cole-2002",
+                    "arm": "B",
+                    "name": "Exercise",
+                    "arm_type": "physical activity",
+                    "n_randomised": "30",
+                    "illustrative": "n_randomised",
+                },
+            ],
+        ),
+        make_sheet(
+            "outcomes",
+            [
+                {
+                    "study_id": "able-2001",
+                    "arms": "A",
+                    "domain": "pain",
+                    "measure": "VAS",
+                    "timepoint": "6 months",
+                    "result": "3.0",
+                },
+                {
+                    "study_id": "able-2001",
+                    "arms": "B",
+                    "domain": "pain",
+                    "measure": "VAS",
+                    "timepoint": "6 months",
+                    "result": "4.0",
+                    "illustrative": "all",
+                },
+            ],
+        ),
         make_sheet("kq_overrides", []),
-        citations, status, CONFIG["key_questions"], SheetFiles("s.csv", "p.csv", "a.csv", "o.csv"),
-    )  # fmt: skip
+        citations,
+        status,
+        CONFIG["key_questions"],
+        SheetFiles("s.csv", "p.csv", "a.csv", "o.csv"),
+    )
     tool = load_tool("quality-rating")
-    rob, missing = rob_table(make_sheet(sheet_schema(tool), [{"study_id": "able-2001", "overall": "Poor"}]), built["studies"], tool, "rob.csv")
+    rob, missing = rob_table(
+        make_sheet(sheet_schema(tool), [{"study_id": "able-2001", "overall": "Poor"}]),
+        built["studies"],
+        tool,
+        "rob.csv",
+    )
     searches = [{"batch": "s1", "date_searched": "2021-05-24", "exports": [{"file": "f.ris", "database": "db"}]}]
-    counts = prisma_counts(records, pd.DataFrame(columns=REJECTED_COLUMNS), citations, status, built["studies"], built["publications"], searches)
-    return build_context(
-        config={**CONFIG, "searches": searches}, prisma=counts, prisma_svg=prisma_svg(counts),
-        agreement={"agreement": agreement(resolved), "open_disagreements": 0}, status=status,
-        studies=built["studies"], publications=built["publications"], evidence=built["evidence_rows"],
-        matrix=built["kq_matrix"], arms=built["arms"], rob=rob, rob_missing=missing, digest="0123456789ab",
-    )  # fmt: skip
+    counts = prisma_counts(
+        records,
+        pd.DataFrame(columns=REJECTED_COLUMNS),
+        citations,
+        status,
+        built["studies"],
+        built["publications"],
+        searches,
+    )
+    tables = Tables(
+        prisma=counts,
+        prisma_svg=prisma_svg(counts),
+        agreement={"agreement": agreement(resolved), "open_disagreements": 0},
+        status=status,
+        studies=built["studies"],
+        publications=built["publications"],
+        evidence=built["evidence_rows"],
+        matrix=built["kq_matrix"],
+        arms=built["arms"],
+        rob=rob,
+        rob_missing=missing,
+        soe=pd.DataFrame(columns=SOE_COLUMNS),
+        figures={},
+    )
+    return build_context({**CONFIG, "searches": searches}, tables, tool, "0123456789ab")
 
 
 def test_vancouver_style():
-    pub = {"authors": "Dobscha, SK; Corson, K; Perrin, NA; Hanson, GC; Leibowitz, RQ; Doak, MN; Dickinson, KC",
-           "title": "Collaborative care for chronic pain.", "journal": "JAMA", "year": "2009", "volume": "301",
-           "issue": "12", "pages": "1242-1252"}  # fmt: skip
-    assert vancouver(pub) == "Dobscha SK, Corson K, Perrin NA, et al. Collaborative care for chronic pain. JAMA. 2009;301(12):1242-1252."
-    assert vancouver({**pub, "authors": "Weiner, Debra K", "journal": "", "volume": ""}).startswith("Weiner DK. Collaborative")
+    pub = {
+        "authors": "Dobscha, SK; Corson, K; Perrin, NA; Hanson, GC; Leibowitz, RQ; Doak, MN; Dickinson, KC",
+        "title": "Collaborative care for chronic pain.",
+        "journal": "JAMA",
+        "year": "2009",
+        "volume": "301",
+        "issue": "12",
+        "pages": "1242-1252",
+    }
+    assert (
+        vancouver(pub)
+        == "Dobscha SK, Corson K, Perrin NA, et al. Collaborative care for chronic pain. JAMA. 2009;301(12):1242-1252."
+    )
+    assert vancouver({**pub, "authors": "Weiner, Debra K", "journal": "", "volume": ""}).startswith(
+        "Weiner DK. Collaborative"
+    )
 
 
 def test_html_escapes_citation_text_and_marks_illustrative_values(context):
     html = render_html(context)
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; A trial" in html
-    assert "Iran<sup class=\"ill\"" in html  # the country is flagged illustrative
+    assert 'Iran<sup class="ill"' in html  # the country is flagged illustrative
     # a composed cell: the illustrative value of arm B carries its dagger inside the line
     assert 'VAS. 6 months: A 3.0 vs B 4.0<sup class="ill"' in html
     assert "not assessed" in html and "cole-2002" in html  # the unrated study is listed as a gap
@@ -109,7 +216,15 @@ def test_workbook_is_deterministic_formula_safe_and_coloured(context, tmp_path):
     with zipfile.ZipFile(tmp_path / "a.xlsx") as archive:
         assert {info.date_time for info in archive.infolist()} == {(2021, 5, 24, 0, 0, 0)}
     workbook = openpyxl.load_workbook(tmp_path / "a.xlsx")
-    assert workbook.sheetnames == ["KQ1", "KQ2", "Studies", "Arms", "Risk of bias", "Strength of evidence", "References"]
+    assert workbook.sheetnames == [
+        "KQ1",
+        "KQ2",
+        "Studies",
+        "Arms",
+        "Risk of bias",
+        "Strength of evidence",
+        "References",
+    ]
     kq1 = workbook["KQ1"]
     assert [c.value for c in kq1[1]][:3] == ["KQ", "Group", "Study"] and kq1.freeze_panes == "A2"
     assert [row[2] for row in kq1.iter_rows(min_row=2, values_only=True)] == ["Able 2001", "Cole 2002"]

@@ -15,7 +15,17 @@ from reviewflow.rob.soe import soe_table
 
 
 def test_every_shipped_tool_loads():
-    assert set(SHIPPED) == {"rob2", "rob2-cluster", "robins-i", "robins-i-v2", "robins-e", "rob1", "quadas-2", "quips", "quality-rating"}
+    assert set(SHIPPED) == {
+        "rob2",
+        "rob2-cluster",
+        "robins-i",
+        "robins-i-v2",
+        "robins-e",
+        "rob1",
+        "quadas-2",
+        "quips",
+        "quality-rating",
+    }
     assert [d["id"] for d in load_tool("rob2-cluster").domains] == ["D1a", "D1b", "D2", "D3", "D4", "D5"]
 
 
@@ -44,7 +54,7 @@ def test_every_shipped_tool_loads():
         # QUIPS defines no overall rule
         ("quips", ["Low"] * 6, None),
     ],
-)  # fmt: skip
+)
 def test_overall_rules(tool, domains, expected):
     assert load_tool(tool).compute_overall(domains) == expected
 
@@ -65,17 +75,19 @@ def test_rob_check_reads_robvis_tables(tmp_path):
         "Study 1,Low,Low,Low,Low,Low,Low,10\n"
         "Study 2,low,Some  concerns,Low,Low,Low,some concerns,20\n"
         "Study 3,Low,High,Low,Low,Low,Some concerns,30\n"
-    )  # fmt: skip
+    )
     out = tmp_path / "out.csv"
     assert main(["rob", "check", "--tool", "rob2", str(table), "-o", str(out)]) == 0
     assert pd.read_csv(out, dtype=str).values.tolist() == [
-        ["Study 1", "Low", "Low", "true"], ["Study 2", "Some concerns", "Some concerns", "true"], ["Study 3", "Some concerns", "High", "false"],
-    ]  # fmt: skip
+        ["Study 1", "Low", "Low", "true"],
+        ["Study 2", "Some concerns", "Some concerns", "true"],
+        ["Study 3", "Some concerns", "High", "false"],
+    ]
     rob1 = tmp_path / "rob1.csv"
     rob1.write_text(
         "Study,Random.sequence.generation.,Allocation.concealment.,Blinding.of.participants.and.personnel.,Blinding.of.outcome.assessment,"
         "Incomplete.outcome.data,Selective.reporting.,Other.sources.of.bias.,Overall,Weight\nA,Low,Unclear,Low,Low,Low,Low,Low,Unclear,1\n"
-    )  # fmt: skip
+    )
     assert main(["rob", "check", "--tool", "rob1", str(rob1), "-o", str(out)]) == 0
     assert pd.read_csv(out, dtype=str).values.tolist() == [["A", "Unclear", "Unclear", "true"]]
 
@@ -83,11 +95,20 @@ def test_rob_check_reads_robvis_tables(tmp_path):
 @pytest.mark.parametrize(
     "content, message",
     [
-        ("Study,D1,D2,D3,D4,D5,Overall\nS,Low,Medium,Low,Low,Low,Low\n", "row 2, column 'D2': 'Medium' is not a judgement of rob2; allowed: Low, Some concerns, High"),
-        ("Study,D1,D2,D3,D4,D5,Overall\nS,Low,,Low,Low,Low,Low\n", "row 2, column 'D2': is empty; allowed: Low, Some concerns, High"),
-        ("Study,D1,D2,D3,D4,Overall\nS,Low,Low,Low,Low,Low\n", "row 1: has 4 domain columns between Study and Overall; rob2 has 5"),
+        (
+            "Study,D1,D2,D3,D4,D5,Overall\nS,Low,Medium,Low,Low,Low,Low\n",
+            "row 2, column 'D2': 'Medium' is not a judgement of rob2; allowed: Low, Some concerns, High",
+        ),
+        (
+            "Study,D1,D2,D3,D4,D5,Overall\nS,Low,,Low,Low,Low,Low\n",
+            "row 2, column 'D2': is empty; allowed: Low, Some concerns, High",
+        ),
+        (
+            "Study,D1,D2,D3,D4,Overall\nS,Low,Low,Low,Low,Low\n",
+            "row 1: has 4 domain columns between Study and Overall; rob2 has 5",
+        ),
     ],
-)  # fmt: skip
+)
 def test_rob_check_errors(tmp_path, capsys, content, message):
     table = tmp_path / "t.csv"
     table.write_text(content)
@@ -99,43 +120,73 @@ def test_rob_check_errors(tmp_path, capsys, content, message):
 def test_a_team_defines_its_own_tool(tmp_path):
     path = tmp_path / "mytool.yaml"
     path.write_text(
-        "id: mytool\nname: Our tool\ndomains:\n  - {id: D1, short: Sampling, long: Sampling bias}\n  - {id: D2, short: Follow-up, long: Loss to follow-up}\n"
+        "id: mytool\nname: Our tool\ndomains:\n  - {id: D1, short: Sampling, long: Sampling bias}\n  - {id: "
+        "D2, short: Follow-up, long: Loss to follow-up}\n"
         "judgements:\n  - {label: OK, level: low}\n  - {label: Worrying, level: high}\noverall: {rule: worst}\n"
-    )  # fmt: skip
+    )
     tool = load_tool(str(path))
     assert tool.compute_overall(["OK", "Worrying"]) == "Worrying"
     path.write_text(path.read_text().replace("rule: worst", "rule: best"))
-    with pytest.raises(ReviewflowError, match=r"mytool.yaml: key 'overall.rule' 'best' is not allowed; allowed: all-low-any-high, worst, none"):
+    with pytest.raises(
+        ReviewflowError,
+        match=r"mytool.yaml: key 'overall.rule' 'best' is not allowed; allowed: all-low-any-high, worst, none",
+    ):
         load_tool(str(path))
 
 
 def studies():
-    return pd.DataFrame({
-        "study_id": [f"s{i:02d}" for i in range(80)],
-        "label": [f"Author{i} et al. {2000 + i % 20}, a deliberately long study label that has to wrap" for i in range(80)],
-        "n_randomised": [str(10 + i) for i in range(80)],
-        "program_type": ["CPMP"] * 80,
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "study_id": [f"s{i:02d}" for i in range(80)],
+            "label": [
+                f"Author{i} et al. {2000 + i % 20}, a deliberately long study label that has to wrap" for i in range(80)
+            ],
+            "n_randomised": [str(10 + i) for i in range(80)],
+            "program_type": ["CPMP"] * 80,
+        }
+    )
 
 
 def test_assessments_flag_disagreement_and_list_gaps():
     tool = load_tool("rob2")
-    sheet = make_sheet(sheet_schema(tool), [
-        {"study_id": "s00", "D1": "Low", "D2": "Low", "D3": "Low", "D4": "Low", "D5": "Low", "overall": "Low"},
-        {"study_id": "s01", "D1": "Low", "D2": "High", "D3": "Low", "D4": "Low", "D5": "Low", "overall": "Some concerns"},
-    ])  # fmt: skip
+    sheet = make_sheet(
+        sheet_schema(tool),
+        [
+            {"study_id": "s00", "D1": "Low", "D2": "Low", "D3": "Low", "D4": "Low", "D5": "Low", "overall": "Low"},
+            {
+                "study_id": "s01",
+                "D1": "Low",
+                "D2": "High",
+                "D3": "Low",
+                "D4": "Low",
+                "D5": "Low",
+                "overall": "Some concerns",
+            },
+        ],
+    )
     table, missing = rob_table(sheet, studies(), tool, "rob.xlsx")
-    assert table[["study_id", "overall", "computed", "agrees"]].values.tolist() == [["s00", "Low", "Low", "true"], ["s01", "Some concerns", "High", "false"]]
+    assert table[["study_id", "overall", "computed", "agrees"]].values.tolist() == [
+        ["s00", "Low", "Low", "true"],
+        ["s01", "Some concerns", "High", "false"],
+    ]
     assert len(missing) == 78 and missing[0] == "s02"
-    unknown = make_sheet(sheet_schema(tool), [{"study_id": "nobody", "D1": "Low", "D2": "Low", "D3": "Low", "D4": "Low", "D5": "Low", "overall": "Low"}])
-    with pytest.raises(ReviewflowError, match=r"rob.xlsx, row 2, column 'study_id': study 'nobody' is not an included study"):
+    unknown = make_sheet(
+        sheet_schema(tool),
+        [{"study_id": "nobody", "D1": "Low", "D2": "Low", "D3": "Low", "D4": "Low", "D5": "Low", "overall": "Low"}],
+    )
+    with pytest.raises(
+        ReviewflowError, match=r"rob.xlsx, row 2, column 'study_id': study 'nobody' is not an included study"
+    ):
         rob_table(unknown, studies(), tool, "rob.xlsx")
 
 
 def test_traffic_light_stays_readable_with_80_long_labels():
     tool = load_tool("robins-i")
     judgements = tool.labels
-    rows = [{"label": label, "domains": [judgements[(i + d) % 5] for d in range(7)], "overall": judgements[i % 4]} for i, label in enumerate(studies()["label"])]
+    rows = [
+        {"label": label, "domains": [judgements[(i + d) % 5] for d in range(7)], "overall": judgements[i % 4]}
+        for i, label in enumerate(studies()["label"])
+    ]
     svg = traffic_light(rows, tool)
     assert "rotate" not in svg
     label_lines = [t for t in re.findall(r'<text x="10" y="[\d.]+">([^<]*)</text>', svg) if not re.match(r"D\d+: ", t)]
@@ -158,17 +209,36 @@ def test_summary_bars_weighted_by_participants():
 
 def test_soe_counts_studies_and_fills_study_limitations():
     tool = load_tool("quality-rating")
-    evidence = pd.DataFrame({"kq": ["KQ1"] * 3, "kq_group": ["usual care or waitlist"] * 3, "study_id": ["s00", "s01", "s02"]})
+    evidence = pd.DataFrame(
+        {"kq": ["KQ1"] * 3, "kq_group": ["usual care or waitlist"] * 3, "study_id": ["s00", "s01", "s02"]}
+    )
     rob = pd.DataFrame({"study_id": ["s00", "s01", "s02"], "overall": ["Fair", "Poor", "Poor"]})
-    sheet = make_sheet("soe", [
-        {"kq": "KQ1", "comparison": "usual care or waitlist", "outcome": "Pain", "grade": "Low"},
-        {"kq": "KQ1", "comparison": "usual care or waitlist", "outcome": "Function", "grade": "Low", "study_limitations": "Low"},
-    ])  # fmt: skip
+    sheet = make_sheet(
+        "soe",
+        [
+            {"kq": "KQ1", "comparison": "usual care or waitlist", "outcome": "Pain", "grade": "Low"},
+            {
+                "kq": "KQ1",
+                "comparison": "usual care or waitlist",
+                "outcome": "Function",
+                "grade": "Low",
+                "study_limitations": "Low",
+            },
+        ],
+    )
     table = soe_table(sheet, evidence, studies(), rob, tool, ["KQ1", "KQ2"], "soe.csv")
     assert table[["n_studies", "n_participants", "study_limitations", "study_limitations_from"]].values.tolist() == [
-        ["3", "33", "High", "risk-of-bias table"], ["3", "33", "Low", "reviewers"],
-    ]  # fmt: skip
+        ["3", "33", "High", "risk-of-bias table"],
+        ["3", "33", "Low", "reviewers"],
+    ]
     bad = make_sheet("soe", [{"kq": "KQ9", "comparison": "x", "outcome": "Pain", "grade": "Low"}])
-    with pytest.raises(ReviewflowError, match=r"soe.csv, row 2, column 'kq': 'KQ9' is not a key question of the config; allowed: KQ1, KQ2"):
+    with pytest.raises(
+        ReviewflowError,
+        match=r"soe.csv, row 2, column 'kq': 'KQ9' is not a key question of the config; allowed: KQ1, KQ2",
+    ):
         soe_table(bad, evidence, studies(), rob, tool, ["KQ1", "KQ2"], "soe.csv")
-    assert study_limitations(["low", "low"]) == "Low" and study_limitations(["low", "some"]) == "Medium" and study_limitations([]) == "Unknown"
+    assert (
+        study_limitations(["low", "low"]) == "Low"
+        and study_limitations(["low", "some"]) == "Medium"
+        and study_limitations([]) == "Unknown"
+    )

@@ -22,15 +22,26 @@ def test_the_shipped_config_is_valid():
 @pytest.mark.parametrize(
     "change, message",
     [
-        (lambda c: c["searches"][0]["exports"][0].update(format="endnote"),
-         "key 'searches[0].exports[0].format' 'endnote' is not allowed; allowed: ris, medline, wos, bibtex, endnote-xml, refer, csv, tsv, xlsx"),
-        (lambda c: c["rob"].update(tol="x"), "key 'rob.tol' is not a known key; allowed keys: assessments, palette, soe, tool"),
+        (
+            lambda c: c["searches"][0]["exports"][0].update(format="endnote"),
+            "key 'searches[0].exports[0].format' 'endnote' is not allowed; allowed: ris, medline, wos, "
+            "bibtex, endnote-xml, refer, csv, tsv, xlsx",
+        ),
+        (
+            lambda c: c["rob"].update(tol="x"),
+            "key 'rob.tol' is not a known key; allowed keys: assessments, palette, soe, tool",
+        ),
         (lambda c: c.pop("searches"), "key 'searches' is required but missing"),
-        (lambda c: c["searches"][0].update(date_searched="24/05/2021"),
-         "key 'searches[0].date_searched' '24/05/2021' is not valid; expected a date as YYYY-MM-DD"),
-        (lambda c: c["key_questions"][0].update(id="Q1"), "key 'key_questions[0].id' 'Q1' is not valid; expected KQ followed by a number"),
+        (
+            lambda c: c["searches"][0].update(date_searched="24/05/2021"),
+            "key 'searches[0].date_searched' '24/05/2021' is not valid; expected a date as YYYY-MM-DD",
+        ),
+        (
+            lambda c: c["key_questions"][0].update(id="Q1"),
+            "key 'key_questions[0].id' 'Q1' is not valid; expected KQ followed by a number",
+        ),
     ],
-)  # fmt: skip
+)
 def test_config_errors_name_the_key_and_what_is_allowed(change, message):
     config = copy.deepcopy(CONFIG)
     change(config)
@@ -54,15 +65,29 @@ def test_sheet_forgives_case_and_spaces_and_orders_columns(tmp_path):
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("study_id,overall\ntrial-a,Moderate\n", "row 2, column 'overall': 'Moderate' is not allowed; allowed: Good, Fair, Poor"),
-        ("study_id,overall,rating\ntrial-a,Fair,x\n", "row 1: unknown column 'rating'; allowed columns: study_id, outcome, overall, support, source, illustrative"),
+        (
+            "study_id,overall\ntrial-a,Moderate\n",
+            "row 2, column 'overall': 'Moderate' is not allowed; allowed: Good, Fair, Poor",
+        ),
+        (
+            "study_id,overall,rating\ntrial-a,Fair,x\n",
+            "row 1: unknown column 'rating'; allowed columns: study_id, outcome, overall, support, source, "
+            "illustrative",
+        ),
         ("study_id\ntrial-a\n", "row 1: required column 'overall' is missing"),
         ("study_id,overall\ntrial-a,\n", "row 2, column 'overall': is empty but required"),
-        ("study_id,overall\nTrial A,Fair\n", "row 2, column 'study_id': 'Trial A' is not valid; expected a study_id from the study registry (lower-case letters, digits and '-')"),
-        ("study_id,overall\ntrial-a,Fair\ntrial-a,Poor\n", "row 3, column 'study_id': duplicate entry (study_id=trial-a, outcome=); first given in row 2"),
+        (
+            "study_id,overall\nTrial A,Fair\n",
+            "row 2, column 'study_id': 'Trial A' is not valid; expected a study_id from the study registry "
+            "(lower-case letters, digits and '-')",
+        ),
+        (
+            "study_id,overall\ntrial-a,Fair\ntrial-a,Poor\n",
+            "row 3, column 'study_id': duplicate entry (study_id=trial-a, outcome=); first given in row 2",
+        ),
         ("", "is empty; expected a header row"),
     ],
-)  # fmt: skip
+)
 def test_sheet_errors_name_file_row_and_column(tmp_path, text, message):
     path = write(tmp_path, text)
     with pytest.raises(ReviewflowError) as raised:

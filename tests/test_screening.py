@@ -3,20 +3,62 @@ from conftest import make_records, make_sheet
 
 from reviewflow.dedup import deduplicate
 from reviewflow.errors import ReviewflowError
-from reviewflow.screening import agreement, cohen_kappa, disagreements, needs_decision, resolve_decisions, screening_status
+from reviewflow.screening import (
+    agreement,
+    cohen_kappa,
+    disagreements,
+    needs_decision,
+    resolve_decisions,
+    screening_status,
+)
 
 REASONS = ["ineligible population", "ineligible study design"]
 
 
 @pytest.fixture
 def library():
-    records = make_records([
-        {"record_id": "R0000000000000001", "title": "Alpha trial of pain programmes", "year": 2001, "doi": "10.1/a", "source": "MEDLINE", "authors": "Able, A", "journal": "Pain", "volume": "5"},
-        {"record_id": "R0000000000000002", "title": "Alpha trial of pain programmes", "year": 2001, "source": "PsycINFO", "authors": "Able, A", "journal": "Pain", "volume": "5"},
-        {"record_id": "R0000000000000003", "title": "Beta trial of pain programmes", "year": 2002, "pmid": "42", "source": "MEDLINE"},
-        {"record_id": "R0000000000000004", "title": "Gamma trial of pain programmes", "year": 2003, "source": "PsycINFO"},
-        {"record_id": "R0000000000000005", "title": "Delta trial of pain programmes", "year": 2004, "source": "PsycINFO"},
-    ])  # fmt: skip
+    records = make_records(
+        [
+            {
+                "record_id": "R0000000000000001",
+                "title": "Alpha trial of pain programmes",
+                "year": 2001,
+                "doi": "10.1/a",
+                "source": "MEDLINE",
+                "authors": "Able, A",
+                "journal": "Pain",
+                "volume": "5",
+            },
+            {
+                "record_id": "R0000000000000002",
+                "title": "Alpha trial of pain programmes",
+                "year": 2001,
+                "source": "PsycINFO",
+                "authors": "Able, A",
+                "journal": "Pain",
+                "volume": "5",
+            },
+            {
+                "record_id": "R0000000000000003",
+                "title": "Beta trial of pain programmes",
+                "year": 2002,
+                "pmid": "42",
+                "source": "MEDLINE",
+            },
+            {
+                "record_id": "R0000000000000004",
+                "title": "Gamma trial of pain programmes",
+                "year": 2003,
+                "source": "PsycINFO",
+            },
+            {
+                "record_id": "R0000000000000005",
+                "title": "Delta trial of pain programmes",
+                "year": 2004,
+                "source": "PsycINFO",
+            },
+        ]
+    )
     return deduplicate(records)
 
 
@@ -29,15 +71,28 @@ def decisions(rows, votes=()):
 
 def test_decisions_resolve_by_doi_pmid_record_and_citation_id(library):
     _, citations = library
-    sheet = decisions([
-        {"citation": "doi:10.1/A", "stage": "title_abstract", "decision": "include"},
-        {"citation": "pmid:42", "stage": "title_abstract", "decision": "exclude"},
-        {"citation": "R0000000000000004", "stage": "title_abstract", "decision": "include"},
-        {"citation": "C0000000000000004", "stage": "full_text", "decision": "exclude", "reason": "Ineligible Study Design"},
-        {"citation": "R0000000000000002", "stage": "full_text", "decision": "include"},
-    ])  # fmt: skip
+    sheet = decisions(
+        [
+            {"citation": "doi:10.1/A", "stage": "title_abstract", "decision": "include"},
+            {"citation": "pmid:42", "stage": "title_abstract", "decision": "exclude"},
+            {"citation": "R0000000000000004", "stage": "title_abstract", "decision": "include"},
+            {
+                "citation": "C0000000000000004",
+                "stage": "full_text",
+                "decision": "exclude",
+                "reason": "Ineligible Study Design",
+            },
+            {"citation": "R0000000000000002", "stage": "full_text", "decision": "include"},
+        ]
+    )
     resolved = resolve_decisions(sheet, citations, REASONS, "screening.csv")
-    assert list(resolved["citation_id"]) == ["C0000000000000001", "C0000000000000003", "C0000000000000004", "C0000000000000004", "C0000000000000001"]
+    assert list(resolved["citation_id"]) == [
+        "C0000000000000001",
+        "C0000000000000003",
+        "C0000000000000004",
+        "C0000000000000004",
+        "C0000000000000001",
+    ]
     assert resolved["reason"][3] == "ineligible study design"
     status = screening_status(citations, resolved).set_index("citation_id")["status"]
     assert status.to_dict() == {
@@ -50,12 +105,21 @@ def test_decisions_resolve_by_doi_pmid_record_and_citation_id(library):
 
 def test_votes_decide_when_they_agree_and_wait_for_resolution_when_not(library):
     _, citations = library
-    sheet = decisions([
-        {"citation": "doi:10.1/a", "stage": "title_abstract", "vote_AS": "include", "vote_RC": "include"},
-        {"citation": "pmid:42", "stage": "title_abstract", "vote_AS": "include", "vote_RC": "exclude"},
-        {"citation": "R0000000000000004", "stage": "title_abstract", "vote_AS": "include", "vote_RC": "exclude", "decision": "include"},
-        {"citation": "R0000000000000004", "stage": "full_text", "decision": "not retrieved"},
-    ], votes=["vote_AS", "vote_RC"])  # fmt: skip
+    sheet = decisions(
+        [
+            {"citation": "doi:10.1/a", "stage": "title_abstract", "vote_AS": "include", "vote_RC": "include"},
+            {"citation": "pmid:42", "stage": "title_abstract", "vote_AS": "include", "vote_RC": "exclude"},
+            {
+                "citation": "R0000000000000004",
+                "stage": "title_abstract",
+                "vote_AS": "include",
+                "vote_RC": "exclude",
+                "decision": "include",
+            },
+            {"citation": "R0000000000000004", "stage": "full_text", "decision": "not retrieved"},
+        ],
+        votes=["vote_AS", "vote_RC"],
+    )
     resolved = resolve_decisions(sheet, citations, REASONS, "s.csv")
     assert list(resolved["final"]) == ["include", "", "include", "not retrieved"]
     assert list(disagreements(resolved)["citation_id"]) == ["C0000000000000003"]
@@ -82,13 +146,29 @@ def test_cohen_kappa_matches_a_worked_example():
 @pytest.mark.parametrize(
     "row, message",
     [
-        ({"citation": "pmid:999", "stage": "title_abstract", "decision": "include"}, "row 2, column 'citation': 'pmid:999' names no known citation"),
-        ({"citation": "pmid:42", "stage": "full_text", "decision": "exclude", "reason": "too long"}, "row 2, column 'reason': 'too long' is not a configured exclusion reason; allowed: ineligible population; ineligible study design"),
-        ({"citation": "pmid:42", "stage": "full_text", "decision": "exclude"}, "row 2, column 'reason': a full-text exclusion needs a reason"),
-        ({"citation": "pmid:42", "stage": "title_abstract"}, "row 2, column 'decision': gives neither a decision nor any vote"),
-        ({"citation": "pmid:42", "stage": "title_abstract", "decision": "not retrieved"}, "row 2, column 'decision': 'not retrieved' is a full-text decision"),
+        (
+            {"citation": "pmid:999", "stage": "title_abstract", "decision": "include"},
+            "row 2, column 'citation': 'pmid:999' names no known citation",
+        ),
+        (
+            {"citation": "pmid:42", "stage": "full_text", "decision": "exclude", "reason": "too long"},
+            "row 2, column 'reason': 'too long' is not a configured exclusion reason; allowed: ineligible "
+            "population; ineligible study design",
+        ),
+        (
+            {"citation": "pmid:42", "stage": "full_text", "decision": "exclude"},
+            "row 2, column 'reason': a full-text exclusion needs a reason",
+        ),
+        (
+            {"citation": "pmid:42", "stage": "title_abstract"},
+            "row 2, column 'decision': gives neither a decision nor any vote",
+        ),
+        (
+            {"citation": "pmid:42", "stage": "title_abstract", "decision": "not retrieved"},
+            "row 2, column 'decision': 'not retrieved' is a full-text decision",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_decisions_name_row_and_column(library, row, message):
     with pytest.raises(ReviewflowError) as raised:
         resolve_decisions(decisions([row]), library[1], REASONS, "screening.csv")
@@ -96,9 +176,13 @@ def test_bad_decisions_name_row_and_column(library, row, message):
 
 
 def test_two_decisions_for_one_citation_and_stage_is_an_error(library):
-    sheet = decisions([
-        {"citation": "doi:10.1/a", "stage": "title_abstract", "decision": "include"},
-        {"citation": "R0000000000000002", "stage": "title_abstract", "decision": "exclude"},
-    ])  # fmt: skip
-    with pytest.raises(ReviewflowError, match=r"row 3, column 'citation': a second title_abstract decision .* \(first in row 2\)"):
+    sheet = decisions(
+        [
+            {"citation": "doi:10.1/a", "stage": "title_abstract", "decision": "include"},
+            {"citation": "R0000000000000002", "stage": "title_abstract", "decision": "exclude"},
+        ]
+    )
+    with pytest.raises(
+        ReviewflowError, match=r"row 3, column 'citation': a second title_abstract decision .* \(first in row 2\)"
+    ):
         resolve_decisions(sheet, library[1], REASONS, "screening.csv")

@@ -1,7 +1,7 @@
 import pytest
 
+from reviewflow.checks import check_searches
 from reviewflow.errors import ReviewflowError
-from reviewflow.searches import check_searches
 
 
 def layout(tmp_path, batches: dict[str, list[str]]) -> dict:
@@ -13,7 +13,11 @@ def layout(tmp_path, batches: dict[str, list[str]]) -> dict:
     return {
         "resources": str(tmp_path),
         "searches": [
-            {"batch": b, "date_searched": f"2021-0{i + 1}-01", "exports": [{"file": f, "database": "db"} for f in files if f.endswith(".ris")]}
+            {
+                "batch": b,
+                "date_searched": f"2021-0{i + 1}-01",
+                "exports": [{"file": f, "database": "db"} for f in files if f.endswith(".ris")],
+            }
             for i, (b, files) in enumerate(batches.items())
         ],
     }
@@ -28,15 +32,21 @@ def test_matching_layout_passes(tmp_path):
 
 def test_declared_batch_without_folder(tmp_path):
     config = layout(tmp_path, {"first": ["a.ris"]})
-    config["searches"].append({"batch": "update", "date_searched": "2021-09-01", "exports": [{"file": "a.ris", "database": "db"}]})
-    with pytest.raises(ReviewflowError, match=r"config/config.yaml: key 'searches\[1\].batch': folder .*searches/update does not exist"):
+    config["searches"].append(
+        {"batch": "update", "date_searched": "2021-09-01", "exports": [{"file": "a.ris", "database": "db"}]}
+    )
+    with pytest.raises(
+        ReviewflowError, match=r"config/config.yaml: key 'searches\[1\].batch': folder .*searches/update does not exist"
+    ):
         check_searches(config)
 
 
 def test_folder_nobody_declared(tmp_path):
     config = layout(tmp_path, {"first": ["a.ris"]})
     (tmp_path / "searches" / "2022-01-01").mkdir()
-    with pytest.raises(ReviewflowError, match=r"folder .*searches/2022-01-01 is not declared in the config; add a 'searches' entry"):
+    with pytest.raises(
+        ReviewflowError, match=r"folder .*searches/2022-01-01 is not declared in the config; add a 'searches' entry"
+    ):
         check_searches(config)
 
 
@@ -46,12 +56,16 @@ def test_file_nobody_declared_and_missing_strategy(tmp_path):
     with pytest.raises(ReviewflowError, match=r"searches/first/embase.ris is not declared in the config"):
         check_searches(config)
     config["searches"][0]["exports"][0]["strategy"] = "missing.txt"
-    with pytest.raises(ReviewflowError, match=r"key 'searches\[0\].exports\[0\].strategy': .*missing.txt does not exist"):
+    with pytest.raises(
+        ReviewflowError, match=r"key 'searches\[0\].exports\[0\].strategy': .*missing.txt does not exist"
+    ):
         check_searches(config)
 
 
 def test_batches_must_be_listed_oldest_first(tmp_path):
     config = layout(tmp_path, {"first": ["a.ris"], "update": ["a.ris"]})
     config["searches"][1]["date_searched"] = "2020-01-01"
-    with pytest.raises(ReviewflowError, match=r"key 'searches\[1\].date_searched' 2020-01-01 is earlier than the batch before it"):
+    with pytest.raises(
+        ReviewflowError, match=r"key 'searches\[1\].date_searched' 2020-01-01 is earlier than the batch before it"
+    ):
         check_searches(config)

@@ -1,7 +1,6 @@
 """End to end: the real Snakemake workflow on the embedded review, in a temporary copy."""
 
 import csv
-import hashlib
 import re
 import shutil
 import subprocess
@@ -9,16 +8,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import copy_project, snakemake
+from conftest import copy_built, copy_project, snakemake
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.e2e
 REVIEW = "resources/ipmp"
-
-
-def manifest(project: Path) -> dict[str, str]:
-    results = project / "results"
-    return {str(p.relative_to(results)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(results.rglob("*")) if p.is_file()}
+RESULTS = "results/ipmp"
 
 
 def rows(path: Path) -> list[dict]:
@@ -26,31 +21,43 @@ def rows(path: Path) -> list[dict]:
         return list(csv.DictReader(handle))
 
 
+@pytest.fixture
+def run(built):
+    """The embedded review, run once per test session; read it, do not change it."""
+    return built
+
+
+@pytest.fixture
+def project(built, tmp_path):
+    """A copy of the run (results and Snakemake's records included) that a test may change:
+    Snakemake reruns only what the change affects."""
+    return copy_built(built, tmp_path / "project")
+
+
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    project = copy_project(tmp_path_factory.mktemp("first"))
-    done = snakemake(project)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return project
+def pdf_pages(built):
+    """The PDF's text, extracted once: a string per page, whitespace folded."""
+    return [" ".join((page.extract_text() or "").split()) for page in PdfReader(built / RESULTS / "report.pdf").pages]
 
 
-def test_pdf_names_every_study_and_publication(run):
-    reader = PdfReader(run / "results" / "report.pdf")
-    text = re.sub(r"-\s+", "-", " ".join(" ".join(page.extract_text().split()) for page in reader.pages))  # line-end hyphens
+def test_pdf_names_every_study_and_publication(run, pdf_pages):
+    text = re.sub(r"-\s+", "-", " ".join(pdf_pages))  # line-end hyphens
     for study in rows(run / REVIEW / "studies.csv"):
         assert study["label"] in text
-    for citation in rows(run / "results" / "studies" / "publications.csv"):
+    for citation in rows(run / RESULTS / "studies" / "publications.csv"):
         assert re.sub(r"-\s+", "-", " ".join(citation["title"].rstrip(".").split())) in text
-    assert 40 <= len(reader.pages) <= 150
+    assert 40 <= len(pdf_pages) <= 150
     for kq in ("KQ1", "KQ2"):
         assert f"{kq}: risk of bias" in text and f"{kq}: strength of evidence" in text
     assert "Strength of evidence" in text and "Small improvement with the program" in text
-    assert "VAS pain in the last week (0-10)" in text and "Swedish origin 67%" in text  # Appendix B values, with their source
+    assert (
+        "VAS pain in the last week (0-10)" in text and "Swedish origin 67%" in text
+    )  # Appendix B values, with their source
     assert re.search(r"Page 3 of \d+", text)
 
 
-def test_pdf_is_tagged_for_readers(run):
-    reader = PdfReader(run / "results" / "report.pdf")
+def test_pdf_is_tagged_for_readers(run, pdf_pages):
+    reader = PdfReader(run / RESULTS / "report.pdf")
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "en" and reader.metadata.title.startswith("Integrated and Comprehensive Pain Management")
     fonts = [
@@ -59,18 +66,19 @@ def test_pdf_is_tagged_for_readers(run):
         for font in page["/Resources"].get("/Font", {}).values()
         if "/DescendantFonts" in font.get_object()
     ]
-    assert fonts and all("/FontFile2" in f or "/FontFile3" in f or "/FontFile" in f for f in fonts)  # every font embedded
+    assert fonts and all(
+        "/FontFile2" in f or "/FontFile3" in f or "/FontFile" in f for f in fonts
+    )  # every font embedded
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
     assert {"Methods summary", "Flow of citations", "KQ1: evidence", "KQ2: evidence", "References"} <= set(titles)
-    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    pages = pdf_pages
     flow_pages = [i for i, text in enumerate(pages) if "The counts of the diagram" in text or "Box Count" in text]
     assert len([i for i in flow_pages if "Box Count" in pages[i]]) >= 2  # the header row repeats on the next page
 
 
-def test_each_study_sits_in_the_tables_of_its_key_questions(run):
-    reader = PdfReader(run / "results" / "report.pdf")
-    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
-    evidence = rows(run / "results" / "studies" / "evidence_rows.csv")
+def test_each_study_sits_in_the_tables_of_its_key_questions(run, pdf_pages):
+    pages = pdf_pages
+    evidence = rows(run / RESULTS / "studies" / "evidence_rows.csv")
     short = lambda label: re.match(r"^.*?\d{4}", label).group(0)  # noqa: E731  'Kool 2005, 2007' -> 'Kool 2005'
     labels = {kq: {short(r["label"]) for r in evidence if r["kq"] == kq} for kq in ("KQ1", "KQ2")}
     for kq in labels:
@@ -81,10 +89,12 @@ def test_each_study_sits_in_the_tables_of_its_key_questions(run):
 
 
 def test_html_is_self_contained_with_labelled_figures(run):
-    html = (run / "results" / "report.html").read_text()
+    html = (run / RESULTS / "report.html").read_text()
     svgs = re.findall(r"<svg[^>]*>", html)
     assert len(svgs) >= 7 and all("aria-label" in tag or "aria-labelledby" in tag for tag in svgs)
-    assert not re.search(r'(src|href)="(https?:)?//(?!doi\.org|pubmed\.ncbi\.nlm\.nih\.gov)', html)  # only reference links leave the file
+    assert not re.search(
+        r'(src|href)="(https?:)?//(?!doi\.org|pubmed\.ncbi\.nlm\.nih\.gov)', html
+    )  # only reference links leave the file
 
 
 def test_html_runs_in_headless_chromium_without_console_messages(run, tmp_path):
@@ -92,20 +102,35 @@ def test_html_runs_in_headless_chromium_without_console_messages(run, tmp_path):
     if chromium is None:
         pytest.skip("Debian's chromium package is not installed on this machine")
     done = subprocess.run(
-        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={tmp_path}", "--enable-logging=stderr", "--v=0", "--virtual-time-budget=3000",
-         "--dump-dom", (run / "results" / "report.html").as_uri()],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path}",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--virtual-time-budget=3000",
+            "--dump-dom",
+            (run / RESULTS / "report.html").as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert [line for line in done.stderr.splitlines() if ":CONSOLE" in line] == []
     assert done.stdout.count('class="table-filter"') == done.stdout.count('class="data evidence"') > 0  # the script ran
 
 
-def test_snakemake_report_holds_the_main_outputs(run, tmp_path):
+def test_snakemake_report_holds_the_main_outputs(project, tmp_path):
     import zipfile
 
-    done = snakemake(run, "--report", str(tmp_path / "report.zip"))
+    done = snakemake(project, "--report", str(tmp_path / "report.zip"))
     assert done.returncode == 0, done.stderr[-2000:]
     names = zipfile.ZipFile(tmp_path / "report.zip").namelist()
     assert any(n.endswith("report.pdf") for n in names) and any(n.endswith("prisma.svg") for n in names)
@@ -114,14 +139,19 @@ def test_snakemake_report_holds_the_main_outputs(run, tmp_path):
 def test_the_whole_review_is_embedded(run):
     """All 79 publications of the review's list, grouped into its 57 trials, every trial
     mapped to a key question or listed with the reason it is not."""
-    published = rows(run / "results" / "studies" / "publications.csv")
-    studies = rows(run / "results" / "studies" / "studies.csv")
+    published = rows(run / RESULTS / "studies" / "publications.csv")
+    studies = rows(run / RESULTS / "studies" / "studies.csv")
     assert (len(published), len(studies)) == (79, 57)
     by_study = {}
     for row in published:
         by_study.setdefault(row["study_id"], []).append(row["year"])
-    assert sorted(by_study["bendix-project-b"]) == ["1995", "1997", "1998", "1998"]  # follow-ups: one trial, four reports
-    matrix = {r["study_id"]: r for r in rows(run / "results" / "studies" / "kq_matrix.csv")}
+    assert sorted(by_study["bendix-project-b"]) == [
+        "1995",
+        "1997",
+        "1998",
+        "1998",
+    ]  # follow-ups: one trial, four reports
+    matrix = {r["study_id"]: r for r in rows(run / RESULTS / "studies" / "kq_matrix.csv")}
     assert set(matrix) == {s["study_id"] for s in studies}
     assert all(r["mapped"] == "yes" or r["unmapped_reason"] for r in matrix.values())
     assert matrix["rothman-2013"]["overrides"].startswith("KQ1 excluded (all comparisons)")
@@ -139,7 +169,7 @@ def _evidence_rows_html(html: str) -> dict[tuple[str, str], str]:
 
 
 def test_every_illustrative_value_is_marked_and_sourced_values_are_not(run):
-    html = (run / "results" / "report.html").read_text(encoding="utf-8")
+    html = (run / RESULTS / "report.html").read_text(encoding="utf-8")
     cells = _evidence_rows_html(html)
     dagger = 'class="ill"'
     # Abbasi 2012, A vs C: every value from the review's Table B-5 except the arms' components (not shown here)
@@ -156,9 +186,9 @@ def test_every_illustrative_value_is_marked_and_sourced_values_are_not(run):
 
 
 def test_study_by_kq_matrix_in_the_report_matches_the_mapping(run):
-    html = (run / "results" / "report.html").read_text(encoding="utf-8")
+    html = (run / RESULTS / "report.html").read_text(encoding="utf-8")
     appendix = html.split('id="appendix-studies"')[1].split("</table>")[0]
-    for row in rows(run / "results" / "studies" / "kq_matrix.csv"):
+    for row in rows(run / RESULTS / "studies" / "kq_matrix.csv"):
         tr = next(t for t in re.findall(r"<tr>(.*?)</tr>", appendix, re.S) if f">{row['label']} <" in t)
         marks = re.findall(r'<td class="mark">(.*?)</td>', tr)
         assert marks == ["\u25cf" if row[kq] != "0" else "" for kq in ("KQ1", "KQ2")], row["study_id"]
@@ -166,14 +196,14 @@ def test_study_by_kq_matrix_in_the_report_matches_the_mapping(run):
 
 def test_every_included_publication_sits_under_its_study(run):
     linked = {(r["study_id"]) for r in rows(run / REVIEW / "publications.csv")}
-    published = rows(run / "results" / "studies" / "publications.csv")
+    published = rows(run / RESULTS / "studies" / "publications.csv")
     assert len(published) == len(rows(run / REVIEW / "publications.csv"))
     assert {r["study_id"] for r in published} == linked == {r["study_id"] for r in rows(run / REVIEW / "studies.csv")}
 
 
 def test_workbook_holds_one_row_per_evidence_row_per_kq(run):
-    workbook = openpyxl.load_workbook(run / "results" / "evidence_tables.xlsx")
-    evidence = rows(run / "results" / "studies" / "evidence_rows.csv")
+    workbook = openpyxl.load_workbook(run / RESULTS / "evidence_tables.xlsx")
+    evidence = rows(run / RESULTS / "studies" / "evidence_rows.csv")
     for kq in ("KQ1", "KQ2"):
         expected = [(r["study_id"], r["comparison_id"]) for r in evidence if r["kq"] == kq]
         sheet = workbook[kq]
@@ -185,34 +215,29 @@ def test_workbook_holds_one_row_per_evidence_row_per_kq(run):
 def test_flow_counts_match_the_inputs(run):
     import json
 
-    counts = json.loads((run / "results" / "prisma" / "prisma.json").read_text())
+    counts = json.loads((run / RESULTS / "prisma" / "prisma.json").read_text())
     exports = [p for p in (run / REVIEW / "searches").rglob("*") if p.suffix in (".ris", ".nbib")]
     in_files = sum(len(re.findall(r"^(?:TY  - |PMID- )", p.read_text(encoding="utf-8-sig"), re.M)) for p in exports)
     assert sum(b["records"] for b in counts["batches"]) == in_files
     assert counts["prisma"]["total_reports"] == len(rows(run / REVIEW / "publications.csv"))
     assert counts["prisma"]["total_studies"] == len(rows(run / REVIEW / "studies.csv"))
-    svg = (run / "results" / "prisma" / "prisma.svg").read_text()
+    svg = (run / RESULTS / "prisma" / "prisma.svg").read_text()
     assert f"Total studies included in review (n = {counts['prisma']['total_studies']})" in svg
-    html = (run / "results" / "report.html").read_text()
-    assert "<link" not in html and "src=\"http" not in html  # self-contained
+    html = (run / RESULTS / "report.html").read_text()
+    assert "<link" not in html and 'src="http' not in html  # self-contained
     assert "built-in method" not in html and "object at 0x" not in html  # no Python object leaked into text
     assert svg.split("</title>")[1][:200] in html  # the diagram is inline
 
 
-def test_rerun_elsewhere_gives_identical_bytes_and_warm_run_does_nothing(run, tmp_path):
+def test_warm_run_does_nothing(run):
+    """(Two fresh runs giving identical bytes is `make verify`'s check, which CI runs.)"""
     assert "Nothing to be done" in snakemake(run, "--dry-run").stdout
-    second = copy_project(tmp_path)
-    done = snakemake(second)
-    assert done.returncode == 0, done.stderr[-3000:]
-    first_manifest = manifest(run)
-    assert "report.pdf" in first_manifest and "evidence_tables.xlsx" in first_manifest
-    assert manifest(second) == first_manifest
 
 
-def test_editing_the_rob_sheet_reruns_only_rob_and_report(run):
-    sheet = run / REVIEW / "rob.csv"
+def test_editing_the_rob_sheet_reruns_only_rob_and_report(project):
+    sheet = project / REVIEW / "rob.csv"
     sheet.write_text(sheet.read_text().replace("abbasi-2012,Poor", "abbasi-2012,Poor "), encoding="utf-8")
-    planned = snakemake(run, "--dry-run", "--quiet", "rules").stdout
+    planned = snakemake(project, "--dry-run", "--quiet", "rules").stdout
     jobs = set(re.findall(r"^(\w+)\s+\d+$", planned, re.M)) - {"total", "all"}
     assert jobs == {"rob", "report_context", "report_html", "report_pdf", "report_workbook", "provenance", "manifest"}
 
@@ -224,13 +249,14 @@ def test_bad_sheet_fails_with_one_line_and_leaves_no_partial_output(tmp_path):
     done = snakemake(project)
     assert done.returncode != 0
     lines = [line for line in done.stderr.splitlines() if line.startswith("reviewflow: ")]
-    assert lines == [f"reviewflow: {REVIEW}/rob.csv, row 4, column 'overall': 'Moderate' is not allowed; allowed: Good, Fair, Poor"]
-    assert not (project / "results" / "rob").exists() or not any((project / "results" / "rob").iterdir())
-    assert not (project / "results" / "report.pdf").exists()
+    assert lines == [
+        f"reviewflow: {REVIEW}/rob.csv, row 4, column 'overall': 'Moderate' is not allowed; allowed: Good, Fair, Poor"
+    ]
+    assert not (project / RESULTS / "rob").exists() or not any((project / RESULTS / "rob").iterdir())
+    assert not (project / RESULTS / "report.pdf").exists()
 
 
-def test_malformed_record_stops_the_run_or_is_set_aside_and_counted(tmp_path):
-    project = copy_project(tmp_path)
+def test_malformed_record_stops_the_run_or_is_set_aside_and_counted(project):
     export = project / REVIEW / "searches" / "2020-09-23" / "cinahl.ris"
     export.write_bytes(export.read_bytes() + b"TY  - JOUR\r\nAU  - Nameless, A\r\nPY  - 2020\r\nER  - \r\n")
     stopped = snakemake(project)
@@ -239,16 +265,16 @@ def test_malformed_record_stops_the_run_or_is_set_aside_and_counted(tmp_path):
     assert "): has no title" in stopped.stderr
     skipped = snakemake(project, "--config", "ingest={'on_error': 'skip'}")
     assert skipped.returncode == 0, skipped.stderr[-2000:]
-    rejected = rows(project / "results" / "ingest" / "rejected.csv")
+    rejected = rows(project / RESULTS / "ingest" / "rejected.csv")
     assert [(r["file"], r["position"], r["reason"]) for r in rejected] == [("cinahl.ris", "38", "has no title")]
     import json
 
-    batches = json.loads((project / "results" / "prisma" / "prisma.json").read_text())["batches"]
+    batches = json.loads((project / RESULTS / "prisma" / "prisma.json").read_text())["batches"]
     cinahl = next(r for r in batches if r["file"] == "cinahl.ris")
     assert (cinahl["records"], cinahl["set_aside"]) == (38, 1)
 
 
-def test_the_update_procedure_from_the_readme(tmp_path):
+def test_the_update_procedure_from_the_readme(project):
     """Add a batch folder, declare it, rerun: only its export is ingested, only its new
     citation is left to screen, and the filled worksheet goes back into the decisions."""
     import json
@@ -257,20 +283,24 @@ def test_the_update_procedure_from_the_readme(tmp_path):
 
     from reviewflow.cli import main
 
-    project = copy_project(tmp_path)
-    assert snakemake(project).returncode == 0
     batch = project / REVIEW / "searches" / "2021-12-01"
     batch.mkdir()
     (batch / "medline.ris").write_text(
         "TY  - JOUR\nTI  - A new trial of a pain programme\nAU  - Newman, A\nPY  - 2021\nER  - \n\n"
-        "TY  - JOUR\nTI  - Reboot Online: A Randomized Controlled Trial Comparing an Online Multidisciplinary Pain Management Program with Usual Care for Chronic Pain\n"
+        "TY  - JOUR\nTI  - Reboot Online: A Randomized Controlled Trial Comparing an Online Multidisciplinary "
+        "Pain Management Program with Usual Care for Chronic Pain\n"
         "AU  - Smith, J\nPY  - 2019\nDO  - 10.1093/pm/pnz208\nDB  - Ovid MEDLINE\nER  - \n"
-    )  # fmt: skip
+    )
     (batch / "strategy.txt").write_text("1 chronic pain.mp.\n")
     config_path = project / "config" / "config.yaml"
     config = yaml.safe_load(config_path.read_text())
-    config["searches"].append({"batch": "2021-12-01", "date_searched": "2021-12-01",
-                               "exports": [{"file": "medline.ris", "database": "Ovid MEDLINE", "strategy": "strategy.txt"}]})  # fmt: skip
+    config["searches"].append(
+        {
+            "batch": "2021-12-01",
+            "date_searched": "2021-12-01",
+            "exports": [{"file": "medline.ris", "database": "Ovid MEDLINE", "strategy": "strategy.txt"}],
+        }
+    )
     config_path.write_text(yaml.safe_dump(config, sort_keys=False))
 
     planned = snakemake(project, "--dry-run", "--quiet", "rules").stdout
@@ -278,11 +308,11 @@ def test_the_update_procedure_from_the_readme(tmp_path):
     assert jobs.get("ingest") == "1"  # the new export only, not the nine earlier ones
 
     assert snakemake(project).returncode == 0
-    worksheet = project / "results" / "screening" / "to_screen_title_abstract.xlsx"
+    worksheet = project / RESULTS / "screening" / "to_screen_title_abstract.xlsx"
     sheet = openpyxl.load_workbook(worksheet)["to screen"]
     todo = [row for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert [row[7] for row in todo] == ["A new trial of a pain programme"]
-    prisma = json.loads((project / "results" / "prisma" / "prisma.json").read_text())["prisma"]
+    prisma = json.loads((project / RESULTS / "prisma" / "prisma.json").read_text())["prisma"]
     assert (prisma["latest_batch"], prisma["screened"], prisma["screening"]["awaiting"]) == ("2021-12-01", 1, 1)
     assert prisma["removed_before_screening"]["duplicates_of_earlier_searches"] == 1
 
@@ -293,33 +323,34 @@ def test_the_update_procedure_from_the_readme(tmp_path):
     assert snakemake(project).returncode == 0
     sheet = openpyxl.load_workbook(worksheet)["to screen"]
     assert sheet.max_row == 1  # nothing left to screen
-    prisma = json.loads((project / "results" / "prisma" / "prisma.json").read_text())["prisma"]
+    prisma = json.loads((project / RESULTS / "prisma" / "prisma.json").read_text())["prisma"]
     assert (prisma["screening"]["excluded"], prisma["screening"]["awaiting"], prisma["total_studies"]) == (1, 0, 57)
 
 
-def test_dedup_review_queue_round_trip_through_the_workflow(tmp_path):
+def test_dedup_review_queue_round_trip_through_the_workflow(project):
     """Without the reviewer's decision the twice-exported invented record waits in the
     review queue as two citations; a 'same' in the queue, added with `reviewflow
     dedup-add`, merges them on the next run and empties the queue."""
     from reviewflow.cli import main
 
-    project = copy_project(tmp_path)
     sheet = project / REVIEW / "dedup_decisions.csv"
     sheet.write_text(sheet.read_text().splitlines()[0] + "\n", encoding="utf-8")
     assert snakemake(project).returncode == 0
-    before = len(rows(project / "results" / "dedup" / "citations.csv"))
-    queue = project / "results" / "dedup" / "review_queue.xlsx"
+    before = len(rows(project / RESULTS / "dedup" / "citations.csv"))
+    queue = project / RESULTS / "dedup" / "review_queue.xlsx"
     workbook = openpyxl.load_workbook(queue)
     table = workbook["review queue"]
     header = [c.value for c in table[1]]
-    assert table.max_row == 2 and table.cell(row=2, column=header.index("title_a") + 1).value.startswith("Illustrative record: a smartphone app")
+    assert table.max_row == 2 and table.cell(row=2, column=header.index("title_a") + 1).value.startswith(
+        "Illustrative record: a smartphone app"
+    )
     table.cell(row=2, column=header.index("decision") + 1, value="same")
     workbook.save(queue)
     assert main(["dedup-add", str(queue), "--to", str(sheet)]) == 0
     assert snakemake(project).returncode == 0
-    assert len(rows(project / "results" / "dedup" / "citations.csv")) == before - 1
+    assert len(rows(project / RESULTS / "dedup" / "citations.csv")) == before - 1
     assert openpyxl.load_workbook(queue)["review queue"].max_row == 1
-    merges = openpyxl.load_workbook(project / "results" / "dedup" / "clusters.xlsx")["merges"]
+    merges = openpyxl.load_workbook(project / RESULTS / "dedup" / "clusters.xlsx")["merges"]
     assert "reviewer: same" in [row[1] for row in merges.iter_rows(min_row=2, values_only=True)]
 
 
@@ -328,7 +359,10 @@ def test_undeclared_batch_folder_stops_before_any_job(tmp_path):
     (project / REVIEW / "searches" / "2022-01-01").mkdir()
     done = snakemake(project)
     assert done.returncode != 0
-    assert f"reviewflow: config/config.yaml: folder {REVIEW}/searches/2022-01-01 is not declared in the config" in done.stderr
+    assert (
+        f"reviewflow: config/config.yaml: folder {REVIEW}/searches/2022-01-01 is not declared in the config"
+        in done.stderr
+    )
     assert not (project / "results").exists()
 
 

@@ -7,29 +7,25 @@ import logging
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from . import __version__
 from .errors import ReviewflowError
 from .ingest import FORMATS
 
 
 def _ingest(args) -> None:
-    from .ingest import load
-    from .tables import RECORD_COLUMNS, REJECTED_COLUMNS, write_csv
+    from .ingest.step import ingest_exports
 
-    loaded = [
-        load(path, source=args.source or Path(path).stem, search=args.search, format=args.format, on_error=args.on_error)
-        for path in args.files
-    ]
-    for path, (records, rejected) in zip(args.files, loaded):
-        logging.info("%s: %d records%s", path, len(records), f", {len(rejected)} set aside" if len(rejected) else "")
-    write_csv(pd.concat([r for r, _ in loaded], ignore_index=True), args.output, RECORD_COLUMNS)
-    rejected = pd.concat([r for _, r in loaded], ignore_index=True)
-    if args.rejected:
-        write_csv(rejected, args.rejected, REJECTED_COLUMNS)
-    elif len(rejected):
-        logging.warning("%d records set aside; name a file with --rejected to keep them", len(rejected))
+    databases = [args.source or Path(path).stem for path in args.files]
+    read, aside = ingest_exports(
+        args.files,
+        args.output,
+        args.rejected,
+        databases=databases,
+        search=args.search,
+        format=args.format,
+        on_error=args.on_error,
+    )
+    logging.info("%s: %d records%s", args.output, read, f", {aside} set aside" if aside else "")
 
 
 def _export(args) -> None:
@@ -48,25 +44,16 @@ def _export(args) -> None:
 
 
 def _dedup(args) -> None:
-    from datetime import date
+    from .dedup.step import deduplicate_table
 
-    from .dedup import deduplicate_explained, prepare_records
-    from .dedup.decisions import checked_decisions, write_clusters_workbook, write_review_queue
-    from .sheets import read_sheet
-    from .tables import RECORD_COLUMNS, read_csv, write_csv
-
-    raw = read_csv(args.records)
-    if not {"record_id", "ID", "id"} & set(raw.columns):
-        raise ReviewflowError("has no id column (record_id, ID or id)", file=args.records, row=1)
-    records = prepare_records(raw, RECORD_COLUMNS)
-    decisions = checked_decisions(read_sheet(args.decisions, "dedup_decisions"), set(records["record_id"]), args.decisions) if args.decisions else []
-    result = deduplicate_explained(records, decisions=decisions, conference_abstracts=args.conference_abstracts)
-    write_csv(result.records.rename(columns={"citation_id": "cluster_id"}), args.output, ["record_id", "cluster_id"])
-    if args.queue:
-        write_review_queue(result.queue, args.queue, date(2000, 1, 1))
-    if args.explain:
-        write_clusters_workbook(result.merges, result.apart, args.explain, date(2000, 1, 1))
-    logging.info("%d records -> %d clusters; %d pairs for people to decide", len(records), len(result.citations), len(result.queue))
+    deduplicate_table(
+        args.records,
+        args.output,
+        decisions=args.decisions,
+        queue=args.queue,
+        explain=args.explain,
+        conference_abstracts=args.conference_abstracts,
+    )
 
 
 def _dedup_add(args) -> None:
@@ -77,7 +64,7 @@ def _dedup_add(args) -> None:
 
 
 def _screening_add(args) -> None:
-    from .worksheets import add_filled_rows
+    from .screening.worksheets import add_filled_rows
 
     added = add_filled_rows(args.worksheets, args.to)
     print(f"{args.to}: {added} decisions added")
@@ -91,16 +78,17 @@ def _rob_check(args) -> None:
     result = check_table(args.file, load_tool(args.tool))
     write_csv(result, args.output, ["study", "stated", "computed", "agrees"])
     differing = result[result["agrees"] == "false"]
-    print(f"{args.file}: {len(result)} studies, {len(differing)} stated overall judgements differ from the {args.tool} rule")
+    print(
+        f"{args.file}: {len(result)} studies, {len(differing)} stated overall judgements differ from the "
+        f"{args.tool} rule"
+    )
 
 
 def _check_config(args) -> None:
-    import yaml
+    from .checks import check_review
+    from .pipeline import load_config
 
-    from .schemas import validate_config
-
-    with open(args.config, encoding="utf-8") as handle:
-        validate_config(yaml.safe_load(handle), file=args.config)
+    check_review(load_config(args.config), args.config)
     print(f"{args.config}: valid")
 
 
@@ -115,7 +103,9 @@ def parser() -> argparse.ArgumentParser:
     ingest.add_argument("--format", choices=FORMATS, help="skip detection from the content")
     ingest.add_argument("--source", help="database name (default: the file's name)")
     ingest.add_argument("--search", default="cli", help="search batch name (default: cli)")
-    ingest.add_argument("--on-error", choices=["stop", "skip"], default="stop", help="stop at a malformed record, or set it aside")
+    ingest.add_argument(
+        "--on-error", choices=["stop", "skip"], default="stop", help="stop at a malformed record, or set it aside"
+    )
     ingest.add_argument("--rejected", help="CSV for records set aside with --on-error skip")
     ingest.set_defaults(run=_ingest)
 
@@ -127,22 +117,34 @@ def parser() -> argparse.ArgumentParser:
     dedup = commands.add_parser("dedup", help="assign each record to a citation")
     dedup.add_argument("records", help="records CSV (ingest output, or any CSV with an id column)")
     dedup.add_argument("-o", "--output", required=True, help="CSV of record_id, cluster_id")
-    dedup.add_argument("--decisions", help="reviewers' decisions CSV (record_a, record_b, same/different); they always win")
+    dedup.add_argument(
+        "--decisions", help="reviewers' decisions CSV (record_a, record_b, same/different); they always win"
+    )
     dedup.add_argument("--queue", help="write the uncertain pairs, side by side with a decision dropdown, to this XLSX")
     dedup.add_argument("--explain", help="write every merge with its rule and scores to this XLSX")
-    dedup.add_argument("--conference-abstracts", choices=["separate", "merge"], default="separate",
-                       help="keep a conference abstract and its full report apart (default) or merge them")  # fmt: skip
+    dedup.add_argument(
+        "--conference-abstracts",
+        choices=["separate", "merge"],
+        default="separate",
+        help="keep a conference abstract and its full report apart (default) or merge them",
+    )
     dedup.set_defaults(run=_dedup)
 
-    dedup_add = commands.add_parser("dedup-add", help="append the decided rows of a filled review queue to the decisions sheet")
+    dedup_add = commands.add_parser(
+        "dedup-add", help="append the decided rows of a filled review queue to the decisions sheet"
+    )
     dedup_add.add_argument("queue", help="results/dedup/review_queue.xlsx, filled in")
     dedup_add.add_argument("--to", required=True, help="the decisions CSV, e.g. resources/<review>/dedup_decisions.csv")
     dedup_add.set_defaults(run=_dedup_add)
 
     screening = commands.add_parser("screening", help="work with screening worksheets")
     screening_commands = screening.add_subparsers(dest="screening_command", required=True)
-    add = screening_commands.add_parser("add", help="append the decided rows of filled worksheets to the decisions sheet")
-    add.add_argument("worksheets", nargs="+", metavar="WORKSHEET", help="results/screening/to_screen_<stage>.xlsx, filled in")
+    add = screening_commands.add_parser(
+        "add", help="append the decided rows of filled worksheets to the decisions sheet"
+    )
+    add.add_argument(
+        "worksheets", nargs="+", metavar="WORKSHEET", help="results/screening/to_screen_<stage>.xlsx, filled in"
+    )
     add.add_argument("--to", required=True, help="the decisions CSV, e.g. resources/<review>/screening.csv")
     add.set_defaults(run=_screening_add)
 
@@ -150,7 +152,11 @@ def parser() -> argparse.ArgumentParser:
     rob_commands = rob.add_subparsers(dest="rob_command", required=True)
     rob_check = rob_commands.add_parser("check", help="check the overall judgements of a robvis-style table")
     rob_check.add_argument("file", help="CSV or XLSX: Study, one column per domain, Overall (Weight optional)")
-    rob_check.add_argument("--tool", required=True, help="rob2, rob2-cluster, robins-i, robins-i-v2, robins-e, rob1, quadas-2, quips, or a tool file")
+    rob_check.add_argument(
+        "--tool",
+        required=True,
+        help="rob2, rob2-cluster, robins-i, robins-i-v2, robins-e, rob1, quadas-2, quips, or a tool file",
+    )
     rob_check.add_argument("-o", "--output", required=True, help="CSV of study, stated, computed, agrees")
     rob_check.set_defaults(run=_rob_check)
 

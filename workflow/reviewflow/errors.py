@@ -38,7 +38,7 @@ class ReviewflowError(Exception):
         text = " ".join(self.message.split())  # always one line
         return f"{', '.join(where)}: {text}" if where else text
 
-    def located(self, **where) -> "ReviewflowError":
+    def located(self, **where) -> ReviewflowError:
         """The same error with missing location parts filled in."""
         return ReviewflowError(
             self.message,

@@ -10,7 +10,22 @@ import rispy
 
 from .tables import LIST_SEPARATOR, split_list
 
-RIS_TYPES = {"JOUR", "ABST", "BOOK", "CHAP", "CONF", "CPAPER", "RPRT", "THES", "GEN", "ELEC", "NEWS", "MGZN", "SER", "UNPB"}
+RIS_TYPES = {
+    "JOUR",
+    "ABST",
+    "BOOK",
+    "CHAP",
+    "CONF",
+    "CPAPER",
+    "RPRT",
+    "THES",
+    "GEN",
+    "ELEC",
+    "NEWS",
+    "MGZN",
+    "SER",
+    "UNPB",
+}
 
 
 def to_ris(frame: pd.DataFrame) -> str:

@@ -1,4 +1,9 @@
-"""What produced a run's results: input hashes, config, package versions, git commit."""
+"""What produced a run's results, and what they are: provenance (input hashes,
+config, package versions, git commit) and the manifest (sha256 of every output).
+
+The packages listed are those reviewflow depends on, and theirs, read from the
+installed metadata: a package that shapes an output cannot be left off by hand.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import __version__
-
-PACKAGES = ("snakemake", "pandas", "pyyaml", "jinja2", "jsonschema", "weasyprint", "openpyxl", "rispy",
-            "defusedxml", "bibtexparser", "pylatexenc", "ftfy", "pydyf", "fonttools")  # fmt: skip
+from .tables import write_json
 
 
 def git_commit(directory: str | Path) -> str:
@@ -21,22 +24,82 @@ def git_commit(directory: str | Path) -> str:
         return "unknown"
     if done.returncode != 0:
         return "unknown (not a git checkout)"
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=directory, capture_output=True, text=True)
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"], cwd=directory, capture_output=True, text=True
+    )
     return done.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")
 
 
-def provenance(inputs: list[str], config: dict, workflow_dir: str | Path) -> dict:
+def dependencies(name: str = "reviewflow") -> list[str]:
+    """Every installed package `name` needs at run time on this machine, directly or not."""
+    from packaging.requirements import Requirement
+
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        try:
+            requires = metadata.requires(todo.pop()) or []
+        except metadata.PackageNotFoundError:
+            continue
+        for text in requires:
+            requirement = Requirement(text)
+            if requirement.marker and not requirement.marker.evaluate({"extra": ""}):
+                continue  # an extra, or another platform's need
+            package = requirement.name.lower().replace("_", "-")
+            if package not in seen:
+                seen.add(package)
+                todo.append(package)
+    return sorted(seen)
+
+
+def package_versions() -> dict[str, str]:
     versions = {}
-    for name in PACKAGES:
+    for name in dependencies():
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
+    return versions
+
+
+def provenance(inputs: list[str], config: dict, workflow_dir: str | Path) -> dict:
     return {
         "reviewflow": __version__,
         "git_commit": git_commit(workflow_dir),
         "python": platform.python_version(),
-        "packages": versions,
+        "packages": package_versions(),
         "inputs": {p: hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in sorted(inputs)},
         "config": config,
     }
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def manifest_lines(files: list[str | Path], results: str | Path) -> list[str]:
+    """'<sha256>  <path>' for every file (relative to results); PDFs get a second line
+    for their text ('<path>#text')."""
+    lines = []
+    for path in sorted(Path(f) for f in files):
+        name = path.relative_to(results).as_posix()
+        lines.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {name}")
+        if path.suffix == ".pdf":
+            lines.append(f"{hashlib.sha256(pdf_text(path).encode('utf-8')).hexdigest()}  {name}#text")
+    return lines
+
+
+def write_manifest(files: list[str], results: str, output: str) -> None:
+    Path(output).write_text("\n".join(manifest_lines(files, results)) + "\n", encoding="utf-8")
+
+
+def run_provenance(inputs: dict, outputs: dict, params: dict) -> None:
+    workflow_dir = Path(__file__).resolve().parents[2]
+    write_json(provenance(list(inputs["raw"]), dict(params["config"]), workflow_dir), outputs["provenance"])
+
+
+def run_manifest(inputs: dict, outputs: dict, params: dict) -> None:
+    """The manifest lies in the results folder; its paths are relative to it."""
+    write_manifest(list(inputs["results"]), str(Path(outputs["manifest"]).parent), outputs["manifest"])

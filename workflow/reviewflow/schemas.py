@@ -60,3 +60,8 @@ def validate_config(config: dict, file: str = "config/config.yaml") -> dict:
         location, problem = explain(error)
         raise ReviewflowError(f"key '{location}' {problem}" if location else problem, file=file)
     return config
+
+
+def sheet_columns(name: str) -> list[str]:
+    """The columns of a sheet, in its schema's order: the one place they are written."""
+    return list(load_schema(name)["properties"])

@@ -26,11 +26,11 @@ def read_rows(path: str | Path) -> tuple[list[str], list[list[str]]]:
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ReviewflowError(f"is not UTF-8 text ({error.reason} at byte {error.start})", file=str(path))
+        raise ReviewflowError(f"is not UTF-8 text ({error.reason} at byte {error.start})", file=str(path)) from None
     except pd.errors.EmptyDataError:
-        raise ReviewflowError("is empty; expected a header row", file=str(path))
+        raise ReviewflowError("is empty; expected a header row", file=str(path)) from None
     except pd.errors.ParserError as error:
-        raise ReviewflowError(f"is not valid CSV: {error}", file=str(path))
+        raise ReviewflowError(f"is not valid CSV: {error}", file=str(path)) from None
     header = [str(c).strip() for c in frame.columns]
     return header, frame.to_numpy(dtype=str).tolist()
 
@@ -41,7 +41,7 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
     try:
         workbook = open_workbook(path)
     except ReviewflowError as error:
-        raise error.located(file=str(path))
+        raise error.located(file=str(path)) from None
     sheet = workbook.worksheets[0]
     rows = []
     for number, cells in enumerate(sheet.iter_rows(), start=1):
@@ -49,7 +49,9 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
         for index, cell in enumerate(cells):
             if getattr(cell, "data_type", None) == "f":  # a formula, not text that starts with '='
                 column = rows[0][index] if rows and index < len(rows[0]) else None
-                raise ReviewflowError("holds a formula; enter the value itself", file=str(path), row=number, column=column)
+                raise ReviewflowError(
+                    "holds a formula; enter the value itself", file=str(path), row=number, column=column
+                )
             values.append("" if cell.value is None else str(cell.value))
         rows.append(values)
     workbook.close()
@@ -141,6 +143,8 @@ def _check_unique(frame: pd.DataFrame, schema: dict, file: str) -> None:
             shown = ", ".join(f"{k}={v}" for k, v in zip(key, values))
             raise ReviewflowError(
                 f"duplicate entry ({shown}); first given in row {seen[values]}",
-                file=file, row=offset + 2, column=key[0],
+                file=file,
+                row=offset + 2,
+                column=key[0],
             )
         seen[values] = offset + 2

@@ -13,14 +13,35 @@ from pathlib import Path
 
 import pandas as pd
 
+from .schemas import sheet_columns
+
 LIST_SEPARATOR = "; "
+# Columns every sheet ends with: where its values come from, and which are demonstration values.
+PROVENANCE_COLUMNS = ["source", "illustrative"]
 
 # One row per record read from an export file (the ingest rule's output).
 RECORD_COLUMNS = [
-    "record_id", "source", "search", "file", "position", "type", "title",
-    "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid",
-    "issn", "abstract", "keywords", "language", "url",
-]  # fmt: skip
+    "record_id",
+    "source",
+    "search",
+    "file",
+    "position",
+    "type",
+    "title",
+    "authors",
+    "year",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "issn",
+    "abstract",
+    "keywords",
+    "language",
+    "url",
+]
 
 # Records that could not be read, set aside with on_error: skip (never dropped).
 REJECTED_COLUMNS = ["record_id", "source", "search", "file", "position", "where", "reason", "raw"]
@@ -30,45 +51,80 @@ DEDUPED_RECORD_COLUMNS = RECORD_COLUMNS + ["citation_id", "match_rule"]
 
 # results/dedup/citations.csv: one row per unique citation (a dedup cluster).
 CITATION_COLUMNS = [
-    "citation_id", "record_ids", "sources", "searches", "first_search",
-    "type", "title", "authors", "year", "journal", "volume", "issue", "pages",
-    "doi", "pmid", "issn", "abstract", "keywords", "language", "url",
-]  # fmt: skip
+    "citation_id",
+    "record_ids",
+    "sources",
+    "searches",
+    "first_search",
+    "type",
+    "title",
+    "authors",
+    "year",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "issn",
+    "abstract",
+    "keywords",
+    "language",
+    "url",
+]
 
 # results/screening/status.csv: where each citation stands in screening.
 STATUS_COLUMNS = [
-    "citation_id", "first_search", "title", "year",
-    "title_abstract", "full_text", "status", "exclusion_reason", "illustrative",
-]  # fmt: skip
-
-# Appended to a value that is not from a public source ("illustrative"), in every output.
-MARK = "\u2020"
+    "citation_id",
+    "first_search",
+    "title",
+    "year",
+    "title_abstract",
+    "full_text",
+    "status",
+    "exclusion_reason",
+    "illustrative",
+]
 
 # results/studies/studies.csv: the registry with n and population computed from the extraction.
+STUDY_COMPUTED_COLUMNS = ["n_randomised", "n_analysed", "population", "primary_citation", "citation_ids", "kqs"]
 STUDY_COLUMNS = [
-    "study_id", "label", "design", "program_type", "country", "setting", "pain_condition",
-    "pain_duration", "mean_age", "pct_male", "race_ethnicity", "disability", "comorbidities",
-    "funding", "n_randomised", "n_analysed", "population", "primary_citation", "citation_ids",
-    "kqs", "source", "illustrative",
-]  # fmt: skip
+    *(c for c in sheet_columns("studies") if c not in PROVENANCE_COLUMNS),
+    *STUDY_COMPUTED_COLUMNS,
+    *PROVENANCE_COLUMNS,
+]
 
 # results/studies/publications.csv: each included citation under its study.
 PUBLICATION_COLUMNS = [
-    "study_id", "citation_id", "primary", "authors", "title", "journal",
-    "year", "volume", "issue", "pages", "doi", "pmid", "illustrative",
-]  # fmt: skip
+    "study_id",
+    "citation_id",
+    "primary",
+    "authors",
+    "title",
+    "journal",
+    "year",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "illustrative",
+]
 
-# results/studies/arms.csv and outcomes.csv: the checked extraction sheets.
-ARM_COLUMNS = [
-    "study_id", "arm", "name", "arm_type", "components", "duration_intensity", "session_format",
-    "setting", "care_provision", "n_randomised", "n_analysed", "source", "illustrative",
-]  # fmt: skip
-OUTCOME_COLUMNS = ["study_id", "arms", "domain", "measure", "timepoint", "result", "source", "illustrative"]
+# results/studies/arms.csv and outcomes.csv: the checked extraction sheets, as their schemas say.
+ARM_COLUMNS = sheet_columns("arms")
+OUTCOME_COLUMNS = sheet_columns("outcomes")
 
 # results/studies/comparisons.csv: pairs of arms with a program arm, derived from arms.csv.
 COMPARISON_COLUMNS = [
-    "study_id", "comparison_id", "kind", "intervention_arm", "comparator_arm", "comparator_type", "differences",
-]  # fmt: skip
+    "study_id",
+    "comparison_id",
+    "kind",
+    "intervention_arm",
+    "comparator_arm",
+    "comparator_type",
+    "differences",
+]
 
 # How a comparison came to answer a KQ: the rule it met, or the override and its reason.
 MAPPING_COLUMNS = ["kq", "kq_group", "kq_group_title", "study_id", "comparison_id", "mapped_by"]
@@ -76,10 +132,26 @@ MAPPING_COLUMNS = ["kq", "kq_group", "kq_group_title", "study_id", "comparison_i
 # results/studies/evidence_rows.csv: one row per KQ x group x study comparison; the
 # outcome cells hold a line per measure and timepoint, illustrative parts marked.
 EVIDENCE_COLUMNS = [
-    "kq", "kq_group", "kq_group_title", "study_id", "label", "comparison_id", "intervention",
-    "intervention_n", "comparator", "comparator_n", "comparator_type", "differences", "delivery",
-    "primary_outcomes", "secondary_outcomes", "harms", "mapped_by", "source", "illustrative",
-]  # fmt: skip
+    "kq",
+    "kq_group",
+    "kq_group_title",
+    "study_id",
+    "label",
+    "comparison_id",
+    "intervention",
+    "intervention_n",
+    "comparator",
+    "comparator_n",
+    "comparator_type",
+    "differences",
+    "delivery",
+    "primary_outcomes",
+    "secondary_outcomes",
+    "harms",
+    "mapped_by",
+    "source",
+    "illustrative",
+]
 
 # results/rob/rob.csv has a column per domain of the configured tool: see rob.assessments.
 
@@ -125,9 +197,7 @@ def split_list(text: str) -> list[str]:
 
 def write_json(data, path: str | Path) -> None:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text(
-        json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    Path(path).write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def read_json(path: str | Path):

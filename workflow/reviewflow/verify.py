@@ -12,38 +12,17 @@ the PDF's bytes) may differ between machines while the words may not.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden" / "MANIFEST.sha256"
 PROJECT_FILES = ("Snakefile", "workflow", "config", "resources")
-NOT_IN_MANIFEST = {"MANIFEST.sha256", "provenance.json"}  # provenance names the commit and machine
-
-
-def pdf_text(path: Path) -> str:
-    from pypdf import PdfReader
-
-    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
-
-
-def manifest_lines(results: Path) -> list[str]:
-    """'<sha256>  <path>' for every file; PDFs get a second line for their text ('<path>#text')."""
-    lines = []
-    for path in sorted(p for p in results.rglob("*") if p.is_file() and p.name not in NOT_IN_MANIFEST):
-        name = path.relative_to(results).as_posix()
-        lines.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {name}")
-        if path.suffix == ".pdf":
-            lines.append(f"{hashlib.sha256(pdf_text(path).encode('utf-8')).hexdigest()}  {name}#text")
-    return lines
-
-
-def write_manifest(results: str | Path, output: str | Path) -> None:
-    Path(output).write_text("\n".join(manifest_lines(Path(results))) + "\n", encoding="utf-8")
 
 
 def parse(text: str) -> dict[str, str]:
@@ -73,7 +52,8 @@ def run_copy(target: Path, cores: str) -> dict[str, str]:
     done = subprocess.run([snakemake, "--cores", cores, "--quiet"], cwd=target, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"verify: the workflow failed in {target}:\n{done.stderr[-3000:]}")
-    return parse((target / "results" / "MANIFEST.sha256").read_text(encoding="utf-8"))
+    review_id = yaml.safe_load((target / "config" / "config.yaml").read_text(encoding="utf-8"))["review"]["id"]
+    return parse((target / "results" / review_id / "MANIFEST.sha256").read_text(encoding="utf-8"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,8 +76,11 @@ def main(argv: list[str] | None = None) -> int:
         problems.append(f"golden manifest {GOLDEN.relative_to(ROOT)} is missing; run make golden")
     for problem in problems:
         print(f"verify: {problem}")
-    print(f"verify: {len(one)} manifest entries; two fresh runs {'identical' if one == two else 'DIFFER'}; "
-          f"golden {'matches' if not [p for p in problems if p.startswith('golden')] else 'DIFFERS (make golden accepts an intended change)'}")  # fmt: skip
+    golden_problems = [p for p in problems if p.startswith("golden")]
+    print(
+        f"verify: {len(one)} manifest entries; two fresh runs {'identical' if one == two else 'DIFFER'}; "
+        f"golden {'DIFFERS (make golden accepts an intended change)' if golden_problems else 'matches'}"
+    )
     return 1 if problems else 0
 
 

@@ -31,7 +31,9 @@ def safe_cell(worksheet, row: int, column: int, value) -> None:
         cell.data_type = "s"  # stored as a plain string, shown as typed
 
 
-def add_table_sheet(workbook: Workbook, title: str, header: list[str], rows: list[list], widths: dict[str, int] | None = None):
+def add_table_sheet(
+    workbook: Workbook, title: str, header: list[str], rows: list[list], widths: dict[str, int] | None = None
+):
     """A sheet with a bold frozen header, filters, wrapped text and sensible widths."""
     sheet = workbook.create_sheet(title=title[:31])
     for column, name in enumerate(header, start=1):
@@ -93,7 +95,7 @@ def open_workbook(source: bytes | str | Path):
         names = archive.namelist()
         unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
-        raise ReviewflowError("is not an XLSX workbook (not a zip archive)")
+        raise ReviewflowError("is not an XLSX workbook (not a zip archive)") from None
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise ReviewflowError("is a zip archive but not an XLSX workbook")
     if unpacked > MAX_UNPACKED_BYTES or unpacked > MAX_RATIO * max(len(data), 1):
@@ -101,4 +103,4 @@ def open_workbook(source: bytes | str | Path):
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many types for broken workbooks
-        raise ReviewflowError(f"is not a readable XLSX workbook ({type(error).__name__})")
+        raise ReviewflowError(f"is not a readable XLSX workbook ({type(error).__name__})") from None

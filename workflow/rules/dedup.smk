@@ -1,26 +1,18 @@
 rule dedup:
     input:
-        records=ingested_exports(),
-        decisions=dedup_decisions(),
+        **inputs("dedup"),
     output:
-        records="results/dedup/records.csv",
-        citations="results/dedup/citations.csv",
-        clusters="results/dedup/clusters.xlsx",
-        queue="results/dedup/review_queue.xlsx",
+        **outputs("dedup"),
     log:
-        "logs/dedup.log",
+        LAYOUT.log("dedup"),
     benchmark:
-        "logs/benchmarks/dedup.tsv"
+        LAYOUT.benchmark("dedup")
     conda:
         "../envs/reviewflow.yaml"
     resources:
-        mem_mb=lambda wildcards, input, attempt: attempt
-        * max(2000, int(8 * input.size_mb)),
+        mem_mb=memory(8, 2000),
         runtime=60,
     params:
-        conference_abstracts=config.get("dedup", {}).get(
-            "conference_abstracts", "separate"
-        ),
-        stamp=config["searches"][-1]["date_searched"],
+        **params("dedup"),
     script:
-        "../scripts/dedup.py"
+        "../scripts/step.py"

@@ -1,40 +1,40 @@
 rule ingest:
     input:
-        export_file,
+        export=export_file,
+        code=source_files("ingest"),
     output:
-        records="results/ingest/{batch}/{export}.csv",
-        rejected="results/ingest/{batch}/{export}.rejected.csv",
+        **LAYOUT.ingest().outputs,
     log:
-        "logs/ingest/{batch}/{export}.log",
+        LAYOUT.log("ingest", batch="{batch}", export="{export}"),
     benchmark:
-        "logs/benchmarks/ingest/{batch}/{export}.tsv"
+        LAYOUT.benchmark("ingest", batch="{batch}", export="{export}")
     conda:
         "../envs/reviewflow.yaml"
     resources:
-        mem_mb=lambda wildcards, input, attempt: attempt
-        * max(1000, int(12 * input.size_mb)),
+        mem_mb=memory(12, 1000),
         runtime=30,
     params:
-        database=lambda wildcards: export_settings(wildcards)["database"],
-        format=lambda wildcards: export_settings(wildcards).get("format"),
-        on_error=config.get("ingest", {}).get("on_error", "stop"),
+        database=export_param("database"),
+        format=export_param("format"),
+        search=export_param("search"),
+        on_error=export_param("on_error"),
     script:
-        "../scripts/ingest.py"
+        "../scripts/step.py"
 
 
 rule rejected_records:
     input:
-        ingested_exports("rejected.csv"),
+        **inputs("rejected_records"),
     output:
-        "results/ingest/rejected.csv",
+        **outputs("rejected_records"),
     log:
-        "logs/ingest/rejected.log",
+        LAYOUT.log("rejected_records"),
     benchmark:
-        "logs/benchmarks/ingest/rejected.tsv"
+        LAYOUT.benchmark("rejected_records")
     conda:
         "../envs/reviewflow.yaml"
     resources:
         mem_mb=1000,
         runtime=10,
     script:
-        "../scripts/rejected_records.py"
+        "../scripts/step.py"

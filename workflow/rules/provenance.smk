@@ -1,36 +1,36 @@
 rule provenance:
     input:
-        raw_inputs(),
+        **inputs("provenance"),
     output:
-        "results/provenance.json",
+        **outputs("provenance"),
     log:
-        "logs/provenance.log",
+        LAYOUT.log("provenance"),
     benchmark:
-        "logs/benchmarks/provenance.tsv"
+        LAYOUT.benchmark("provenance")
     conda:
         "../envs/reviewflow.yaml"
     resources:
         mem_mb=1000,
         runtime=10,
     params:
-        config=config,
+        **params("provenance"),
     script:
-        "../scripts/provenance.py"
+        "../scripts/step.py"
 
 
 rule manifest:
     input:
-        result_files(),
+        **inputs("manifest"),
     output:
-        "results/MANIFEST.sha256",
+        **outputs("manifest"),
     log:
-        "logs/manifest.log",
+        LAYOUT.log("manifest"),
     benchmark:
-        "logs/benchmarks/manifest.tsv"
+        LAYOUT.benchmark("manifest")
     conda:
         "../envs/reviewflow.yaml"
     resources:
         mem_mb=1000,
         runtime=10,
     script:
-        "../scripts/manifest.py"
+        "../scripts/step.py"

@@ -1,90 +1,84 @@
 rule report_context:
     input:
-        prisma="results/prisma/prisma.json",
-        prisma_svg="results/prisma/prisma.svg",
-        agreement="results/screening/agreement.json",
-        status="results/screening/status.csv",
-        studies="results/studies/studies.csv",
-        publications="results/studies/publications.csv",
-        evidence="results/studies/evidence_rows.csv",
-        arms="results/studies/arms.csv",
-        matrix="results/studies/kq_matrix.csv",
-        rob="results/rob/rob.csv",
-        rob_gaps="results/rob/unassessed_studies.csv",
-        soe="results/rob/soe.csv",
-        figures=list(rob_figures().values()),
-        raw=raw_inputs(),
+        **inputs("report_context"),
     output:
-        "results/report/context.json",
+        **outputs("report_context"),
     log:
-        "logs/report/context.log",
+        LAYOUT.log("report_context"),
     benchmark:
-        "logs/benchmarks/report/context.tsv"
+        LAYOUT.benchmark("report_context")
     conda:
         "../envs/reviewflow.yaml"
     resources:
         mem_mb=2000,
         runtime=20,
     params:
-        config=config,
+        **params("report_context"),
     script:
-        "../scripts/report_context.py"
+        "../scripts/step.py"
 
 
 rule report_html:
     input:
-        context="results/report/context.json",
-        templates=report_templates(),
+        **inputs("report_html"),
     output:
-        report("results/report.html", caption="../report/report.rst", category="Report"),
+        html=report(
+            outputs("report_html")["html"],
+            caption="../report/report.rst",
+            category="Report",
+        ),
     log:
-        "logs/report/html.log",
+        LAYOUT.log("report_html"),
     benchmark:
-        "logs/benchmarks/report/html.tsv"
+        LAYOUT.benchmark("report_html")
     conda:
         "../envs/reviewflow.yaml"
     resources:
         mem_mb=2000,
         runtime=20,
     script:
-        "../scripts/report_html.py"
+        "../scripts/step.py"
 
 
 rule report_pdf:
     input:
-        "results/report.html",
+        **inputs("report_pdf"),
     output:
-        report("results/report.pdf", caption="../report/report.rst", category="Report"),
+        pdf=report(
+            outputs("report_pdf")["pdf"],
+            caption="../report/report.rst",
+            category="Report",
+        ),
     log:
-        "logs/report/pdf.log",
+        LAYOUT.log("report_pdf"),
     benchmark:
-        "logs/benchmarks/report/pdf.tsv"
+        LAYOUT.benchmark("report_pdf")
     conda:
         "../envs/reviewflow.yaml"
     resources:
         mem_mb=4000,
         runtime=30,
     script:
-        "../scripts/report_pdf.py"
+        "../scripts/step.py"
 
 
 rule report_workbook:
     input:
-        "results/report/context.json",
+        **inputs("report_workbook"),
     output:
-        report(
-            "results/evidence_tables.xlsx",
+        workbook=report(
+            outputs("report_workbook")["workbook"],
             caption="../report/workbook.rst",
             category="Report",
         ),
     log:
-        "logs/report/workbook.log",
+        LAYOUT.log("report_workbook"),
     benchmark:
-        "logs/benchmarks/report/workbook.tsv"
+        LAYOUT.benchmark("report_workbook")
     conda:
         "../envs/reviewflow.yaml"
     resources:
         mem_mb=2000,
         runtime=20,
     script:
-        "../scripts/report_workbook.py"
+        "../scripts/step.py"

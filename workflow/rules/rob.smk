@@ -1,28 +1,18 @@
 rule rob:
     input:
-        assessments=resource(config["rob"]["assessments"]),
-        soe=resource(config["rob"]["soe"]),
-        studies="results/studies/studies.csv",
-        evidence="results/studies/evidence_rows.csv",
+        **inputs("rob"),
     output:
-        **rob_figures(),
-        table="results/rob/rob.csv",
-        gaps="results/rob/unassessed_studies.csv",
-        template="results/rob/assessment_template.xlsx",
-        soe="results/rob/soe.csv",
+        **outputs("rob"),
     log:
-        "logs/rob.log",
+        LAYOUT.log("rob"),
     benchmark:
-        "logs/benchmarks/rob.tsv"
+        LAYOUT.benchmark("rob")
     conda:
         "../envs/reviewflow.yaml"
     resources:
         mem_mb=1000,
         runtime=10,
     params:
-        tool=config["rob"]["tool"],
-        palette=config["rob"].get("palette", "cochrane"),
-        kq_ids=[kq["id"] for kq in config["key_questions"]],
-        stamp=config["searches"][-1]["date_searched"],
+        **params("rob"),
     script:
-        "../scripts/rob.py"
+        "../scripts/step.py"

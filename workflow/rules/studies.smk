@@ -1,26 +1,18 @@
 rule studies:
     input:
-        **study_sheets(),
-        citations="results/dedup/citations.csv",
-        status="results/screening/status.csv",
+        **inputs("studies"),
     output:
-        studies="results/studies/studies.csv",
-        publications="results/studies/publications.csv",
-        arms="results/studies/arms.csv",
-        outcomes="results/studies/outcomes.csv",
-        comparisons="results/studies/comparisons.csv",
-        evidence_rows="results/studies/evidence_rows.csv",
-        kq_matrix="results/studies/kq_matrix.csv",
+        **outputs("studies"),
     log:
-        "logs/studies.log",
+        LAYOUT.log("studies"),
     benchmark:
-        "logs/benchmarks/studies.tsv"
+        LAYOUT.benchmark("studies")
     conda:
         "../envs/reviewflow.yaml"
     resources:
         mem_mb=1000,
         runtime=10,
     params:
-        key_questions=config["key_questions"],
+        **params("studies"),
     script:
-        "../scripts/studies.py"
+        "../scripts/step.py"

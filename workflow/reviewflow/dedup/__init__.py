@@ -9,6 +9,7 @@ records added by a later search never rename an existing citation.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -23,21 +24,66 @@ from .keys import match_keys
 from .pairs import candidate_pairs, score_pairs
 from .rules import classify
 
+log = logging.getLogger(__name__)
+
 MERGED_FIELDS = [
-    "type", "title", "authors", "year", "journal", "volume", "issue", "pages",
-    "doi", "pmid", "issn", "abstract", "keywords", "language", "url",
-]  # fmt: skip
+    "type",
+    "title",
+    "authors",
+    "year",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "issn",
+    "abstract",
+    "keywords",
+    "language",
+    "url",
+]
 SIDE_BY_SIDE = ["title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid", "source", "search"]
-PAIR_COLUMNS = ["record_a", "record_b", "title_similarity", "author_similarity", "same_journal", "year_a", "year_b",
-                "volume_a", "volume_b", "pages_a", "pages_b", "title_a", "title_b"]  # fmt: skip
+PAIR_COLUMNS = [
+    "record_a",
+    "record_b",
+    "title_similarity",
+    "author_similarity",
+    "same_journal",
+    "year_a",
+    "year_b",
+    "volume_a",
+    "volume_b",
+    "pages_a",
+    "pages_b",
+    "title_a",
+    "title_b",
+]
 MERGE_COLUMNS = ["citation_id", "rule", *PAIR_COLUMNS]
-QUEUE_COLUMNS = ["record_a", "record_b", "reason", "title_similarity", "author_similarity",
-                 *[f"{f}_{side}" for f in SIDE_BY_SIDE for side in ("a", "b")], "decision", "note"]  # fmt: skip
+QUEUE_COLUMNS = [
+    "record_a",
+    "record_b",
+    "reason",
+    "title_similarity",
+    "author_similarity",
+    *[f"{f}_{side}" for f in SIDE_BY_SIDE for side in ("a", "b")],
+    "decision",
+    "note",
+]
 APART_COLUMNS = ["kind", "reason", *PAIR_COLUMNS]
 
 # Column names other tools use for our fields (lower case).
-COLUMN_ALIASES = {"id": "record_id", "author": "authors", "number": "issue", "isbn": "issn", "secondary_title": "journal",
-                  "journal_name": "journal", "pubmed_id": "pmid", "date": "year", "entrytype": "type"}  # fmt: skip
+COLUMN_ALIASES = {
+    "id": "record_id",
+    "author": "authors",
+    "number": "issue",
+    "isbn": "issn",
+    "secondary_title": "journal",
+    "journal_name": "journal",
+    "pubmed_id": "pmid",
+    "date": "year",
+    "entrytype": "type",
+}
 
 
 @dataclass(frozen=True)
@@ -86,7 +132,8 @@ def check_unique_ids(records: pd.DataFrame) -> None:
         raise ReviewflowError(
             f"record id {repeated.iloc[0]} occurs twice: the same record was exported twice "
             f"for one database in one search; remove one copy",
-            file=first["file"] or None, row=f"record {first['position']}" if first["position"] else None,
+            file=first["file"] or None,
+            row=f"record {first['position']}" if first["position"] else None,
         )
 
 
@@ -96,14 +143,22 @@ def deduplicate(records: pd.DataFrame, **options) -> tuple[pd.DataFrame, pd.Data
     return result.records, result.citations
 
 
-def deduplicate_explained(records: pd.DataFrame, *, decisions: list[tuple[str, str, str]] | None = None,
-                          conference_abstracts: str = "separate") -> Dedup:  # fmt: skip
+def deduplicate_explained(
+    records: pd.DataFrame,
+    *,
+    decisions: list[tuple[str, str, str]] | None = None,
+    conference_abstracts: str = "separate",
+) -> Dedup:
     """Records in batch order -> Dedup. `decisions`: (record_id, record_id, 'same'|'different'),
     already checked against the records (see decisions.py)."""
     records = records.reset_index(drop=True)
     check_unique_ids(records)
     keys = match_keys(records)
-    scored = classify(score_pairs(keys, candidate_pairs(keys)), conference_abstracts)
+    log.info("match keys prepared for %d records", len(records))
+    pairs = candidate_pairs(keys)
+    log.info("%d candidate pairs from blocking; scoring them", len(pairs))
+    scored = classify(score_pairs(keys, pairs), conference_abstracts)
+    log.info("pairs scored and classified; clustering")
     batch_order = {name: n for n, name in enumerate(dict.fromkeys(records["search"]))}
     batches = records["search"].map(batch_order).to_numpy()
     position = {rid: n for n, rid in enumerate(records["record_id"])}
@@ -149,9 +204,14 @@ def _pair_rows(records: pd.DataFrame, scored: pd.DataFrame, pairs: pd.DataFrame)
 def _explain(records, scored, merges, held, roots, decided) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     roots = np.asarray(roots)
     merge_rows = _pair_rows(records, scored, merges)
-    merge_rows["citation_id"] = records["citation_id"].to_numpy()[roots[merge_rows["_i"].to_numpy(dtype=int)]] if len(merge_rows) else []
+    merge_rows["citation_id"] = (
+        records["citation_id"].to_numpy()[roots[merge_rows["_i"].to_numpy(dtype=int)]] if len(merge_rows) else []
+    )
 
-    queue = pd.concat([scored.loc[scored["decision"] == "uncertain", ["i", "j", "reason"]], held[["i", "j", "reason"]]], ignore_index=True)
+    queue = pd.concat(
+        [scored.loc[scored["decision"] == "uncertain", ["i", "j", "reason"]], held[["i", "j", "reason"]]],
+        ignore_index=True,
+    )
     queue = _pair_rows(records, scored, queue)
     if len(queue):
         a, b = queue["_i"].to_numpy(dtype=int), queue["_j"].to_numpy(dtype=int)
@@ -169,10 +229,14 @@ def _explain(records, scored, merges, held, roots, decided) -> tuple[pd.DataFram
 
     apart = scored.loc[scored["decision"].isin(["different", "linked"]), ["i", "j", "decision", "reason"]]
     apart = apart[roots[apart["i"].to_numpy()] != roots[apart["j"].to_numpy()]]
-    apart = apart.assign(kind=np.where(apart["decision"] == "linked", "conference abstract linked to its report", "kept apart"))
+    apart = apart.assign(
+        kind=np.where(apart["decision"] == "linked", "conference abstract linked to its report", "kept apart")
+    )
     apart_rows = _pair_rows(records, scored, apart.drop(columns="decision"))
     return (
-        merge_rows.reindex(columns=MERGE_COLUMNS).fillna("").sort_values(["citation_id", "record_a", "record_b"], kind="stable"),
+        merge_rows.reindex(columns=MERGE_COLUMNS)
+        .fillna("")
+        .sort_values(["citation_id", "record_a", "record_b"], kind="stable"),
         queue.reindex(columns=QUEUE_COLUMNS).fillna("").reset_index(drop=True),
         apart_rows.reindex(columns=APART_COLUMNS).fillna("").sort_values(["record_a", "record_b"], kind="stable"),
     )
@@ -183,7 +247,9 @@ def merge_clusters(records: pd.DataFrame) -> pd.DataFrame:
     (vectorised: groupby().first() takes the first non-missing value in that order)."""
     fullness = (records[MERGED_FIELDS] != "").sum(axis=1)
     ranked = records.assign(_fullness=-fullness).sort_values(["citation_id", "_fullness"], kind="stable")
-    merged = ranked[["citation_id", *MERGED_FIELDS]].replace("", pd.NA).groupby("citation_id", sort=False).first().fillna("")
+    merged = (
+        ranked[["citation_id", *MERGED_FIELDS]].replace("", pd.NA).groupby("citation_id", sort=False).first().fillna("")
+    )
     members = records.groupby("citation_id", sort=False)
     merged["record_ids"] = members["record_id"].agg(LIST_SEPARATOR.join)
     merged["sources"] = members["source"].agg(lambda s: LIST_SEPARATOR.join(dict.fromkeys(s)))

@@ -38,7 +38,9 @@ class Clusters:
 
     def kept_apart(self, a: int, b: int) -> bool:
         ra, rb = self.root(a), self.root(b)
-        return any(self.root(x) == rb for x in self.forbidden.get(ra, ())) or any(self.root(x) == ra for x in self.forbidden.get(rb, ()))
+        return any(self.root(x) == rb for x in self.forbidden.get(ra, ())) or any(
+            self.root(x) == ra for x in self.forbidden.get(rb, ())
+        )
 
     def identifiers_clash(self, a: int, b: int) -> bool:
         ra, rb = self.root(a), self.root(b)
@@ -59,8 +61,13 @@ class Clusters:
             self.forbidden.setdefault(ra, set()).update(self.forbidden.pop(rb))
 
 
-def cluster(keys: pd.DataFrame, pairs: pd.DataFrame, batches: np.ndarray, same: list[tuple[int, int]],
-            different: list[tuple[int, int]]) -> tuple[list[int], pd.DataFrame, pd.DataFrame]:  # fmt: skip
+def cluster(
+    keys: pd.DataFrame,
+    pairs: pd.DataFrame,
+    batches: np.ndarray,
+    same: list[tuple[int, int]],
+    different: list[tuple[int, int]],
+) -> tuple[list[int], pd.DataFrame, pd.DataFrame]:
     """(root of each record, the merges made, pairs held back for people).
 
     `keys` are the records' match keys (normalised DOI and PMID); `pairs` the classified
@@ -76,7 +83,9 @@ def cluster(keys: pd.DataFrame, pairs: pd.DataFrame, batches: np.ndarray, same: 
     wanted = pairs[pairs["decision"] == "duplicate"].copy()
     wanted["stage"] = np.maximum(batches[wanted["i"]], batches[wanted["j"]])
     wanted["rank"] = wanted["rule"].map(RULES)
-    wanted = wanted.sort_values(["stage", "rank", "title", "i", "j"], ascending=[True, True, False, True, True], kind="stable")
+    wanted = wanted.sort_values(
+        ["stage", "rank", "title", "i", "j"], ascending=[True, True, False, True, True], kind="stable"
+    )
     for row in wanted.itertuples(index=False):
         a, b = row.i, row.j
         if clusters.root(a) == clusters.root(b):
@@ -87,7 +96,9 @@ def cluster(keys: pd.DataFrame, pairs: pd.DataFrame, batches: np.ndarray, same: 
             held.append({"i": a, "j": b, "reason": "merging would join two different DOIs or PMIDs"})
             continue
         if clusters.both_known_before(a, b, row.stage):
-            held.append({"i": a, "j": b, "reason": "a new record matches two citations that earlier searches kept apart"})
+            held.append(
+                {"i": a, "j": b, "reason": "a new record matches two citations that earlier searches kept apart"}
+            )
             continue
         clusters.union(a, b)
         merges.append({"i": a, "j": b, "rule": row.rule})

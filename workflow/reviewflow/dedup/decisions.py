@@ -24,7 +24,12 @@ def checked_decisions(sheet: pd.DataFrame, record_ids: set[str], file: str) -> l
     for offset, row in enumerate(sheet.to_dict("records")):
         for column in ("record_a", "record_b"):
             if row[column] not in record_ids:
-                raise ReviewflowError(f"record {row[column]} is in no search export of this review", file=file, row=offset + 2, column=column)
+                raise ReviewflowError(
+                    f"record {row[column]} is in no search export of this review",
+                    file=file,
+                    row=offset + 2,
+                    column=column,
+                )
         if row["record_a"] == row["record_b"]:
             raise ReviewflowError("names the same record twice", file=file, row=offset + 2, column="record_b")
         out.append((row["record_a"], row["record_b"], row["decision"]))
@@ -36,11 +41,20 @@ def write_review_queue(queue: pd.DataFrame, path: str | Path, stamp: date) -> No
     workbook = Workbook()
     workbook.remove(workbook.active)
     columns = list(queue.columns)
-    widths = {c: (50 if c.startswith("title") else 24 if c.startswith(("authors", "journal", "reason")) else 12) for c in columns}
+    widths = {
+        c: (50 if c.startswith("title") else 24 if c.startswith(("authors", "journal", "reason")) else 12)
+        for c in columns
+    }
     sheet = add_table_sheet(workbook, "review queue", columns, queue.astype(str).values.tolist(), widths)
     column = columns.index("decision") + 1
     letter = sheet.cell(row=1, column=column).column_letter
-    rule = DataValidation(type="list", formula1='"same,different"', allow_blank=True, errorTitle="Not a decision", error="Choose same or different")
+    rule = DataValidation(
+        type="list",
+        formula1='"same,different"',
+        allow_blank=True,
+        errorTitle="Not a decision",
+        error="Choose same or different",
+    )
     rule.add(f"{letter}2:{letter}{max(len(queue) + 1, 2)}")
     sheet.add_data_validation(rule)
     save_deterministic(workbook, path, stamp)
@@ -70,7 +84,12 @@ def add_queue_decisions(queue_xlsx: str | Path, decisions_csv: str | Path) -> in
         if not row.get("decision"):
             continue
         if row["decision"] not in ("same", "different"):
-            raise ReviewflowError(f"'{row['decision']}' is not allowed; allowed: same, different", file=str(queue_xlsx), row=number, column="decision")
+            raise ReviewflowError(
+                f"'{row['decision']}' is not allowed; allowed: same, different",
+                file=str(queue_xlsx),
+                row=number,
+                column="decision",
+            )
         decided.append({c: row.get(c, "") for c in DECISION_COLUMNS})
     target = Path(decisions_csv)
     known = set()

@@ -12,22 +12,32 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache
 
 import pandas as pd
 
-GREEK = dict(zip(
-    "αβγδεζηθικλμνξοπρσςτυφχψωϐϑϕϰϱϵ",
-    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma sigma tau "
-    "upsilon phi chi psi omega beta theta phi kappa rho epsilon".split(),
-))  # fmt: skip
+GREEK = dict(
+    zip(
+        "αβγδεζηθικλμνξοπρσςτυφχψωϐϑϕϰϱϵ",
+        "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma sigma tau "
+        "upsilon phi chi psi omega beta theta phi kappa rho epsilon".split(),
+    )
+)
 
 # British spellings (and a few Latin/Greek ligature forms) mapped to American, applied to whole words.
 SPELLING = [
     (re.compile(r"\b(\w{2,}?)isation(s?)\b"), r"\1ization\2"),
-    (re.compile(r"\b(random|organ|character|real|recogn|standard|minim|maxim|optim|util|hospital|general|normal|special|summar|categor|prioriti|emphas|visual|stabil|mobil|steril|immun|vascular|catheter)is(e|ed|es|ing)\b"), r"\1iz\2"),
+    (
+        re.compile(
+            r"\b(random|organ|character|real|recogn|standard|minim|maxim|optim|util|hospital|general|normal|special|summar|categor|prioriti|emphas|visual|stabil|mobil|steril|immun|vascular|catheter)is(e|ed|es|ing)\b"
+        ),
+        r"\1iz\2",
+    ),
     (re.compile(r"\banalys(e|ed|es|ing)\b"), r"analyz\1"),
-    (re.compile(r"\b(\w{3,})our(s?)\b"), lambda m: m.group(0) if m.group(0).rstrip("s") in OUR_EXCEPTIONS else f"{m.group(1)}or{m.group(2)}"),  # behaviour, tumour (not four, flour)
+    (
+        re.compile(r"\b(\w{3,})our(s?)\b"),
+        lambda m: m.group(0) if m.group(0).rstrip("s") in OUR_EXCEPTIONS else f"{m.group(1)}or{m.group(2)}",
+    ),  # behaviour, tumour (not four, flour)
     (re.compile(r"(\w)aem"), r"\1em"),  # anaemia, leukaemia, haem -> (h)em below
     (re.compile(r"\bhaem"), "hem"),
     (re.compile(r"\baetiolog"), "etiolog"),
@@ -42,29 +52,84 @@ SPELLING = [
     (re.compile(r"\bprogrammes?\b"), "program"),
     (re.compile(r"\bageing\b"), "aging"),
     (re.compile(r"\bgrey\b"), "gray"),
-]  # fmt: skip
+]
 OUR_EXCEPTIONS = {"contour", "detour", "devour", "velour", "amour", "flour", "scour", "armour"}
 
 # A translated title in brackets ("[Title in English]"), and database notes after a title.
 BRACKETED = re.compile(r"\[[^\]]*\]")
 TRAILING_NOTES = re.compile(
     r"(?:\s*[\[(](?:review|\d+ refs?|english abstract|abstract|author'?s transl)[^\])]*[\])]|[\s.:]+structured abstract"
-    r"|\s*\[(?:erratum appears|comment (?:in|on)|retraction (?:in|of)|update (?:in|of)|summary for patients|see also)[^\]]*\]?"
-    r"|[\s.]*\[(?:article in )?(?:japanese|chinese|german|french|spanish|russian|italian|portuguese|polish|dutch|korean|danish|swedish|norwegian|finnish|czech|hungarian|turkish|persian|hebrew)\])\s*$",
+    r"|\s*\[(?:erratum appears|comment (?:in|on)|retraction (?:in|of)|update (?:in|of)|summary for "
+    r"patients|see also)[^\]]*\]?"
+    r"|[\s.]*\[(?:article in "
+    r")?(?:japanese|chinese|german|french|spanish|russian|italian|portuguese|polish|dutch|korean|danish|swedish|norwegian|finnish|czech|hungarian|turkish|persian|hebrew)\])\s*$",
     re.I,
 )  # database notes after a title: '[Review] [42 refs]', '[Erratum appears in Lancet Oncol 2011]' (even cut short)
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
-ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
-QUALIFIERS = {"part", "phase", "study", "trial", "type", "stage", "grade", "section", "volume", "vol", "no", "number", "series"}
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12}
+ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+}
+QUALIFIERS = {
+    "part",
+    "phase",
+    "study",
+    "trial",
+    "type",
+    "stage",
+    "grade",
+    "section",
+    "volume",
+    "vol",
+    "no",
+    "number",
+    "series",
+}
+NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+}
 # Words that make a record a different kind of publication than an article of the same title.
 NOTICE_WORDS = {
-    "erratum": "erratum", "errata": "erratum", "corrigendum": "erratum", "correction": "erratum",
-    "retraction": "retraction", "retracted": "retraction", "comment": "comment", "commentary": "comment",
-    "reply": "reply", "response": "reply", "letter": "letter", "editorial": "editorial",
-}  # fmt: skip
+    "erratum": "erratum",
+    "errata": "erratum",
+    "corrigendum": "erratum",
+    "correction": "erratum",
+    "retraction": "retraction",
+    "retracted": "retraction",
+    "comment": "comment",
+    "commentary": "comment",
+    "reply": "reply",
+    "response": "reply",
+    "letter": "letter",
+    "editorial": "editorial",
+}
 # Conference *abstracts* (not full conference papers, which are reports in their own right).
-CONFERENCE_TYPES = {"abst", "abstract", "meeting abstract", "conference abstract", "conference_abstract", "meeting_abstract"}
+CONFERENCE_TYPES = {
+    "abst",
+    "abstract",
+    "meeting abstract",
+    "conference abstract",
+    "conference_abstract",
+    "meeting_abstract",
+}
 CONFERENCE_JOURNAL = re.compile(r"\babstracts?\b|\bmeeting\b|\bcongress\b", re.I)
 JOURNAL_STOP = {"the", "of", "and", "in", "for", "on", "de", "la", "le", "der", "und", "a", "an", "et", "y", "e"}
 
@@ -83,7 +148,7 @@ def americanise(words: str) -> str:
     return " ".join(map(_american_word, words.split()))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _american_word(word: str) -> str:
     """Word by word, cached: a corpus repeats its vocabulary, so each word is spelled once."""
     for pattern, replacement in SPELLING:
@@ -112,7 +177,14 @@ def title_signature(key: str) -> str:
     (counts, doses, ages), notice words (erratum, reply...) and what names a part,
     phase or report of a series (Part 2, second follow-up, five-year)."""
     words = key.split()
-    if len(words) > 3 and words[-1].isdigit() and len(words[-1]) == 1 and words[-2].isalpha() and len(words[-2]) >= 4 and words[-2] not in QUALIFIERS:
+    if (
+        len(words) > 3
+        and words[-1].isdigit()
+        and len(words[-1]) == 1
+        and words[-2].isalpha()
+        and len(words[-2]) >= 4
+        and words[-2] not in QUALIFIERS
+    ):
         words = words[:-1]  # a footnote mark ('... representation 1'), not a number of the title
     joined = re.sub(r"\b(\d{1,3}) (\d{3})\b", r"\1\2", " ".join(words))  # '10 000' is 10000
     words = joined.split()
@@ -121,7 +193,9 @@ def title_signature(key: str) -> str:
         previous = words[i - 1] if i else ""
         found = re.findall(r"\d+", word)
         if found:
-            (parts if previous in QUALIFIERS else numbers).extend(str(int(n)) for n in found)  # 'hpv16' and 'hpv 16' alike
+            (parts if previous in QUALIFIERS else numbers).extend(
+                str(int(n)) for n in found
+            )  # 'hpv16' and 'hpv 16' alike
         elif word in ORDINALS:
             parts.append(str(ORDINALS[word]))
         elif word in NUMBER_WORDS and (i + 1 < len(words)) and words[i + 1] not in ("of",):
@@ -165,7 +239,11 @@ def _comma_names(text: str) -> list[str]:
         return pieces
     if len(pieces) == 2 and INITIALS.match(pieces[1]):
         return [text]
-    if len(pieces) % 2 == 0 and all(" " not in p.strip() for p in pieces[::2]) and not any(INITIALS.match(p) for p in pieces[::2]):
+    if (
+        len(pieces) % 2 == 0
+        and all(" " not in p.strip() for p in pieces[::2])
+        and not any(INITIALS.match(p) for p in pieces[::2])
+    ):
         return [f"{pieces[i]}, {pieces[i + 1]}" for i in range(0, len(pieces), 2)]
     return pieces
 
@@ -244,21 +322,27 @@ def is_conference(kind: str, journal: str) -> bool:
 def match_keys(records: pd.DataFrame) -> pd.DataFrame:
     """One row per record with the normalised fields matching uses."""
     title = records["title"].map(title_match_key)
-    return pd.DataFrame({
-        "title": title,
-        "title_alt": records["title"].map(alternative_title),
-        "signature": title.map(title_signature),
-        "authors": records["authors"].map(author_surnames),
-        "author_words": records["authors"].map(lambda text: " ".join(sorted({w for w in ascii_words(text).split() if len(w) > 2 and w != "and"}))),
-        "journal": records["journal"].map(journal_key),
-        "year": pd.to_numeric(records["year"].str.extract(r"(\d{4})", expand=False), errors="coerce").fillna(0).astype(int),
-        "volume": [volume_number(v, y) for v, y in zip(records["volume"], records["year"])],
-        "issue": [issue_number(v, i) for v, i in zip(records["volume"], records["issue"])],
-        "issue_text": records["issue"].map(lambda text: " ".join(ascii_words(text).split())),
-        "page": records["pages"].map(start_page),
-        "page_end": records["pages"].map(end_page),
-        "doi": records["doi"].str.lower(),
-        "pmid": records["pmid"],
-        "conference": [is_conference(k, j) for k, j in zip(records["type"], records["journal"])],
-        "kind": records["type"].str.strip().str.lower(),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "title": title,
+            "title_alt": records["title"].map(alternative_title),
+            "signature": title.map(title_signature),
+            "authors": records["authors"].map(author_surnames),
+            "author_words": records["authors"].map(
+                lambda text: " ".join(sorted({w for w in ascii_words(text).split() if len(w) > 2 and w != "and"}))
+            ),
+            "journal": records["journal"].map(journal_key),
+            "year": pd.to_numeric(records["year"].str.extract(r"(\d{4})", expand=False), errors="coerce")
+            .fillna(0)
+            .astype(int),
+            "volume": [volume_number(v, y) for v, y in zip(records["volume"], records["year"])],
+            "issue": [issue_number(v, i) for v, i in zip(records["volume"], records["issue"])],
+            "issue_text": records["issue"].map(lambda text: " ".join(ascii_words(text).split())),
+            "page": records["pages"].map(start_page),
+            "page_end": records["pages"].map(end_page),
+            "doi": records["doi"].str.lower(),
+            "pmid": records["pmid"],
+            "conference": [is_conference(k, j) for k, j in zip(records["type"], records["journal"])],
+            "kind": records["type"].str.strip().str.lower(),
+        }
+    )

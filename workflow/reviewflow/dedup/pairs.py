@@ -84,13 +84,23 @@ def score_pairs(keys: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
             other = np.zeros(len(out))
             other[has] = process.cpdist(x[has].tolist(), y[has].tolist(), scorer=fuzz.ratio, workers=-1) / 100
             out["title"] = np.maximum(out["title"], other)
-    out["authors"] = process.cpdist(a["authors"].tolist(), b["authors"].tolist(), scorer=fuzz.token_set_ratio, workers=-1) / 100
+    out["authors"] = (
+        process.cpdist(a["authors"].tolist(), b["authors"].tolist(), scorer=fuzz.token_set_ratio, workers=-1) / 100
+    )
     has_authors = (a["authors"] != "") & (b["authors"] != "")
     # given names taken for surnames ('Andrea, C.' for 'Carignani, Andrea'): one author list's words within the other's
-    words = process.cpdist(a["author_words"].tolist(), b["author_words"].tolist(), scorer=fuzz.token_set_ratio, workers=-1) / 100
-    out["authors"] = np.maximum(out["authors"], np.where((a["author_words"].str.count(" ") >= 1) & (b["author_words"].str.count(" ") >= 1), words, 0))
+    words = (
+        process.cpdist(a["author_words"].tolist(), b["author_words"].tolist(), scorer=fuzz.token_set_ratio, workers=-1)
+        / 100
+    )
+    out["authors"] = np.maximum(
+        out["authors"],
+        np.where((a["author_words"].str.count(" ") >= 1) & (b["author_words"].str.count(" ") >= 1), words, 0),
+    )
     out["authors"] = out["authors"].where(has_authors, np.nan)
-    out["first_author"] = (a["authors"].str.split(" ", n=1).str[0] == b["authors"].str.split(" ", n=1).str[0]) & has_authors
+    out["first_author"] = (
+        a["authors"].str.split(" ", n=1).str[0] == b["authors"].str.split(" ", n=1).str[0]
+    ) & has_authors
 
     def relation(column: str) -> tuple[pd.Series, pd.Series]:
         both = (a[column] != "") & (b[column] != "")
@@ -101,7 +111,9 @@ def score_pairs(keys: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
     known = (a["year"] > 0) & (b["year"] > 0)
     out["year_gap"] = (a["year"] - b["year"]).abs().where(known, -1)
     out["signature_differs"] = a["signature"] != b["signature"]
-    out["marks_differ"] = a["signature"].str.split("|", n=1).str[1] != b["signature"].str.split("|", n=1).str[1]  # notices or parts
+    out["marks_differ"] = (
+        a["signature"].str.split("|", n=1).str[1] != b["signature"].str.split("|", n=1).str[1]
+    )  # notices or parts
     out["conference_vs_other"] = a["conference"] != b["conference"]
     out["kinds_differ"] = (a["kind"] != "") & (b["kind"] != "") & (a["kind"] != b["kind"])
     out["title_words"] = np.minimum(a["title"].str.count(" "), b["title"].str.count(" ")) + 1

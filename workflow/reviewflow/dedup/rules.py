@@ -33,70 +33,29 @@ def classify(scored: pd.DataFrame, conference_abstracts: str = "separate") -> pd
     """Adds decision, rule and reason. Decisions: 'duplicate' (merged by `rule`),
     'uncertain' (to the review queue), 'different' (a near pair kept apart by a
     contradiction), 'linked' (a conference abstract and its paper, kept apart) or ''."""
-    s = scored
-    t, a = s["title"], s["authors"]
-    authors_agree = a >= 0.8
-    authors_fine = a.isna() | (a >= 0.5)
-    # an issue number that disagrees while volume and first page agree is a data-entry slip (article numbers in the issue field)
-    issue_clash = s["issue_differs"] & ~(s["volume_same"] & s["page_same"])
-    contradiction = s["doi_differs"] | s["pmid_differs"] | s["signature_differs"] | issue_clash
-    same_year = s["year_gap"] <= 0  # equal or unknown
-    close_year = same_year | ((s["year_gap"] == 1) & s["volume_same"] & s["page_same"])
-    evidence = authors_agree.astype(int) + s["journal_same"].astype(int) + s["volume_same"].astype(int) + s["page_same"].astype(int)
-    generic = s["title_words"] <= GENERIC_TITLE_WORDS
-    # pages garbled in one export (e.g. '1-6' for e12724) are forgiven only when all else agrees
-    pages_fine = ~s["page_differs"] | ((t >= 0.98) & authors_agree & s["volume_same"] & ~s["journal_differs"])
-
-    rules = [
-        ("identifier", (s["doi_same"] | s["pmid_same"]) & ((t >= 0.8) | (s["title_contained"] >= 0.95)) & ~contradiction),
-        ("title+details", (t >= 0.95) & ~contradiction & ~s["volume_differs"] & pages_fine & close_year & authors_fine
-         & (evidence >= 2) & (~generic | (s["volume_same"] & s["page_same"]))),
-        ("title+volume+page", (t >= 0.85) & ~contradiction & same_year & authors_agree & s["volume_same"] & s["page_same"]),
-        ("title+venue", (t >= 0.95) & ~contradiction & same_year & s["volume_same"] & s["page_same"] & s["journal_same"]),
-        # short or generic titles ('2015 Meeting Abstracts', 'Coronary artery disease') in one issue of one journal
-        ("title+issue", (t >= 0.95) & ~contradiction & same_year & authors_agree & s["volume_same"] & s["issue_text_same"]
-         & ~s["journal_differs"] & ~s["page_differs"]),
-        ("title+authors", (t >= 0.95) & ~contradiction & (same_year | ((s["year_gap"] == 1) & (t >= 0.97))) & (a >= 0.9)
-         & ~s["volume_differs"] & ~s["page_differs"] & (s["title_words"] >= 6) & ~s["kinds_differ"]),
-        ("details+title part", (s["title_contained"] >= 0.95) & (t >= 0.3) & ~contradiction & same_year
-         & ((a >= 0.9) | ((a >= 0.6) & s["page_end_same"])) & s["page_same"] & ~s["volume_differs"] & (s["volume_same"] | s["journal_same"] | s["no_venue"])),
-        ("details+title part", (s["title_contained"] >= 0.95) & ~contradiction & same_year & (a >= 0.9) & s["journal_same"]
-         & ~s["volume_differs"] & ~s["page_differs"] & (s["title_words"] >= 6)),
-        # one article, its title in two languages: same journal issue, same page range, same first author
-        ("venue+page range", same_year & s["volume_same"] & s["issue_same"] & s["page_same"] & s["page_end_same"] & s["journal_same"]
-         & s["first_author"] & ~(s["doi_differs"] | s["pmid_differs"]) & ~s["conference_vs_other"]),
-        # a number mistyped in one title ('p6INK4a' for 'p16INK4a'): one journal, volume, first page and author list
-        ("venue+page, title typo", (t >= 0.95) & s["signature_differs"] & ~s["marks_differ"] & ~(s["doi_differs"] | s["pmid_differs"] | issue_clash)
-         & same_year & authors_agree & s["volume_same"] & s["page_same"] & s["journal_same"]),
-        ("title only", (t >= 0.99) & ~contradiction & same_year & ~s["has_details"] & (s["title_words"] >= 8)),
-    ]  # fmt: skip
+    s, e = scored, derived_evidence(scored)
     decision = np.full(len(s), "", dtype=object)
     rule = np.full(len(s), "", dtype=object)
-    for name, mask in reversed(rules):  # the strongest rule met names the merge
+    for name, mask in reversed(rule_masks(s, e)):  # the strongest rule met names the merge
         hit = mask.to_numpy()
         decision[hit] = "duplicate"
         rule[hit] = name
     reason = np.full(len(s), "", dtype=object)
-    near = (decision == "") & (((t >= 0.9) & (s["year_gap"] <= 1)) | s["doi_same"] | s["pmid_same"]).to_numpy()
-    elsewhere = s["journal_differs"] & (s["page_differs"] | s["volume_differs"])  # one title in two venues
-    shared_id = (s["doi_same"] | s["pmid_same"]) & (t < 0.5) & (s["title_contained"] < 0.8)  # e.g. a supplement's DOI
-    why = np.select(
-        [s["doi_differs"] | s["pmid_differs"], s["signature_differs"] | issue_clash, elsewhere, shared_id,
-         s["doi_same"] | s["pmid_same"], s["volume_differs"] | s["page_differs"], s["year_gap"] == 1, ~authors_fine],
-        ["different DOIs or PMIDs", "titles or issues differ in a number or a notice word (part, follow-up, erratum, reply)",
-         "the same title in two journals", "a shared DOI or PMID (e.g. of a supplement) on different titles",
-         "same identifier, different titles", "different volume or pages", "years one apart", "different authors"],
-        "too little evidence beyond the title",
-    )  # fmt: skip
-    hard = (contradiction | elsewhere | shared_id).to_numpy()
+    near, hard, why = near_pairs(s, e, decision)
     decision[near & hard] = "different"  # a known false friend: kept apart, listed so people can see it
     decision[near & ~hard] = "uncertain"
     reason[near] = why[near]
     # A conference abstract and a full report of the same work: same title and authors, the
     # abstract up to a year earlier, usually in another venue. In one volume of one journal
     # they are one abstract however labelled, and the rules above decide.
-    report = (s["conference_vs_other"] & ~s["volume_same"] & (t >= 0.95) & (a >= 0.8) & (s["year_gap"] <= 1)
-              & ~(s["doi_differs"] | s["pmid_differs"] | s["signature_differs"])).to_numpy()  # fmt: skip
+    report = (
+        s["conference_vs_other"]
+        & ~s["volume_same"]
+        & (e["t"] >= 0.95)
+        & (e["a"] >= 0.8)
+        & (s["year_gap"] <= 1)
+        & ~(s["doi_differs"] | s["pmid_differs"] | s["signature_differs"])
+    ).to_numpy()
     if conference_abstracts == "separate":
         decision[report] = "linked"
         rule[report] = ""
@@ -108,3 +67,176 @@ def classify(scored: pd.DataFrame, conference_abstracts: str = "separate") -> pd
     out = s.copy()
     out["decision"], out["rule"], out["reason"] = decision, rule, reason
     return out
+
+
+def derived_evidence(s: pd.DataFrame) -> dict[str, pd.Series]:
+    """The named conditions the rules are written in, from the pair scores."""
+    t, a = s["title"], s["authors"]
+    authors_agree = a >= 0.8
+    # an issue number that disagrees while volume and first page agree is a data-entry slip
+    # (article numbers in the issue field)
+    issue_clash = s["issue_differs"] & ~(s["volume_same"] & s["page_same"])
+    same_year = s["year_gap"] <= 0  # equal or unknown
+    evidence = (
+        authors_agree.astype(int)
+        + s["journal_same"].astype(int)
+        + s["volume_same"].astype(int)
+        + s["page_same"].astype(int)
+    )
+    return {
+        "t": t,
+        "a": a,
+        "authors_agree": authors_agree,
+        "authors_fine": a.isna() | (a >= 0.5),
+        "issue_clash": issue_clash,
+        "contradiction": s["doi_differs"] | s["pmid_differs"] | s["signature_differs"] | issue_clash,
+        "same_year": same_year,
+        "close_year": same_year | ((s["year_gap"] == 1) & s["volume_same"] & s["page_same"]),
+        "evidence": evidence,
+        "generic": s["title_words"] <= GENERIC_TITLE_WORDS,
+        # pages garbled in one export (e.g. '1-6' for e12724) are forgiven only when all else agrees
+        "pages_fine": ~s["page_differs"] | ((t >= 0.98) & authors_agree & s["volume_same"] & ~s["journal_differs"]),
+    }
+
+
+def rule_masks(s: pd.DataFrame, e: dict[str, pd.Series]) -> list[tuple[str, pd.Series]]:
+    """Each rule with the pairs that meet it, strongest first."""
+    t, a, contradiction, same_year, authors_agree = (
+        e["t"],
+        e["a"],
+        e["contradiction"],
+        e["same_year"],
+        e["authors_agree"],
+    )
+    return [
+        (
+            "identifier",
+            (s["doi_same"] | s["pmid_same"]) & ((t >= 0.8) | (s["title_contained"] >= 0.95)) & ~contradiction,
+        ),
+        (
+            "title+details",
+            (t >= 0.95)
+            & ~contradiction
+            & ~s["volume_differs"]
+            & e["pages_fine"]
+            & e["close_year"]
+            & e["authors_fine"]
+            & (e["evidence"] >= 2)
+            & (~e["generic"] | (s["volume_same"] & s["page_same"])),
+        ),
+        (
+            "title+volume+page",
+            (t >= 0.85) & ~contradiction & same_year & authors_agree & s["volume_same"] & s["page_same"],
+        ),
+        (
+            "title+venue",
+            (t >= 0.95) & ~contradiction & same_year & s["volume_same"] & s["page_same"] & s["journal_same"],
+        ),
+        # short or generic titles ('2015 Meeting Abstracts', 'Coronary artery disease') in one issue of one journal
+        (
+            "title+issue",
+            (t >= 0.95)
+            & ~contradiction
+            & same_year
+            & authors_agree
+            & s["volume_same"]
+            & s["issue_text_same"]
+            & ~s["journal_differs"]
+            & ~s["page_differs"],
+        ),
+        (
+            "title+authors",
+            (t >= 0.95)
+            & ~contradiction
+            & (same_year | ((s["year_gap"] == 1) & (t >= 0.97)))
+            & (a >= 0.9)
+            & ~s["volume_differs"]
+            & ~s["page_differs"]
+            & (s["title_words"] >= 6)
+            & ~s["kinds_differ"],
+        ),
+        (
+            "details+title part",
+            (s["title_contained"] >= 0.95)
+            & (t >= 0.3)
+            & ~contradiction
+            & same_year
+            & ((a >= 0.9) | ((a >= 0.6) & s["page_end_same"]))
+            & s["page_same"]
+            & ~s["volume_differs"]
+            & (s["volume_same"] | s["journal_same"] | s["no_venue"]),
+        ),
+        (
+            "details+title part",
+            (s["title_contained"] >= 0.95)
+            & ~contradiction
+            & same_year
+            & (a >= 0.9)
+            & s["journal_same"]
+            & ~s["volume_differs"]
+            & ~s["page_differs"]
+            & (s["title_words"] >= 6),
+        ),
+        # one article, its title in two languages: same journal issue, same page range, same first author
+        (
+            "venue+page range",
+            same_year
+            & s["volume_same"]
+            & s["issue_same"]
+            & s["page_same"]
+            & s["page_end_same"]
+            & s["journal_same"]
+            & s["first_author"]
+            & ~(s["doi_differs"] | s["pmid_differs"])
+            & ~s["conference_vs_other"],
+        ),
+        # a number mistyped in one title ('p6INK4a' for 'p16INK4a'): one journal, volume, first page and author list
+        (
+            "venue+page, title typo",
+            (t >= 0.95)
+            & s["signature_differs"]
+            & ~s["marks_differ"]
+            & ~(s["doi_differs"] | s["pmid_differs"] | e["issue_clash"])
+            & same_year
+            & authors_agree
+            & s["volume_same"]
+            & s["page_same"]
+            & s["journal_same"],
+        ),
+        ("title only", (t >= 0.99) & ~contradiction & same_year & ~s["has_details"] & (s["title_words"] >= 8)),
+    ]
+
+
+def near_pairs(
+    s: pd.DataFrame, e: dict[str, pd.Series], decision: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(pairs close to a rule but unmerged, those of them a contradiction keeps apart, why)."""
+    t, issue_clash = e["t"], e["issue_clash"]
+    near = (decision == "") & (((t >= 0.9) & (s["year_gap"] <= 1)) | s["doi_same"] | s["pmid_same"]).to_numpy()
+    elsewhere = s["journal_differs"] & (s["page_differs"] | s["volume_differs"])  # one title in two venues
+    shared_id = (s["doi_same"] | s["pmid_same"]) & (t < 0.5) & (s["title_contained"] < 0.8)  # e.g. a supplement's DOI
+    why = np.select(
+        [
+            s["doi_differs"] | s["pmid_differs"],
+            s["signature_differs"] | issue_clash,
+            elsewhere,
+            shared_id,
+            s["doi_same"] | s["pmid_same"],
+            s["volume_differs"] | s["page_differs"],
+            s["year_gap"] == 1,
+            ~e["authors_fine"],
+        ],
+        [
+            "different DOIs or PMIDs",
+            "titles or issues differ in a number or a notice word (part, follow-up, erratum, reply)",
+            "the same title in two journals",
+            "a shared DOI or PMID (e.g. of a supplement) on different titles",
+            "same identifier, different titles",
+            "different volume or pages",
+            "years one apart",
+            "different authors",
+        ],
+        "too little evidence beyond the title",
+    )
+    hard = (e["contradiction"] | elsewhere | shared_id).to_numpy()
+    return near, hard, why

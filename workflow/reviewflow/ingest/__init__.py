@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from operator import itemgetter
 from pathlib import Path
-from typing import Iterator
 
 import pandas as pd
 
@@ -35,6 +35,7 @@ TEXT_PARSERS = {
     "tsv": lambda text: table.parse_text(text, "\t"),
 }
 FORMATS = (*TEXT_PARSERS, "xlsx")
+PROGRESS_EVERY = 20000  # records between progress lines on a long read
 FIELD_COLUMNS = [c for c in RECORD_COLUMNS if c not in ("record_id", "source", "search", "file", "position")]
 
 
@@ -83,7 +84,9 @@ def _blocks(text: str, format: str) -> Iterator[Block]:
     return TEXT_PARSERS[format](text)
 
 
-def frames(blocks: Iterator[Block], *, source: str, search: str, file: str, on_error: str = "stop") -> tuple[pd.DataFrame, pd.DataFrame]:
+def frames(
+    blocks: Iterator[Block], *, source: str, search: str, file: str, on_error: str = "stop"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(records, rejected) from parsed blocks; stops at the first bad record unless on_error='skip'.
 
     Blocks are consumed as they are parsed and their raw text is dropped once
@@ -93,6 +96,8 @@ def frames(blocks: Iterator[Block], *, source: str, search: str, file: str, on_e
     field_values = itemgetter(*FIELD_COLUMNS)
     kept_ids, rejected_ids = RecordIds(search, source), RecordIds(search, source)
     for position, block in enumerate(blocks, start=1):
+        if position % PROGRESS_EVERY == 0:
+            log.info("%s: %d records read", file, position)
         problem = block.problem
         fields = None
         if problem is None:
@@ -102,16 +107,24 @@ def frames(blocks: Iterator[Block], *, source: str, search: str, file: str, on_e
         if problem:
             if on_error == "stop":
                 raise ReviewflowError(problem, file=file, row=block.where)
-            rejected.append((rejected_ids.next(block.raw), source, search, file, str(position), block.where, problem, block.raw))
+            rejected.append(
+                (rejected_ids.next(block.raw), source, search, file, str(position), block.where, problem, block.raw)
+            )
             continue
         fields["authors"] = LIST_SEPARATOR.join(fields["authors"])
         fields["keywords"] = LIST_SEPARATOR.join(fields["keywords"])
-        kept.append((kept_ids.next(block.raw, block.fingerprint), *field_values(fields), source, search, file, str(position)))
-    records = pd.DataFrame(kept, columns=["record_id", *FIELD_COLUMNS, "source", "search", "file", "position"], dtype=str)
+        kept.append(
+            (kept_ids.next(block.raw, block.fingerprint), *field_values(fields), source, search, file, str(position))
+        )
+    records = pd.DataFrame(
+        kept, columns=["record_id", *FIELD_COLUMNS, "source", "search", "file", "position"], dtype=str
+    )
     return records[RECORD_COLUMNS], pd.DataFrame(rejected, columns=REJECTED_COLUMNS, dtype=str)
 
 
-def loads(text: str, *, source: str, search: str, file: str, format: str | None = None, on_error: str = "stop") -> tuple[pd.DataFrame, pd.DataFrame]:
+def loads(
+    text: str, *, source: str, search: str, file: str, format: str | None = None, on_error: str = "stop"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Records of one export's text (and the records set aside) in RECORD_COLUMNS."""
     text = text.lstrip("\ufeff")
     try:
@@ -120,8 +133,13 @@ def loads(text: str, *, source: str, search: str, file: str, format: str | None 
     except ReviewflowError as error:
         looks_like = _looks_like(text)
         if format and looks_like not in (None, format):  # a declared format that does not fit says so
-            error = ReviewflowError(f"{error.message}; it was read as {format}, but its content looks like {looks_like}", file=error.file, row=error.row, column=error.column)
-        raise error.located(file=file)
+            error = ReviewflowError(
+                f"{error.message}; it was read as {format}, but its content looks like {looks_like}",
+                file=error.file,
+                row=error.row,
+                column=error.column,
+            )
+        raise error.located(file=file) from None
     if records.empty and rejected.empty:
         looks_like = _looks_like(text) if format else None
         hint = f"; the content looks like {looks_like}" if looks_like not in (None, format) else ""
@@ -136,20 +154,26 @@ def _looks_like(text: str) -> str | None:
         return None
 
 
-def load(path: str | Path, *, source: str, search: str, format: str | None = None, on_error: str = "stop") -> tuple[pd.DataFrame, pd.DataFrame]:
+def load(
+    path: str | Path, *, source: str, search: str, format: str | None = None, on_error: str = "stop"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read one export file; errors name the path as given."""
     path = Path(path)
     name = path.name
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise ReviewflowError(f"cannot be read ({error.strerror})", file=str(path))
+        raise ReviewflowError(f"cannot be read ({error.strerror})", file=str(path)) from None
     try:
         if format == "xlsx" or (format is None and data.startswith(b"PK\x03\x04")):
-            records, rejected = frames(table.parse_xlsx(data), source=source, search=search, file=name, on_error=on_error)
+            records, rejected = frames(
+                table.parse_xlsx(data), source=source, search=search, file=name, on_error=on_error
+            )
         else:
-            records, rejected = loads(decode(data), source=source, search=search, file=name, format=format, on_error=on_error)
+            records, rejected = loads(
+                decode(data), source=source, search=search, file=name, format=format, on_error=on_error
+            )
     except ReviewflowError as error:
-        raise ReviewflowError(error.message, file=str(path), row=error.row, column=error.column)
+        raise ReviewflowError(error.message, file=str(path), row=error.row, column=error.column) from None
     log.info("%s: %d records, %d set aside (%s, search %s)", name, len(records), len(rejected), source, search)
     return records, rejected

@@ -4,7 +4,7 @@ LaTeX accents and braces decoded with pylatexenc."""
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 import bibtexparser
 

@@ -3,7 +3,7 @@ entity is expanded and no external resource is fetched."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 from xml.etree.ElementTree import tostring
 
 import defusedxml.ElementTree as SafeTree
@@ -17,9 +17,11 @@ def parse(text: str) -> Iterator[Block]:
     try:
         root = SafeTree.fromstring(text.encode("utf-8"))
     except DefusedXmlException as error:
-        raise ReviewflowError(f"XML with entity declarations or external references is refused ({type(error).__name__})")
+        raise ReviewflowError(
+            f"XML with entity declarations or external references is refused ({type(error).__name__})"
+        ) from None
     except SafeTree.ParseError as error:
-        raise ReviewflowError(f"is not well-formed XML: {error}", row=f"line {error.position[0]}")
+        raise ReviewflowError(f"is not well-formed XML: {error}", row=f"line {error.position[0]}") from None
     for number, record in enumerate(root.iter("record"), start=1):
         yield Block(located(number), tostring(record, encoding="unicode"), fields=_fields(record))
 

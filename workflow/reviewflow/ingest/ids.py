@@ -13,14 +13,20 @@ import hashlib
 ID_HEX_DIGITS = 16  # 64 bits: collisions stay improbable at millions of records
 
 
-
-
 def raw_fingerprint(raw: str) -> str:
     """The raw text with every line stripped and blank lines dropped."""
     if raw.isascii() and not (
-        " \n" in raw or "\n " in raw or "\n\n" in raw or "\t" in raw or "\r" in raw
-        or "\x0b" in raw or "\x0c" in raw or "\x1c" in raw or "\x1d" in raw or "\x1e" in raw
-    ):  # fmt: skip
+        " \n" in raw
+        or "\n " in raw
+        or "\n\n" in raw
+        or "\t" in raw
+        or "\r" in raw
+        or "\x0b" in raw
+        or "\x0c" in raw
+        or "\x1c" in raw
+        or "\x1d" in raw
+        or "\x1e" in raw
+    ):
         return raw.strip()  # already tidy: the same result without splitting lines
     lines = (line.strip() for line in raw.replace("\ufeff", "").splitlines())
     return "\n".join(line for line in lines if line)
@@ -30,7 +36,7 @@ class RecordIds:
     """Ids for the records of one export, in file order (so repeats get their suffix)."""
 
     def __init__(self, search: str, source: str) -> None:
-        self.prefix = f"{search}\x1f{source}\x1f".encode("utf-8")
+        self.prefix = f"{search}\x1f{source}\x1f".encode()
         self.seen: dict[str, int] = {}
 
     def next(self, raw: str, fingerprint: str | None = None) -> str:

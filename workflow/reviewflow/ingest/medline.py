@@ -4,7 +4,7 @@ lines, six-space continuation lines, records separated by blank lines."""
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from .base import Block, located, split_on_blank_lines
 
@@ -29,7 +29,11 @@ def parse(text: str) -> Iterator[Block]:
             else:
                 problem = f"line {start + offset} is neither a 'TAG - value' line nor a continuation"
                 break
-        yield Block(located(count, start), raw, problem=problem) if problem else Block(located(count, start), raw, fields=_fields(tags))
+        yield (
+            Block(located(count, start), raw, problem=problem)
+            if problem
+            else Block(located(count, start), raw, fields=_fields(tags))
+        )
 
 
 def _fields(tags: list[list[str]]) -> dict:

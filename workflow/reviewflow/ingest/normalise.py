@@ -26,7 +26,14 @@ def clean_text(value) -> str:
     if isinstance(value, (list, tuple)):
         value = " ".join(str(v) for v in value)
     text = str(value)
-    if text.isascii() and "&" not in text and "  " not in text and text == text.strip() and "\t" not in text and "\n" not in text:
+    if (
+        text.isascii()
+        and "&" not in text
+        and "  " not in text
+        and text == text.strip()
+        and "\t" not in text
+        and "\n" not in text
+    ):
         return text  # the common case, checked in C: nothing to repair or fold
     if not text.isascii() and MOJIBAKE_HINT.search(text):
         import ftfy
@@ -66,7 +73,9 @@ def finish(fields: dict, clean: bool = False) -> dict:
     out["authors"] = normalise_authors(authors)
     out["year"] = _year(prep(fields.get("year")))
     out["pages"] = _pages(pages)
-    out["doi"] = next((d for d in (_doi(prep(v)) for v in doi) if d), "") if isinstance(doi, (list, tuple)) else _doi(prep(doi))
+    out["doi"] = (
+        next((d for d in (_doi(prep(v)) for v in doi) if d), "") if isinstance(doi, (list, tuple)) else _doi(prep(doi))
+    )
     out["pmid"] = _pmid(prep(fields.get("pmid")))
     out["issn"] = _issn(prep(fields.get("issn")))
     return out

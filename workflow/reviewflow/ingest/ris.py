@@ -9,10 +9,9 @@ an ER tag may end a record (rispy is used to write RIS, see export.py).
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from .base import Block, located
-
 
 # The tags of the RIS specification (RefMan, 2011) and of widely used exports.
 KNOWN_TAGS = set(
@@ -45,9 +44,17 @@ def parse(text: str) -> Iterator[Block]:
         if end_index < len(ends) and ends[end_index] < following:
             yield _block(number, line, text[start : ends[end_index]])
         elif number < len(starts):
-            yield Block(located(number, line), text[start:following].rstrip("\n"), problem="record has no end-of-record (ER) line before the next record")
+            yield Block(
+                located(number, line),
+                text[start:following].rstrip("\n"),
+                problem="record has no end-of-record (ER) line before the next record",
+            )
         else:
-            yield Block(located(number, line), text[start:].rstrip("\n"), problem="record has no end-of-record (ER) line; the file may be truncated")
+            yield Block(
+                located(number, line),
+                text[start:].rstrip("\n"),
+                problem="record has no end-of-record (ER) line; the file may be truncated",
+            )
 
 
 def _line_starts(text: str, prefix: str) -> list[int]:
@@ -68,7 +75,15 @@ def _block(number: int, start: int, body: str) -> Block:
     lines = body.count("\n") + 1
     fingerprint = None
     if len(tags) == lines:  # the fast path: every line is a tag line, nothing continues
-        if raw.isascii() and not (" \n" in raw or "\t" in raw or "\x0b" in raw or "\x0c" in raw or "\x1c" in raw or "\x1d" in raw or "\x1e" in raw):
+        if raw.isascii() and not (
+            " \n" in raw
+            or "\t" in raw
+            or "\x0b" in raw
+            or "\x0c" in raw
+            or "\x1c" in raw
+            or "\x1d" in raw
+            or "\x1e" in raw
+        ):
             fingerprint = raw.strip()  # what ids.raw_fingerprint gives, without splitting lines
         pairs = [pair for pair in tags if pair[1]]
     else:

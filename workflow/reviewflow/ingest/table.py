@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..errors import ReviewflowError
 from .base import Block
@@ -16,7 +16,16 @@ HEADERS = {
     "title": ["title", "articletitle", "documenttitle", "primarytitle", "ti"],
     "authors": ["authors", "author", "authorfullnames", "authornames", "au"],
     "year": ["year", "publicationyear", "publishedyear", "py", "pubyear"],
-    "journal": ["journal", "sourcetitle", "source", "journaltitle", "secondarytitle", "publicationtitle", "publication", "so"],
+    "journal": [
+        "journal",
+        "sourcetitle",
+        "source",
+        "journaltitle",
+        "secondarytitle",
+        "publicationtitle",
+        "publication",
+        "so",
+    ],
     "volume": ["volume", "vl"],
     "issue": ["issue", "number", "is"],
     "pages": ["pages", "page"],
@@ -48,7 +57,7 @@ def parse_text(text: str, delimiter: str) -> Iterator[Block]:
     try:
         yield from parse_rows(rows)
     except csv.Error as error:
-        raise ReviewflowError(f"is not valid delimited text: {error}", row=f"line {rows.line_num}")
+        raise ReviewflowError(f"is not valid delimited text: {error}", row=f"line {rows.line_num}") from None
 
 
 def parse_rows(rows) -> Iterator[Block]:

@@ -4,7 +4,7 @@ three-space continuation lines, 'ER' ends a record, 'EF' ends the file."""
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from .base import Block, located
 
@@ -28,7 +28,11 @@ def parse(text: str) -> Iterator[Block]:
             current.append(line)
     if current is not None:
         count += 1
-        yield Block(located(count, start), "\n".join(current), problem="record has no end-of-record (ER) line; the file may be truncated")
+        yield Block(
+            located(count, start),
+            "\n".join(current),
+            problem="record has no end-of-record (ER) line; the file may be truncated",
+        )
 
 
 def _block(number: int, start: int, lines: list[str]) -> Block:
@@ -40,7 +44,11 @@ def _block(number: int, start: int, lines: list[str]) -> Block:
             continue
         match = TAG_LINE.match(line)
         if not match:
-            return Block(located(number, start), "\n".join(lines), problem=f"line {start + offset} is neither a tag line nor a continuation")
+            return Block(
+                located(number, start),
+                "\n".join(lines),
+                problem=f"line {start + offset} is neither a tag line nor a continuation",
+            )
         last = match.group(1)
         values.setdefault(last, []).append((match.group(2) or "").strip())
     joined = lambda tag: " ".join(values.get(tag, []))  # noqa: E731

@@ -4,24 +4,26 @@ so the HTML, the PDF and the workbook cannot disagree with each other."""
 from __future__ import annotations
 
 import hashlib
+import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from .. import __version__
-from ..studies import illustrative_columns
-from ..tables import MARK, split_list
+from ..layout import FIGURE_KINDS
+from ..marks import MARK, with_marked_columns
+from ..rob import Tool
+from ..tables import split_list
 
 
-
-def inputs_digest(paths: list[str | Path], config: dict) -> str:
-    """Short sha256 over the input files' names and bytes and the config."""
-    import json
-
-    digest = hashlib.sha256(json.dumps(config, sort_keys=True).encode("utf-8"))
-    for path in sorted(str(p) for p in paths):
+def inputs_digest(provenance: dict) -> str:
+    """Short sha256 over the config and the input files' names and hashes, as the
+    provenance records them (so the inputs are hashed once, by the provenance rule)."""
+    digest = hashlib.sha256(json.dumps(provenance["config"], sort_keys=True).encode("utf-8"))
+    for path, sha in sorted(provenance["inputs"].items()):
         digest.update(Path(path).name.encode("utf-8") + b"\0")
-        digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
+        digest.update(bytes.fromhex(sha))
     return digest.hexdigest()[:12]
 
 
@@ -51,98 +53,102 @@ def _initials(author: str) -> str:
     return f"{surname.strip()} {letters}".strip()
 
 
-def _rows(frame: pd.DataFrame) -> list[dict]:
-    """Rows as dicts, each with the list of its illustrative columns."""
-    out = []
-    for row in frame.to_dict("records"):
-        row["illustrative_columns"] = illustrative_columns(row.get("illustrative", ""), list(frame.columns))
-        out.append(row)
-    return out
+@dataclass(frozen=True)
+class Tables:
+    """The stage outputs a report is built from."""
+
+    prisma: dict
+    prisma_svg: str
+    agreement: dict
+    status: pd.DataFrame
+    studies: pd.DataFrame
+    publications: pd.DataFrame
+    evidence: pd.DataFrame
+    matrix: pd.DataFrame
+    arms: pd.DataFrame
+    rob: pd.DataFrame
+    rob_missing: list[str]
+    soe: pd.DataFrame
+    figures: dict[str, str]
 
 
-def build_context(
-    *,
-    config: dict,
-    prisma: dict,
-    prisma_svg: str,
-    agreement: dict,
-    status: pd.DataFrame,
-    studies: pd.DataFrame,
-    publications: pd.DataFrame,
-    evidence: pd.DataFrame,
-    matrix: pd.DataFrame,
-    arms: pd.DataFrame | None = None,
-    rob: pd.DataFrame,
-    rob_missing: list[str],
-    soe: pd.DataFrame | None = None,
-    figures: dict[str, str] | None = None,
-    digest: str,
-) -> dict:
-    searches = config["searches"]
-    latest = searches[-1]
-    references = []
-    for number, pub in enumerate(publications.to_dict("records"), start=1):
-        references.append({**pub, "number": number, "text": vancouver(pub)})
+def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict:
+    """Everything the templates and the workbook show, as plain data."""
+    references = reference_list(tables.publications)
     ref_numbers = {r["citation_id"]: r["number"] for r in references}
     study_refs = {
-        s: [ref_numbers[c] for c in group["citation_id"]] for s, group in publications.groupby("study_id", sort=False)
+        s: [ref_numbers[c] for c in group["citation_id"]]
+        for s, group in tables.publications.groupby("study_id", sort=False)
     }
-    study_rows = _rows(studies)
+    study_rows = with_marked_columns(tables.studies)
     for row in study_rows:
         row["references"] = study_refs.get(row["study_id"], [])
-    rob_by_study = rob.set_index("study_id")
-    labels = studies.set_index("study_id")["label"].to_dict()
     invented_n = {row["study_id"] for row in study_rows if "n_randomised" in row["illustrative_columns"]}
-    kq_sections = []
-    for declared in config["key_questions"]:
-        kq = {"subgroups": [], "sub_questions": {}, **declared}
-        rows = evidence[evidence["kq"] == kq["id"]]
-        groups = []
-        for name, group in rows.groupby("kq_group", sort=False):
-            group_rows = _rows(group)
-            for row in group_rows:
-                row["references"] = study_refs.get(row["study_id"], [])
-                row["quality"] = rob_by_study["overall"].get(row["study_id"], "")
-                row["quality_illustrative"] = bool(rob_by_study["illustrative"].get(row["study_id"], ""))
-            groups.append({"name": name, "title": group["kq_group_title"].iloc[0], "rows": group_rows})
-        kq_studies = sorted(set(rows["study_id"]))
-        sizes = studies.loc[studies["study_id"].isin(kq_studies), "n_randomised"]
-        known_n = sizes[sizes != ""].astype(int)
-        soe_rows = _rows(soe[soe["kq"] == kq["id"]]) if soe is not None else []
-        for row in soe_rows:  # a count of participants is only as sourced as the Ns it adds up
-            row["participants_illustrative"] = any(s in invented_n for s in split_list(row.get("study_ids", "")))
-        kq_sections.append({
-            **kq,
-            "groups": groups,
-            "rules": declared["groups"],
-            "n_studies": len(kq_studies),
-            "n_comparisons": len(rows),
-            "n_participants": int(known_n.sum()),
-            "n_studies_with_n": len(known_n),
-            "n_participants_illustrative": any(s in invented_n for s in kq_studies),
-            "rob": _rows(rob[rob["study_id"].isin(kq_studies)]),
-            "soe": soe_rows,
-            "figures": {kind: (figures or {}).get(f"{kind}_{kq['id']}", "") for kind in ("traffic_light", "summary", "summary_weighted")},
-        })
-    excluded = status[status["status"] == "excluded at full text"]
-    illustrative_count = sum(
-        1 for frame in (studies, evidence, rob, *([arms] if arms is not None else []), *([soe] if soe is not None else [])) for value in frame["illustrative"] if value
-    )
+    rob = tables.rob
+    return {
+        **_front_matter(config, digest),
+        **_flow(tables, ref_numbers),
+        "key_questions": [kq_section(declared, tables, study_refs, invented_n) for declared in config["key_questions"]],
+        "kq_ids": [kq["id"] for kq in config["key_questions"]],
+        "studies": study_rows,
+        "matrix": tables.matrix.to_dict("records"),
+        "arms": with_marked_columns(tables.arms),
+        "unmapped": tables.matrix[tables.matrix["mapped"] == "no"].to_dict("records"),
+        "publications_by_study": [
+            {"study_id": s, "label": label, "references": [r for r in references if r["study_id"] == s]}
+            for s, label in zip(tables.studies["study_id"], tables.studies["label"])
+        ],
+        "rob": with_marked_columns(rob),
+        "rob_tool": config["rob"]["tool"],
+        "rob_domains": [d["id"] for d in tool.domains],
+        "rob_levels": {j["label"]: j["level"] for j in tool.judgements},
+        "rob_disagreements": rob[rob["agrees"] == "false"].to_dict("records"),
+        "rob_missing": tables.rob_missing,
+        "excluded_full_text": tables.status[tables.status["status"] == "excluded at full text"].to_dict("records"),
+        "references": references,
+        "illustrative_rows": sum(
+            1
+            for frame in (tables.studies, tables.evidence, rob, tables.arms, tables.soe)
+            for value in frame["illustrative"]
+            if value
+        ),
+        "dagger": MARK,
+    }
+
+
+def reference_list(publications: pd.DataFrame) -> list[dict]:
+    """Numbered references in the order of the publications table."""
+    return [
+        {**pub, "number": number, "text": vancouver(pub)}
+        for number, pub in enumerate(publications.to_dict("records"), start=1)
+    ]
+
+
+def _front_matter(config: dict, digest: str) -> dict:
+    latest = config["searches"][-1]
     return {
         "review": {"short_title": "", "citation": "", "version": "", "notice": "", **config["review"]},
         "batch": {"name": latest["batch"], "date_searched": latest["date_searched"]},
-        "searches": searches,
+        "searches": config["searches"],
         "digest": digest,
         "reviewflow_version": __version__,
+    }
+
+
+def _flow(tables: Tables, ref_numbers: dict[str, int]) -> dict:
+    """The flow of citations: PRISMA boxes, counts, what the latest search added, agreement."""
+    prisma, status = tables.prisma, tables.status
+    labels = tables.studies.set_index("study_id")["label"].to_dict()
+    return {
         "prisma": prisma["prisma"],
-        "prisma_svg": prisma_svg,
+        "prisma_svg": tables.prisma_svg,
         "batches": prisma["batches"],
         "totals": {
             "records": sum(b["records"] for b in prisma["batches"]),
             "set_aside": sum(b["set_aside"] for b in prisma["batches"]),
             "citations": int(len(status)),
-            "included_reports": int(len(publications)),
-            "included_studies": int(len(studies)),
+            "included_reports": int(len(tables.publications)),
+            "included_studies": int(len(tables.studies)),
         },
         "new_since_previous": {
             "citations": prisma["new_citations"],
@@ -152,25 +158,40 @@ def build_context(
                 for inc in prisma["new_includes"]
             ],
         },
-        "agreement": agreement,
+        "agreement": tables.agreement,
         "screening_status": status["status"].value_counts().sort_index().to_dict(),
-        "key_questions": kq_sections,
-        "kq_ids": [kq["id"] for kq in config["key_questions"]],
-        "studies": study_rows,
-        "matrix": matrix.to_dict("records"),
-        "arms": _rows(arms) if arms is not None else [],
-        "unmapped": matrix[matrix["mapped"] == "no"].to_dict("records"),
-        "publications_by_study": [
-            {"study_id": s, "label": studies.set_index("study_id")["label"][s], "references": [r for r in references if r["study_id"] == s]}
-            for s in studies["study_id"]
-        ],
-        "rob": _rows(rob),
-        "rob_tool": config["rob"]["tool"],
-        "rob_domains": [c for c in rob.columns if c.startswith("D") and c[1:2].isdigit()],
-        "rob_disagreements": rob[rob.get("agrees", pd.Series("", index=rob.index)) == "false"].to_dict("records"),
-        "rob_missing": rob_missing,
-        "excluded_full_text": excluded.to_dict("records"),
-        "references": references,
-        "illustrative_rows": illustrative_count,
-        "dagger": MARK,
+    }
+
+
+def kq_section(declared: dict, tables: Tables, study_refs: dict, invented_n: set[str]) -> dict:
+    """One key question's chapter: evidence rows by group, counts, RoB, SOE and figures."""
+    kq = {"subgroups": [], "sub_questions": {}, **declared}
+    rows = tables.evidence[tables.evidence["kq"] == kq["id"]]
+    rob_by_study = tables.rob.set_index("study_id")
+    groups = []
+    for name, group in rows.groupby("kq_group", sort=False):
+        group_rows = with_marked_columns(group)
+        for row in group_rows:
+            row["references"] = study_refs.get(row["study_id"], [])
+            row["quality"] = rob_by_study["overall"].get(row["study_id"], "")
+            row["quality_illustrative"] = bool(rob_by_study["illustrative"].get(row["study_id"], ""))
+        groups.append({"name": name, "title": group["kq_group_title"].iloc[0], "rows": group_rows})
+    kq_studies = sorted(set(rows["study_id"]))
+    sizes = tables.studies.loc[tables.studies["study_id"].isin(kq_studies), "n_randomised"]
+    known_n = sizes[sizes != ""].astype(int)
+    soe_rows = with_marked_columns(tables.soe[tables.soe["kq"] == kq["id"]])
+    for row in soe_rows:  # a count of participants is only as sourced as the Ns it adds up
+        row["participants_illustrative"] = any(s in invented_n for s in split_list(row.get("study_ids", "")))
+    return {
+        **kq,
+        "groups": groups,
+        "rules": declared["groups"],
+        "n_studies": len(kq_studies),
+        "n_comparisons": len(rows),
+        "n_participants": int(known_n.sum()),
+        "n_studies_with_n": len(known_n),
+        "n_participants_illustrative": any(s in invented_n for s in kq_studies),
+        "rob": with_marked_columns(tables.rob[tables.rob["study_id"].isin(kq_studies)]),
+        "soe": soe_rows,
+        "figures": {kind: tables.figures.get(f"{kind}_{kq['id']}", "") for kind in FIGURE_KINDS},
     }

@@ -15,7 +15,7 @@ import jinja2
 import markupsafe
 
 from ..errors import ReviewflowError
-from ..tables import MARK
+from ..marks import MARK
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
 
@@ -41,7 +41,11 @@ def composed(text: str) -> markupsafe.Markup:
     one, a line per measure): escaped, lines broken, daggers as superscripts."""
     mark = markupsafe.Markup(f'<sup class="ill" title="{ILLUSTRATIVE_TITLE}">{MARK}</sup>')
     lines = [mark.join(markupsafe.escape(part) for part in line.split(MARK)) for line in str(text).split("\n")]
-    return markupsafe.Markup('<span class="line">') + markupsafe.Markup('</span><span class="line">').join(lines) + markupsafe.Markup("</span>")
+    return (
+        markupsafe.Markup('<span class="line">')
+        + markupsafe.Markup('</span><span class="line">').join(lines)
+        + markupsafe.Markup("</span>")
+    )
 
 
 def render_html(context: dict) -> str:
@@ -71,7 +75,7 @@ def render_pdf(html: str) -> bytes:
     except OSError as error:
         from ..system_check import PANGO_HINT
 
-        raise ReviewflowError(f"{PANGO_HINT} ({error})")
+        raise ReviewflowError(f"{PANGO_HINT} ({error})") from None
     document = weasyprint.HTML(string=html, base_url=str(TEMPLATE_DIR), url_fetcher=_local_only_fetcher())
     with _fixed_font_timestamps():
         return document.write_pdf(pdf_identifier=b"reviewflow", custom_metadata=False)

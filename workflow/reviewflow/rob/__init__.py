@@ -86,7 +86,9 @@ def load_tool(name_or_path: str) -> Tool:
     """A shipped tool by id, or a tool file (YAML) a team wrote, checked against its schema."""
     path = TOOLS_DIR / f"{name_or_path}.yaml" if name_or_path in SHIPPED else Path(name_or_path)
     if not path.is_file():
-        raise ReviewflowError(f"unknown risk-of-bias tool '{name_or_path}'; use one of {', '.join(SHIPPED)} or a tool file")
+        raise ReviewflowError(
+            f"unknown risk-of-bias tool '{name_or_path}'; use one of {', '.join(SHIPPED)} or a tool file"
+        )
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(load_schema("rob_tool")).iter_errors(data))
     if error is not None:
@@ -95,8 +97,18 @@ def load_tool(name_or_path: str) -> Tool:
     labels = [j["label"] for j in data["judgements"]]
     for key in ("low", "middle", "high", "no_information", "no_information_below"):
         if key in data["overall"] and data["overall"][key] not in labels:
-            raise ReviewflowError(f"key 'overall.{key}' '{data['overall'][key]}' is not one of the judgements: {', '.join(labels)}", file=str(path))
-    return Tool(data["id"], data["name"], tuple(data["domains"]), tuple(data["judgements"]), data["overall"], data.get("reference", ""))
+            raise ReviewflowError(
+                f"key 'overall.{key}' '{data['overall'][key]}' is not one of the judgements: {', '.join(labels)}",
+                file=str(path),
+            )
+    return Tool(
+        data["id"],
+        data["name"],
+        tuple(data["domains"]),
+        tuple(data["judgements"]),
+        data["overall"],
+        data.get("reference", ""),
+    )
 
 
 def sheet_schema(tool: Tool) -> dict:
@@ -104,9 +116,13 @@ def sheet_schema(tool: Tool) -> dict:
     with a support column, then the stated overall."""
     judgement = {"enum": tool.labels}
     properties = {
-        "study_id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$", "description": "a study_id from the study registry (lower-case letters, digits and '-')"},
+        "study_id": {
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9-]*$",
+            "description": "a study_id from the study registry (lower-case letters, digits and '-')",
+        },
         "outcome": {"type": "string", "description": "optional: the outcome this assessment is for"},
-    }  # fmt: skip
+    }
     for domain in tool.domains:
         properties[domain["id"]] = judgement
         properties[f"{domain['id']}_support"] = {"type": "string"}

@@ -17,24 +17,45 @@ from . import Tool
 
 def table_columns(tool: Tool) -> list[str]:
     domains = [d["id"] for d in tool.domains]
-    return ["study_id", "label", "outcome", "tool", *domains, "overall", "computed", "agrees", "support", "source", "illustrative"]
+    return [
+        "study_id",
+        "label",
+        "outcome",
+        "tool",
+        *domains,
+        "overall",
+        "computed",
+        "agrees",
+        "support",
+        "source",
+        "illustrative",
+    ]
 
 
-def rob_table(assessments: pd.DataFrame, studies: pd.DataFrame, tool: Tool, file: str) -> tuple[pd.DataFrame, list[str]]:
+def rob_table(
+    assessments: pd.DataFrame, studies: pd.DataFrame, tool: Tool, file: str
+) -> tuple[pd.DataFrame, list[str]]:
     """(one row per assessment with the rule's overall and whether the stated one follows it,
     ids of included studies without any assessment)."""
     labels = studies.set_index("study_id")["label"]
     rows = []
     for offset, row in enumerate(assessments.to_dict("records")):
         if row["study_id"] not in labels.index:
-            raise ReviewflowError(f"study '{row['study_id']}' is not an included study", file=file, row=offset + 2, column="study_id")
+            raise ReviewflowError(
+                f"study '{row['study_id']}' is not an included study", file=file, row=offset + 2, column="study_id"
+            )
         domains = [row[d["id"]] for d in tool.domains]
         computed = tool.compute_overall(domains)
         agrees = tool.agrees(row["overall"], computed, domains)
-        rows.append({
-            **row, "label": labels[row["study_id"]], "tool": tool.id, "computed": computed or "",
-            "agrees": "" if agrees is None else ("true" if agrees else "false"),
-        })  # fmt: skip
+        rows.append(
+            {
+                **row,
+                "label": labels[row["study_id"]],
+                "tool": tool.id,
+                "computed": computed or "",
+                "agrees": "" if agrees is None else ("true" if agrees else "false"),
+            }
+        )
     table = pd.DataFrame(rows, columns=table_columns(tool)).sort_values(["study_id", "outcome"], kind="stable")
     missing = sorted(set(labels.index) - set(assessments["study_id"]))
     return table.fillna("").astype(str).reset_index(drop=True), missing
@@ -51,9 +72,16 @@ def write_template(tool: Tool, studies: pd.DataFrame, missing: list[str], path: 
     rows = [[study_id, *[""] * (len(header) - 1)] for study_id in missing]
     workbook = Workbook()
     workbook.remove(workbook.active)
-    sheet = add_table_sheet(workbook, "assessments", header, rows, {h: 14 if not h.endswith("support") else 30 for h in header})
-    judgement = DataValidation(type="list", formula1='"' + ",".join(tool.labels) + '"', allow_blank=True,
-                               errorTitle="Not a judgement of this tool", error="Choose " + ", ".join(tool.labels))  # fmt: skip
+    sheet = add_table_sheet(
+        workbook, "assessments", header, rows, {h: 14 if not h.endswith("support") else 30 for h in header}
+    )
+    judgement = DataValidation(
+        type="list",
+        formula1='"' + ",".join(tool.labels) + '"',
+        allow_blank=True,
+        errorTitle="Not a judgement of this tool",
+        error="Choose " + ", ".join(tool.labels),
+    )
     last = max(len(rows) + 1, 2)
     for index, name in enumerate(header, start=1):
         if name in {d["id"] for d in tool.domains} or name == "overall":
@@ -61,7 +89,7 @@ def write_template(tool: Tool, studies: pd.DataFrame, missing: list[str], path: 
             judgement.add(f"{letter}2:{letter}{last}")
     sheet.add_data_validation(judgement)
     key = workbook.create_sheet("domains")
-    for number, domain in enumerate(tool.domains, start=1):
+    for _number, domain in enumerate(tool.domains, start=1):
         key.append([domain["id"], domain["long"]])
     key.append(["study labels"])
     for study_id in missing:

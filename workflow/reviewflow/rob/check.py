@@ -24,7 +24,8 @@ def check_table(path: str, tool: Tool) -> pd.DataFrame:
         raise ReviewflowError(
             f"has {len(domain_columns)} domain columns between Study and Overall; {tool.id} has {len(tool.domains)} "
             f"({', '.join(d['id'] for d in tool.domains)})",
-            file=path, row=1,
+            file=path,
+            row=1,
         )
     out = []
     for offset, cells in enumerate(rows):
@@ -37,13 +38,21 @@ def check_table(path: str, tool: Tool) -> pd.DataFrame:
             label = tool.canonical(value)
             if label is None:
                 what = "is empty" if not value.strip() else f"'{value}' is not a judgement of {tool.id}"
-                raise ReviewflowError(f"{what}; allowed: {', '.join(tool.labels)}", file=path, row=line, column=names[index])
+                raise ReviewflowError(
+                    f"{what}; allowed: {', '.join(tool.labels)}", file=path, row=line, column=names[index]
+                )
             return label
 
         domains = [judgement(i) for i in domain_columns]
         stated = judgement(overall_at)
         computed = tool.compute_overall(domains)
         agrees = tool.agrees(stated, computed, domains)
-        out.append({"study": cells[0].strip(), "stated": stated, "computed": computed or "",
-                    "agrees": "" if agrees is None else str(agrees).lower()})  # fmt: skip
+        out.append(
+            {
+                "study": cells[0].strip(),
+                "stated": stated,
+                "computed": computed or "",
+                "agrees": "" if agrees is None else str(agrees).lower(),
+            }
+        )
     return pd.DataFrame(out, columns=["study", "stated", "computed", "agrees"])

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from html import escape
 
+import pandas as pd
+
 from ..svg import wrap_words
 from . import PALETTES, SYMBOLS, Tool
 
@@ -19,8 +21,10 @@ FONT = 'font-family="DejaVu Sans, Arial, sans-serif" font-size="11"'
 
 def _svg(width: float, height: float, title: str, body: str) -> str:
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" '
-        f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title><g {FONT} fill="#1d2731">{body}</g></svg>\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" '
+        f'height="{height:.0f}" '
+        f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title><g {FONT} '
+        f'fill="#1d2731">{body}</g></svg>\n'
     )
 
 
@@ -28,9 +32,11 @@ def _legend(tool: Tool, palette: dict, x: float, y: float) -> tuple[str, float]:
     parts, cx = [], x
     for judgement in tool.judgements:
         level = judgement["level"]
-        parts.append(f'<circle cx="{cx + 8}" cy="{y}" r="7" fill="{palette[level]}" stroke="#555"/>'
-                     f'<text x="{cx + 8}" y="{y + 4}" text-anchor="middle" font-weight="bold">{SYMBOLS[level]}</text>'
-                     f'<text x="{cx + 20}" y="{y + 4}">{escape(judgement["label"])}</text>')  # fmt: skip
+        parts.append(
+            f'<circle cx="{cx + 8}" cy="{y}" r="7" fill="{palette[level]}" stroke="#555"/>'
+            f'<text x="{cx + 8}" y="{y + 4}" text-anchor="middle" font-weight="bold">{SYMBOLS[level]}</text>'
+            f'<text x="{cx + 20}" y="{y + 4}">{escape(judgement["label"])}</text>'
+        )
         cx += 34 + CHAR * len(judgement["label"])
     return "".join(parts), cx - x
 
@@ -46,7 +52,10 @@ def traffic_light(rows: list[dict], tool: Tool, palette_name: str = "cochrane", 
     top = 34
     parts = [f'<text x="{PAD}" y="20" font-weight="bold">Study</text>']
     for index, name in enumerate(columns):
-        parts.append(f'<text x="{label_w + index * CELL + CELL / 2}" y="20" text-anchor="middle" font-weight="bold">{escape(name)}</text>')
+        parts.append(
+            f'<text x="{label_w + index * CELL + CELL / 2}" y="20" text-anchor="middle" '
+            f'font-weight="bold">{escape(name)}</text>'
+        )
     y = top
     for row, lines, height in zip(rows, wrapped, heights):
         for number, text in enumerate(lines):
@@ -57,9 +66,14 @@ def traffic_light(rows: list[dict], tool: Tool, palette_name: str = "cochrane", 
                 parts.append(f'<text x="{cx}" y="{cy + 4}" text-anchor="middle" fill="#8b1a1a">n/a</text>')
                 continue
             level = tool.level(judgement)
-            parts.append(f'<circle cx="{cx}" cy="{cy}" r="9" fill="{palette[level]}" stroke="#555"/>'
-                         f'<text x="{cx}" y="{cy + 4}" text-anchor="middle" font-weight="bold">{SYMBOLS[level]}</text>')  # fmt: skip
-        parts.append(f'<line x1="{PAD}" x2="{label_w + len(columns) * CELL}" y1="{y + height}" y2="{y + height}" stroke="#e3e7ea"/>')
+            parts.append(
+                f'<circle cx="{cx}" cy="{cy}" r="9" fill="{palette[level]}" stroke="#555"/>'
+                f'<text x="{cx}" y="{cy + 4}" text-anchor="middle" font-weight="bold">{SYMBOLS[level]}</text>'
+            )
+        parts.append(
+            f'<line x1="{PAD}" x2="{label_w + len(columns) * CELL}" y1="{y + height}" y2="{y + height}" '
+            f'stroke="#e3e7ea"/>'
+        )
         y += height
     legend, legend_w = _legend(tool, palette, PAD, y + 22)
     parts.append(legend)
@@ -74,7 +88,13 @@ def traffic_light(rows: list[dict], tool: Tool, palette_name: str = "cochrane", 
     return _svg(width, y + 6, title, "".join(parts))
 
 
-def summary_bars(rows: list[dict], tool: Tool, palette_name: str = "cochrane", weights: list[float] | None = None, title: str = "Risk of bias summary") -> str:
+def summary_bars(
+    rows: list[dict],
+    tool: Tool,
+    palette_name: str = "cochrane",
+    weights: list[float] | None = None,
+    title: str = "Risk of bias summary",
+) -> str:
     """Per domain (and overall) the share of studies at each judgement, optionally weighted."""
     palette = PALETTES[palette_name]
     items = [(f"{d['id']} {d['short']}", i) for i, d in enumerate(tool.domains)] + [("Overall", None)]
@@ -90,10 +110,20 @@ def summary_bars(rows: list[dict], tool: Tool, palette_name: str = "cochrane", w
             share = sum(w for v, w in zip(values, weights) if v == judgement) / total if total else 0
             if share:
                 w = bar_w * share
-                parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="18" fill="{palette[tool.level(judgement)]}" stroke="#555" stroke-width="0.5"/>')
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="18" '
+                    f'fill="{palette[tool.level(judgement)]}" stroke="#555" stroke-width="0.5"/>'
+                )
                 if w > 30:
-                    ink = "#ffffff" if tool.level(judgement) in ("high", "critical") and palette_name == "cochrane" else "#1d2731"
-                    parts.append(f'<text x="{x + w / 2:.1f}" y="{y + 13}" text-anchor="middle" fill="{ink}">{share * 100:.0f}%</text>')
+                    ink = (
+                        "#ffffff"
+                        if tool.level(judgement) in ("high", "critical") and palette_name == "cochrane"
+                        else "#1d2731"
+                    )
+                    parts.append(
+                        f'<text x="{x + w / 2:.1f}" y="{y + 13}" text-anchor="middle" '
+                        f'fill="{ink}">{share * 100:.0f}%</text>'
+                    )
                 x += w
         y += 26
     for tick in range(0, 101, 25):
@@ -103,3 +133,29 @@ def summary_bars(rows: list[dict], tool: Tool, palette_name: str = "cochrane", w
     parts.append(legend)
     width = max(label_w + bar_w + 2 * PAD, legend_w + 2 * PAD)
     return _svg(width, y + 46, title, "".join(parts))
+
+
+def kq_figures(
+    tool: Tool, palette: str, kq: str, studies: pd.DataFrame, evidence: pd.DataFrame, table: pd.DataFrame
+) -> dict[str, str]:
+    """The three figures of one key question: traffic light, and summary bars by
+    studies and by participants (unweighted when no study gives its size)."""
+    ids = sorted(set(evidence.loc[evidence["kq"] == kq, "study_id"]))
+    first = table.drop_duplicates("study_id").set_index("study_id")
+    registry = studies.set_index("study_id")
+    rows = []
+    for study_id in ids:
+        if study_id in first.index:
+            assessed = first.loc[study_id]
+            domains = [assessed[d["id"]] for d in tool.domains]
+            rows.append({"label": assessed["label"], "domains": domains, "overall": assessed["overall"]})
+        else:
+            rows.append({"label": registry.at[study_id, "label"], "domains": [""] * len(tool.domains), "overall": ""})
+    weights = [float(registry["n_randomised"].get(s) or 0) for s in ids]
+    return {
+        f"traffic_light_{kq}": traffic_light(rows, tool, palette, f"{kq}: risk of bias of each study ({tool.name})"),
+        f"summary_{kq}": summary_bars(rows, tool, palette, None, f"{kq}: share of studies at each judgement"),
+        f"summary_weighted_{kq}": summary_bars(
+            rows, tool, palette, weights if any(weights) else None, f"{kq}: share of participants at each judgement"
+        ),
+    }

@@ -7,18 +7,40 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import ReviewflowError
-from ..studies import check_illustrative
+from ..marks import check_illustrative
 from . import Tool
 from .assessments import study_limitations
 
 SOE_COLUMNS = [
-    "kq", "comparison", "program", "outcome", "n_studies", "n_participants", "study_ids",
-    "study_limitations", "study_limitations_from", "directness", "consistency", "precision",
-    "reporting_bias", "grade", "findings", "source", "illustrative",
-]  # fmt: skip
+    "kq",
+    "comparison",
+    "program",
+    "outcome",
+    "n_studies",
+    "n_participants",
+    "study_ids",
+    "study_limitations",
+    "study_limitations_from",
+    "directness",
+    "consistency",
+    "precision",
+    "reporting_bias",
+    "grade",
+    "findings",
+    "source",
+    "illustrative",
+]
 
 
-def soe_table(soe: pd.DataFrame, evidence: pd.DataFrame, studies: pd.DataFrame, rob: pd.DataFrame, tool: Tool, kq_ids: list[str], file: str) -> pd.DataFrame:
+def soe_table(
+    soe: pd.DataFrame,
+    evidence: pd.DataFrame,
+    studies: pd.DataFrame,
+    rob: pd.DataFrame,
+    tool: Tool,
+    kq_ids: list[str],
+    file: str,
+) -> pd.DataFrame:
     check_illustrative(soe, file)
     program = studies.set_index("study_id")["program_type"]
     size = studies.set_index("study_id")["n_randomised"]
@@ -27,23 +49,37 @@ def soe_table(soe: pd.DataFrame, evidence: pd.DataFrame, studies: pd.DataFrame, 
     for offset, row in enumerate(soe.to_dict("records")):
         line = offset + 2
         if row["kq"] not in kq_ids:
-            raise ReviewflowError(f"'{row['kq']}' is not a key question of the config; allowed: {', '.join(kq_ids)}", file=file, row=line, column="kq")
+            raise ReviewflowError(
+                f"'{row['kq']}' is not a key question of the config; allowed: {', '.join(kq_ids)}",
+                file=file,
+                row=line,
+                column="kq",
+            )
         body = evidence[(evidence["kq"] == row["kq"]) & (evidence["kq_group"] == row["comparison"])]
         if body.empty:
             groups = sorted(set(evidence.loc[evidence["kq"] == row["kq"], "kq_group"]))
-            raise ReviewflowError(f"{row['kq']} has no comparison '{row['comparison']}'; it has: {', '.join(groups) or 'none'}", file=file, row=line, column="comparison")
+            raise ReviewflowError(
+                f"{row['kq']} has no comparison '{row['comparison']}'; it has: {', '.join(groups) or 'none'}",
+                file=file,
+                row=line,
+                column="comparison",
+            )
         ids = sorted(set(body["study_id"]))
         if row["program"]:
             ids = [s for s in ids if program.get(s) == row["program"]]
         known = [int(size[s]) for s in ids if size.get(s)]
         levels = [tool.level(overall[s]) for s in ids if s in overall.index and overall[s]]
         given = row["study_limitations"]
-        rows.append({
-            **row,
-            "n_studies": str(len(ids)),
-            "n_participants": "NR" if not known else f"{sum(known)}" + (f" (in {len(known)} of {len(ids)} studies)" if len(known) < len(ids) else ""),
-            "study_ids": "; ".join(ids),
-            "study_limitations": given or study_limitations(levels),
-            "study_limitations_from": "reviewers" if given else "risk-of-bias table",
-        })  # fmt: skip
+        rows.append(
+            {
+                **row,
+                "n_studies": str(len(ids)),
+                "n_participants": "NR"
+                if not known
+                else f"{sum(known)}" + (f" (in {len(known)} of {len(ids)} studies)" if len(known) < len(ids) else ""),
+                "study_ids": "; ".join(ids),
+                "study_limitations": given or study_limitations(levels),
+                "study_limitations_from": "reviewers" if given else "risk-of-bias table",
+            }
+        )
     return pd.DataFrame(rows, columns=SOE_COLUMNS).fillna("").astype(str)

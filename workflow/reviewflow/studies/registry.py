@@ -12,20 +12,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .errors import ReviewflowError
-from .extraction import (
-    OUTCOME_COLUMNS_BY_DOMAIN,
-    arm_summary,
-    check_extraction,
-    check_illustrative,
-    illustrative_columns,
-    is_illustrative,
-    outcome_text,
-    population_text,
-)
-from .kq_mapping import apply_overrides, apply_rules, kq_matrix, order_rows
-from .screening import citation_resolver
-from .tables import (
+from ..errors import ReviewflowError
+from ..marks import illustrative_columns, is_illustrative
+from ..screening import citation_resolver
+from ..tables import (
     ARM_COLUMNS,
     COMPARISON_COLUMNS,
     EVIDENCE_COLUMNS,
@@ -36,8 +26,9 @@ from .tables import (
     conform,
     split_list,
 )
-
-__all__ = ["SheetFiles", "build_studies", "check_illustrative", "illustrative_columns"]
+from .cells import OUTCOME_COLUMNS_BY_DOMAIN, arm_summary, outcome_text, population_text
+from .extraction import check_extraction
+from .kq_mapping import apply_overrides, apply_rules, kq_matrix, order_rows
 
 
 @dataclass(frozen=True)
@@ -63,7 +54,9 @@ def build_studies(
     files: SheetFiles,
 ) -> dict[str, pd.DataFrame]:
     """Studies, their publications, extraction, evidence rows per KQ and the study x KQ matrix."""
-    extraction = check_extraction(registry, arms, outcomes, {"registry": files.registry, "arms": files.arms, "outcomes": files.outcomes})
+    extraction = check_extraction(
+        registry, arms, outcomes, {"registry": files.registry, "arms": files.arms, "outcomes": files.outcomes}
+    )
     study_ids = set(registry["study_id"])
     included = set(status.loc[status["status"] == "included", "citation_id"])
     links = _link_publications(publications, citations, study_ids, included, files.publications)
@@ -79,8 +72,14 @@ def build_studies(
     for offset, study_id in enumerate(registry["study_id"]):
         count = int(primaries.get(study_id, 0))
         if count != 1:
-            problem = "has no publication" if study_id not in set(links["study_id"]) else f"has {count} primary publications; mark exactly one 'yes'"
-            raise ReviewflowError(f"study '{study_id}' {problem}", file=files.registry, row=offset + 2, column="study_id")
+            problem = (
+                "has no publication"
+                if study_id not in set(links["study_id"])
+                else f"has {count} primary publications; mark exactly one 'yes'"
+            )
+            raise ReviewflowError(
+                f"study '{study_id}' {problem}", file=files.registry, row=offset + 2, column="study_id"
+            )
 
     ruled = apply_rules(extraction.comparisons, key_questions)
     mapping = apply_overrides(ruled, overrides, extraction.comparisons, study_ids, key_questions, files.kq_overrides)
@@ -89,8 +88,12 @@ def build_studies(
     evidence = evidence_rows(mapping, studies, extraction)
     kqs_by_study = mapping.groupby("study_id")["kq"].agg(lambda s: LIST_SEPARATOR.join(dict.fromkeys(s)))
     cites = citations.set_index("citation_id")
-    pubs = links.join(cites, on="citation_id").sort_values(["study_id", "primary", "year", "citation_id"], ascending=[True, False, True, True], kind="stable")
-    studies["primary_citation"] = studies["study_id"].map(pubs[pubs["primary"] == "yes"].set_index("study_id")["citation_id"])
+    pubs = links.join(cites, on="citation_id").sort_values(
+        ["study_id", "primary", "year", "citation_id"], ascending=[True, False, True, True], kind="stable"
+    )
+    studies["primary_citation"] = studies["study_id"].map(
+        pubs[pubs["primary"] == "yes"].set_index("study_id")["citation_id"]
+    )
     studies["citation_ids"] = studies["study_id"].map(pubs.groupby("study_id")["citation_id"].agg(LIST_SEPARATOR.join))
     studies["kqs"] = studies["study_id"].map(kqs_by_study).fillna("")
     studies = studies.sort_values("study_id", kind="stable")
@@ -101,7 +104,9 @@ def build_studies(
         "outcomes": conform(extraction.outcomes, OUTCOME_COLUMNS),
         "comparisons": conform(extraction.comparisons, COMPARISON_COLUMNS),
         "evidence_rows": conform(evidence, EVIDENCE_COLUMNS),
-        "kq_matrix": kq_matrix(studies, mapping, extraction.comparisons, [kq["id"] for kq in key_questions], overrides, ruled),
+        "kq_matrix": kq_matrix(
+            studies, mapping, extraction.comparisons, [kq["id"] for kq in key_questions], overrides, ruled
+        ),
     }
 
 
@@ -131,6 +136,10 @@ def evidence_rows(mapping: pd.DataFrame, studies: pd.DataFrame, extraction) -> p
     comparisons = extraction.comparisons.set_index(["study_id", "comparison_id"])
     labels = studies.set_index("study_id")["label"]
     sources = studies.set_index("study_id")["source"]
+    outcome_columns = list(extraction.outcomes.columns)
+    outcomes_by_study: dict[str, list[dict]] = {}
+    for outcome in extraction.outcomes.to_dict("records"):
+        outcomes_by_study.setdefault(outcome["study_id"], []).append(outcome)
     rows = []
     for row in mapping.to_dict("records"):
         comparison = comparisons.loc[(row["study_id"], row["comparison_id"])]
@@ -138,11 +147,15 @@ def evidence_rows(mapping: pd.DataFrame, studies: pd.DataFrame, extraction) -> p
         other = arms[(row["study_id"], comparison["comparator_arm"])]
         also = tuple(c for c in split_list(comparison["differences"]) if c in ("components", "care_provision"))
         marks = [
-            target for target, column, arm in (
-                ("intervention", "name", program), ("intervention_n", "n_randomised", program),
-                ("comparator", "name", other), ("comparator_n", "n_randomised", other),
-            ) if is_illustrative(arm, column, ARM_COLUMNS)
-        ]  # fmt: skip
+            target
+            for target, column, arm in (
+                ("intervention", "name", program),
+                ("intervention_n", "n_randomised", program),
+                ("comparator", "name", other),
+                ("comparator_n", "n_randomised", other),
+            )
+            if is_illustrative(arm, column, ARM_COLUMNS)
+        ]
         evidence = {
             **row,
             "label": labels[row["study_id"]],
@@ -152,12 +165,17 @@ def evidence_rows(mapping: pd.DataFrame, studies: pd.DataFrame, extraction) -> p
             "comparator_n": other["n_randomised"],
             "comparator_type": comparison["comparator_type"],
             "differences": comparison["differences"],
-            "delivery": "\n".join(t for t in (arm_summary(program, ARM_COLUMNS, also), arm_summary(other, ARM_COLUMNS, also)) if t),
-            "source": "; ".join(dict.fromkeys(s for s in (sources[row["study_id"]], program["source"], other["source"]) if s)),
+            "delivery": "\n".join(
+                t for t in (arm_summary(program, ARM_COLUMNS, also), arm_summary(other, ARM_COLUMNS, also)) if t
+            ),
+            "source": "; ".join(
+                dict.fromkeys(s for s in (sources[row["study_id"]], program["source"], other["source"]) if s)
+            ),
             "illustrative": LIST_SEPARATOR.join(marks),
         }
         for column, domains in OUTCOME_COLUMNS_BY_DOMAIN.items():
-            evidence[column] = outcome_text(extraction.outcomes, row["study_id"], program["arm"], other["arm"], domains)
+            of_study = outcomes_by_study.get(row["study_id"], [])
+            evidence[column] = outcome_text(of_study, outcome_columns, program["arm"], other["arm"], domains)
         rows.append(evidence)
     return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
 
@@ -168,19 +186,32 @@ def _link_publications(publications, citations, study_ids, included, file) -> pd
     for offset, row in enumerate(publications.itertuples(index=False)):
         line = offset + 2
         if row.study_id not in study_ids:
-            raise ReviewflowError(f"study '{row.study_id}' is not in the study registry", file=file, row=line, column="study_id")
+            raise ReviewflowError(
+                f"study '{row.study_id}' is not in the study registry", file=file, row=line, column="study_id"
+            )
         citation_id = resolve(row.citation)
         if citation_id is None:
             raise ReviewflowError(f"'{row.citation}' names no known citation", file=file, row=line, column="citation")
         if citation_id not in included:
             raise ReviewflowError(
                 f"citation {citation_id} is not included by screening, so it cannot support study '{row.study_id}'",
-                file=file, row=line, column="citation",
+                file=file,
+                row=line,
+                column="citation",
             )
-        rows.append({"study_id": row.study_id, "citation_id": citation_id, "primary": row.primary, "illustrative": row.illustrative})
+        rows.append(
+            {
+                "study_id": row.study_id,
+                "citation_id": citation_id,
+                "primary": row.primary,
+                "illustrative": row.illustrative,
+            }
+        )
     links = pd.DataFrame(rows, columns=["study_id", "citation_id", "primary", "illustrative"])
     twice = links[links["citation_id"].duplicated()]
     if len(twice):
         line = int(twice.index[0]) + 2
-        raise ReviewflowError(f"citation {twice['citation_id'].iloc[0]} is linked to two studies", file=file, row=line, column="citation")
+        raise ReviewflowError(
+            f"citation {twice['citation_id'].iloc[0]} is linked to two studies", file=file, row=line, column="citation"
+        )
     return links

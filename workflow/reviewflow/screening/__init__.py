@@ -12,8 +12,8 @@ from itertools import combinations
 
 import pandas as pd
 
-from .errors import ReviewflowError
-from .tables import STATUS_COLUMNS, conform, split_list
+from ..errors import ReviewflowError
+from ..tables import STATUS_COLUMNS, conform, split_list
 
 STAGES = ("title_abstract", "full_text")
 VOTE_PREFIX = "vote_"
@@ -66,13 +66,17 @@ def resolve_decisions(decisions: pd.DataFrame, citations: pd.DataFrame, reasons:
         if row["decision"] == "not retrieved" and row["stage"] != "full_text":
             raise fail("'not retrieved' is a full-text decision", "decision")
         if row["reason"] and row["reason"].casefold() not in allowed:
-            raise fail(f"'{row['reason']}' is not a configured exclusion reason; allowed: {'; '.join(reasons)}", "reason")
+            raise fail(
+                f"'{row['reason']}' is not a configured exclusion reason; allowed: {'; '.join(reasons)}", "reason"
+            )
         final = row["decision"] or (cast.pop() if len(cast) == 1 else "")
         if final == "exclude" and row["stage"] == "full_text" and not row["reason"]:
             raise fail("a full-text exclusion needs a reason", "reason")
         key = (citation_id, row["stage"])
         if key in seen:
-            raise fail(f"a second {row['stage']} decision for citation {citation_id} (first in row {seen[key]})", "citation")
+            raise fail(
+                f"a second {row['stage']} decision for citation {citation_id} (first in row {seen[key]})", "citation"
+            )
         seen[key] = line
         ids.append(citation_id)
         finals.append(final)
@@ -91,17 +95,19 @@ def screening_status(citations: pd.DataFrame, decisions: pd.DataFrame) -> pd.Dat
         ft = _lookup(by_stage["full_text"], citation.citation_id)
         status, reason = _status(ta, ft)
         illustrative = any(d is not None and d["illustrative"] for d in (ta, ft))
-        rows.append({
-            "citation_id": citation.citation_id,
-            "first_search": citation.first_search,
-            "title": citation.title,
-            "year": citation.year,
-            "title_abstract": ta["final"] if ta is not None else "",
-            "full_text": ft["final"] if ft is not None else "",
-            "status": status,
-            "exclusion_reason": reason,
-            "illustrative": "all" if illustrative else "",
-        })  # fmt: skip
+        rows.append(
+            {
+                "citation_id": citation.citation_id,
+                "first_search": citation.first_search,
+                "title": citation.title,
+                "year": citation.year,
+                "title_abstract": ta["final"] if ta is not None else "",
+                "full_text": ft["final"] if ft is not None else "",
+                "status": status,
+                "exclusion_reason": reason,
+                "illustrative": "all" if illustrative else "",
+            }
+        )
     return conform(pd.DataFrame(rows, columns=STATUS_COLUMNS), STATUS_COLUMNS)
 
 
@@ -160,11 +166,13 @@ def agreement(decisions: pd.DataFrame) -> list[dict]:
             if both.empty:
                 continue
             kappa = cohen_kappa(list(both[a]), list(both[b]))
-            out.append({
-                "stage": stage,
-                "reviewers": f"{a[len(VOTE_PREFIX):]} and {b[len(VOTE_PREFIX):]}",
-                "n": len(both),
-                "agreement": round(float((both[a] == both[b]).mean()), 3),
-                "kappa": None if kappa is None else round(kappa, 3),
-            })  # fmt: skip
+            out.append(
+                {
+                    "stage": stage,
+                    "reviewers": f"{a[len(VOTE_PREFIX) :]} and {b[len(VOTE_PREFIX) :]}",
+                    "n": len(both),
+                    "agreement": round(float((both[a] == both[b]).mean()), 3),
+                    "kappa": None if kappa is None else round(kappa, 3),
+                }
+            )
     return out

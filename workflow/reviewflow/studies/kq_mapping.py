@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .errors import ReviewflowError
-from .extraction import check_illustrative, is_illustrative, marked
-from .tables import MAPPING_COLUMNS, split_list
+from ..errors import ReviewflowError
+from ..marks import check_illustrative, is_illustrative, marked
+from ..tables import MAPPING_COLUMNS, split_list
 
 
 def apply_rules(comparisons: pd.DataFrame, key_questions: list[dict]) -> pd.DataFrame:
@@ -50,8 +50,14 @@ def _row(kq: dict, group: dict, comparison: dict, why: str) -> dict:
     }
 
 
-def apply_overrides(mapped: pd.DataFrame, overrides: pd.DataFrame, comparisons: pd.DataFrame, studies: set[str],
-                    key_questions: list[dict], file: str) -> pd.DataFrame:  # fmt: skip
+def apply_overrides(
+    mapped: pd.DataFrame,
+    overrides: pd.DataFrame,
+    comparisons: pd.DataFrame,
+    studies: set[str],
+    key_questions: list[dict],
+    file: str,
+) -> pd.DataFrame:
     """The rules' mapping with each override row applied in sheet order."""
     check_illustrative(overrides, file)
     by_id = {kq["id"]: kq for kq in key_questions}
@@ -78,21 +84,41 @@ def apply_overrides(mapped: pd.DataFrame, overrides: pd.DataFrame, comparisons: 
         why = marked(f"override: {override['reason']}", is_illustrative(override, "reason", list(overrides.columns)))
         if override["action"] == "include":
             if not override["group"]:
-                raise fail(f"an include needs the group of {kq_id} the comparison goes to; allowed: {', '.join(groups)}", "group")
+                raise fail(
+                    f"an include needs the group of {kq_id} the comparison goes to; allowed: {', '.join(groups)}",
+                    "group",
+                )
             targets = [comparison_id] if comparison_id else list(of_study["comparison_id"])
             for target in targets:
-                if any(r["kq"] == kq_id and r["study_id"] == study and r["comparison_id"] == target and r["kq_group"] == override["group"] for r in rows):
-                    raise fail(f"{study} {target} is already in {kq_id} {override['group']} by the rules; this override changes nothing", "action")
+                if any(
+                    r["kq"] == kq_id
+                    and r["study_id"] == study
+                    and r["comparison_id"] == target
+                    and r["kq_group"] == override["group"]
+                    for r in rows
+                ):
+                    raise fail(
+                        f"{study} {target} is already in {kq_id} {override['group']} by the rules; this "
+                        f"override changes nothing",
+                        "action",
+                    )
                 comparison = of_study[of_study["comparison_id"] == target].iloc[0].to_dict()
                 rows.append(_row(kq, groups[override["group"]], comparison, why))
         else:
+
             def matches(r: dict) -> bool:
-                return (r["kq"] == kq_id and r["study_id"] == study and (not comparison_id or r["comparison_id"] == comparison_id)
-                        and (not override["group"] or r["kq_group"] == override["group"]))  # fmt: skip
+                return (
+                    r["kq"] == kq_id
+                    and r["study_id"] == study
+                    and (not comparison_id or r["comparison_id"] == comparison_id)
+                    and (not override["group"] or r["kq_group"] == override["group"])
+                )
 
             kept = [r for r in rows if not matches(r)]
             if len(kept) == len(rows):
-                raise fail(f"nothing of study '{study}' is in {kq_id} to exclude; this override changes nothing", "action")
+                raise fail(
+                    f"nothing of study '{study}' is in {kq_id} to exclude; this override changes nothing", "action"
+                )
             rows = kept
     return pd.DataFrame(rows, columns=MAPPING_COLUMNS)
 
@@ -105,15 +131,24 @@ def order_rows(mapping: pd.DataFrame, key_questions: list[dict]) -> pd.DataFrame
     return ordered.drop(columns="_rank").reset_index(drop=True)
 
 
-def kq_matrix(studies: pd.DataFrame, mapping: pd.DataFrame, comparisons: pd.DataFrame, kq_ids: list[str],
-              overrides: pd.DataFrame | None = None, ruled: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
+def kq_matrix(
+    studies: pd.DataFrame,
+    mapping: pd.DataFrame,
+    comparisons: pd.DataFrame,
+    kq_ids: list[str],
+    overrides: pd.DataFrame | None = None,
+    ruled: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Study x KQ: how many comparisons of each study answer each KQ (0 = none);
     for a study that answers none, why, so it is listed rather than lost; and the
     overrides applied to the study, so a reader sees where the rules were set aside."""
     notes = {}
     for row in (overrides if overrides is not None else pd.DataFrame(columns=["study_id"])).to_dict("records"):
-        what = f"{row['kq']}{' ' + row['group'] if row['group'] else ''} {row['action']}d ({row['comparison'] or 'all comparisons'}): {row['reason']}"
-        notes.setdefault(row["study_id"], []).append(marked(what, is_illustrative(row, "reason", list(overrides.columns))))
+        where = f"{row['kq']} {row['group']}".strip()
+        what = f"{where} {row['action']}d ({row['comparison'] or 'all comparisons'}): {row['reason']}"
+        notes.setdefault(row["study_id"], []).append(
+            marked(what, is_illustrative(row, "reason", list(overrides.columns)))
+        )
     counts = mapping.drop_duplicates(["study_id", "kq", "comparison_id"]).groupby(["study_id", "kq"]).size()
     n_comparisons = comparisons.groupby("study_id").size()
     rows = []

@@ -1,0 +1,334 @@
+"""Where every file of a review lives, and which step makes it.
+
+One table of jobs, built from the config: each job is a rule of the workflow
+with its named inputs, outputs and parameters, and the step function that runs
+it. The Snakemake rules take their files from here, the in-process runner
+(``reviewflow.pipeline``) runs the same jobs in the same order, and the
+manifest, provenance and report digest list files from here, so no list of
+paths is kept by hand anywhere else.
+
+Inputs people provide live under the config's ``resources`` folder; everything
+a run writes lives under ``results/<review id>/`` and its logs under
+``logs/<review id>/``, so two reviews in one checkout never share a file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+
+# The step function of every rule: "module:function" in the reviewflow package.
+STEPS = {
+    "ingest": "ingest.step:run",
+    "rejected_records": "ingest.step:run_gather_rejected",
+    "dedup": "dedup.step:run",
+    "screen": "screening.step:run",
+    "studies": "studies.step:run",
+    "prisma": "prisma.step:run",
+    "rob": "rob.step:run",
+    "provenance": "provenance:run_provenance",
+    "report_context": "report.step:run_context",
+    "report_html": "report.step:run_html",
+    "report_pdf": "report.step:run_pdf",
+    "report_workbook": "report.step:run_workbook",
+    "manifest": "provenance:run_manifest",
+}
+
+# The sheets people keep in the resources folder: config key -> the schema they follow.
+SHEETS = {
+    ("dedup", "decisions"): "dedup_decisions",
+    ("screening", "decisions"): "screening",
+    ("studies", "registry"): "studies",
+    ("studies", "publications"): "publications",
+    ("studies", "arms"): "arms",
+    ("studies", "outcomes"): "outcomes",
+    ("studies", "kq_overrides"): "kq_overrides",
+    ("rob", "assessments"): "rob",
+    ("rob", "soe"): "soe",
+}
+FIGURE_KINDS = ("traffic_light", "summary", "summary_weighted")
+STAGES = ("title_abstract", "full_text")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One run of one rule: its named files and parameters."""
+
+    rule: str
+    inputs: dict = field(default_factory=dict)
+    outputs: dict = field(default_factory=dict)
+    params: dict = field(default_factory=dict)
+
+    def run(self) -> None:
+        step(self.rule)(self.inputs, self.outputs, self.params)
+
+
+def step(rule: str):
+    """The step function of a rule, imported only when needed (an ingest job loads ingest only)."""
+    module, function = STEPS[rule].split(":")
+    return getattr(import_module(f"reviewflow.{module}"), function)
+
+
+class Layout:
+    """The files of one review, from its config."""
+
+    def __init__(self, config: dict) -> None:
+        self.config = config
+        self.review_id = config["review"]["id"]
+        self.resources = config["resources"]
+        self.results = f"results/{self.review_id}"
+        self.logs = f"logs/{self.review_id}"
+
+    # -- inputs people provide ----------------------------------------------
+
+    def resource(self, name: str) -> str:
+        return f"{self.resources}/{name}"
+
+    def sheet(self, section: str, key: str) -> str | None:
+        """The path of a sheet the config names, or None when it names none."""
+        name = self.config.get(section, {}).get(key)
+        return self.resource(name) if name else None
+
+    def exports(self) -> list[tuple[dict, dict]]:
+        """(search, export) of every export file, in config order: the order fixes citation ids."""
+        return [(search, export) for search in self.config["searches"] for export in search["exports"]]
+
+    def export_file(self, batch: str, export: str) -> str:
+        return self.resource(f"searches/{batch}/{export}")
+
+    def rob_tool_file(self) -> str | None:
+        """A team's own tool file (a path in the config), which is an input like any sheet."""
+        from .rob import SHIPPED
+
+        tool = self.config["rob"]["tool"]
+        return None if tool in SHIPPED else tool
+
+    def raw_inputs(self) -> list[str]:
+        """Every file people provide: exports, strategies, sheets and a tool file of their own."""
+        files = []
+        for search, export in self.exports():
+            files.append(self.export_file(search["batch"], export["file"]))
+            if export.get("strategy"):
+                files.append(self.export_file(search["batch"], export["strategy"]))
+        files += [path for section, key in SHEETS if (path := self.sheet(section, key))]
+        return [*files, *filter(None, [self.rob_tool_file()])]
+
+    # -- outputs -------------------------------------------------------------
+
+    def result(self, name: str) -> str:
+        return f"{self.results}/{name}"
+
+    def ingested(self, batch: str, export: str, suffix: str = "csv") -> str:
+        return self.result(f"ingest/{batch}/{export}.{suffix}")
+
+    def all_ingested(self, suffix: str = "csv") -> list[str]:
+        return [self.ingested(s["batch"], e["file"], suffix) for s, e in self.exports()]
+
+    def log(self, rule: str, **wildcards: str) -> str:
+        where = "/".join([rule, *wildcards.values()])
+        return f"{self.logs}/{where}.log"
+
+    def benchmark(self, rule: str, **wildcards: str) -> str:
+        where = "/".join([rule, *wildcards.values()])
+        return f"{self.logs}/benchmarks/{where}.tsv"
+
+    def figures(self) -> dict[str, str]:
+        """Three risk-of-bias figures per key question, by name."""
+        return {
+            f"{kind}_{kq['id']}": self.result(f"rob/{kind}_{kq['id']}.svg")
+            for kq in self.config["key_questions"]
+            for kind in FIGURE_KINDS
+        }
+
+    # -- the jobs --------------------------------------------------------------
+
+    def stamp(self) -> str:
+        """The date every workbook and PDF carries: the latest search's, never the clock's."""
+        return self.config["searches"][-1]["date_searched"]
+
+    def ingest(self, batch: str = "{batch}", export: str = "{export}") -> Job:
+        """One export file read; with the default arguments, the rule's wildcard patterns."""
+        settings = self._export_settings(batch, export)
+        return Job(
+            "ingest",
+            {"export": self.export_file(batch, export)},
+            {"records": self.ingested(batch, export), "rejected": self.ingested(batch, export, "rejected.csv")},
+            {
+                "database": settings.get("database", ""),
+                "format": settings.get("format"),
+                "search": batch,
+                "on_error": self.config.get("ingest", {}).get("on_error", "stop"),
+            },
+        )
+
+    def _export_settings(self, batch: str, export: str) -> dict:
+        for search, settings in self.exports():
+            if search["batch"] == batch and settings["file"] == export:
+                return settings
+        return {}
+
+    def rejected_records(self) -> Job:
+        return Job(
+            "rejected_records",
+            {"rejected": self.all_ingested("rejected.csv")},
+            {"rejected": self.result("ingest/rejected.csv")},
+        )
+
+    def dedup(self) -> Job:
+        inputs = {"records": self.all_ingested(), "decisions": self.sheet("dedup", "decisions")}
+        outputs = {name: self.result(f"dedup/{name}.csv") for name in ("records", "citations")}
+        outputs.update(clusters=self.result("dedup/clusters.xlsx"), queue=self.result("dedup/review_queue.xlsx"))
+        params = {
+            "conference_abstracts": self.config.get("dedup", {}).get("conference_abstracts", "separate"),
+            "stamp": self.stamp(),
+        }
+        return Job("dedup", _present(inputs), outputs, params)
+
+    def screen(self) -> Job:
+        outputs = {
+            "status": self.result("screening/status.csv"),
+            "agreement": self.result("screening/agreement.json"),
+            "disagreements": self.result("screening/disagreements.xlsx"),
+        }
+        outputs.update({f"to_screen_{s}": self.result(f"screening/to_screen_{s}.xlsx") for s in STAGES})
+        return Job(
+            "screen",
+            {"citations": self.result("dedup/citations.csv"), "decisions": self.sheet("screening", "decisions")},
+            outputs,
+            {"reasons": self.config["screening"]["exclusion_reasons"], "stamp": self.stamp()},
+        )
+
+    def studies(self) -> Job:
+        sheets = {key: self.sheet("studies", key) for section, key in SHEETS if section == "studies"}
+        names = ("studies", "publications", "arms", "outcomes", "comparisons", "evidence_rows", "kq_matrix")
+        return Job(
+            "studies",
+            _present(
+                {
+                    **sheets,
+                    "citations": self.result("dedup/citations.csv"),
+                    "status": self.result("screening/status.csv"),
+                }
+            ),
+            {name: self.result(f"studies/{name}.csv") for name in names},
+            {"key_questions": self.config["key_questions"]},
+        )
+
+    def prisma(self) -> Job:
+        inputs = {
+            "records": self.result("dedup/records.csv"),
+            "rejected": self.result("ingest/rejected.csv"),
+            "citations": self.result("dedup/citations.csv"),
+            "status": self.result("screening/status.csv"),
+            "studies": self.result("studies/studies.csv"),
+            "publications": self.result("studies/publications.csv"),
+        }
+        outputs = {"counts": self.result("prisma/prisma.json"), "svg": self.result("prisma/prisma.svg")}
+        return Job("prisma", inputs, outputs, {"searches": self.config["searches"]})
+
+    def rob(self) -> Job:
+        inputs = {
+            "assessments": self.sheet("rob", "assessments"),
+            "soe": self.sheet("rob", "soe"),
+            "tool": self.rob_tool_file(),
+            "studies": self.result("studies/studies.csv"),
+            "evidence": self.result("studies/evidence_rows.csv"),
+        }
+        outputs = {
+            **self.figures(),
+            "table": self.result("rob/rob.csv"),
+            "gaps": self.result("rob/unassessed_studies.csv"),
+            "template": self.result("rob/assessment_template.xlsx"),
+            "soe": self.result("rob/soe.csv"),
+        }
+        rob = self.config["rob"]
+        params = {
+            "tool": rob["tool"],
+            "palette": rob.get("palette", "cochrane"),
+            "kq_ids": [kq["id"] for kq in self.config["key_questions"]],
+            "stamp": self.stamp(),
+        }
+        return Job("rob", _present(inputs), outputs, params)
+
+    def provenance(self) -> Job:
+        return Job(
+            "provenance",
+            {"raw": self.raw_inputs()},
+            {"provenance": self.result("provenance.json")},
+            {"config": self.config},
+        )
+
+    def report_context(self) -> Job:
+        inputs = {
+            "prisma": self.result("prisma/prisma.json"),
+            "prisma_svg": self.result("prisma/prisma.svg"),
+            "agreement": self.result("screening/agreement.json"),
+            "status": self.result("screening/status.csv"),
+            **{name: self.result(f"studies/{name}.csv") for name in ("studies", "publications", "arms")},
+            "evidence": self.result("studies/evidence_rows.csv"),
+            "matrix": self.result("studies/kq_matrix.csv"),
+            "rob": self.result("rob/rob.csv"),
+            "rob_gaps": self.result("rob/unassessed_studies.csv"),
+            "soe": self.result("rob/soe.csv"),
+            "figures": list(self.figures().values()),
+            "provenance": self.result("provenance.json"),
+        }
+        return Job("report_context", inputs, {"context": self.result("report/context.json")}, {"config": self.config})
+
+    def report_html(self) -> Job:
+        return Job("report_html", {"context": self.result("report/context.json")}, {"html": self.result("report.html")})
+
+    def report_pdf(self) -> Job:
+        return Job("report_pdf", {"html": self.result("report.html")}, {"pdf": self.result("report.pdf")})
+
+    def report_workbook(self) -> Job:
+        return Job(
+            "report_workbook",
+            {"context": self.result("report/context.json")},
+            {"workbook": self.result("evidence_tables.xlsx")},
+        )
+
+    def jobs(self) -> list[Job]:
+        """Every job of a run but the manifest, in an order that respects their inputs."""
+        ingest = [self.ingest(search["batch"], export["file"]) for search, export in self.exports()]
+        later = (
+            self.rejected_records,
+            self.dedup,
+            self.screen,
+            self.studies,
+            self.prisma,
+            self.rob,
+            self.provenance,
+            self.report_context,
+            self.report_html,
+            self.report_pdf,
+            self.report_workbook,
+        )
+        return [*ingest, *(make() for make in later)]
+
+    def result_files(self) -> list[str]:
+        """Every file a run writes (but the manifest itself and provenance, which names the
+        machine): what the manifest covers, so stale files left in results/ never count."""
+        return [path for job in self.jobs() if job.rule != "provenance" for path in job.outputs.values()]
+
+    def manifest(self) -> Job:
+        return Job(
+            "manifest",
+            {"results": self.result_files()},
+            {"manifest": self.result("MANIFEST.sha256")},
+        )
+
+    def final_outputs(self) -> list[str]:
+        """What `rule all` asks for."""
+        return [
+            self.result("report.html"),
+            self.result("report.pdf"),
+            self.result("evidence_tables.xlsx"),
+            self.result("provenance.json"),
+            self.result("MANIFEST.sha256"),
+        ]
+
+
+def _present(files: dict) -> dict:
+    """Named files without the optional ones the config does not name."""
+    return {name: path for name, path in files.items() if path is not None}

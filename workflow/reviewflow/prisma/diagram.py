@@ -1,0 +1,139 @@
+"""The PRISMA 2020 flow diagram for updated reviews, drawn as SVG from its counts."""
+
+from __future__ import annotations
+
+from html import escape
+
+from ..svg import wrap_words
+
+WIDTH, BOX_W, SIDE_W, GAP = 770, 330, 300, 22
+LINE = 15
+
+
+def _box(x: float, y: float, w: float, lines: list[str], fill: str = "#ffffff") -> tuple[str, float]:
+    wrapped = [part for line in lines for part in wrap_words(line, int(w / 6.6))]
+    h = 14 + LINE * len(wrapped)
+    text = "".join(
+        f'<text x="{x + 10}" y="{y + 20 + i * LINE}" class="{"b" if i == 0 else ""}">{escape(t)}</text>'
+        for i, t in enumerate(wrapped)
+    )
+    return f'<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="4" fill="{fill}" stroke="#1f4e79"/>{text}', h
+
+
+def _arrow(x1: float, y1: float, x2: float, y2: float) -> str:
+    return (
+        f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="#1f4e79" stroke-width="1.2" marker-end="url(#arrow)"/>'
+    )
+
+
+def prisma_svg(counts: dict) -> str:
+    """PRISMA 2020 flow diagram for updated reviews, as a self-contained SVG."""
+    p = counts["prisma"]
+    left, right = 34, 34 + BOX_W + 60
+    parts, y = [], 10
+    previous = ", ".join(p["previous_batches"]) or "none"
+    shape, h = _box(
+        left,
+        y,
+        BOX_W,
+        [
+            "Previous studies",
+            f"Studies included in previous version of review (n = {p['previous_studies']})",
+            f"Reports of studies included in previous version of review (n = {p['previous_reports']})",
+            f"Searches: {previous}",
+        ],
+        "#eef2f5",
+    )
+    parts.append(shape)
+    y_prev_middle = y + h / 2
+    y += h + GAP
+    by_db = [f"{d['database']} (n = {d['records']})" for d in p["identified"]["by_database"]]
+    shape, h_id = _box(
+        left, y, BOX_W, [f"Records identified, search of {p['latest_batch']} (n = {p['identified']['total']})", *by_db]
+    )
+    removed = p["removed_before_screening"]
+    side, h_rm = _box(
+        right,
+        y,
+        SIDE_W,
+        [
+            "Records removed before screening:",
+            f"Duplicates of records from earlier searches (n = {removed['duplicates_of_earlier_searches']})",
+            f"Duplicates within this search (n = {removed['duplicates_within_search']})",
+            f"Unreadable records set aside (n = {removed['set_aside_unreadable']})",
+        ],
+    )
+    parts += [shape, side, _arrow(left + BOX_W, y + h_id / 2, right, y + h_id / 2)]
+    excluded = [f"{e['reason']} (n = {e['count']})" for e in p["eligibility"]["excluded"]] or ["none (n = 0)"]
+    rows = [
+        (
+            ["Records screened", f"(n = {p['screened']})"],
+            [
+                "Records excluded",
+                f"(n = {p['screening']['excluded']})",
+                f"Awaiting screening (n = {p['screening']['awaiting']})",
+            ],
+        ),
+        (
+            ["Reports sought for retrieval", f"(n = {p['screening']['sought']})"],
+            [
+                "Reports not retrieved",
+                f"(n = {p['retrieval']['not_retrieved']})",
+                f"Awaiting retrieval or decision (n = {p['retrieval']['awaiting']})",
+            ],
+        ),
+        (
+            ["Reports assessed for eligibility", f"(n = {p['retrieval']['assessed']})"],
+            ["Reports excluded:", *excluded, f"Undecided (n = {p['eligibility']['undecided']})"],
+        ),
+        (
+            [
+                f"New studies included in review (n = {p['new_studies']})",
+                f"Reports of new included studies (n = {p['new_reports']['of_new_studies']})",
+                f"New reports of previously included studies (n = {p['new_reports']['of_previous_studies']})",
+            ],
+            None,
+        ),
+    ]
+    y_prev = y + h_id
+    y += max(h_id, h_rm) + GAP
+    for main, aside in rows:
+        shape, h_main = _box(left, y, BOX_W, main, "#ffffff" if aside else "#e8f1e8")
+        parts += [shape, _arrow(left + BOX_W / 2, y_prev, left + BOX_W / 2, y)]
+        h = h_main
+        if aside:
+            side, h_side = _box(right, y, SIDE_W, aside)
+            parts += [side, _arrow(left + BOX_W, y + h_main / 2, right, y + h_main / 2)]
+            h = max(h_main, h_side)
+        y_prev = y + h_main
+        y += h + GAP
+    shape, h = _box(
+        left,
+        y,
+        BOX_W,
+        [
+            f"Total studies included in review (n = {p['total_studies']})",
+            f"Reports of total included studies (n = {p['total_reports']})",
+        ],
+        "#cfe8cf",
+    )
+    parts += [shape, _arrow(left + BOX_W / 2, y_prev, left + BOX_W / 2, y)]
+    # Previous studies join the total along the left margin, outside the boxes.
+    parts.append(
+        f'<path d="M {left} {y_prev_middle} H 14 V {y + h / 2} H {left}" stroke="#1f4e79" '
+        'stroke-dasharray="4 3" fill="none" marker-end="url(#arrow)"/>'
+    )
+    height = y + h + 10
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
+        f'height="{height}" role="img" '
+        f'aria-labelledby="prisma-title"><title id="prisma-title">PRISMA 2020 flow diagram for the update '
+        f"search of {escape(p['latest_batch'])}</title>"
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+        'orient="auto-start-reverse">'
+        '<path d="M 0 0 L 10 5 L 0 10 z" fill="#1f4e79"/></marker>'
+        '<style>text{font-family:"DejaVu '
+        'Sans",Arial,sans-serif;font-size:11px;fill:#1d2731}.b{font-weight:bold}</style></defs>'
+        + "".join(parts)
+        + "</svg>\n"
+    )

@@ -1,0 +1,65 @@
+"""The report stage's files: every stage's outputs gathered into one context
+(JSON), rendered to HTML, printed to PDF and laid out as a workbook, so the three
+can never disagree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import tables as t
+from ..rob import load_tool
+from .context import Tables, build_context, inputs_digest
+
+
+def report_context(inputs: dict, config: dict, output: str) -> None:
+    tables = Tables(
+        prisma=t.read_json(inputs["prisma"]),
+        prisma_svg=Path(inputs["prisma_svg"]).read_text(encoding="utf-8"),
+        agreement=t.read_json(inputs["agreement"]),
+        status=t.read_csv(inputs["status"], t.STATUS_COLUMNS),
+        studies=t.read_csv(inputs["studies"], t.STUDY_COLUMNS),
+        publications=t.read_csv(inputs["publications"], t.PUBLICATION_COLUMNS),
+        evidence=t.read_csv(inputs["evidence"], t.EVIDENCE_COLUMNS),
+        matrix=t.read_csv(inputs["matrix"]),
+        arms=t.read_csv(inputs["arms"], t.ARM_COLUMNS),
+        rob=t.read_csv(inputs["rob"]),
+        rob_missing=list(t.read_csv(inputs["rob_gaps"])["study_id"]),
+        soe=t.read_csv(inputs["soe"]),
+        figures={Path(f).stem: Path(f).read_text(encoding="utf-8") for f in inputs["figures"]},
+    )
+    digest = inputs_digest(t.read_json(inputs["provenance"]))
+    t.write_json(build_context(config, tables, load_tool(config["rob"]["tool"]), digest), output)
+
+
+def report_html(context: str, output: str) -> None:
+    from .render import render_html
+
+    Path(output).write_text(render_html(t.read_json(context)), encoding="utf-8")
+
+
+def report_pdf(html: str, output: str) -> None:
+    from .render import render_pdf
+
+    Path(output).write_bytes(render_pdf(Path(html).read_text(encoding="utf-8")))
+
+
+def report_workbook(context: str, output: str) -> None:
+    from .workbook import write_workbook
+
+    write_workbook(t.read_json(context), output)
+
+
+def run_context(inputs: dict, outputs: dict, params: dict) -> None:
+    report_context(inputs, dict(params["config"]), outputs["context"])
+
+
+def run_html(inputs: dict, outputs: dict, params: dict) -> None:
+    report_html(inputs["context"], outputs["html"])
+
+
+def run_pdf(inputs: dict, outputs: dict, params: dict) -> None:
+    report_pdf(inputs["html"], outputs["pdf"])
+
+
+def run_workbook(inputs: dict, outputs: dict, params: dict) -> None:
+    report_workbook(inputs["context"], outputs["workbook"])

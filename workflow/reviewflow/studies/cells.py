@@ -1,0 +1,72 @@
+"""The composed cells of the evidence tables: population, delivery and outcomes,
+each illustrative part marked."""
+
+from __future__ import annotations
+
+from ..marks import is_illustrative, joined
+
+# Outcome domains by evidence-table column, in the review's order.
+OUTCOME_COLUMNS_BY_DOMAIN = {
+    "primary_outcomes": ("pain", "function", "opioid use"),
+    "secondary_outcomes": ("quality of life", "psychological", "global improvement"),
+    "harms": ("harms", "utilisation", "satisfaction"),
+}
+
+
+def population_text(study: dict, columns: list[str]) -> str:
+    """The Population cell of the evidence tables, from the study-level items."""
+    parts = [
+        ("mean_age", "Mean age", "{} years"),
+        ("pct_male", "Male", "{}%"),
+        ("race_ethnicity", "Race/ethnicity", "{}"),
+        ("pain_condition", "", "{}"),
+        ("disability", "Disability", "{}"),
+        ("comorbidities", "Comorbidities", "{}"),
+    ]
+    out = []
+    for column, label, unit in parts:
+        value = study.get(column, "")
+        if not value:
+            continue
+        text = f"{label} NR" if value == "NR" else f"{label} {unit.format(value)}".strip()
+        out.append((text, is_illustrative(study, column, columns)))
+    return joined(out, "; ")
+
+
+DELIVERY = ("duration_intensity", "session_format", "setting")
+
+
+def arm_summary(arm: dict, columns: list[str], also: tuple[str, ...] = ()) -> str:
+    """'A: 6 weeks, 52 hours; group; outpatient' with each illustrative part marked;
+    `also` adds other characteristics (those in which two program variants differ)."""
+    parts = [(arm[c], is_illustrative(arm, c, columns)) for c in (*DELIVERY, *also) if arm[c]]
+    return f"{arm['arm']}: " + joined(parts, "; ") if parts else ""
+
+
+def outcome_text(outcomes: list[dict], columns: list[str], program: str, other: str, domains: tuple[str, ...]) -> str:
+    """The results of two arms of one study for some domains: a line per measure and timepoint.
+
+    `outcomes` are the study's outcome rows. '' when the pair was not extracted (no
+    between-arm row, and not both arms); 'NR' when it was, but has nothing in these domains.
+    """
+    between = {f"{program} vs {other}", f"{other} vs {program}"}
+    of_pair = [row for row in outcomes if row["arms"] in {program, other, *between}]
+    present = {row["arms"] for row in of_pair}
+    if not (present & between or {program, other} <= present):
+        return ""  # the pair was not extracted, even if one arm was (for another comparison)
+    wanted = [row for row in of_pair if row["domain"] in domains]
+    if not wanted:
+        return "NR"
+    lines = []
+    for measure in dict.fromkeys(row["measure"] for row in wanted):
+        of_measure = [row for row in wanted if row["measure"] == measure]
+        points = []
+        for timepoint in dict.fromkeys(row["timepoint"] for row in of_measure):
+            by_arms = {row["arms"]: row for row in of_measure if row["timepoint"] == timepoint}
+            text = " vs ".join(f"{a} {by_arms[a]['result']}" for a in (program, other) if a in by_arms)
+            betweens = [f"{b} {by_arms[b]['result']}" for b in sorted(between) if b in by_arms]
+            text = ", ".join(t for t in (text, *betweens) if t)
+            flagged = any(is_illustrative(row, "result", columns) for row in by_arms.values())
+            points.append((f"{timepoint}: {text}", flagged))
+        lines.append(f"{measure}. " + joined(points, "; "))
+    return "\n".join(lines)

@@ -1,0 +1,79 @@
+"""The extraction sheets (arms, outcomes) checked against the study registry.
+
+The schemas check each cell; what they cannot check needs two sheets at once:
+an arm of an unknown study, a result for an arm the study lacks, more analysed
+than randomised. Those checks live here, with the comparisons they imply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..errors import ReviewflowError
+from ..marks import check_illustrative
+from .comparisons import derive_comparisons
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """The checked extraction of a review: studies, arms, outcomes and the comparisons."""
+
+    studies: pd.DataFrame
+    arms: pd.DataFrame
+    outcomes: pd.DataFrame
+    comparisons: pd.DataFrame
+
+
+def check_extraction(
+    studies: pd.DataFrame, arms: pd.DataFrame, outcomes: pd.DataFrame, files: dict[str, str]
+) -> Extraction:
+    """Cross-sheet checks the schemas cannot make, then the comparisons."""
+    for name, frame in (("registry", studies), ("arms", arms), ("outcomes", outcomes)):
+        check_illustrative(frame, files[name])
+    known = set(studies["study_id"])
+    arm_keys = set()
+    for offset, arm in enumerate(arms.to_dict("records")):
+        line = offset + 2
+        if arm["study_id"] not in known:
+            raise ReviewflowError(
+                f"study '{arm['study_id']}' is not in the study registry",
+                file=files["arms"],
+                row=line,
+                column="study_id",
+            )
+        if arm["n_analysed"] and arm["n_randomised"] and int(arm["n_analysed"]) > int(arm["n_randomised"]):
+            raise ReviewflowError(
+                f"N analysed ({arm['n_analysed']}) is greater than N randomised ({arm['n_randomised']})",
+                file=files["arms"],
+                row=line,
+                column="n_analysed",
+            )
+        arm_keys.add((arm["study_id"], arm["arm"]))
+    armless = sorted(known - {study for study, _ in arm_keys})
+    if armless:
+        line = list(studies["study_id"]).index(armless[0]) + 2
+        raise ReviewflowError(
+            f"study '{armless[0]}' has no arms in {files['arms']}", file=files["registry"], row=line, column="study_id"
+        )
+    for offset, outcome in enumerate(outcomes.to_dict("records")):
+        line = offset + 2
+        if outcome["study_id"] not in known:
+            raise ReviewflowError(
+                f"study '{outcome['study_id']}' is not in the study registry",
+                file=files["outcomes"],
+                row=line,
+                column="study_id",
+            )
+        for letter in outcome["arms"].split(" vs "):
+            if (outcome["study_id"], letter) not in arm_keys:
+                have = sorted(a for s, a in arm_keys if s == outcome["study_id"])
+                raise ReviewflowError(
+                    f"study '{outcome['study_id']}' has no arm {letter}; its arms: {', '.join(have)}",
+                    file=files["outcomes"],
+                    row=line,
+                    column="arms",
+                )
+    arms = arms.sort_values(["study_id", "arm"], kind="stable").reset_index(drop=True)
+    return Extraction(studies, arms, outcomes, derive_comparisons(arms))
