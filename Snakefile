@@ -14,7 +14,11 @@ from reviewflow.errors import ReviewflowError
 min_version("9.0")
 
 
-configfile: "config/config.yaml"
+# One config per review, nothing inherited: `--configfile config/<review>.yaml` runs that
+# review alone (make report CONFIG=...); without one, the embedded review runs.
+if not workflow.configfiles:
+
+    configfile: "config/ipmp.yaml"
 
 
 try:

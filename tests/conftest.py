@@ -9,8 +9,13 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "workflow"))  # the package, also without an install
 
-from reviewflow.schemas import load_schema  # noqa: E402
+import yaml  # noqa: E402
+
+from reviewflow.schemas import sheet_schema  # noqa: E402
 from reviewflow.tables import RECORD_COLUMNS  # noqa: E402
+
+# The embedded review's vocabulary: the sheets of most tests are built with it.
+VOCABULARY = yaml.safe_load((ROOT / "config" / "ipmp.yaml").read_text())["vocabulary"]
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -33,7 +38,7 @@ def make_records(rows: list[dict]) -> pd.DataFrame:
 
 def make_sheet(schema: str | dict, rows: list[dict]) -> pd.DataFrame:
     """A human-edited sheet as read_sheet returns it: every schema column, empty where not given."""
-    columns = list((load_schema(schema) if isinstance(schema, str) else schema)["properties"])
+    columns = list((sheet_schema(schema, VOCABULARY) if isinstance(schema, str) else schema)["properties"])
     return pd.DataFrame([{**dict.fromkeys(columns, ""), **row} for row in rows], columns=columns)
 
 

@@ -75,7 +75,7 @@ def apply(case: dict, project: Path) -> None:
     for path, kind in case.get("generate", {}).items():
         (project / path).write_bytes(_generated(kind, project))
     if "config" in case:
-        config_path = project / "config" / "config.yaml"
+        config_path = project / "config" / "ipmp.yaml"
         config = yaml.safe_load(config_path.read_text())
         patched = copy.deepcopy(config)
         _merge(patched, case["config"])
@@ -105,7 +105,7 @@ def test_bad_input(tmp_path, monkeypatch, case_file):
     case = _case(case_file, project)
     monkeypatch.chdir(project)
     with pytest.raises(ReviewflowError) as caught:
-        run_review("config/config.yaml")
+        run_review("config/ipmp.yaml")
     message = str(caught.value)
     assert "\n" not in message
     assert case["expect"] in message, message

@@ -56,5 +56,5 @@ def test_errors_exit_non_zero_with_one_line_and_no_output(fixtures, tmp_path, ca
 def test_check_config_reports_valid_file(capsys):
     from conftest import ROOT
 
-    assert main(["check-config", str(ROOT / "config" / "config.yaml")]) == 0
+    assert main(["check-config", str(ROOT / "config" / "ipmp.yaml")]) == 0
     assert "valid" in capsys.readouterr().out

@@ -2,15 +2,16 @@
 checks; comparisons derived from arms."""
 
 import pytest
-from conftest import make_sheet
+from conftest import VOCABULARY, make_sheet
 
 from reviewflow.errors import ReviewflowError
+from reviewflow.schemas import sheet_schema
 from reviewflow.sheets import read_sheet
 from reviewflow.studies.comparisons import derive_comparisons
 from reviewflow.studies.extraction import check_extraction
 
 FILES = {"registry": "studies.csv", "arms": "arms.csv", "outcomes": "outcomes.csv"}
-STUDIES = make_sheet("studies", [{"study_id": "s1", "label": "S 2001", "design": "RCT", "program_type": "CPMP"}])
+STUDIES = make_sheet("studies", [{"study_id": "s1", "label": "S 2001", "design": "RCT"}])
 ARMS = make_sheet(
     "arms",
     [
@@ -53,7 +54,7 @@ def write(tmp_path, name, text):
         ),
         (
             "studies",
-            "study_id,label,design,program_type\ns1,S,RCT,CPMP\ns1,S again,RCT,CPMP\n",
+            "study_id,label,design\ns1,S,RCT\ns1,S again,RCT\n",
             r"studies.csv, row 3, column 'study_id': duplicate entry \(study_id=s1\); first given in row 2",
         ),
         (
@@ -65,7 +66,7 @@ def write(tmp_path, name, text):
 )
 def test_schema_errors_name_sheet_row_and_column(tmp_path, sheet, text, message):
     with pytest.raises(ReviewflowError, match=message):
-        read_sheet(write(tmp_path, f"{sheet}.csv", text), sheet)
+        read_sheet(write(tmp_path, f"{sheet}.csv", text), sheet_schema(sheet, VOCABULARY))
 
 
 def test_n_analysed_greater_than_randomised_is_an_error():
@@ -75,7 +76,7 @@ def test_n_analysed_greater_than_randomised_is_an_error():
         ReviewflowError,
         match=r"arms.csv, row 2, column 'n_analysed': N analysed \(31\) is greater than N randomised \(30\)",
     ):
-        check_extraction(STUDIES, arms, make_sheet("outcomes", []), FILES)
+        check_extraction(STUDIES, arms, make_sheet("outcomes", []), FILES, VOCABULARY)
 
 
 def test_outcome_of_an_arm_the_study_lacks_is_an_error():
@@ -95,7 +96,7 @@ def test_outcome_of_an_arm_the_study_lacks_is_an_error():
     with pytest.raises(
         ReviewflowError, match=r"outcomes.csv, row 2, column 'arms': study 's1' has no arm C; its arms: A, B"
     ):
-        check_extraction(STUDIES, ARMS, outcomes, FILES)
+        check_extraction(STUDIES, ARMS, outcomes, FILES, VOCABULARY)
 
 
 def test_arm_of_an_unknown_study_and_a_study_without_arms_are_errors():
@@ -103,11 +104,11 @@ def test_arm_of_an_unknown_study_and_a_study_without_arms_are_errors():
     with pytest.raises(
         ReviewflowError, match=r"arms.csv, row 2, column 'study_id': study 's9' is not in the study registry"
     ):
-        check_extraction(STUDIES, arms, make_sheet("outcomes", []), FILES)
+        check_extraction(STUDIES, arms, make_sheet("outcomes", []), FILES, VOCABULARY)
     with pytest.raises(
         ReviewflowError, match=r"studies.csv, row 2, column 'study_id': study 's1' has no arms in arms.csv"
     ):
-        check_extraction(STUDIES, make_sheet("arms", []), make_sheet("outcomes", []), FILES)
+        check_extraction(STUDIES, make_sheet("arms", []), make_sheet("outcomes", []), FILES, VOCABULARY)
 
 
 def test_comparisons_pair_every_arm_with_a_program_arm_program_first():
@@ -126,7 +127,7 @@ def test_comparisons_pair_every_arm_with_a_program_arm_program_first():
             {"study_id": "s1", "arm": "D", "name": "Exercise", "arm_type": "physical activity"},
         ],
     )
-    comparisons = derive_comparisons(arms)
+    comparisons = derive_comparisons(arms, VOCABULARY)
     assert list(
         zip(
             comparisons["comparison_id"],
@@ -135,9 +136,9 @@ def test_comparisons_pair_every_arm_with_a_program_arm_program_first():
             comparisons["differences"],
         )
     ) == [
-        ("B vs A", "program vs comparator", "usual care", ""),
-        ("C vs A", "program vs comparator", "usual care", ""),
-        ("B vs C", "program variants", "program variant", "session_format"),
-        ("B vs D", "program vs comparator", "physical activity", ""),
-        ("C vs D", "program vs comparator", "physical activity", ""),
+        ("B vs A", "intervention vs comparator", "usual care", ""),
+        ("C vs A", "intervention vs comparator", "usual care", ""),
+        ("B vs C", "intervention variants", "intervention variant", "session_format"),
+        ("B vs D", "intervention vs comparator", "physical activity", ""),
+        ("C vs D", "intervention vs comparator", "physical activity", ""),
     ]  # usual care vs exercise (A vs D) has no program arm: no comparison

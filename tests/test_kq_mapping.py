@@ -1,7 +1,7 @@
 """Key-question rules and per-study overrides."""
 
 import pytest
-from conftest import make_sheet
+from conftest import VOCABULARY, make_sheet
 from test_studies import KQS
 
 from reviewflow.errors import ReviewflowError
@@ -25,7 +25,7 @@ ARMS = make_sheet(
         {"study_id": "s2", "arm": "B", "name": "Usual care", "arm_type": "usual care"},
     ],
 )
-COMPARISONS = derive_comparisons(ARMS)
+COMPARISONS = derive_comparisons(ARMS, VOCABULARY)
 
 
 def mapped(*overrides):

@@ -5,7 +5,7 @@ import openpyxl
 import pandas as pd
 import pytest
 import yaml
-from conftest import ROOT, make_records, make_sheet
+from conftest import ROOT, VOCABULARY, make_records, make_sheet
 from pypdf import PdfReader
 
 from reviewflow.dedup import deduplicate
@@ -20,7 +20,7 @@ from reviewflow.screening import agreement, resolve_decisions, screening_status
 from reviewflow.studies import SheetFiles, build_studies
 from reviewflow.tables import REJECTED_COLUMNS
 
-CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+CONFIG = yaml.safe_load((ROOT / "config" / "ipmp.yaml").read_text())
 HOSTILE_TITLE = "<script>alert(1)</script> A trial"
 
 
@@ -62,7 +62,6 @@ def context():
                     "study_id": "able-2001",
                     "label": "Able 2001",
                     "design": "RCT",
-                    "program_type": "CPMP",
                     "country": "Iran",
                     "illustrative": "country",
                 },
@@ -70,7 +69,6 @@ def context():
                     "study_id": "cole-2002",
                     "label": "Cole 2002",
                     "design": "RCT",
-                    "program_type": "IPMP",
                     "country": "=2+3",
                 },
             ],
@@ -131,6 +129,7 @@ def context():
         status,
         CONFIG["key_questions"],
         SheetFiles("s.csv", "p.csv", "a.csv", "o.csv"),
+        VOCABULARY,
     )
     tool = load_tool("quality-rating")
     rob, missing = rob_table(
@@ -163,6 +162,7 @@ def context():
         rob_missing=missing,
         soe=pd.DataFrame(columns=SOE_COLUMNS),
         figures={},
+        match_rules={"first": 2},
     )
     return build_context({**CONFIG, "searches": searches}, tables, tool, "0123456789ab")
 
@@ -192,7 +192,8 @@ def test_html_escapes_citation_text_and_marks_illustrative_values(context):
     assert 'Iran<sup class="ill"' in html  # the country is flagged illustrative
     # a composed cell: the illustrative value of arm B carries its dagger inside the line
     assert 'VAS. 6 months: A 3.0 vs B 4.0<sup class="ill"' in html
-    assert "not assessed" in html and "cole-2002" in html  # the unrated study is listed as a gap
+    gaps = html.split("without a risk-of-bias assessment")[1].split("<h3")[0]
+    assert "not assessed" in html and "Cole 2002" in gaps  # the unrated study is listed as a gap, by its label
     assert "http://" not in html.split("<body>")[0]  # nothing fetched from the network in the head
 
 
@@ -233,7 +234,9 @@ def test_workbook_is_deterministic_formula_safe_and_coloured(context, tmp_path):
     with zipfile.ZipFile(tmp_path / "a.xlsx") as archive:
         assert all("<f>" not in archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/"))
     quality = workbook["Risk of bias"]
-    assert quality["E2"].value == "Poor" and quality["E2"].fill.start_color.rgb.endswith("F6CDCD")
+    overall = [c.value for c in quality[1]].index("Overall (stated)") + 1
+    cell = quality.cell(row=2, column=overall)
+    assert cell.value == "Poor" and cell.fill.start_color.rgb.endswith("F6CDCD")
 
 
 def test_formula_like_text_is_stored_as_text(tmp_path):

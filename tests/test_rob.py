@@ -142,7 +142,7 @@ def studies():
                 f"Author{i} et al. {2000 + i % 20}, a deliberately long study label that has to wrap" for i in range(80)
             ],
             "n_randomised": [str(10 + i) for i in range(80)],
-            "program_type": ["CPMP"] * 80,
+            "intervention_types": ["CPMP"] * 80,
         }
     )
 

@@ -12,7 +12,7 @@ from reviewflow.sheets import read_sheet
 
 ROOT = Path(__file__).resolve().parent.parent
 QUALITY = sheet_schema(load_tool("quality-rating"))
-CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+CONFIG = yaml.safe_load((ROOT / "config" / "ipmp.yaml").read_text())
 
 
 def test_the_shipped_config_is_valid():
@@ -47,7 +47,7 @@ def test_config_errors_name_the_key_and_what_is_allowed(change, message):
     change(config)
     with pytest.raises(ReviewflowError) as raised:
         validate_config(config)
-    assert str(raised.value) == f"config/config.yaml: {message}"
+    assert str(raised.value) == f"config/ipmp.yaml: {message}"
 
 
 def write(tmp_path, text, name="rob.csv"):

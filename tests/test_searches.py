@@ -36,7 +36,7 @@ def test_declared_batch_without_folder(tmp_path):
         {"batch": "update", "date_searched": "2021-09-01", "exports": [{"file": "a.ris", "database": "db"}]}
     )
     with pytest.raises(
-        ReviewflowError, match=r"config/config.yaml: key 'searches\[1\].batch': folder .*searches/update does not exist"
+        ReviewflowError, match=r"config/ipmp.yaml: key 'searches\[1\].batch': folder .*searches/update does not exist"
     ):
         check_searches(config)
 

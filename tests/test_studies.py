@@ -3,7 +3,7 @@ Ns, population text, evidence rows and the study x KQ matrix."""
 
 import pandas as pd
 import pytest
-from conftest import make_sheet
+from conftest import VOCABULARY, make_sheet
 
 from reviewflow.errors import ReviewflowError
 from reviewflow.marks import MARK
@@ -15,7 +15,7 @@ KQS = [
     {
         "id": "KQ1",
         "question": "q1",
-        "compares": "program vs comparator",
+        "compares": "intervention vs comparator",
         "groups": [
             {"name": "usual care or waitlist", "arm_types": ["usual care", "waitlist"]},
             {"name": "physical activity", "arm_types": ["physical activity"]},
@@ -24,7 +24,7 @@ KQS = [
     {
         "id": "KQ2",
         "question": "q2",
-        "compares": "program variants",
+        "compares": "intervention variants",
         "groups": [
             {"name": "A", "title": "A. delivery", "differ_in": ["session_format", "duration_intensity"]},
             {"name": "B", "title": "B. components", "differ_in": ["components"]},
@@ -72,14 +72,13 @@ def review():
                 "study_id": "trial-a",
                 "label": "Able 2001, 2003",
                 "design": "RCT",
-                "program_type": "CPMP",
                 "mean_age": "44",
                 "pct_male": "30",
                 "pain_condition": "Chronic low back pain",
                 "illustrative": "country; pct_male",
             },
-            {"study_id": "trial-b", "label": "Baker 2005", "design": "RCT", "program_type": "IPMP"},
-            {"study_id": "trial-c", "label": "Cole 2007", "design": "RCT", "program_type": "CPMP"},
+            {"study_id": "trial-b", "label": "Baker 2005", "design": "RCT"},
+            {"study_id": "trial-c", "label": "Cole 2007", "design": "RCT"},
         ],
     )
     publications = make_sheet(
@@ -199,6 +198,7 @@ def build(review, **changes):
         p["status"],
         KQS,
         FILES,
+        VOCABULARY,
     )
 
 

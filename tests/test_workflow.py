@@ -292,7 +292,7 @@ def test_the_update_procedure_from_the_readme(project):
         "AU  - Smith, J\nPY  - 2019\nDO  - 10.1093/pm/pnz208\nDB  - Ovid MEDLINE\nER  - \n"
     )
     (batch / "strategy.txt").write_text("1 chronic pain.mp.\n")
-    config_path = project / "config" / "config.yaml"
+    config_path = project / "config" / "ipmp.yaml"
     config = yaml.safe_load(config_path.read_text())
     config["searches"].append(
         {
@@ -360,7 +360,7 @@ def test_undeclared_batch_folder_stops_before_any_job(tmp_path):
     done = snakemake(project)
     assert done.returncode != 0
     assert (
-        f"reviewflow: config/config.yaml: folder {REVIEW}/searches/2022-01-01 is not declared in the config"
+        f"reviewflow: config/ipmp.yaml: folder {REVIEW}/searches/2022-01-01 is not declared in the config"
         in done.stderr
     )
     assert not (project / "results").exists()
@@ -373,6 +373,6 @@ def test_slurm_profile_plans_one_ingest_job_per_export(tmp_path):
     planned = snakemake(project, "--profile", "workflow/profiles/slurm", "--dry-run", "--quiet", "rules")
     assert planned.returncode == 0, planned.stderr[-2000:]
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", planned.stdout, re.M))
-    config = yaml.safe_load((project / "config" / "config.yaml").read_text())
+    config = yaml.safe_load((project / "config" / "ipmp.yaml").read_text())
     exports = sum(len(search["exports"]) for search in config["searches"])
     assert jobs["ingest"] == str(exports) and jobs["dedup"] == "1" and jobs["report_pdf"] == "1"

@@ -161,7 +161,7 @@ def parser() -> argparse.ArgumentParser:
     rob_check.set_defaults(run=_rob_check)
 
     check = commands.add_parser("check-config", help="validate a config file against the schema")
-    check.add_argument("config", nargs="?", default="config/config.yaml")
+    check.add_argument("config", nargs="?", default="config/ipmp.yaml")
     check.set_defaults(run=_check_config)
     return main
 

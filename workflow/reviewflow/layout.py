@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from importlib import import_module
+from pathlib import Path
 
 # The step function of every rule: "module:function" in the reviewflow package.
 STEPS = {
@@ -85,9 +86,12 @@ class Layout:
         return f"{self.resources}/{name}"
 
     def sheet(self, section: str, key: str) -> str | None:
-        """The path of a sheet the config names, or None when it names none."""
-        name = self.config.get(section, {}).get(key)
-        return self.resource(name) if name else None
+        """The path of a sheet: the name the config gives it, else its default name
+        (`<schema>.csv`) when that file exists; None when the review has none yet, which
+        means nothing decided so far."""
+        named = self.config.get(section, {}).get(key)
+        path = self.resource(named or f"{SHEETS[(section, key)]}.csv")
+        return path if named or Path(path).is_file() else None
 
     def exports(self) -> list[tuple[dict, dict]]:
         """(search, export) of every export file, in config order: the order fixes citation ids."""
@@ -193,7 +197,9 @@ class Layout:
         outputs.update({f"to_screen_{s}": self.result(f"screening/to_screen_{s}.xlsx") for s in STAGES})
         return Job(
             "screen",
-            {"citations": self.result("dedup/citations.csv"), "decisions": self.sheet("screening", "decisions")},
+            _present(
+                {"citations": self.result("dedup/citations.csv"), "decisions": self.sheet("screening", "decisions")}
+            ),
             outputs,
             {"reasons": self.config["screening"]["exclusion_reasons"], "stamp": self.stamp()},
         )
@@ -211,7 +217,7 @@ class Layout:
                 }
             ),
             {name: self.result(f"studies/{name}.csv") for name in names},
-            {"key_questions": self.config["key_questions"]},
+            {"key_questions": self.config["key_questions"], "vocabulary": self.config["vocabulary"]},
         )
 
     def prisma(self) -> Job:
@@ -246,6 +252,7 @@ class Layout:
             "tool": rob["tool"],
             "palette": rob.get("palette", "cochrane"),
             "kq_ids": [kq["id"] for kq in self.config["key_questions"]],
+            "vocabulary": self.config["vocabulary"],
             "stamp": self.stamp(),
         }
         return Job("rob", _present(inputs), outputs, params)
@@ -272,6 +279,7 @@ class Layout:
             "soe": self.result("rob/soe.csv"),
             "figures": list(self.figures().values()),
             "provenance": self.result("provenance.json"),
+            "dedup_records": self.result("dedup/records.csv"),
         }
         return Job("report_context", inputs, {"context": self.result("report/context.json")}, {"config": self.config})
 

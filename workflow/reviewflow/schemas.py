@@ -3,6 +3,7 @@ schemas in workflow/schemas/, with one-line errors that say where and what is al
 
 from __future__ import annotations
 
+import copy
 from functools import cache
 from pathlib import Path
 
@@ -52,16 +53,95 @@ def explain(error: jsonschema.ValidationError) -> tuple[str, str]:
     return location, error.message
 
 
-def validate_config(config: dict, file: str = "config/config.yaml") -> dict:
+def validate_config(config: dict, file: str = "config/ipmp.yaml") -> dict:
     """Check the workflow config; raise a ReviewflowError naming the key."""
     validator = jsonschema.Draft202012Validator(load_schema("config"))
     error = jsonschema.exceptions.best_match(validator.iter_errors(config))
     if error is not None:
         location, problem = explain(error)
         raise ReviewflowError(f"key '{location}' {problem}" if location else problem, file=file)
+    problems = vocabulary_problems(config)
+    if problems:
+        raise ReviewflowError(problems[0], file=file)
     return config
 
 
-def sheet_columns(name: str) -> list[str]:
+def sheet_columns(name: str, vocabulary: dict | None = None) -> list[str]:
     """The columns of a sheet, in its schema's order: the one place they are written."""
-    return list(load_schema(name)["properties"])
+    return list(sheet_schema(name, vocabulary)["properties"])
+
+
+NUMBER_OR_NR = "^([0-9]+(\\.[0-9]+)?|NR)$"
+
+
+def sheet_schema(name: str, vocabulary: dict | None = None) -> dict:
+    """A sheet's schema with the review's vocabulary built in: allowed designs, arm types,
+    outcome domains and interventions, and the review's own characteristic columns.
+    Without a vocabulary, the base schema (every review's columns only)."""
+    schema = copy.deepcopy(load_schema(name))
+    if not vocabulary:
+        return schema
+    properties = schema["properties"]
+    names = {key: [term["name"] for term in vocabulary.get(key, [])] for key in ("interventions", "comparators")}
+    choices = {
+        "design": [d["name"] for d in vocabulary["designs"]],
+        "arm_type": names["interventions"] + names["comparators"],
+        "domain": [d["name"] for d in vocabulary["outcome_domains"]],
+        "intervention": names["interventions"],
+    }
+    for column, allowed in choices.items():
+        if column in properties:
+            properties[column] = {"enum": allowed, "description": properties[column].get("description", "")}
+    kind = {"studies": "study_characteristics", "arms": "arm_characteristics"}.get(name)
+    if kind:
+        schema["properties"] = _with_characteristics(
+            properties, schema["x-characteristics-after"], vocabulary.get(kind, [])
+        )
+    return schema
+
+
+def _with_characteristics(properties: dict, after: str, characteristics: list[dict]) -> dict:
+    """The base columns with the review's characteristic columns inserted after `after`."""
+    added = {}
+    for item in characteristics:
+        spec: dict = {"type": "string", "description": item.get("description", item["heading"])}
+        if item.get("choices"):
+            spec = {"enum": item["choices"], "description": spec["description"]}
+        elif item.get("number"):
+            spec.update(pattern=NUMBER_OR_NR, description=f"{spec['description']}: a number, or NR")
+        added[item["id"]] = spec
+    out = {}
+    for column, spec in properties.items():
+        out[column] = spec
+        if column == after:
+            out.update(added)
+    return out
+
+
+def vocabulary_problems(config: dict) -> list[str]:
+    """What the schema cannot check in a vocabulary: names that must agree with each other."""
+    vocabulary, problems = config["vocabulary"], []
+    columns = {c["id"] for c in vocabulary["outcome_columns"]}
+    for number, domain in enumerate(vocabulary["outcome_domains"]):
+        if domain["column"] not in columns:
+            problems.append(
+                f"key 'vocabulary.outcome_domains[{number}].column' '{domain['column']}' is not an outcome column; "
+                f"allowed: {', '.join(sorted(columns))}"
+            )
+    for kind, after in (("study_characteristics", "studies"), ("arm_characteristics", "arms")):
+        base = set(load_schema(after)["properties"])
+        for number, item in enumerate(vocabulary.get(kind, [])):
+            if item["id"] in base:
+                problems.append(f"key 'vocabulary.{kind}[{number}].id' '{item['id']}' is a column every review has")
+    comparators = [c["name"] for c in vocabulary["comparators"]]
+    variables = ["arm_type", *(c["id"] for c in vocabulary.get("arm_characteristics", []))]
+    for i, kq in enumerate(config["key_questions"]):
+        for j, group in enumerate(kq["groups"]):
+            for key, allowed in (("arm_types", comparators), ("differ_in", variables)):
+                for value in group.get(key, []):
+                    if value not in allowed:
+                        problems.append(
+                            f"key 'key_questions[{i}].groups[{j}].{key}' '{value}' is not allowed; "
+                            f"allowed: {', '.join(allowed)}"
+                        )
+    return problems

@@ -62,9 +62,15 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
     return header, [r[: len(header)] for r in body]
 
 
-def empty_sheet(schema_name: str) -> pd.DataFrame:
-    """An optional sheet the review does not have: its columns, no rows."""
-    return pd.DataFrame(columns=list(load_schema(schema_name)["properties"]), dtype=str)
+def empty_sheet(schema: str | dict) -> pd.DataFrame:
+    """A sheet the review does not have yet: its columns, no rows."""
+    schema = load_schema(schema) if isinstance(schema, str) else schema
+    return pd.DataFrame(columns=list(schema["properties"]), dtype=str)
+
+
+def read_optional(path: str | Path | None, schema: str | dict) -> pd.DataFrame:
+    """A sheet, or, when the review has none yet, an empty one: nothing decided so far."""
+    return read_sheet(path, schema) if path else empty_sheet(schema)
 
 
 def read_sheet(path: str | Path, schema_name: str | dict) -> pd.DataFrame:

@@ -86,13 +86,31 @@ STATUS_COLUMNS = [
     "illustrative",
 ]
 
-# results/studies/studies.csv: the registry with n and population computed from the extraction.
-STUDY_COMPUTED_COLUMNS = ["n_randomised", "n_analysed", "population", "primary_citation", "citation_ids", "kqs"]
-STUDY_COLUMNS = [
-    *(c for c in sheet_columns("studies") if c not in PROVENANCE_COLUMNS),
-    *STUDY_COMPUTED_COLUMNS,
-    *PROVENANCE_COLUMNS,
+# results/studies/studies.csv: the registry with what is computed from the extraction.
+STUDY_COMPUTED_COLUMNS = [
+    "intervention_types",
+    "n_randomised",
+    "n_analysed",
+    "population",
+    "primary_citation",
+    "citation_ids",
+    "kqs",
 ]
+
+
+def study_columns(vocabulary: dict | None = None) -> list[str]:
+    """The study table's columns: the sheet's (with the review's characteristics), then computed."""
+    sheet = [c for c in sheet_columns("studies", vocabulary) if c not in PROVENANCE_COLUMNS]
+    return [*sheet, *STUDY_COMPUTED_COLUMNS, *PROVENANCE_COLUMNS]
+
+
+def arm_columns(vocabulary: dict | None = None) -> list[str]:
+    """results/studies/arms.csv: the checked arms sheet, with the review's characteristics."""
+    return sheet_columns("arms", vocabulary)
+
+
+# results/studies/outcomes.csv: the checked outcomes sheet.
+OUTCOME_COLUMNS = sheet_columns("outcomes")
 
 # results/studies/publications.csv: each included citation under its study.
 PUBLICATION_COLUMNS = [
@@ -111,11 +129,7 @@ PUBLICATION_COLUMNS = [
     "illustrative",
 ]
 
-# results/studies/arms.csv and outcomes.csv: the checked extraction sheets, as their schemas say.
-ARM_COLUMNS = sheet_columns("arms")
-OUTCOME_COLUMNS = sheet_columns("outcomes")
-
-# results/studies/comparisons.csv: pairs of arms with a program arm, derived from arms.csv.
+# results/studies/comparisons.csv: pairs of arms with an intervention arm, derived from arms.csv.
 COMPARISON_COLUMNS = [
     "study_id",
     "comparison_id",
@@ -130,8 +144,9 @@ COMPARISON_COLUMNS = [
 MAPPING_COLUMNS = ["kq", "kq_group", "kq_group_title", "study_id", "comparison_id", "mapped_by"]
 
 # results/studies/evidence_rows.csv: one row per KQ x group x study comparison; the
-# outcome cells hold a line per measure and timepoint, illustrative parts marked.
-EVIDENCE_COLUMNS = [
+# outcome cells (one column per outcome column of the config's vocabulary) hold a line per
+# measure and timepoint, illustrative parts marked.
+EVIDENCE_LEADING_COLUMNS = [
     "kq",
     "kq_group",
     "kq_group_title",
@@ -145,13 +160,13 @@ EVIDENCE_COLUMNS = [
     "comparator_type",
     "differences",
     "delivery",
-    "primary_outcomes",
-    "secondary_outcomes",
-    "harms",
-    "mapped_by",
-    "source",
-    "illustrative",
 ]
+
+
+def evidence_columns(vocabulary: dict) -> list[str]:
+    outcomes = [column["id"] for column in vocabulary["outcome_columns"]]
+    return [*EVIDENCE_LEADING_COLUMNS, *outcomes, "mapped_by", *PROVENANCE_COLUMNS]
+
 
 # results/rob/rob.csv has a column per domain of the configured tool: see rob.assessments.
 

@@ -15,7 +15,7 @@ def prisma(inputs: dict[str, str], *, searches: list[dict], counts_out: str, svg
         t.read_csv(inputs["rejected"], t.REJECTED_COLUMNS),
         t.read_csv(inputs["citations"], t.CITATION_COLUMNS),
         t.read_csv(inputs["status"], t.STATUS_COLUMNS),
-        t.read_csv(inputs["studies"], t.STUDY_COLUMNS),
+        t.read_csv(inputs["studies"]),
         t.read_csv(inputs["publications"], t.PUBLICATION_COLUMNS),
         searches,
     )

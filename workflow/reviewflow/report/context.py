@@ -70,6 +70,7 @@ class Tables:
     rob_missing: list[str]
     soe: pd.DataFrame
     figures: dict[str, str]
+    match_rules: dict[str, int]  # records merged into a citation, by the dedup rule that merged them
 
 
 def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict:
@@ -85,10 +86,13 @@ def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict
         row["references"] = study_refs.get(row["study_id"], [])
     invented_n = {row["study_id"] for row in study_rows if "n_randomised" in row["illustrative_columns"]}
     rob = tables.rob
+    randomised = {d["name"]: bool(d.get("randomised")) for d in config["vocabulary"]["designs"]}
     return {
         **_front_matter(config, digest),
         **_flow(tables, ref_numbers),
-        "key_questions": [kq_section(declared, tables, study_refs, invented_n) for declared in config["key_questions"]],
+        "key_questions": [
+            kq_section(declared, tables, study_refs, invented_n, randomised) for declared in config["key_questions"]
+        ],
         "kq_ids": [kq["id"] for kq in config["key_questions"]],
         "studies": study_rows,
         "matrix": tables.matrix.to_dict("records"),
@@ -100,6 +104,16 @@ def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict
         ],
         "rob": with_marked_columns(rob),
         "rob_tool": config["rob"]["tool"],
+        "tool": {
+            "id": tool.id,
+            "name": tool.name,
+            "reference": tool.reference,
+            "for_designs": tool.for_designs,
+            "computes_overall": tool.overall["rule"] != "none",
+        },
+        "rob_design_mismatch": design_mismatches(tables.studies, tool, randomised),
+        "vocabulary": vocabulary_context(config["vocabulary"]),
+        "dedup_rules": dedup_rules(tables.match_rules),
         "rob_domains": [d["id"] for d in tool.domains],
         "rob_levels": {j["label"]: j["level"] for j in tool.judgements},
         "rob_disagreements": rob[rob["agrees"] == "false"].to_dict("records"),
@@ -163,7 +177,7 @@ def _flow(tables: Tables, ref_numbers: dict[str, int]) -> dict:
     }
 
 
-def kq_section(declared: dict, tables: Tables, study_refs: dict, invented_n: set[str]) -> dict:
+def kq_section(declared: dict, tables: Tables, study_refs: dict, invented_n: set[str], randomised: dict) -> dict:
     """One key question's chapter: evidence rows by group, counts, RoB, SOE and figures."""
     kq = {"subgroups": [], "sub_questions": {}, **declared}
     rows = tables.evidence[tables.evidence["kq"] == kq["id"]]
@@ -179,6 +193,7 @@ def kq_section(declared: dict, tables: Tables, study_refs: dict, invented_n: set
     kq_studies = sorted(set(rows["study_id"]))
     sizes = tables.studies.loc[tables.studies["study_id"].isin(kq_studies), "n_randomised"]
     known_n = sizes[sizes != ""].astype(int)
+    designs = tables.studies.loc[tables.studies["study_id"].isin(kq_studies), "design"]
     soe_rows = with_marked_columns(tables.soe[tables.soe["kq"] == kq["id"]])
     for row in soe_rows:  # a count of participants is only as sourced as the Ns it adds up
         row["participants_illustrative"] = any(s in invented_n for s in split_list(row.get("study_ids", "")))
@@ -191,7 +206,37 @@ def kq_section(declared: dict, tables: Tables, study_refs: dict, invented_n: set
         "n_participants": int(known_n.sum()),
         "n_studies_with_n": len(known_n),
         "n_participants_illustrative": any(s in invented_n for s in kq_studies),
+        # participants are randomised in trials, enrolled in other designs
+        "participants_verb": "randomised" if all(randomised.get(d, False) for d in designs) else "enrolled",
         "rob": with_marked_columns(tables.rob[tables.rob["study_id"].isin(kq_studies)]),
         "soe": soe_rows,
         "figures": {kind: tables.figures.get(f"{kind}_{kq['id']}", "") for kind in FIGURE_KINDS},
     }
+
+
+def vocabulary_context(vocabulary: dict) -> dict:
+    """The review's vocabulary with every optional list present, for the templates."""
+    out = {"arm_characteristics": [], "study_characteristics": [], "timepoints": [], "glossary": {}, **vocabulary}
+    out["delivery_headings"] = [c["heading"] for c in out["arm_characteristics"] if c.get("delivery")]
+    out["evidence_characteristics"] = [c for c in out["study_characteristics"] if c.get("evidence_table")]
+    return out
+
+
+def design_mismatches(studies: pd.DataFrame, tool: Tool, randomised: dict[str, bool]) -> list[dict]:
+    """Studies whose design the risk-of-bias tool is not made for (RoB 2 on a cohort study,
+    ROBINS-I on a trial): listed, never silently assessed."""
+    return [
+        {"study_id": row["study_id"], "label": row["label"], "design": row["design"]}
+        for row in studies.to_dict("records")
+        if not tool.fits(randomised.get(row["design"], False))
+    ]
+
+
+def dedup_rules(match_rules: dict[str, int]) -> list[dict]:
+    """How many records each dedup rule (or a reviewer) merged into a citation, strongest first."""
+    from ..dedup.rules import RULES
+
+    merged = {rule: int(n) for rule, n in match_rules.items() if rule and rule != "first"}
+    rank = {rule: i for i, rule in enumerate(RULES)}
+    ordered = sorted(merged, key=lambda rule: (rank.get(rule, len(rank)), rule))
+    return [{"rule": rule, "records": merged[rule]} for rule in ordered]

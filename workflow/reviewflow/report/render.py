@@ -30,6 +30,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["composed"] = composed
+    env.filters["percent"] = percent
     return env
 
 
@@ -46,6 +47,18 @@ def composed(text: str) -> markupsafe.Markup:
         + markupsafe.Markup('</span><span class="line">').join(lines)
         + markupsafe.Markup("</span>")
     )
+
+
+def percent(share: float, n: int) -> str:
+    """A share as a percentage with the decimals its count needs: one item of n moves it
+    by 100/n points, so 0.998 of 500 is '99.8%', never a rounded '100%'."""
+    decimals = 0
+    while n and 10**-decimals > 100 / n and decimals < 3:
+        decimals += 1
+    text = f"{share * 100:.{decimals}f}"
+    if share < 1 and float(text) >= 100:
+        text = f"{100 - 10**-decimals:.{decimals}f}"  # agreement short of all is never shown as all
+    return f"{text}%"
 
 
 def render_html(context: dict) -> str:

@@ -17,15 +17,16 @@ def report_context(inputs: dict, config: dict, output: str) -> None:
         prisma_svg=Path(inputs["prisma_svg"]).read_text(encoding="utf-8"),
         agreement=t.read_json(inputs["agreement"]),
         status=t.read_csv(inputs["status"], t.STATUS_COLUMNS),
-        studies=t.read_csv(inputs["studies"], t.STUDY_COLUMNS),
+        studies=t.read_csv(inputs["studies"]),
         publications=t.read_csv(inputs["publications"], t.PUBLICATION_COLUMNS),
-        evidence=t.read_csv(inputs["evidence"], t.EVIDENCE_COLUMNS),
+        evidence=t.read_csv(inputs["evidence"]),
         matrix=t.read_csv(inputs["matrix"]),
-        arms=t.read_csv(inputs["arms"], t.ARM_COLUMNS),
+        arms=t.read_csv(inputs["arms"]),
         rob=t.read_csv(inputs["rob"]),
         rob_missing=list(t.read_csv(inputs["rob_gaps"])["study_id"]),
         soe=t.read_csv(inputs["soe"]),
         figures={Path(f).stem: Path(f).read_text(encoding="utf-8") for f in inputs["figures"]},
+        match_rules=t.read_csv(inputs["dedup_records"])["match_rule"].value_counts().to_dict(),
     )
     digest = inputs_digest(t.read_json(inputs["provenance"]))
     t.write_json(build_context(config, tables, load_tool(config["rob"]["tool"]), digest), output)

@@ -1,5 +1,7 @@
 """The evidence-table workbook reviewers work in: a sheet per KQ, then studies,
-quality ratings and references, all from the report context."""
+arms, risk of bias, strength of evidence and references, all from the report
+context. Each sheet is a list of (heading, field) pairs; the review's own
+characteristics and outcome columns come from its vocabulary."""
 
 from __future__ import annotations
 
@@ -12,227 +14,111 @@ from ..xlsx import add_table_sheet, fill, save_deterministic
 
 # Cell colours by the level the tool gives each judgement (see rob/tools/*.yaml).
 LEVEL_FILLS = {"low": "CFE8CF", "some": "FFF1C2", "high": "F6CDCD", "critical": "C98B8B", "ni": "D6E8FB"}
-EVIDENCE_HEADER = [
-    "KQ",
-    "Group",
-    "Study",
-    "Study id",
-    "Comparison",
-    "Intervention",
-    "Intervention n",
-    "Comparator",
-    "Comparator n",
-    "Quality",
-    "Delivery",
-    "Primary outcomes",
-    "Secondary outcomes",
-    "Harms, utilisation, satisfaction",
-    "Why in this KQ",
-    "Source",
-    "Illustrative columns",
-]
+MARKS = ("Illustrative columns", "illustrative_columns")
+SOURCE = [("Source", "source"), MARKS]
+
+
+def _cells(row: dict, field: str):
+    value = row.get(field, "")
+    return "; ".join(value) if isinstance(value, list) else value
+
+
+def _sheet(workbook: Workbook, title: str, columns: list[tuple[str, str]], rows: list[dict]):
+    header = [heading for heading, _ in columns]
+    return add_table_sheet(workbook, title, header, [[_cells(row, field) for _, field in columns] for row in rows])
 
 
 def write_workbook(context: dict, path: str | Path) -> None:
     workbook = Workbook()
     workbook.remove(workbook.active)
+    vocabulary, levels = context["vocabulary"], context["rob_levels"]
+    evidence = [
+        ("KQ", "kq"),
+        ("Group", "kq_group_title"),
+        ("Study", "label"),
+        ("Study id", "study_id"),
+        ("Comparison", "comparison_id"),
+        ("Intervention", "intervention"),
+        ("Intervention n", "intervention_n"),
+        ("Comparator", "comparator"),
+        ("Comparator n", "comparator_n"),
+        ("Risk of bias (overall)", "quality"),
+        ("Delivery", "delivery"),
+        *[(column["heading"], column["id"]) for column in vocabulary["outcome_columns"]],
+        ("Why in this KQ", "mapped_by"),
+        *SOURCE,
+    ]
     for kq in context["key_questions"]:
-        rows = [
-            [
-                kq["id"],
-                group["title"],
-                r["label"],
-                r["study_id"],
-                r["comparison_id"],
-                r["intervention"],
-                r["intervention_n"],
-                r["comparator"],
-                r["comparator_n"],
-                r["quality"],
-                r["delivery"],
-                r["primary_outcomes"],
-                r["secondary_outcomes"],
-                r["harms"],
-                r["mapped_by"],
-                r["source"],
-                "; ".join(r["illustrative_columns"]),
-            ]
-            for group in kq["groups"]
-            for r in group["rows"]
-        ]
-        sheet = add_table_sheet(workbook, kq["id"], EVIDENCE_HEADER, rows)
-        _colour_judgements(sheet, EVIDENCE_HEADER.index("Quality") + 1, len(rows), context["rob_levels"])
-    studies_header = [
-        "Study id",
-        "Study",
-        "Program",
-        "Design",
-        "Country",
-        "Setting",
-        "Pain condition",
-        "Pain duration",
-        "Mean age",
-        "% male",
-        "Race/ethnicity",
-        "Disability",
-        "Comorbidities",
-        "Funding",
-        "N randomised",
-        "N analysed",
-        "KQs",
-        "Source",
-        "Illustrative columns",
+        rows = [row for group in kq["groups"] for row in group["rows"]]
+        sheet = _sheet(workbook, kq["id"], evidence, rows)
+        _colour_judgements(sheet, evidence.index(("Risk of bias (overall)", "quality")) + 1, len(rows), levels)
+    characteristics = [(c["heading"], c["id"]) for c in vocabulary["study_characteristics"]]
+    studies = [
+        ("Study id", "study_id"),
+        ("Study", "label"),
+        ("Intervention", "intervention_types"),
+        ("Design", "design"),
+        ("Country", "country"),
+        ("Setting", "setting"),
+        *characteristics,
+        ("Funding", "funding"),
+        ("N randomised or enrolled", "n_randomised"),
+        ("N analysed", "n_analysed"),
+        ("KQs", "kqs"),
+        *SOURCE,
     ]
-    add_table_sheet(
-        workbook,
-        "Studies",
-        studies_header,
-        [
-            [
-                s["study_id"],
-                s["label"],
-                s["program_type"],
-                s["design"],
-                s["country"],
-                s["setting"],
-                s["pain_condition"],
-                s["pain_duration"],
-                s["mean_age"],
-                s["pct_male"],
-                s["race_ethnicity"],
-                s["disability"],
-                s["comorbidities"],
-                s["funding"],
-                s["n_randomised"],
-                s["n_analysed"],
-                s["kqs"],
-                s["source"],
-                "; ".join(s["illustrative_columns"]),
-            ]
-            for s in context["studies"]
-        ],
-    )
-    arms_header = [
-        "Study id",
-        "Arm",
-        "Name",
-        "Type",
-        "Components",
-        "Duration, intensity",
-        "Format",
-        "Setting",
-        "Care provision",
-        "N randomised",
-        "N analysed",
-        "Source",
-        "Illustrative columns",
+    _sheet(workbook, "Studies", studies, context["studies"])
+    arms = [
+        ("Study id", "study_id"),
+        ("Arm", "arm"),
+        ("Name", "name"),
+        ("Type", "arm_type"),
+        *[(c["heading"], c["id"]) for c in vocabulary["arm_characteristics"]],
+        ("N randomised or enrolled", "n_randomised"),
+        ("N analysed", "n_analysed"),
+        *SOURCE,
     ]
-    add_table_sheet(
-        workbook,
-        "Arms",
-        arms_header,
-        [
-            [
-                a["study_id"],
-                a["arm"],
-                a["name"],
-                a["arm_type"],
-                a["components"],
-                a["duration_intensity"],
-                a["session_format"],
-                a["setting"],
-                a["care_provision"],
-                a["n_randomised"],
-                a["n_analysed"],
-                a["source"],
-                "; ".join(a["illustrative_columns"]),
-            ]
-            for a in context["arms"]
-        ],
-    )
-    domains = context["rob_domains"]
-    rob_header = [
-        "Study id",
-        "Study",
-        "Outcome",
-        "Tool",
-        *domains,
-        "Overall (stated)",
-        "By the tool's rule",
-        "Agrees",
-        "Support",
-        "Source",
-        "Illustrative columns",
+    _sheet(workbook, "Arms", arms, context["arms"])
+    _rob_sheet(workbook, context)
+    soe = [
+        ("KQ", "kq"),
+        ("Comparison", "comparison"),
+        ("Intervention", "intervention"),
+        ("Outcome", "outcome"),
+        ("Studies", "n_studies"),
+        ("Participants", "n_participants"),
+        ("Study limitations", "study_limitations"),
+        ("Directness", "directness"),
+        ("Consistency", "consistency"),
+        ("Precision", "precision"),
+        ("Reporting bias", "reporting_bias"),
+        ("Strength of evidence", "grade"),
+        ("Findings", "findings"),
+        *SOURCE,
     ]
-    rob_rows = [
-        [
-            r["study_id"],
-            r["label"],
-            r["outcome"],
-            r["tool"],
-            *[r[d] for d in domains],
-            r["overall"],
-            r["computed"],
-            r["agrees"],
-            r["support"],
-            r["source"],
-            "; ".join(r["illustrative_columns"]),
-        ]
-        for r in context["rob"]
-    ]
-    sheet = add_table_sheet(workbook, "Risk of bias", rob_header, rob_rows)
-    for column in range(5, 5 + len(domains) + 2):
-        _colour_judgements(sheet, column, len(rob_rows), context["rob_levels"])
-    soe_header = [
-        "KQ",
-        "Comparison",
-        "Program",
-        "Outcome",
-        "Studies",
-        "Participants",
-        "Study limitations",
-        "Directness",
-        "Consistency",
-        "Precision",
-        "Reporting bias",
-        "Strength of evidence",
-        "Findings",
-        "Source",
-        "Illustrative columns",
-    ]
-    add_table_sheet(
-        workbook,
-        "Strength of evidence",
-        soe_header,
-        [
-            [
-                r["kq"],
-                r["comparison"],
-                r["program"],
-                r["outcome"],
-                r["n_studies"],
-                r["n_participants"],
-                r["study_limitations"],
-                r["directness"],
-                r["consistency"],
-                r["precision"],
-                r["reporting_bias"],
-                r["grade"],
-                r["findings"],
-                r["source"],
-                "; ".join(r["illustrative_columns"]),
-            ]
-            for kq in context["key_questions"]
-            for r in kq["soe"]
-        ],
-    )
-    add_table_sheet(
-        workbook,
-        "References",
-        ["No.", "Study id", "Citation id", "Reference", "DOI", "PMID"],
-        [[r["number"], r["study_id"], r["citation_id"], r["text"], r["doi"], r["pmid"]] for r in context["references"]],
-    )
+    _sheet(workbook, "Strength of evidence", soe, [r for kq in context["key_questions"] for r in kq["soe"]])
+    references = [("No.", "number"), ("Study id", "study_id"), ("Reference", "text"), ("DOI", "doi"), ("PMID", "pmid")]
+    _sheet(workbook, "References", references, context["references"])
     save_deterministic(workbook, path, date.fromisoformat(context["batch"]["date_searched"]))
+
+
+def _rob_sheet(workbook: Workbook, context: dict) -> None:
+    domains = context["rob_domains"]
+    computed = [("By the tool's rule", "computed"), ("Agrees", "agrees")] if context["tool"]["computes_overall"] else []
+    columns = [
+        ("Study id", "study_id"),
+        ("Study", "label"),
+        ("Outcome", "outcome"),
+        *[(d, d) for d in domains],
+        ("Overall (stated)", "overall"),
+        *computed,
+        ("Support", "support"),
+        *SOURCE,
+    ]
+    sheet = _sheet(workbook, "Risk of bias", columns, context["rob"])
+    first = columns.index(("Outcome", "outcome")) + 2
+    for column in range(first, first + len(domains) + 1 + len(computed[:1])):
+        _colour_judgements(sheet, column, len(context["rob"]), context["rob_levels"])
 
 
 def _colour_judgements(sheet, column: int, count: int, levels: dict[str, str]) -> None:

@@ -36,6 +36,11 @@ class Tool:
     judgements: tuple[dict, ...]
     overall: dict
     reference: str = ""
+    for_designs: str = "any"
+
+    def fits(self, randomised: bool) -> bool:
+        """Whether the tool is made for a study of this kind (randomised or not)."""
+        return self.for_designs == "any" or (self.for_designs == "randomised") == randomised
 
     @property
     def labels(self) -> list[str]:
@@ -108,6 +113,7 @@ def load_tool(name_or_path: str) -> Tool:
         tuple(data["judgements"]),
         data["overall"],
         data.get("reference", ""),
+        data.get("for_designs", "any"),
     )
 
 

@@ -8,13 +8,14 @@ import pandas as pd
 
 from ..errors import ReviewflowError
 from ..marks import check_illustrative
+from ..tables import split_list
 from . import Tool
 from .assessments import study_limitations
 
 SOE_COLUMNS = [
     "kq",
     "comparison",
-    "program",
+    "intervention",
     "outcome",
     "n_studies",
     "n_participants",
@@ -42,7 +43,7 @@ def soe_table(
     file: str,
 ) -> pd.DataFrame:
     check_illustrative(soe, file)
-    program = studies.set_index("study_id")["program_type"]
+    types = studies.set_index("study_id")["intervention_types"].map(split_list)
     size = studies.set_index("study_id")["n_randomised"]
     overall = rob.drop_duplicates("study_id").set_index("study_id")["overall"]
     rows = []
@@ -65,8 +66,8 @@ def soe_table(
                 column="comparison",
             )
         ids = sorted(set(body["study_id"]))
-        if row["program"]:
-            ids = [s for s in ids if program.get(s) == row["program"]]
+        if row["intervention"]:
+            ids = [s for s in ids if row["intervention"] in types.get(s, [])]
         known = [int(size[s]) for s in ids if size.get(s)]
         levels = [tool.level(overall[s]) for s in ids if s in overall.index and overall[s]]
         given = row["study_limitations"]

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..sheets import read_sheet
-from ..tables import EVIDENCE_COLUMNS, STUDY_COLUMNS, read_csv, write_csv
+from ..schemas import sheet_schema as sheet_schema_of
+from ..sheets import read_optional
+from ..tables import read_csv, write_csv
 from . import load_tool, sheet_schema
 from .assessments import rob_table, write_template
 from .figures import kq_figures
@@ -22,19 +23,28 @@ log = logging.getLogger(__name__)
 
 
 def risk_of_bias(
-    inputs: dict[str, str], *, tool_name: str, palette: str, kq_ids: list[str], stamp: str, outputs: dict[str, str]
+    inputs: dict[str, str],
+    *,
+    tool_name: str,
+    palette: str,
+    kq_ids: list[str],
+    vocabulary: dict,
+    stamp: str,
+    outputs: dict[str, str],
 ) -> None:
     """Assessments checked against the tool, the gaps and a workbook for them, the
     strength of evidence, and the figures per key question."""
     tool = load_tool(tool_name)
-    studies = read_csv(inputs["studies"], STUDY_COLUMNS)
-    evidence = read_csv(inputs["evidence"], EVIDENCE_COLUMNS)
-    assessments = inputs["assessments"]
-    table, missing = rob_table(read_sheet(assessments, sheet_schema(tool)), studies, tool, assessments)
+    studies = read_csv(inputs["studies"])
+    evidence = read_csv(inputs["evidence"])
+    assessments = inputs.get("assessments")
+    sheet = read_optional(assessments, sheet_schema(tool))
+    table, missing = rob_table(sheet, studies, tool, assessments or "rob.csv")
     write_csv(table, outputs["table"], list(table.columns))
     write_csv(pd.DataFrame({"study_id": missing}), outputs["gaps"], ["study_id"])
     write_template(tool, studies, missing, outputs["template"], date.fromisoformat(stamp))
-    soe = soe_table(read_sheet(inputs["soe"], "soe"), evidence, studies, table, tool, kq_ids, inputs["soe"])
+    soe_sheet = read_optional(inputs.get("soe"), sheet_schema_of("soe", vocabulary))
+    soe = soe_table(soe_sheet, evidence, studies, table, tool, kq_ids, inputs.get("soe") or "soe.csv")
     write_csv(soe, outputs["soe"], list(soe.columns))
     if missing:
         log.warning("included studies without an assessment: %s", ", ".join(missing))
@@ -52,6 +62,7 @@ def run(inputs: dict, outputs: dict, params: dict) -> None:
         tool_name=params["tool"],
         palette=params["palette"],
         kq_ids=list(params["kq_ids"]),
+        vocabulary=dict(params["vocabulary"]),
         stamp=params["stamp"],
         outputs=outputs,
     )

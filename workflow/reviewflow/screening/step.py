@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from ..sheets import read_sheet
+from ..sheets import read_optional
 from ..tables import CITATION_COLUMNS, STATUS_COLUMNS, read_csv, write_csv, write_json
 from . import STAGES, agreement, disagreements, needs_decision, resolve_decisions, screening_status
 from .worksheets import disagreement_rows, worksheet_rows, write_worksheet
@@ -15,10 +15,11 @@ from .worksheets import disagreement_rows, worksheet_rows, write_worksheet
 log = logging.getLogger(__name__)
 
 
-def screen(citations: str, decisions: str, *, reasons: list[str], stamp: str, outputs: dict[str, str]) -> None:
+def screen(citations: str, decisions: str | None, *, reasons: list[str], stamp: str, outputs: dict[str, str]) -> None:
     """Status of every citation, what is left to screen, and how reviewers agreed."""
     citation_frame = read_csv(citations, CITATION_COLUMNS)
-    resolved = resolve_decisions(read_sheet(decisions, "screening"), citation_frame, reasons, decisions)
+    sheet = read_optional(decisions, "screening")
+    resolved = resolve_decisions(sheet, citation_frame, reasons, decisions or "screening.csv")
     status = screening_status(citation_frame, resolved)
     day = date.fromisoformat(stamp)
     for stage in STAGES:
@@ -36,7 +37,7 @@ def screen(citations: str, decisions: str, *, reasons: list[str], stamp: str, ou
 def run(inputs: dict, outputs: dict, params: dict) -> None:
     screen(
         inputs["citations"],
-        inputs["decisions"],
+        inputs.get("decisions"),
         reasons=list(params["reasons"]),
         stamp=params["stamp"],
         outputs=outputs,

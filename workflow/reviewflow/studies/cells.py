@@ -5,41 +5,34 @@ from __future__ import annotations
 
 from ..marks import is_illustrative, joined
 
-# Outcome domains by evidence-table column, in the review's order.
-OUTCOME_COLUMNS_BY_DOMAIN = {
-    "primary_outcomes": ("pain", "function", "opioid use"),
-    "secondary_outcomes": ("quality of life", "psychological", "global improvement"),
-    "harms": ("harms", "utilisation", "satisfaction"),
-}
+
+def outcome_columns_by_domain(vocabulary: dict) -> dict[str, tuple[str, ...]]:
+    """The outcome domains shown in each evidence-table outcome column, in the review's order."""
+    return {
+        column["id"]: tuple(d["name"] for d in vocabulary["outcome_domains"] if d["column"] == column["id"])
+        for column in vocabulary["outcome_columns"]
+    }
 
 
-def population_text(study: dict, columns: list[str]) -> str:
-    """The Population cell of the evidence tables, from the study-level items."""
-    parts = [
-        ("mean_age", "Mean age", "{} years"),
-        ("pct_male", "Male", "{}%"),
-        ("race_ethnicity", "Race/ethnicity", "{}"),
-        ("pain_condition", "", "{}"),
-        ("disability", "Disability", "{}"),
-        ("comorbidities", "Comorbidities", "{}"),
-    ]
+def population_text(study: dict, columns: list[str], characteristics: list[dict]) -> str:
+    """The Population cell of the evidence tables: the study characteristics the config
+    shows there (those with a `population` label), in the config's order."""
     out = []
-    for column, label, unit in parts:
-        value = study.get(column, "")
+    for item in characteristics:
+        if "population" not in item:
+            continue
+        value, label = study.get(item["id"], ""), item["population"]
         if not value:
             continue
-        text = f"{label} NR" if value == "NR" else f"{label} {unit.format(value)}".strip()
-        out.append((text, is_illustrative(study, column, columns)))
+        text = f"{label} NR" if value == "NR" else f"{label} {item.get('unit', '{}').format(value)}".strip()
+        out.append((text, is_illustrative(study, item["id"], columns)))
     return joined(out, "; ")
 
 
-DELIVERY = ("duration_intensity", "session_format", "setting")
-
-
-def arm_summary(arm: dict, columns: list[str], also: tuple[str, ...] = ()) -> str:
-    """'A: 6 weeks, 52 hours; group; outpatient' with each illustrative part marked;
-    `also` adds other characteristics (those in which two program variants differ)."""
-    parts = [(arm[c], is_illustrative(arm, c, columns)) for c in (*DELIVERY, *also) if arm[c]]
+def arm_summary(arm: dict, columns: list[str], delivery: list[str], also: tuple[str, ...] = ()) -> str:
+    """'A: 6 weeks; group; outpatient': the arm's delivery characteristics, each illustrative
+    part marked; `also` adds others (those in which two intervention variants differ)."""
+    parts = [(arm[c], is_illustrative(arm, c, columns)) for c in (*delivery, *also) if arm[c]]
     return f"{arm['arm']}: " + joined(parts, "; ") if parts else ""
 
 

@@ -27,7 +27,7 @@ class Extraction:
 
 
 def check_extraction(
-    studies: pd.DataFrame, arms: pd.DataFrame, outcomes: pd.DataFrame, files: dict[str, str]
+    studies: pd.DataFrame, arms: pd.DataFrame, outcomes: pd.DataFrame, files: dict[str, str], vocabulary: dict
 ) -> Extraction:
     """Cross-sheet checks the schemas cannot make, then the comparisons."""
     for name, frame in (("registry", studies), ("arms", arms), ("outcomes", outcomes)):
@@ -76,4 +76,4 @@ def check_extraction(
                     column="arms",
                 )
     arms = arms.sort_values(["study_id", "arm"], kind="stable").reset_index(drop=True)
-    return Extraction(studies, arms, outcomes, derive_comparisons(arms))
+    return Extraction(studies, arms, outcomes, derive_comparisons(arms, vocabulary))

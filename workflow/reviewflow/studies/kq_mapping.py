@@ -1,8 +1,8 @@
 """Key questions from comparisons, by the rules declared in the config, with the
 team's per-study overrides applied last (each saying why).
 
-A rule reads only the extraction: a program against a comparator arm of a listed
-type, or two program arms that differ in a listed characteristic. Overrides are
+A rule reads only the extraction: an intervention against a comparator arm of a
+listed type, or two intervention arms that differ in a listed characteristic. Overrides are
 for what a rule cannot see (a comparison the review reported elsewhere, a
 difference that does not matter); an override that changes nothing is an error,
 since it would hide a misunderstanding.
@@ -15,6 +15,7 @@ import pandas as pd
 from ..errors import ReviewflowError
 from ..marks import check_illustrative, is_illustrative, marked
 from ..tables import MAPPING_COLUMNS, split_list
+from .comparisons import VERSUS
 
 
 def apply_rules(comparisons: pd.DataFrame, key_questions: list[dict]) -> pd.DataFrame:
@@ -26,7 +27,7 @@ def apply_rules(comparisons: pd.DataFrame, key_questions: list[dict]) -> pd.Data
             if kq["compares"] != comparison["kind"]:
                 continue
             for group in kq["groups"]:
-                if comparison["kind"] == "program vs comparator":
+                if comparison["kind"] == VERSUS:
                     if comparison["comparator_type"] not in group.get("arm_types", []):
                         continue
                     why = f"rule: comparator is {comparison['comparator_type']}"
@@ -161,7 +162,7 @@ def kq_matrix(
         if mapped:
             row["unmapped_reason"] = ""
         elif not n_comparisons.get(study.study_id, 0):
-            row["unmapped_reason"] = "no comparison with a program arm"
+            row["unmapped_reason"] = "no comparison with an intervention arm"
         elif ruled is not None and study.study_id in set(ruled["study_id"]):
             row["unmapped_reason"] = "the rules map it, but overrides set every comparison aside (see the notes)"
         else:

@@ -16,17 +16,17 @@ from ..errors import ReviewflowError
 from ..marks import illustrative_columns, is_illustrative
 from ..screening import citation_resolver
 from ..tables import (
-    ARM_COLUMNS,
     COMPARISON_COLUMNS,
-    EVIDENCE_COLUMNS,
     LIST_SEPARATOR,
     OUTCOME_COLUMNS,
     PUBLICATION_COLUMNS,
-    STUDY_COLUMNS,
+    arm_columns,
     conform,
+    evidence_columns,
     split_list,
+    study_columns,
 )
-from .cells import OUTCOME_COLUMNS_BY_DOMAIN, arm_summary, outcome_text, population_text
+from .cells import arm_summary, outcome_columns_by_domain, outcome_text, population_text
 from .extraction import check_extraction
 from .kq_mapping import apply_overrides, apply_rules, kq_matrix, order_rows
 
@@ -52,17 +52,46 @@ def build_studies(
     status: pd.DataFrame,
     key_questions: list[dict],
     files: SheetFiles,
+    vocabulary: dict,
 ) -> dict[str, pd.DataFrame]:
     """Studies, their publications, extraction, evidence rows per KQ and the study x KQ matrix."""
-    extraction = check_extraction(
-        registry, arms, outcomes, {"registry": files.registry, "arms": files.arms, "outcomes": files.outcomes}
-    )
+    sheet_files = {"registry": files.registry, "arms": files.arms, "outcomes": files.outcomes}
+    extraction = check_extraction(registry, arms, outcomes, sheet_files, vocabulary)
     study_ids = set(registry["study_id"])
     included = set(status.loc[status["status"] == "included", "citation_id"])
     links = _link_publications(publications, citations, study_ids, included, files.publications)
+    _check_links(links, included, registry, files)
 
-    linked = set(links["citation_id"])
-    missing = sorted(included - linked)
+    ruled = apply_rules(extraction.comparisons, key_questions)
+    mapping = apply_overrides(ruled, overrides, extraction.comparisons, study_ids, key_questions, files.kq_overrides)
+    mapping = order_rows(mapping, key_questions)
+    studies = _study_table(registry, extraction.arms, vocabulary)
+    evidence = evidence_rows(mapping, studies, extraction, vocabulary)
+    kqs_by_study = mapping.groupby("study_id")["kq"].agg(lambda s: LIST_SEPARATOR.join(dict.fromkeys(s)))
+    cites = citations.set_index("citation_id")
+    pubs = links.join(cites, on="citation_id").sort_values(
+        ["study_id", "primary", "year", "citation_id"], ascending=[True, False, True, True], kind="stable"
+    )
+    primary = pubs[pubs["primary"] == "yes"].set_index("study_id")["citation_id"]
+    studies["primary_citation"] = studies["study_id"].map(primary)
+    studies["citation_ids"] = studies["study_id"].map(pubs.groupby("study_id")["citation_id"].agg(LIST_SEPARATOR.join))
+    studies["kqs"] = studies["study_id"].map(kqs_by_study).fillna("")
+    studies = studies.sort_values("study_id", kind="stable")
+    kq_ids = [kq["id"] for kq in key_questions]
+    return {
+        "studies": conform(studies, study_columns(vocabulary)),
+        "publications": conform(pubs, PUBLICATION_COLUMNS),
+        "arms": conform(extraction.arms, arm_columns(vocabulary)),
+        "outcomes": conform(extraction.outcomes, OUTCOME_COLUMNS),
+        "comparisons": conform(extraction.comparisons, COMPARISON_COLUMNS),
+        "evidence_rows": conform(evidence, evidence_columns(vocabulary)),
+        "kq_matrix": kq_matrix(studies, mapping, extraction.comparisons, kq_ids, overrides, ruled),
+    }
+
+
+def _check_links(links: pd.DataFrame, included: set[str], registry: pd.DataFrame, files: SheetFiles) -> None:
+    """Every included citation under a study, every study with exactly one primary publication."""
+    missing = sorted(included - set(links["citation_id"]))
     if missing:
         raise ReviewflowError(
             f"included citation {missing[0]} is linked to no study; add a row for it",
@@ -81,103 +110,88 @@ def build_studies(
                 f"study '{study_id}' {problem}", file=files.registry, row=offset + 2, column="study_id"
             )
 
-    ruled = apply_rules(extraction.comparisons, key_questions)
-    mapping = apply_overrides(ruled, overrides, extraction.comparisons, study_ids, key_questions, files.kq_overrides)
-    mapping = order_rows(mapping, key_questions)
-    studies = _study_table(registry, extraction.arms)
-    evidence = evidence_rows(mapping, studies, extraction)
-    kqs_by_study = mapping.groupby("study_id")["kq"].agg(lambda s: LIST_SEPARATOR.join(dict.fromkeys(s)))
-    cites = citations.set_index("citation_id")
-    pubs = links.join(cites, on="citation_id").sort_values(
-        ["study_id", "primary", "year", "citation_id"], ascending=[True, False, True, True], kind="stable"
-    )
-    studies["primary_citation"] = studies["study_id"].map(
-        pubs[pubs["primary"] == "yes"].set_index("study_id")["citation_id"]
-    )
-    studies["citation_ids"] = studies["study_id"].map(pubs.groupby("study_id")["citation_id"].agg(LIST_SEPARATOR.join))
-    studies["kqs"] = studies["study_id"].map(kqs_by_study).fillna("")
-    studies = studies.sort_values("study_id", kind="stable")
-    return {
-        "studies": conform(studies, STUDY_COLUMNS),
-        "publications": conform(pubs, PUBLICATION_COLUMNS),
-        "arms": conform(extraction.arms, ARM_COLUMNS),
-        "outcomes": conform(extraction.outcomes, OUTCOME_COLUMNS),
-        "comparisons": conform(extraction.comparisons, COMPARISON_COLUMNS),
-        "evidence_rows": conform(evidence, EVIDENCE_COLUMNS),
-        "kq_matrix": kq_matrix(
-            studies, mapping, extraction.comparisons, [kq["id"] for kq in key_questions], overrides, ruled
-        ),
-    }
 
-
-def _study_table(registry: pd.DataFrame, arms: pd.DataFrame) -> pd.DataFrame:
-    """The registry with Ns summed over arms (empty if any arm lacks one) and the population text."""
+def _study_table(registry: pd.DataFrame, arms: pd.DataFrame, vocabulary: dict) -> pd.DataFrame:
+    """The registry with the intervention types of its arms, Ns summed over arms (empty if
+    any arm lacks one) and the population text."""
     studies = registry.copy()
     columns = list(registry.columns)
+    interventions = [term["name"] for term in vocabulary["interventions"]]
+    types = arms.groupby("study_id")["arm_type"].agg(
+        lambda kinds: LIST_SEPARATOR.join(t for t in interventions if t in set(kinds))
+    )
+    studies["intervention_types"] = studies["study_id"].map(types).fillna("")
     for column in ("n_randomised", "n_analysed"):
         totals = arms.groupby("study_id")[column].agg(lambda ns: str(sum(int(n) for n in ns)) if all(ns) else "")
         studies[column] = studies["study_id"].map(totals).fillna("")
-    studies["population"] = [population_text(row, columns) for row in registry.to_dict("records")]
+    characteristics = vocabulary.get("study_characteristics", [])
+    studies["population"] = [population_text(row, columns, characteristics) for row in registry.to_dict("records")]
+    arm_columns_ = list(arms.columns)
     marks = []
     for row, total, analysed in zip(registry.to_dict("records"), studies["n_randomised"], studies["n_analysed"]):
         listed = illustrative_columns(row["illustrative"], columns)
         of_study = arms[arms["study_id"] == row["study_id"]].to_dict("records")
+        if any(is_illustrative(arm, "arm_type", arm_columns_) for arm in of_study):
+            listed.append("intervention_types")
         for column, value in (("n_randomised", total), ("n_analysed", analysed)):
-            if value and any(is_illustrative(arm, column, ARM_COLUMNS) for arm in of_study):
+            if value and any(is_illustrative(arm, column, arm_columns_) for arm in of_study):
                 listed.append(column)
-        marks.append(LIST_SEPARATOR.join(listed))
+        marks.append(LIST_SEPARATOR.join(dict.fromkeys(listed)))
     studies["illustrative"] = marks
     return studies
 
 
-def evidence_rows(mapping: pd.DataFrame, studies: pd.DataFrame, extraction) -> pd.DataFrame:
+def evidence_rows(mapping: pd.DataFrame, studies: pd.DataFrame, extraction, vocabulary: dict) -> pd.DataFrame:
     """The evidence-table row of each mapped comparison, its cells composed from the extraction."""
     arms = {(a["study_id"], a["arm"]): a for a in extraction.arms.to_dict("records")}
+    arm_cols = list(extraction.arms.columns)
     comparisons = extraction.comparisons.set_index(["study_id", "comparison_id"])
     labels = studies.set_index("study_id")["label"]
     sources = studies.set_index("study_id")["source"]
-    outcome_columns = list(extraction.outcomes.columns)
+    characteristics = vocabulary.get("arm_characteristics", [])
+    delivery = [c["id"] for c in characteristics if c.get("delivery")]
+    others = {c["id"] for c in characteristics if not c.get("delivery")}
+    outcome_cols = list(extraction.outcomes.columns)
     outcomes_by_study: dict[str, list[dict]] = {}
     for outcome in extraction.outcomes.to_dict("records"):
         outcomes_by_study.setdefault(outcome["study_id"], []).append(outcome)
     rows = []
     for row in mapping.to_dict("records"):
         comparison = comparisons.loc[(row["study_id"], row["comparison_id"])]
-        program = arms[(row["study_id"], comparison["intervention_arm"])]
+        first = arms[(row["study_id"], comparison["intervention_arm"])]
         other = arms[(row["study_id"], comparison["comparator_arm"])]
-        also = tuple(c for c in split_list(comparison["differences"]) if c in ("components", "care_provision"))
+        also = tuple(c for c in split_list(comparison["differences"]) if c in others)
         marks = [
             target
             for target, column, arm in (
-                ("intervention", "name", program),
-                ("intervention_n", "n_randomised", program),
+                ("intervention", "name", first),
+                ("intervention_n", "n_randomised", first),
                 ("comparator", "name", other),
                 ("comparator_n", "n_randomised", other),
             )
-            if is_illustrative(arm, column, ARM_COLUMNS)
+            if is_illustrative(arm, column, arm_cols)
         ]
+        summaries = (arm_summary(arm, arm_cols, delivery, also) for arm in (first, other))
         evidence = {
             **row,
             "label": labels[row["study_id"]],
-            "intervention": f"{program['arm']}. {program['name']}",
-            "intervention_n": program["n_randomised"],
+            "intervention": f"{first['arm']}. {first['name']}",
+            "intervention_n": first["n_randomised"],
             "comparator": f"{other['arm']}. {other['name']}",
             "comparator_n": other["n_randomised"],
             "comparator_type": comparison["comparator_type"],
             "differences": comparison["differences"],
-            "delivery": "\n".join(
-                t for t in (arm_summary(program, ARM_COLUMNS, also), arm_summary(other, ARM_COLUMNS, also)) if t
-            ),
+            "delivery": "\n".join(t for t in summaries if t),
             "source": "; ".join(
-                dict.fromkeys(s for s in (sources[row["study_id"]], program["source"], other["source"]) if s)
+                dict.fromkeys(s for s in (sources[row["study_id"]], first["source"], other["source"]) if s)
             ),
             "illustrative": LIST_SEPARATOR.join(marks),
         }
-        for column, domains in OUTCOME_COLUMNS_BY_DOMAIN.items():
-            of_study = outcomes_by_study.get(row["study_id"], [])
-            evidence[column] = outcome_text(of_study, outcome_columns, program["arm"], other["arm"], domains)
+        of_study = outcomes_by_study.get(row["study_id"], [])
+        for column, domains in outcome_columns_by_domain(vocabulary).items():
+            evidence[column] = outcome_text(of_study, outcome_cols, first["arm"], other["arm"], domains)
         rows.append(evidence)
-    return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
+    return pd.DataFrame(rows, columns=evidence_columns(vocabulary))
 
 
 def _link_publications(publications, citations, study_ids, included, file) -> pd.DataFrame:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import logging
 
-from ..sheets import empty_sheet, read_sheet
+from ..schemas import sheet_schema
+from ..sheets import read_optional
 from ..tables import CITATION_COLUMNS, STATUS_COLUMNS, read_csv, write_csv
 from . import SheetFiles, build_studies
 
@@ -14,22 +15,30 @@ log = logging.getLogger(__name__)
 
 
 def studies(
-    sheets: dict[str, str], citations: str, status: str, *, key_questions: list[dict], outputs: dict[str, str]
+    sheets: dict[str, str],
+    citations: str,
+    status: str,
+    *,
+    key_questions: list[dict],
+    vocabulary: dict,
+    outputs: dict[str, str],
 ) -> None:
-    """sheets: registry, publications, arms, outcomes and (optional) kq_overrides paths."""
-    overrides = sheets.get("kq_overrides")
+    """sheets: the registry, publications, arms, outcomes and kq_overrides paths the review
+    has (a sheet it does not have yet is empty)."""
+    keys = ("registry", "publications", "arms", "outcomes", "kq_overrides")
+    defaults = {"registry": "studies.csv"}
+    names = {key: sheets.get(key) or defaults.get(key, f"{key}.csv") for key in keys}
     built = build_studies(
-        read_sheet(sheets["registry"], "studies"),
-        read_sheet(sheets["publications"], "publications"),
-        read_sheet(sheets["arms"], "arms"),
-        read_sheet(sheets["outcomes"], "outcomes"),
-        read_sheet(overrides, "kq_overrides") if overrides else empty_sheet("kq_overrides"),
+        read_optional(sheets.get("registry"), sheet_schema("studies", vocabulary)),
+        read_optional(sheets.get("publications"), "publications"),
+        read_optional(sheets.get("arms"), sheet_schema("arms", vocabulary)),
+        read_optional(sheets.get("outcomes"), sheet_schema("outcomes", vocabulary)),
+        read_optional(sheets.get("kq_overrides"), "kq_overrides"),
         read_csv(citations, CITATION_COLUMNS),
         read_csv(status, STATUS_COLUMNS),
         key_questions,
-        SheetFiles(
-            sheets["registry"], sheets["publications"], sheets["arms"], sheets["outcomes"], overrides or "kq_overrides"
-        ),
+        SheetFiles(**names),
+        vocabulary,
     )
     for name, frame in built.items():
         write_csv(frame, outputs[name], list(frame.columns))
@@ -43,4 +52,11 @@ def studies(
 
 def run(inputs: dict, outputs: dict, params: dict) -> None:
     sheets = {name: path for name, path in inputs.items() if name not in ("citations", "status")}
-    studies(sheets, inputs["citations"], inputs["status"], key_questions=list(params["key_questions"]), outputs=outputs)
+    studies(
+        sheets,
+        inputs["citations"],
+        inputs["status"],
+        key_questions=list(params["key_questions"]),
+        vocabulary=dict(params["vocabulary"]),
+        outputs=outputs,
+    )
