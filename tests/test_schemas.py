@@ -16,7 +16,7 @@ CONFIG = yaml.safe_load((ROOT / "config" / "ipmp.yaml").read_text())
 
 
 def test_the_shipped_config_is_valid():
-    assert validate_config(copy.deepcopy(CONFIG)) == CONFIG
+    assert validate_config(copy.deepcopy(CONFIG), "config/ipmp.yaml") == CONFIG
 
 
 @pytest.mark.parametrize(
@@ -46,7 +46,7 @@ def test_config_errors_name_the_key_and_what_is_allowed(change, message):
     config = copy.deepcopy(CONFIG)
     change(config)
     with pytest.raises(ReviewflowError) as raised:
-        validate_config(config)
+        validate_config(config, "config/ipmp.yaml")
     assert str(raised.value) == f"config/ipmp.yaml: {message}"
 
 

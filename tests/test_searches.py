@@ -27,7 +27,7 @@ def test_matching_layout_passes(tmp_path):
     config = layout(tmp_path, {"first": ["a.ris"], "update": ["a.ris", "b.ris"]})
     config["searches"][1]["exports"][0]["strategy"] = "strategy.txt"
     (tmp_path / "searches" / "update" / "strategy.txt").write_text("1 pain")
-    check_searches(config)
+    check_searches(config, "config/ipmp.yaml")
 
 
 def test_declared_batch_without_folder(tmp_path):
@@ -38,7 +38,7 @@ def test_declared_batch_without_folder(tmp_path):
     with pytest.raises(
         ReviewflowError, match=r"config/ipmp.yaml: key 'searches\[1\].batch': folder .*searches/update does not exist"
     ):
-        check_searches(config)
+        check_searches(config, "config/ipmp.yaml")
 
 
 def test_folder_nobody_declared(tmp_path):
@@ -47,19 +47,19 @@ def test_folder_nobody_declared(tmp_path):
     with pytest.raises(
         ReviewflowError, match=r"folder .*searches/2022-01-01 is not declared in the config; add a 'searches' entry"
     ):
-        check_searches(config)
+        check_searches(config, "config/ipmp.yaml")
 
 
 def test_file_nobody_declared_and_missing_strategy(tmp_path):
     config = layout(tmp_path, {"first": ["a.ris", "embase.ris"]})
     config["searches"][0]["exports"].pop()
     with pytest.raises(ReviewflowError, match=r"searches/first/embase.ris is not declared in the config"):
-        check_searches(config)
+        check_searches(config, "config/ipmp.yaml")
     config["searches"][0]["exports"][0]["strategy"] = "missing.txt"
     with pytest.raises(
         ReviewflowError, match=r"key 'searches\[0\].exports\[0\].strategy': .*missing.txt does not exist"
     ):
-        check_searches(config)
+        check_searches(config, "config/ipmp.yaml")
 
 
 def test_batches_must_be_listed_oldest_first(tmp_path):
@@ -68,4 +68,4 @@ def test_batches_must_be_listed_oldest_first(tmp_path):
     with pytest.raises(
         ReviewflowError, match=r"key 'searches\[1\].date_searched' 2020-01-01 is earlier than the batch before it"
     ):
-        check_searches(config)
+        check_searches(config, "config/ipmp.yaml")

@@ -17,7 +17,7 @@ from .schemas import validate_config
 IGNORED = {"README.md", "README.txt", ".gitkeep"}
 
 
-def check_searches(config: dict, config_file: str = "config/ipmp.yaml") -> None:
+def check_searches(config: dict, config_file: str) -> None:
     root = Path(config["resources"]) / "searches"
     declared = {}
     previous_date = ""
@@ -71,7 +71,7 @@ def check_searches(config: dict, config_file: str = "config/ipmp.yaml") -> None:
                 )
 
 
-def check_sheets(config: dict, config_file: str = "config/ipmp.yaml") -> None:
+def check_sheets(config: dict, config_file: str) -> None:
     """Every sheet the config names exists, so a typo stops the run with one line, not a
     workflow error about missing inputs."""
     for section, key in SHEETS:

@@ -70,6 +70,36 @@ def _screening_add(args) -> None:
     print(f"{args.to}: {added} decisions added")
 
 
+def _screening_resolve(args) -> None:
+    from .screening.worksheets import resolve_disagreements
+
+    resolved = resolve_disagreements(args.worksheet, args.to)
+    print(f"{args.to}: {resolved} disagreements resolved")
+
+
+def _rob_add(args) -> None:
+    from .rob import load_tool
+    from .rob.assessments import add_assessments
+
+    added = add_assessments(args.template, args.to, load_tool(args.tool))
+    print(f"{args.to}: {added} assessments added")
+
+
+def _init(args) -> None:
+    from .scaffold import init_review
+
+    written = init_review(args.review_id, args.title, args.tool)
+    print(f"wrote {written[0]} and {len(written) - 1} sheets in resources/{args.review_id}/")
+    print(f"next: reviewflow search add {written[0]} --batch NAME --date YYYY-MM-DD FILE...")
+
+
+def _search_add(args) -> None:
+    from .scaffold import add_search
+
+    copied = add_search(args.config, args.batch, args.date, args.files, args.database)
+    print(f"{args.config}: batch {args.batch} declared with {len(copied)} export files")
+
+
 def _rob_check(args) -> None:
     from .rob import load_tool
     from .rob.check import check_table
@@ -148,6 +178,29 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--to", required=True, help="the decisions CSV, e.g. resources/<review>/screening.csv")
     add.set_defaults(run=_screening_add)
 
+    resolve = screening_commands.add_parser(
+        "resolve", help="write the decisions of a filled disagreements workbook into the decisions sheet"
+    )
+    resolve.add_argument("worksheet", help="results/<review>/screening/disagreements.xlsx, filled in")
+    resolve.add_argument("--to", required=True, help="the decisions CSV, e.g. resources/<review>/screening.csv")
+    resolve.set_defaults(run=_screening_resolve)
+
+    init = commands.add_parser("init", help="start a review: config/<id>.yaml and resources/<id>/ with empty sheets")
+    init.add_argument("review_id", help="lower-case letters, digits, '-' or '_'")
+    init.add_argument("--title", required=True)
+    init.add_argument("--tool", default="rob2", help="the risk-of-bias tool (default rob2)")
+    init.set_defaults(run=_init)
+
+    search = commands.add_parser("search", help="search batches of a review")
+    search_commands = search.add_subparsers(dest="search_command", required=True)
+    search_add = search_commands.add_parser("add", help="copy export files into a new batch and declare it")
+    search_add.add_argument("config", help="config/<review>.yaml")
+    search_add.add_argument("files", nargs="+", metavar="FILE")
+    search_add.add_argument("--batch", required=True, help="the batch's folder name, e.g. 2024-03-01")
+    search_add.add_argument("--date", required=True, help="the date searched, YYYY-MM-DD")
+    search_add.add_argument("--database", action="append", help="database of each file, in order (default: its name)")
+    search_add.set_defaults(run=_search_add)
+
     rob = commands.add_parser("rob", help="risk-of-bias tools")
     rob_commands = rob.add_subparsers(dest="rob_command", required=True)
     rob_check = rob_commands.add_parser("check", help="check the overall judgements of a robvis-style table")
@@ -159,9 +212,14 @@ def parser() -> argparse.ArgumentParser:
     )
     rob_check.add_argument("-o", "--output", required=True, help="CSV of study, stated, computed, agrees")
     rob_check.set_defaults(run=_rob_check)
+    rob_add = rob_commands.add_parser("add", help="append the filled rows of an assessment workbook to the sheet")
+    rob_add.add_argument("template", help="results/<review>/rob/assessment_template.xlsx, filled in")
+    rob_add.add_argument("--to", required=True, help="the assessment CSV, e.g. resources/<review>/rob.csv")
+    rob_add.add_argument("--tool", required=True, help="the review's risk-of-bias tool (rob.tool in its config)")
+    rob_add.set_defaults(run=_rob_add)
 
     check = commands.add_parser("check-config", help="validate a config file against the schema")
-    check.add_argument("config", nargs="?", default="config/ipmp.yaml")
+    check.add_argument("config", help="a review config, e.g. config/<review id>.yaml")
     check.set_defaults(run=_check_config)
     return main
 

@@ -49,11 +49,12 @@ def explain(error: jsonschema.ValidationError) -> tuple[str, str]:
     if validator == "type":
         return location, f"must be of type {schema['type']}, got {error.instance!r}"
     if validator == "minItems":
-        return location, f"needs at least {schema['minItems']} item(s)"
+        hint = f"; {schema['description']}" if "description" in schema else ""
+        return location, f"needs at least {schema['minItems']} item(s){hint}"
     return location, error.message
 
 
-def validate_config(config: dict, file: str = "config/ipmp.yaml") -> dict:
+def validate_config(config: dict, file: str) -> dict:
     """Check the workflow config; raise a ReviewflowError naming the key."""
     validator = jsonschema.Draft202012Validator(load_schema("config"))
     error = jsonschema.exceptions.best_match(validator.iter_errors(config))

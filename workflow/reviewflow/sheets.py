@@ -7,6 +7,7 @@ file, row and column. Row numbers are the spreadsheet's: the header is row 1.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -52,7 +53,7 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
                 raise ReviewflowError(
                     "holds a formula; enter the value itself", file=str(path), row=number, column=column
                 )
-            values.append("" if cell.value is None else str(cell.value))
+            values.append(_cell_text(cell.value))
         rows.append(values)
     workbook.close()
     if not rows:
@@ -60,6 +61,21 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
     header = [c.strip() for c in rows[0]]
     body = [r + [""] * (len(header) - len(r)) for r in rows[1:] if any(c.strip() for c in r)]
     return header, [r[: len(header)] for r in body]
+
+
+def _cell_text(value) -> str:
+    """A cell as text; a date typed in a spreadsheet reads as YYYY-MM-DD."""
+    import datetime
+
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time(0):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def empty_sheet(schema: str | dict) -> pd.DataFrame:
@@ -154,3 +170,42 @@ def _check_unique(frame: pd.DataFrame, schema: dict, file: str) -> None:
                 column=key[0],
             )
         seen[values] = offset + 2
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
+    """Write a file whole or not at all: a temporary file beside it, then a rename, so an
+    interrupted write never leaves a half sheet behind."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.partial")
+    temporary.write_text(text, encoding="utf-8", newline="")
+    os.replace(temporary, path)
+
+
+def csv_text(header: list[str], rows: list[list[str]]) -> str:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def append_rows(path: str | Path, header: list[str], rows: list[dict]) -> None:
+    """Append rows to a CSV sheet (creating it with `header` if absent), rewriting the file
+    whole: a last line without its newline is never glued to the new rows, and a failure
+    leaves the sheet as it was."""
+    import csv
+
+    path = Path(path)
+    existing = path.read_text(encoding="utf-8-sig") if path.exists() else ""
+    if existing.strip():
+        header = next(csv.reader([existing.splitlines()[0]]))
+        if not existing.endswith(("\n", "\r")):
+            existing += "\n"
+    else:
+        existing = csv_text(header, [])
+    body = csv_text(header, [[row.get(c, "") for c in header] for row in rows]).split("\n", 1)[1]
+    atomic_write_text(path, existing + body)

@@ -12,7 +12,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..errors import ReviewflowError
 from ..xlsx import add_table_sheet, save_deterministic
-from . import Tool
+from . import Tool, sheet_schema
 
 
 def table_columns(tool: Tool) -> list[str]:
@@ -95,6 +95,29 @@ def write_template(tool: Tool, studies: pd.DataFrame, missing: list[str], path: 
     for study_id in missing:
         key.append([study_id, labels.get(study_id, "")])
     save_deterministic(workbook, path, stamp)
+
+
+def add_assessments(template: str | Path, assessments_csv: str | Path, tool: Tool) -> int:
+    """Append the filled rows (those with an overall judgement) of a returned assessment
+    workbook to the assessment sheet, checked against the tool first; a study already
+    assessed is refused, not overwritten. Returns how many rows were added."""
+    from ..sheets import append_rows, read_sheet
+
+    schema = sheet_schema(tool)
+    filled = read_sheet(template, schema)
+    filled = filled[filled["overall"] != ""]
+    target = Path(assessments_csv)
+    existing = read_sheet(target, schema) if target.exists() else None
+    known = set(zip(existing["study_id"], existing["outcome"])) if existing is not None else set()
+    for row in filled.to_dict("records"):
+        if (row["study_id"], row["outcome"]) in known:
+            raise ReviewflowError(
+                f"already holds an assessment of {row['study_id']}; edit it there instead",
+                file=str(target),
+            )
+    header = list(schema["properties"]) if existing is None else list(existing.columns)
+    append_rows(target, header, filled.to_dict("records"))
+    return len(filled)
 
 
 def study_limitations(levels: list[str]) -> str:

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..errors import ReviewflowError
-from ..sheets import read_sheet
+from ..sheets import append_rows, atomic_write_text, csv_text, read_sheet
 from ..tables import split_list
 from ..xlsx import add_table_sheet, save_deterministic
 from . import VOTE_PREFIX
@@ -112,44 +112,110 @@ def write_worksheet(
 def add_filled_rows(worksheets: list[str], decisions_csv: str) -> int:
     """Append the decided rows of returned worksheets to the decisions CSV; returns how many.
 
-    Rows without a decision are left out; every appended row is checked
-    against the screening schema first, so a bad worksheet changes nothing.
+    Rows without a decision are left out; every appended row is checked against the
+    screening schema first (and a full-text exclusion needs its reason), so a bad
+    worksheet changes nothing. The sheet is rewritten whole, never half appended.
     """
-    import csv
-
     target = Path(decisions_csv)
     existing = read_sheet(target, "screening") if target.exists() else None
     new_rows = []
     for path in worksheets:
         sheet = read_sheet(path, "screening")
-        decided = sheet[
-            (sheet["decision"] != "") | (sheet[[c for c in sheet.columns if c.startswith("vote_")]] != "").any(axis=1)
-        ]
-        new_rows.append(decided)
-    if not new_rows:
-        return 0
+        votes = [c for c in sheet.columns if c.startswith(VOTE_PREFIX)]
+        decided = sheet[(sheet["decision"] != "") | (sheet[votes] != "").any(axis=1)]
+        for offset, row in decided.iterrows():
+            if row["stage"] == "full_text" and row["decision"] == "exclude" and not row["reason"]:
+                raise ReviewflowError(
+                    "a full-text exclusion needs a reason", file=path, row=offset + 2, column="reason"
+                )
+        new_rows.append(decided.assign(_file=path, _row=decided.index + 2))
     added = pd.concat(new_rows, ignore_index=True)
-    if existing is not None:
-        header = list(pd.read_csv(target, dtype=str, nrows=0, encoding="utf-8-sig").columns)
-        keys = set(zip(existing["citation"], existing["stage"]))
-        clash = [(c, s) for c, s in zip(added["citation"], added["stage"]) if (c, s) in keys]
-        if clash:
-            raise ReviewflowError(
-                f"already holds a {clash[0][1]} decision for {clash[0][0]}; edit it there instead", file=str(target)
-            )
-    else:
-        header = DECISION_COLUMNS
-    columns = header + [c for c in added.columns if c.startswith("vote_") and c not in header]
-    write_header = existing is None
-    if existing is not None and columns != header:
+    if added.empty:
+        return 0
+    _refuse_repeats(added, existing, target)
+    columns = DECISION_COLUMNS if existing is None else _header(target)
+    extra = [c for c in added.columns if c.startswith(VOTE_PREFIX) and c not in columns]
+    if existing is not None and extra:
         raise ReviewflowError(
-            f"lacks the columns {columns[len(header) :]} the worksheets use; add them to its header first",
-            file=str(target),
+            f"lacks the columns {extra} the worksheets use; add them to its header first", file=str(target)
         )
-    with open(target, "a", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        if write_header:
-            writer.writerow(columns)
-        for row in added.to_dict("records"):
-            writer.writerow([row.get(c, "") for c in columns])
+    append_rows(target, columns + extra, added.to_dict("records"))
     return len(added)
+
+
+def _header(path: Path) -> list[str]:
+    return list(pd.read_csv(path, dtype=str, nrows=0, encoding="utf-8-sig").columns)
+
+
+def _refuse_repeats(added: pd.DataFrame, existing: pd.DataFrame | None, target: Path) -> None:
+    """One decision per citation and stage: none already in the sheet, none twice in the worksheets."""
+    known = set(zip(existing["citation"], existing["stage"])) if existing is not None else set()
+    seen: dict[tuple[str, str], tuple[str, int]] = {}
+    for row in added.to_dict("records"):
+        key = (row["citation"], row["stage"])
+        if key in known:
+            raise ReviewflowError(
+                f"already holds a {key[1]} decision for {key[0]}; edit it there instead", file=str(target)
+            )
+        if key in seen:
+            first = seen[key]
+            raise ReviewflowError(
+                f"a second {key[1]} decision for {key[0]} (first in {first[0]}, row {first[1]})",
+                file=row["_file"],
+                row=row["_row"],
+                column="citation",
+            )
+        seen[key] = (row["_file"], row["_row"])
+
+
+def resolve_disagreements(worksheet: str, decisions_csv: str) -> int:
+    """Write the decisions of a filled disagreements workbook into the rows of the
+    decisions CSV whose votes disagree; returns how many. Every other cell of the sheet
+    stays as it was; a row the sheet does not hold, or one already decided otherwise,
+    stops the command before anything is written."""
+    import csv
+
+    target = Path(decisions_csv)
+    filled = read_sheet(worksheet, "screening")
+    filled = filled[filled["decision"] != ""]
+    if filled.empty:
+        return 0
+    header = _header(target)
+    rows = list(csv.DictReader(target.read_text(encoding="utf-8-sig").splitlines()))
+    resolve = _citation_keys(worksheet)
+    where = {(resolve(r["citation"]), r["stage"]): n for n, r in enumerate(rows)}
+    for offset, row in filled.iterrows():
+        line = offset + 2
+        key = (resolve(row["citation"]), row["stage"])
+        if key not in where:
+            raise ReviewflowError(
+                f"{row['citation']} has no {row['stage']} row in {target} to resolve", file=worksheet, row=line
+            )
+        if row["stage"] == "full_text" and row["decision"] == "exclude" and not row["reason"]:
+            raise ReviewflowError("a full-text exclusion needs a reason", file=worksheet, row=line, column="reason")
+        current = rows[where[key]]
+        if current.get("decision") and current["decision"] != row["decision"]:
+            raise ReviewflowError(
+                f"already decided '{current['decision']}' for {row['citation']}; edit it there instead",
+                file=str(target),
+                row=where[key] + 2,
+                column="decision",
+            )
+        for column in ("decision", "reason", "reviewer", "date"):
+            if row[column] and column in header:
+                current[column] = row[column]
+    atomic_write_text(target, csv_text(header, [[r.get(c) or "" for c in header] for r in rows]))
+    return len(filled)
+
+
+def _citation_keys(worksheet: str):
+    """Maps any key of a citation (its id, a record id, doi:, pmid:) to its citation id, with
+    the citations of the run beside the worksheet (results/<review>/dedup/citations.csv)."""
+    from ..tables import CITATION_COLUMNS, read_csv
+    from . import citation_resolver
+
+    citations = Path(worksheet).resolve().parent.parent / "dedup" / "citations.csv"
+    if not citations.exists():
+        return lambda key: key
+    resolve = citation_resolver(read_csv(citations, CITATION_COLUMNS))
+    return lambda key: resolve(key) or key
