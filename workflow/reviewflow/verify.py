@@ -1,5 +1,6 @@
-"""Reproducibility checks: a sha256 manifest of results/, two fresh runs compared
-byte for byte, and the embedded review compared with its committed golden manifest.
+"""Reproducibility checks: every review of the checkout (config/*.yaml) run in two fresh
+copies of the project and compared byte for byte, and each compared with its committed
+golden manifest (tests/golden/<review id>.sha256).
 
 Against the golden manifest, tables, SVG, HTML and XLSX must match byte for
 byte; the PDF is compared by its extracted text, because font files (and so
@@ -21,7 +22,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-GOLDEN = ROOT / "tests" / "golden" / "MANIFEST.sha256"
+GOLDEN_DIR = ROOT / "tests" / "golden"  # one manifest per review: <review id>.sha256
 PROJECT_FILES = ("Snakefile", "workflow", "config", "resources")
 
 
@@ -41,7 +42,20 @@ def differences(expected: dict[str, str], actual: dict[str, str]) -> list[str]:
     return out
 
 
+def reviews() -> dict[str, str]:
+    """Every review of the checkout: its id and its config file (config/<id>.yaml)."""
+    found = {}
+    for path in sorted((ROOT / "config").glob("*.yaml")):
+        found[yaml.safe_load(path.read_text(encoding="utf-8"))["review"]["id"]] = path.relative_to(ROOT).as_posix()
+    return found
+
+
+def golden_file(review_id: str) -> Path:
+    return GOLDEN_DIR / f"{review_id}.sha256"
+
+
 def run_copy(target: Path, cores: str) -> dict[str, str]:
+    """Every review run in a fresh copy of the project; their manifests, keyed '<review>/<file>'."""
     for name in PROJECT_FILES:
         source = ROOT / name
         if source.is_dir():
@@ -49,36 +63,51 @@ def run_copy(target: Path, cores: str) -> dict[str, str]:
         else:
             shutil.copy(source, target / name)
     snakemake = str(Path(sys.executable).parent / "snakemake")
-    done = subprocess.run([snakemake, "--cores", cores, "--quiet"], cwd=target, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SystemExit(f"verify: the workflow failed in {target}:\n{done.stderr[-3000:]}")
-    review_id = yaml.safe_load((target / "config" / "config.yaml").read_text(encoding="utf-8"))["review"]["id"]
-    return parse((target / "results" / review_id / "MANIFEST.sha256").read_text(encoding="utf-8"))
+    manifest = {}
+    for review_id, config in reviews().items():
+        command = [snakemake, "--cores", cores, "--quiet", "--configfile", config]
+        done = subprocess.run(command, cwd=target, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"verify: the workflow of {config} failed in {target}:\n{done.stderr[-3000:]}")
+        lines = parse((target / "results" / review_id / "MANIFEST.sha256").read_text(encoding="utf-8"))
+        manifest.update({f"{review_id}/{name}": digest for name, digest in lines.items()})
+    return manifest
+
+
+def of_review(manifest: dict[str, str], review_id: str) -> dict[str, str]:
+    prefix = f"{review_id}/"
+    return {name[len(prefix) :]: d for name, d in manifest.items() if name.startswith(prefix)}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--accept", action="store_true", help="write the golden manifest from one fresh run")
+    parser.add_argument("--accept", action="store_true", help="write the golden manifests from one fresh run")
     parser.add_argument("--cores", default="all")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as first, tempfile.TemporaryDirectory() as second:
         one = run_copy(Path(first), args.cores)
         if args.accept:
-            GOLDEN.parent.mkdir(parents=True, exist_ok=True)
-            GOLDEN.write_text("".join(f"{d}  {n}\n" for n, d in sorted(for_golden(one).items())), encoding="utf-8")
-            print(f"verify: wrote {GOLDEN.relative_to(ROOT)} ({len(for_golden(one))} entries)")
+            GOLDEN_DIR.mkdir(parents=True, exist_ok=True)
+            for review_id in reviews():
+                entries = for_golden(of_review(one, review_id))
+                golden_file(review_id).write_text("".join(f"{d}  {n}\n" for n, d in sorted(entries.items())))
+                print(f"verify: wrote {golden_file(review_id).relative_to(ROOT)} ({len(entries)} entries)")
             return 0
         two = run_copy(Path(second), args.cores)
     problems = [f"rerun {d}" for d in differences(one, two)]
-    if GOLDEN.exists():
-        problems += [f"golden {d}" for d in differences(parse(GOLDEN.read_text(encoding="utf-8")), for_golden(one))]
-    else:
-        problems.append(f"golden manifest {GOLDEN.relative_to(ROOT)} is missing; run make golden")
+    for review_id in reviews():
+        golden = golden_file(review_id)
+        if not golden.exists():
+            problems.append(f"golden manifest {golden.relative_to(ROOT)} is missing; run make golden")
+            continue
+        expected = parse(golden.read_text(encoding="utf-8"))
+        problems += [f"golden {review_id}: {d}" for d in differences(expected, for_golden(of_review(one, review_id)))]
     for problem in problems:
         print(f"verify: {problem}")
     golden_problems = [p for p in problems if p.startswith("golden")]
     print(
-        f"verify: {len(one)} manifest entries; two fresh runs {'identical' if one == two else 'DIFFER'}; "
+        f"verify: {len(reviews())} reviews, {len(one)} manifest entries; "
+        f"two fresh runs {'identical' if one == two else 'DIFFER'}; "
         f"golden {'DIFFERS (make golden accepts an intended change)' if golden_problems else 'matches'}"
     )
     return 1 if problems else 0

@@ -34,7 +34,7 @@ def environment() -> jinja2.Environment:
     return env
 
 
-ILLUSTRATIVE_TITLE = "illustrative value, not from the published review"
+ILLUSTRATIVE_TITLE = "illustrative value, not from a public source"
 
 
 def composed(text: str) -> markupsafe.Markup:

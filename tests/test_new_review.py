@@ -1,0 +1,80 @@
+"""A review of another topic, started as a new user would: `reviewflow init`, `reviewflow
+search add`, then one run from its exports alone to a report with its own title."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import FIXTURES, ROOT, copy_project, snakemake
+
+from reviewflow.cli import main
+
+REVIEWFLOW = str(Path(sys.executable).parent / "reviewflow")
+
+
+def test_init_writes_a_config_and_header_only_sheets_and_never_overwrites(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["init", "gambling", "--title", "Treatments for gambling disorder", "--tool", "robins-i"]) == 0
+    config = yaml.safe_load((tmp_path / "config" / "gambling.yaml").read_text())
+    assert config["review"] == {"id": "gambling", "title": "Treatments for gambling disorder", "version": "0.1.0"}
+    assert config["rob"]["tool"] == "robins-i" and config["resources"] == "resources/gambling"
+    rob = (tmp_path / "resources" / "gambling" / "rob.csv").read_text().splitlines()
+    assert rob == [rob[0]] and rob[0].startswith("study_id,outcome,D1,D1_support") and ",D7," in rob[0]
+    studies = (tmp_path / "resources" / "gambling" / "studies.csv").read_text()
+    assert studies.startswith("study_id,label,design,country,setting,age,funding")  # the vocabulary's column
+    assert main(["init", "gambling", "--title", "Again"]) == 1  # refused: nothing overwritten
+    assert yaml.safe_load((tmp_path / "config" / "gambling.yaml").read_text())["review"]["title"].startswith("Treat")
+
+
+def test_search_add_copies_exports_and_declares_the_batch_keeping_comments(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    main(["init", "gambling", "--title", "Treatments for gambling disorder"])
+    export = FIXTURES / "pubmed.nbib"
+    assert (
+        main(["search", "add", "config/gambling.yaml", "--batch", "2024-03-01", "--date", "2024-03-01", str(export)])
+        == 0
+    )
+    text = (tmp_path / "config" / "gambling.yaml").read_text()
+    assert "# Search batches, oldest first." in text  # the comments people read survive
+    batch = yaml.safe_load(text)["searches"][0]
+    assert batch == {
+        "batch": "2024-03-01",
+        "date_searched": "2024-03-01",
+        "exports": [{"file": "pubmed.nbib", "database": "pubmed", "format": "medline"}],
+    }
+    assert (tmp_path / "resources/gambling/searches/2024-03-01/pubmed.nbib").read_bytes() == export.read_bytes()
+    again = ["search", "add", "config/gambling.yaml", "--batch", "2024-03-01", "--date", "2024-03-02", str(export)]
+    assert main(again) == 1  # a batch is declared once
+
+
+def test_check_config_reports_a_fresh_review_needs_a_search(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    main(["init", "gambling", "--title", "Treatments for gambling disorder"])
+    assert main(["check-config", "config/gambling.yaml"]) == 1
+    assert "reviewflow search add" in capsys.readouterr().err
+
+
+@pytest.mark.e2e
+def test_a_new_review_runs_from_its_exports_alone(tmp_path):
+    project = copy_project(tmp_path)
+    run = [REVIEWFLOW, "init", "gambling", "--title", "Psychological treatments for gambling disorder"]
+    assert subprocess.run(run, cwd=project).returncode == 0
+    add = [REVIEWFLOW, "search", "add", "config/gambling.yaml", "--batch", "2024-03-01", "--date", "2024-03-01"]
+    files = [str(FIXTURES / "pubmed.nbib"), str(FIXTURES / "scopus.bib")]
+    assert subprocess.run([*add, *files], cwd=project).returncode == 0
+    done = snakemake(project, "--configfile", "config/gambling.yaml")
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = project / "results" / "gambling"
+    html = (results / "report.html").read_text(encoding="utf-8")
+    assert "Psychological treatments for gambling disorder" in html
+    assert "No studies included yet." in html and "No included study answers KQ1 yet." in html
+    assert "PRISMA 2020 flow diagram for new systematic reviews" in html
+    embedded = yaml.safe_load((ROOT / "config" / "ipmp.yaml").read_text())
+    for word in ("IPMP", "CPMP", "pain", "opioid", embedded["review"]["title"]):
+        assert not re.search(rf"\b{re.escape(word)}\b", html, re.IGNORECASE), word
+    worksheet = results / "screening" / "to_screen_title_abstract.xlsx"
+    assert worksheet.exists() and (results / "report.pdf").exists()
+    assert not (project / "results" / "ipmp").exists()  # the embedded review's results are untouched
