@@ -58,3 +58,20 @@ def test_check_config_reports_valid_file(capsys):
 
     assert main(["check-config", str(ROOT / "config" / "ipmp.yaml")]) == 0
     assert "valid" in capsys.readouterr().out
+
+
+def test_check_config_reports_every_problem_of_config_and_sheets_at_once(tmp_path, monkeypatch, capsys):
+    from conftest import copy_inputs
+
+    project = copy_inputs(tmp_path)
+    monkeypatch.chdir(project)
+    rob = project / "resources" / "ipmp" / "rob.csv"
+    rob.write_text(rob.read_text().replace("abbasi-2012,Poor", "abbasi-2012,Terrible"))
+    screening = project / "resources" / "ipmp" / "screening.csv"
+    lines = screening.read_text().splitlines()
+    lines[1] = lines[1].replace("title_abstract", "abstract", 1)
+    screening.write_text("\n".join(lines) + "\n")
+    assert main(["check-config", "config/ipmp.yaml"]) == 1
+    errors = capsys.readouterr().err.splitlines()
+    assert len(errors) == 2 and all(e.startswith("reviewflow: ") for e in errors)
+    assert "screening.csv, row 2, column 'stage'" in errors[0] and "rob.csv, row 2, column 'overall'" in errors[1]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .errors import ReviewflowError
 from .layout import SHEETS
-from .schemas import validate_config
+from .schemas import config_problems, validate_config
 
 IGNORED = {"README.md", "README.txt", ".gitkeep"}
 
@@ -82,6 +82,44 @@ def check_sheets(config: dict, config_file: str) -> None:
                 f"remove the key",
                 file=config_file,
             )
+
+
+def review_problems(config: dict, config_file: str) -> list[ReviewflowError]:
+    """Every problem `reviewflow check-config` can find before a run, all at once: the
+    config, the search batches on disk, and each sheet against its schema."""
+    problems = config_problems(config, config_file)
+    if problems:
+        return problems
+    for check in (check_searches, check_sheets):
+        try:
+            check(config, config_file)
+        except ReviewflowError as error:
+            problems.append(error)
+    return problems + sheet_problems(config)
+
+
+def sheet_problems(config: dict) -> list[ReviewflowError]:
+    """The first problem of each sheet the review has, read against its schema."""
+    from .layout import Layout
+    from .rob import load_tool
+    from .rob import sheet_schema as rob_schema
+    from .schemas import sheet_schema
+    from .sheets import read_sheet
+
+    layout, problems = Layout(config), []
+    for (section, key), schema_name in SHEETS.items():
+        path = layout.sheet(section, key)
+        if path is None or not Path(path).is_file():
+            continue
+        try:
+            if schema_name == "rob":
+                schema = rob_schema(load_tool(config["rob"]["tool"]))
+            else:
+                schema = sheet_schema(schema_name, config["vocabulary"])
+            read_sheet(path, schema)
+        except ReviewflowError as error:
+            problems.append(error)
+    return problems
 
 
 def check_review(config: dict, config_file: str) -> dict:

@@ -115,11 +115,15 @@ def _rob_check(args) -> None:
 
 
 def _check_config(args) -> None:
-    from .checks import check_review
+    from .checks import review_problems
     from .pipeline import load_config
 
-    check_review(load_config(args.config), args.config)
-    print(f"{args.config}: valid")
+    problems = review_problems(load_config(args.config), args.config)
+    for problem in problems[:-1]:
+        print(f"reviewflow: {problem}", file=sys.stderr)
+    if problems:
+        raise problems[-1]  # the last one, as every error, through main's one-line report
+    print(f"{args.config}: valid, and its sheets too")
 
 
 def parser() -> argparse.ArgumentParser:

@@ -56,15 +56,26 @@ def explain(error: jsonschema.ValidationError) -> tuple[str, str]:
 
 def validate_config(config: dict, file: str) -> dict:
     """Check the workflow config; raise a ReviewflowError naming the key."""
-    validator = jsonschema.Draft202012Validator(load_schema("config"))
-    error = jsonschema.exceptions.best_match(validator.iter_errors(config))
-    if error is not None:
-        location, problem = explain(error)
-        raise ReviewflowError(f"key '{location}' {problem}" if location else problem, file=file)
-    problems = vocabulary_problems(config)
+    problems = config_problems(config, file)
     if problems:
-        raise ReviewflowError(problems[0], file=file)
+        raise problems[0]
     return config
+
+
+def config_problems(config: dict, file: str) -> list[ReviewflowError]:
+    """Every problem of a config: each schema violation (the most telling one first),
+    then the vocabulary's names that do not agree with each other."""
+    validator = jsonschema.Draft202012Validator(load_schema("config"))
+    errors = list(validator.iter_errors(config))
+    if errors:
+        best = jsonschema.exceptions.best_match(errors)
+        ordered = [best, *(e for e in errors if e is not best)]
+        found = []
+        for error in ordered:
+            location, problem = explain(error)
+            found.append(ReviewflowError(f"key '{location}' {problem}" if location else problem, file=file))
+        return list({str(e): e for e in found}.values())
+    return [ReviewflowError(problem, file=file) for problem in vocabulary_problems(config)]
 
 
 def sheet_columns(name: str, vocabulary: dict | None = None) -> list[str]:
