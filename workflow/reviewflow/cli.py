@@ -126,6 +126,18 @@ def _check_config(args) -> None:
     print(f"{args.config}: valid, and its sheets too")
 
 
+def _sheet_command(commands, name: str, help: str, source: tuple[str, str], sheet: str, run, many: bool = False):
+    """A command that takes a filled workbook and writes it into one of the review's sheets."""
+    command = commands.add_parser(name, help=help)
+    if many:
+        command.add_argument(source[0], nargs="+", metavar=source[0][:-1].upper(), help=source[1])
+    else:
+        command.add_argument(source[0], help=source[1])
+    command.add_argument("--to", required=True, help=f"the sheet, e.g. resources/<review>/{sheet}")
+    command.set_defaults(run=run)
+    return command
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="reviewflow", description=__doc__)
     main.add_argument("--version", action="version", version=f"reviewflow {__version__}")
@@ -164,30 +176,34 @@ def parser() -> argparse.ArgumentParser:
     )
     dedup.set_defaults(run=_dedup)
 
-    dedup_add = commands.add_parser(
-        "dedup-add", help="append the decided rows of a filled review queue to the decisions sheet"
+    _sheet_command(
+        commands,
+        "dedup-add",
+        "append the decided rows of a filled review queue to the decisions sheet",
+        ("queue", "results/<review>/dedup/review_queue.xlsx, filled in"),
+        "dedup_decisions.csv",
+        _dedup_add,
     )
-    dedup_add.add_argument("queue", help="results/dedup/review_queue.xlsx, filled in")
-    dedup_add.add_argument("--to", required=True, help="the decisions CSV, e.g. resources/<review>/dedup_decisions.csv")
-    dedup_add.set_defaults(run=_dedup_add)
 
     screening = commands.add_parser("screening", help="work with screening worksheets")
     screening_commands = screening.add_subparsers(dest="screening_command", required=True)
-    add = screening_commands.add_parser(
-        "add", help="append the decided rows of filled worksheets to the decisions sheet"
+    _sheet_command(
+        screening_commands,
+        "add",
+        "append the decided rows of filled worksheets to the decisions sheet",
+        ("worksheets", "results/<review>/screening/to_screen_<stage>.xlsx, filled in (one or more)"),
+        "screening.csv",
+        _screening_add,
+        many=True,
     )
-    add.add_argument(
-        "worksheets", nargs="+", metavar="WORKSHEET", help="results/screening/to_screen_<stage>.xlsx, filled in"
+    _sheet_command(
+        screening_commands,
+        "resolve",
+        "write the decisions of a filled disagreements workbook into the decisions sheet",
+        ("worksheet", "results/<review>/screening/disagreements.xlsx, filled in"),
+        "screening.csv",
+        _screening_resolve,
     )
-    add.add_argument("--to", required=True, help="the decisions CSV, e.g. resources/<review>/screening.csv")
-    add.set_defaults(run=_screening_add)
-
-    resolve = screening_commands.add_parser(
-        "resolve", help="write the decisions of a filled disagreements workbook into the decisions sheet"
-    )
-    resolve.add_argument("worksheet", help="results/<review>/screening/disagreements.xlsx, filled in")
-    resolve.add_argument("--to", required=True, help="the decisions CSV, e.g. resources/<review>/screening.csv")
-    resolve.set_defaults(run=_screening_resolve)
 
     init = commands.add_parser("init", help="start a review: config/<id>.yaml and resources/<id>/ with empty sheets")
     init.add_argument("review_id", help="lower-case letters, digits, '-' or '_'")
@@ -216,11 +232,15 @@ def parser() -> argparse.ArgumentParser:
     )
     rob_check.add_argument("-o", "--output", required=True, help="CSV of study, stated, computed, agrees")
     rob_check.set_defaults(run=_rob_check)
-    rob_add = rob_commands.add_parser("add", help="append the filled rows of an assessment workbook to the sheet")
-    rob_add.add_argument("template", help="results/<review>/rob/assessment_template.xlsx, filled in")
-    rob_add.add_argument("--to", required=True, help="the assessment CSV, e.g. resources/<review>/rob.csv")
+    rob_add = _sheet_command(
+        rob_commands,
+        "add",
+        "append the filled rows of an assessment workbook to the assessment sheet",
+        ("template", "results/<review>/rob/assessment_template.xlsx, filled in"),
+        "rob.csv",
+        _rob_add,
+    )
     rob_add.add_argument("--tool", required=True, help="the review's risk-of-bias tool (rob.tool in its config)")
-    rob_add.set_defaults(run=_rob_add)
 
     check = commands.add_parser("check-config", help="validate a config file against the schema")
     check.add_argument("config", help="a review config, e.g. config/<review id>.yaml")

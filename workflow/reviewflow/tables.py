@@ -19,13 +19,8 @@ LIST_SEPARATOR = "; "
 # Columns every sheet ends with: where its values come from, and which are demonstration values.
 PROVENANCE_COLUMNS = ["source", "illustrative"]
 
-# One row per record read from an export file (the ingest rule's output).
-RECORD_COLUMNS = [
-    "record_id",
-    "source",
-    "search",
-    "file",
-    "position",
+# The bibliographic fields of a record, and of a citation merged from its records.
+BIBLIOGRAPHIC_FIELDS = [
     "type",
     "title",
     "authors",
@@ -42,6 +37,9 @@ RECORD_COLUMNS = [
     "language",
     "url",
 ]
+
+# One row per record read from an export file (the ingest rule's output).
+RECORD_COLUMNS = ["record_id", "source", "search", "file", "position", *BIBLIOGRAPHIC_FIELDS]
 
 # Records that could not be read, set aside with on_error: skip (never dropped).
 REJECTED_COLUMNS = ["record_id", "source", "search", "file", "position", "where", "reason", "raw"]
@@ -50,28 +48,7 @@ REJECTED_COLUMNS = ["record_id", "source", "search", "file", "position", "where"
 DEDUPED_RECORD_COLUMNS = RECORD_COLUMNS + ["citation_id", "match_rule"]
 
 # results/dedup/citations.csv: one row per unique citation (a dedup cluster).
-CITATION_COLUMNS = [
-    "citation_id",
-    "record_ids",
-    "sources",
-    "searches",
-    "first_search",
-    "type",
-    "title",
-    "authors",
-    "year",
-    "journal",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "issn",
-    "abstract",
-    "keywords",
-    "language",
-    "url",
-]
+CITATION_COLUMNS = ["citation_id", "record_ids", "sources", "searches", "first_search", *BIBLIOGRAPHIC_FIELDS]
 
 # results/screening/status.csv: where each citation stands in screening.
 STATUS_COLUMNS = [
@@ -117,15 +94,7 @@ PUBLICATION_COLUMNS = [
     "study_id",
     "citation_id",
     "primary",
-    "authors",
-    "title",
-    "journal",
-    "year",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
+    *("authors", "title", "journal", "year", "volume", "issue", "pages", "doi", "pmid"),
     "illustrative",
 ]
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ReviewflowError
-from ..tables import CITATION_COLUMNS, DEDUPED_RECORD_COLUMNS, LIST_SEPARATOR, conform
+from ..tables import BIBLIOGRAPHIC_FIELDS, CITATION_COLUMNS, DEDUPED_RECORD_COLUMNS, LIST_SEPARATOR, conform
 from .cluster import cluster
 from .keys import match_keys
 from .pairs import candidate_pairs, score_pairs
@@ -26,23 +26,7 @@ from .rules import classify
 
 log = logging.getLogger(__name__)
 
-MERGED_FIELDS = [
-    "type",
-    "title",
-    "authors",
-    "year",
-    "journal",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "issn",
-    "abstract",
-    "keywords",
-    "language",
-    "url",
-]
+MERGED_FIELDS = BIBLIOGRAPHIC_FIELDS  # what a citation takes from its records
 SIDE_BY_SIDE = ["title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid", "source", "search"]
 PAIR_COLUMNS = [
     "record_a",

@@ -36,13 +36,7 @@ def check_extraction(
     arm_keys = set()
     for offset, arm in enumerate(arms.to_dict("records")):
         line = offset + 2
-        if arm["study_id"] not in known:
-            raise ReviewflowError(
-                f"study '{arm['study_id']}' is not in the study registry",
-                file=files["arms"],
-                row=line,
-                column="study_id",
-            )
+        _in_registry(arm, known, files["arms"], line)
         if arm["n_analysed"] and arm["n_randomised"] and int(arm["n_analysed"]) > int(arm["n_randomised"]):
             raise ReviewflowError(
                 f"N analysed ({arm['n_analysed']}) is greater than N randomised ({arm['n_randomised']})",
@@ -59,13 +53,7 @@ def check_extraction(
         )
     for offset, outcome in enumerate(outcomes.to_dict("records")):
         line = offset + 2
-        if outcome["study_id"] not in known:
-            raise ReviewflowError(
-                f"study '{outcome['study_id']}' is not in the study registry",
-                file=files["outcomes"],
-                row=line,
-                column="study_id",
-            )
+        _in_registry(outcome, known, files["outcomes"], line)
         for letter in outcome["arms"].split(" vs "):
             if (outcome["study_id"], letter) not in arm_keys:
                 have = sorted(a for s, a in arm_keys if s == outcome["study_id"])
@@ -77,3 +65,10 @@ def check_extraction(
                 )
     arms = arms.sort_values(["study_id", "arm"], kind="stable").reset_index(drop=True)
     return Extraction(studies, arms, outcomes, derive_comparisons(arms, vocabulary))
+
+
+def _in_registry(row: dict, known: set[str], file: str, line: int) -> None:
+    if row["study_id"] not in known:
+        raise ReviewflowError(
+            f"study '{row['study_id']}' is not in the study registry", file=file, row=line, column="study_id"
+        )
