@@ -89,3 +89,94 @@ def test_a_bad_value_in_a_returned_worksheet_is_refused_before_anything_is_writt
         add_filled_rows([str(path)], str(target))
     assert not target.exists()
     assert make_sheet("screening", []).empty
+
+
+def _workbook(path, header, rows):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(header)
+    for row in rows:
+        workbook.active.append(row)
+    workbook.save(path)
+    return path
+
+
+def test_add_keeps_a_last_row_without_newline_and_reads_excel_dates(tmp_path):
+    """A sheet saved without a final newline keeps its last decision; a date typed as a
+    date in the spreadsheet reads as YYYY-MM-DD."""
+    from datetime import datetime
+
+    target = tmp_path / "screening.csv"
+    target.write_text(
+        "citation,stage,decision,reason,reviewer,date,note\nC0000000000000001,title_abstract,exclude,,A,,"
+    )
+    filled = _workbook(
+        tmp_path / "filled.xlsx",
+        ["citation", "stage", "decision", "reason", "reviewer", "date", "note"],
+        [["C0000000000000002", "title_abstract", "include", None, "B", datetime(2024, 2, 1), None]],
+    )
+    assert add_filled_rows([str(filled)], str(target)) == 1
+    rows = read_sheet(target, "screening")
+    assert rows["citation"].tolist() == ["C0000000000000001", "C0000000000000002"]
+    assert rows["date"].tolist() == ["", "2024-02-01"]
+
+
+def test_add_refuses_a_full_text_exclusion_without_reason_and_a_repeat_within_one_call(tmp_path):
+    target = tmp_path / "screening.csv"
+    target.write_text("citation,stage,decision,reason,reviewer,date,note\n")
+    header = ["citation", "stage", "decision", "reason"]
+    no_reason = _workbook(tmp_path / "a.xlsx", header, [["C0000000000000001", "full_text", "exclude", None]])
+    with pytest.raises(ReviewflowError, match="a.xlsx, row 2, column 'reason': a full-text exclusion needs a reason"):
+        add_filled_rows([str(no_reason)], str(target))
+    first = _workbook(tmp_path / "b.xlsx", header, [["C0000000000000001", "title_abstract", "include", None]])
+    again = _workbook(tmp_path / "c.xlsx", header, [["C0000000000000001", "title_abstract", "exclude", None]])
+    with pytest.raises(ReviewflowError, match=r"c.xlsx, row 2, column 'citation': a second title_abstract decision"):
+        add_filled_rows([str(first), str(again)], str(target))
+    assert target.read_text() == "citation,stage,decision,reason,reviewer,date,note\n"  # nothing written
+
+
+def test_resolve_writes_each_decision_into_its_row_and_keeps_every_other_cell(tmp_path):
+    from reviewflow.screening.worksheets import resolve_disagreements
+
+    target = tmp_path / "screening.csv"
+    original = (
+        "citation,stage,decision,reason,reviewer,date,note,vote_A,vote_B\n"
+        "C0000000000000001,title_abstract,,,,,first note,include,exclude\n"
+        "C0000000000000002,title_abstract,,,,,,include,include\n"
+    )
+    target.write_text(original)
+    filled = _workbook(
+        tmp_path / "disagreements.xlsx",
+        ["citation", "stage", "decision", "reason", "reviewer", "date", "note"],
+        [["C0000000000000001", "title_abstract", "include", None, "C", None, "A: include; B: exclude"]],
+    )
+    assert resolve_disagreements(str(filled), str(target)) == 1
+    lines = target.read_text().splitlines()
+    assert lines[1] == "C0000000000000001,title_abstract,include,,C,,first note,include,exclude"
+    assert lines[0] == original.splitlines()[0] and lines[2] == original.splitlines()[2]
+    unknown = _workbook(
+        tmp_path / "other.xlsx", ["citation", "stage", "decision"], [["C0000000000000009", "title_abstract", "exclude"]]
+    )
+    with pytest.raises(ReviewflowError, match="C0000000000000009 has no title_abstract row"):
+        resolve_disagreements(str(unknown), str(target))
+
+
+def test_rob_add_appends_checked_assessments_and_refuses_a_second_one(tmp_path):
+    from reviewflow.rob import load_tool
+    from reviewflow.rob.assessments import add_assessments
+
+    tool = load_tool("rob2")
+    header = ["study_id", "outcome", "D1", "D2", "D3", "D4", "D5", "overall"]
+    filled = _workbook(
+        tmp_path / "template.xlsx",
+        header,
+        [["trial-a", None, "low", "Low", "Low", "Low", "Some concerns", "Some concerns"], ["trial-b"] + [None] * 7],
+    )
+    target = tmp_path / "rob.csv"
+    assert add_assessments(filled, target, tool) == 1  # the unfilled row is left out
+    rows = read_sheet(target, __import__("reviewflow.rob", fromlist=["sheet_schema"]).sheet_schema(tool))
+    assert rows[["study_id", "D1", "overall"]].values.tolist() == [["trial-a", "Low", "Some concerns"]]
+    with pytest.raises(ReviewflowError, match="already holds an assessment of trial-a"):
+        add_assessments(filled, target, tool)
+    bad = _workbook(tmp_path / "bad.xlsx", header, [["trial-c", None, "Fine", "Low", "Low", "Low", "Low", "Low"]])
+    with pytest.raises(ReviewflowError, match="bad.xlsx, row 2, column 'D1': 'Fine' is not allowed"):
+        add_assessments(bad, target, tool)

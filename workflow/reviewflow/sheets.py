@@ -89,7 +89,7 @@ def read_optional(path: str | Path | None, schema: str | dict) -> pd.DataFrame:
     return read_sheet(path, schema) if path else empty_sheet(schema)
 
 
-def read_sheet(path: str | Path, schema_name: str | dict) -> pd.DataFrame:
+def read_sheet(path: str | Path, schema_name: str | dict, keep=None) -> pd.DataFrame:
     """The sheet as a frame of stripped strings, each row valid against the schema.
 
     Columns come out in the schema's order; optional columns absent from the
@@ -121,6 +121,8 @@ def read_sheet(path: str | Path, schema_name: str | dict) -> pd.DataFrame:
     records = []
     for offset, values in enumerate(rows):
         row_number = offset + 2
+        if keep is not None and not keep(dict(zip(header, values))):
+            continue  # a row the caller leaves out, e.g. a worksheet row nobody filled in
         record = {column: "" for column in columns}
         for column, value in zip(header, values):
             value = " ".join(str(value).split()) if column not in _multiline(schema) else str(value).strip()

@@ -104,8 +104,7 @@ def add_assessments(template: str | Path, assessments_csv: str | Path, tool: Too
     from ..sheets import append_rows, read_sheet
 
     schema = sheet_schema(tool)
-    filled = read_sheet(template, schema)
-    filled = filled[filled["overall"] != ""]
+    filled = read_sheet(template, schema, keep=lambda row: bool(str(row.get("overall", "")).strip()))
     target = Path(assessments_csv)
     existing = read_sheet(target, schema) if target.exists() else None
     known = set(zip(existing["study_id"], existing["outcome"])) if existing is not None else set()
