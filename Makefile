@@ -8,7 +8,7 @@ CORES ?= all
 # The review to run: config/<review id>.yaml (default: the embedded review).
 CONFIG ?= config/ipmp.yaml
 
-.PHONY: install report test test-e2e lint format envs dry-run verify golden clean bench-dedup
+.PHONY: install report test test-e2e lint format envs dry-run verify golden clean bench-dedup bench-meta
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -72,3 +72,9 @@ $(BIB_DEDUPE)/bin/python:
 
 bench-dedup: $(STAMP) $(BIB_DEDUPE)/bin/python
 	$(BIN)/python benchmarks/dedup.py --bib-dedupe $(BIB_DEDUPE)/bin/python
+
+# metafor side by side: Debian's r-cran-metafor when it can be installed (root and apt),
+# otherwise the stored metafor 3.8 results of the shared sets.
+bench-meta: $(STAMP)
+	command -v Rscript >/dev/null || (apt-get update -qq && apt-get install -y -qq r-cran-metafor) || true
+	$(BIN)/python benchmarks/meta.py

@@ -100,6 +100,21 @@ def _search_add(args) -> None:
     print(f"{args.config}: batch {args.batch} declared with {len(copied)} export files")
 
 
+def _meta(args) -> None:
+    import pandas as pd
+
+    from .synthesis import meta
+    from .tables import write_json
+
+    data = pd.read_csv(args.data, dtype=str, keep_default_na=False) if Path(args.data).is_file() else None
+    if data is None:
+        raise ReviewflowError("does not exist", file=args.data)
+    result = meta(data, args.measure, args.method, args.hksj, file=args.data)
+    write_json(result, args.output)
+    low, high = result["ci_low"], result["ci_high"]
+    print(f"{args.output}: k = {result['k']}, estimate {result['estimate']:.4f} ({low:.4f} to {high:.4f})")
+
+
 def _rob_check(args) -> None:
     from .rob import load_tool
     from .rob.check import check_table
@@ -220,6 +235,14 @@ def parser() -> argparse.ArgumentParser:
     search_add.add_argument("--date", required=True, help="the date searched, YYYY-MM-DD")
     search_add.add_argument("--database", action="append", help="database of each file, in order (default: its name)")
     search_add.set_defaults(run=_search_add)
+
+    meta = commands.add_parser("meta", help="pool a table of studies as metafor's rma() does")
+    meta.add_argument("data", metavar="DATA.csv", help="binary, continuous or generic (study, yi, vi) columns")
+    meta.add_argument("--measure", required=True, choices=["RR", "OR", "RD", "MD", "SMD", "GEN"])
+    meta.add_argument("--method", required=True, choices=["FE", "MH", "PETO", "DL", "REML", "PM"])
+    meta.add_argument("--hksj", action="store_true", help="Hartung-Knapp-Sidik-Jonkman adjustment (random effects)")
+    meta.add_argument("-o", "--output", required=True, help="JSON to write")
+    meta.set_defaults(run=_meta)
 
     rob = commands.add_parser("rob", help="risk-of-bias tools")
     rob_commands = rob.add_subparsers(dest="rob_command", required=True)

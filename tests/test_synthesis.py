@@ -1,0 +1,94 @@
+"""Effect sizes and pooling against metafor 3.8's own results for its bundled data sets
+(../shared/benchmarks/meta: every measure and method, to a relative 1e-4), and the bad
+inputs `reviewflow meta` must refuse in one line."""
+
+import json
+
+import pandas as pd
+import pytest
+from conftest import ROOT
+
+from reviewflow.cli import main
+from reviewflow.errors import ReviewflowError
+from reviewflow.synthesis import meta
+
+META = ROOT.parent / "shared" / "benchmarks" / "meta"
+FIELDS = ("k", "estimate", "se", "ci_low", "ci_high", "tau2", "i2", "q", "q_p", "pi_low", "pi_high")
+KEYS = {"k", "estimate", "se", "ci_low", "ci_high", "tau2", "i2", "q", "q_p", "pi_low", "pi_high", "yi", "vi"}
+
+
+def expected_cases():
+    for name in ("bcg", "normand1999"):
+        for key, expected in json.loads((META / f"{name}_expected.json").read_text()).items():
+            yield pytest.param(name, key, expected, id=f"{name}-{key}")
+
+
+def close(got, want, tolerance=1e-4):
+    if want is None or got is None:
+        return got is None and want is None
+    return abs(got - want) <= tolerance * max(abs(want), 1e-12)
+
+
+@pytest.mark.parametrize(("name", "key", "expected"), list(expected_cases()))
+def test_every_measure_and_method_agrees_with_metafor(name, key, expected):
+    measure, rest = key.split("/")
+    got = meta(pd.read_csv(META / f"{name}.csv"), measure, rest.removesuffix("+hksj"), rest.endswith("+hksj"))
+    for field in FIELDS:
+        assert close(got[field], expected[field]), (field, got[field], expected[field])
+    assert len(got["yi"]) == len(expected["yi"])
+    assert all(close(a, b) for a, b in zip(got["yi"], expected["yi"]))
+    assert all(close(a, b) for a, b in zip(got["vi"], expected["vi"]))
+
+
+def test_the_command_writes_the_keys_metafor_reports(tmp_path):
+    out = tmp_path / "out.json"
+    assert main(["meta", str(META / "bcg.csv"), "--measure", "OR", "--method", "PETO", "-o", str(out)]) == 0
+    result = json.loads(out.read_text())
+    assert KEYS <= set(result)
+    assert result["pi_low"] is None and result["tau2"] == 0  # no prediction interval for a one-step method
+
+
+def test_zero_cells_get_one_half_and_double_zero_studies_are_left_out():
+    data = pd.DataFrame(
+        {
+            "study": ["a", "b", "c"],
+            "events_1": [0, 5, 0],
+            "total_1": [10, 20, 15],
+            "events_2": [3, 8, 0],
+            "total_2": [10, 20, 15],
+        }
+    )
+    got = meta(data, "OR", "FE")
+    # escalc adds 1/2 to every cell of a study with a zero cell: log((0.5 * 7.5) / (10.5 * 3.5))
+    assert got["yi"][0] == pytest.approx(-2.2823823856765264) and got["yi"][2] is None
+    assert got["k"] == 2  # the study without events in either group is left out
+
+
+@pytest.mark.parametrize(
+    ("rows", "measure", "method", "message"),
+    [
+        ("study,mean_1,sd_1,n_1,mean_2,sd_2,n_2\na,1,-2,10,2,2,10\n", "MD", "FE", "standard deviation cannot be"),
+        ("study,events_1,total_1,events_2,total_2\na,12,10,1,10\n", "RR", "FE", "more events than participants"),
+        ("study,yi,vi\na,0.1,0.02\n", "GEN", "DL", "needs at least two studies"),
+        ("study,events_1,total_1,events_2,total_2\na,0,10,0,10\nb,0,5,0,5\n", "OR", "FE", "nothing to pool"),
+        ("study,events_1,total_1,events_2,total_2\na,0,10,0,10\n", "OR", "PETO", "Peto's odds ratio is undefined"),
+        ("study,yi,vi\na,x,0.02\nb,0.2,0.01\n", "GEN", "FE", "row 2, column 'yi': 'x' is not a number"),
+        ("study,yi\na,0.1\n", "GEN", "FE", "lacks the columns vi"),
+    ],
+)
+def test_bad_input_is_one_clear_line(tmp_path, capsys, rows, measure, method, message):
+    data = tmp_path / "data.csv"
+    data.write_text(rows)
+    out = tmp_path / "out.json"
+    assert main(["meta", str(data), "--measure", measure, "--method", method, "-o", str(out)]) == 1
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("reviewflow: ") and "\n" not in error and message in error, error
+    assert not out.exists()
+
+
+def test_method_and_measure_must_fit():
+    data = pd.DataFrame({"study": ["a", "b"], "yi": [0.1, 0.2], "vi": [0.01, 0.02]})
+    with pytest.raises(ReviewflowError, match="method PETO is for OR only"):
+        meta(data, "GEN", "PETO")
+    with pytest.raises(ReviewflowError, match="--hksj adjusts a random-effects model"):
+        meta(data, "GEN", "FE", hksj=True)
