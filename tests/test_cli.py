@@ -1,5 +1,7 @@
 import csv
 
+import pytest
+
 from reviewflow.cli import main
 
 
@@ -75,3 +77,29 @@ def test_check_config_reports_every_problem_of_config_and_sheets_at_once(tmp_pat
     errors = capsys.readouterr().err.splitlines()
     assert len(errors) == 2 and all(e.startswith("reviewflow: ") for e in errors)
     assert "screening.csv, row 2, column 'stage'" in errors[0] and "rob.csv, row 2, column 'overall'" in errors[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+            "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+            "e: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n",
+            "uses a YAML alias at line 2",
+        ),
+        ("review:\n  id: a\nreview:\n  id: b\n", "line 3: key 'review' appears twice"),
+        ("review:\n\tid: a\n", "is not valid YAML (line 2:"),
+        ("- just\n- a list\n", "is not a YAML mapping"),
+    ],
+)
+def test_a_bad_config_file_is_one_line_and_fast(tmp_path, capsys, text, message):
+    import time
+
+    config = tmp_path / "review.yaml"
+    config.write_text(text)
+    started = time.perf_counter()
+    assert main(["check-config", str(config)]) == 1
+    assert time.perf_counter() - started < 1  # a 'billion laughs' is refused, not expanded
+    error = capsys.readouterr().err.strip()
+    assert error.startswith(f"reviewflow: {config}: ") and message in error and "\n" not in error

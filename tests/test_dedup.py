@@ -617,3 +617,30 @@ def test_given_names_taken_for_surnames_still_match_and_a_year_in_the_volume_say
         },
     ]
     assert together(records, "R1", "R2") and together(records, "R3", "R4") and not together(records, "R1", "R3")
+
+
+def test_contradicting_reviewer_decisions_are_errors_naming_the_rows():
+    ids = {"R1", "R2", "R3"}
+    both_ways = make_sheet(
+        "dedup_decisions",
+        [
+            {"record_a": "R1", "record_b": "R2", "decision": "same"},
+            {"record_a": "R2", "record_b": "R1", "decision": "different"},
+        ],
+    )
+    with pytest.raises(
+        ReviewflowError, match=r"d.csv, row 3, column 'decision': judges the pair 'different' but row 2"
+    ):
+        checked_decisions(both_ways, ids, "d.csv")
+    chain = make_sheet(
+        "dedup_decisions",
+        [
+            {"record_a": "R1", "record_b": "R2", "decision": "same"},
+            {"record_a": "R2", "record_b": "R3", "decision": "same"},
+            {"record_a": "R1", "record_b": "R3", "decision": "different"},
+        ],
+    )
+    with pytest.raises(ReviewflowError, match=r"row 4, column 'decision': says R1 and R3 are different, but 'same'"):
+        checked_decisions(chain, ids, "d.csv")
+    agreeing = make_sheet("dedup_decisions", [{"record_a": "R1", "record_b": "R2", "decision": "same"}] * 2)
+    assert len(checked_decisions(agreeing, ids, "d.csv")) == 2  # the same judgement twice is no contradiction

@@ -34,3 +34,23 @@ def test_export_command_writes_ris_and_csv(fixtures, tmp_path):
     assert again["title"].tolist() == pd.read_csv(records, dtype=str, keep_default_na=False)["title"].tolist()
     assert "PMID: 10000001" in (tmp_path / "library.ris").read_text()
     assert pd.read_csv(tmp_path / "library.csv", dtype=str).shape[0] == 2
+
+
+def test_exported_csv_is_formula_safe_for_spreadsheets(tmp_path):
+    """A title such as '=HYPERLINK(...)' or '+cmd|...' reaches the CSV people open in Excel
+    as text (OWASP: a leading apostrophe), never as a formula."""
+    records = tmp_path / "records.csv"
+    row = {c: "" for c in RECORD_COLUMNS}
+    row.update(
+        record_id="R0000000000000001", title='=HYPERLINK("http://x.example","click")', authors="+cmd|' /C calc'!A0"
+    )
+    row.update(abstract="-2+3", journal="@SUM(1)", year="2020")
+    pd.DataFrame([row]).to_csv(records, index=False)
+    out = tmp_path / "library.csv"
+    assert main(["export", str(records), "-o", str(out)]) == 0
+    written = pd.read_csv(out, dtype=str, keep_default_na=False).iloc[0]
+    assert written["title"] == '\'=HYPERLINK("http://x.example","click")'
+    assert (
+        written["authors"].startswith("'+cmd") and written["abstract"] == "'-2+3" and written["journal"] == "'@SUM(1)"
+    )
+    assert written["year"] == "2020"  # ordinary values untouched

@@ -56,9 +56,20 @@ def to_ris(frame: pd.DataFrame) -> str:
     return re.sub(r"^\d+\.\n", "", text, flags=re.M)  # rispy numbers records; importers need no numbers
 
 
+# A cell a spreadsheet would run as a formula starts with one of these (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(value: str) -> str:
+    """A cell people open in a spreadsheet: one that would start a formula is kept as
+    text by a leading apostrophe, as OWASP recommends."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
 def to_csv_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The library as a CSV for reference managers and spreadsheets, formula-safe."""
     out = frame.copy()
     for column in columns:
         if column not in out.columns:
             out[column] = ""
-    return out[columns].map(lambda v: LIST_SEPARATOR.join(v) if isinstance(v, list) else v)
+    return out[columns].map(lambda v: formula_safe(LIST_SEPARATOR.join(v) if isinstance(v, list) else v))

@@ -20,11 +20,49 @@ from .layout import Job, Layout
 log = logging.getLogger(__name__)
 
 
+class StrictLoader(yaml.SafeLoader):
+    """YAML without anchors and aliases (a "billion laughs" file could otherwise take all
+    memory) and without duplicate keys (the second would silently win)."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.events.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise ReviewflowError(
+                f"uses a YAML alias at line {mark.line + 1}; write the value out instead (aliases are refused)"
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise ReviewflowError(f"line {key_node.start_mark.line + 1}: key '{key}' appears twice")
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_config(path: str | Path) -> dict:
+    """A review's config, read strictly; every problem is one line naming the file."""
     try:
-        return yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        text = Path(path).read_text(encoding="utf-8")
     except OSError as error:
         raise ReviewflowError(f"cannot be read ({error.strerror})", file=str(path)) from None
+    except UnicodeDecodeError:
+        raise ReviewflowError("is not UTF-8 text", file=str(path)) from None
+    try:
+        config = yaml.load(text, Loader=StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except ReviewflowError as error:
+        raise error.located(file=str(path)) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark else ""
+        raise ReviewflowError(
+            f"is not valid YAML ({where}{getattr(error, 'problem', error)})", file=str(path)
+        ) from None
+    if not isinstance(config, dict):
+        raise ReviewflowError("is not a YAML mapping of config keys", file=str(path))
+    return config
 
 
 def run_job(job: Job) -> None:

@@ -24,16 +24,39 @@ def read_rows(path: str | Path) -> tuple[list[str], list[list[str]]]:
         raise ReviewflowError("file not found", file=str(path))
     if path.suffix.lower() == ".xlsx":
         return _read_xlsx(path)
+    return _read_csv(path)
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
+    """Read with the csv module, row by row, so that a row with more fields than the header
+    (two rows glued by a missing line end) is an error instead of shifted columns."""
+    import csv
+    import io
+
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ReviewflowError(f"is not UTF-8 text ({error.reason} at byte {error.start})", file=str(path)) from None
-    except pd.errors.EmptyDataError:
-        raise ReviewflowError("is empty; expected a header row", file=str(path)) from None
-    except pd.errors.ParserError as error:
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
         raise ReviewflowError(f"is not valid CSV: {error}", file=str(path)) from None
-    header = [str(c).strip() for c in frame.columns]
-    return header, frame.to_numpy(dtype=str).tolist()
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise ReviewflowError("is empty; expected a header row", file=str(path))
+    header = [cell.strip() for cell in rows[0]]
+    body = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue  # blank lines, e.g. empty rows a spreadsheet leaves at the end
+        if len(row) > len(header):
+            raise ReviewflowError(
+                f"has {len(row)} fields but the header has {len(header)}; a line end may be missing "
+                "(two rows glued together) or a value needs quotes",
+                file=str(path),
+                row=number,
+            )
+        body.append(row + [""] * (len(header) - len(row)))
+    return header, body
 
 
 def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:

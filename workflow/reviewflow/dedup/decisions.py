@@ -19,21 +19,58 @@ DECISION_COLUMNS = ["record_a", "record_b", "decision", "reviewer", "note"]  # o
 
 
 def checked_decisions(sheet: pd.DataFrame, record_ids: set[str], file: str) -> list[tuple[str, str, str]]:
-    """(record_a, record_b, decision) for every row; a record no search holds is an error."""
-    out = []
+    """(record_a, record_b, decision) for every row. A record no search holds, a pair
+    judged both ways (in either order), and a 'different' that a chain of 'same' rows
+    contradicts are errors naming the rows, never resolved silently."""
+    out, seen = [], {}
     for offset, row in enumerate(sheet.to_dict("records")):
+        line = offset + 2
         for column in ("record_a", "record_b"):
             if row[column] not in record_ids:
                 raise ReviewflowError(
-                    f"record {row[column]} is in no search export of this review",
-                    file=file,
-                    row=offset + 2,
-                    column=column,
+                    f"record {row[column]} is in no search export of this review", file=file, row=line, column=column
                 )
         if row["record_a"] == row["record_b"]:
-            raise ReviewflowError("names the same record twice", file=file, row=offset + 2, column="record_b")
+            raise ReviewflowError("names the same record twice", file=file, row=line, column="record_b")
+        pair = frozenset((row["record_a"], row["record_b"]))
+        if pair in seen and seen[pair][1] != row["decision"]:
+            raise ReviewflowError(
+                f"judges the pair '{row['decision']}' but row {seen[pair][0]} judged it '{seen[pair][1]}'",
+                file=file,
+                row=line,
+                column="decision",
+            )
+        seen.setdefault(pair, (line, row["decision"]))
         out.append((row["record_a"], row["record_b"], row["decision"]))
+    _check_chains(out, file)
     return out
+
+
+def _check_chains(decisions: list[tuple[str, str, str]], file: str) -> None:
+    """A 'different' must not join two records that 'same' rows put in one group."""
+    parent: dict[str, str] = {}
+    first_row: dict[str, int] = {}
+
+    def root(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for line, (a, b, decision) in enumerate(decisions, start=2):
+        if decision == "same":
+            ra, rb = root(a), root(b)
+            if ra != rb:
+                parent[rb] = ra
+            first_row.setdefault(ra, line)
+    for line, (a, b, decision) in enumerate(decisions, start=2):
+        if decision == "different" and root(a) == root(b):
+            raise ReviewflowError(
+                f"says {a} and {b} are different, but 'same' rows join them through other records; "
+                "change one of those rows",
+                file=file,
+                row=line,
+                column="decision",
+            )
 
 
 def write_review_queue(queue: pd.DataFrame, path: str | Path, stamp: date) -> None:
