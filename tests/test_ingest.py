@@ -70,7 +70,6 @@ def test_format_detected_from_content_not_extension(fixtures, tmp_path):
         (b"\x00\x01\x02binary", "binary file"),
         (b"TY  - JOUR\nAU  - Smith, J\nER  - \n", "record 1 (line 1): has no title"),
         (b"TY  - JOUR\nER  - \n", "record 1 (line 1): is an empty record"),
-        (b"TY  - JOUR\nTI  - A title\nZZ  - what\nER  - \n", "record 1 (line 1): unknown RIS tag 'ZZ' at line 3"),
     ],
 )
 def test_bad_files_name_file_and_place(tmp_path, content, expected):
@@ -148,3 +147,29 @@ def test_fast_path_fingerprints_equal_the_definition():
         if block.fingerprint is not None:
             assert block.fingerprint == raw_fingerprint(block.raw)
     assert list(ris.parse(RIS_ONE))[0].fingerprint is not None  # the shortcut is taken where it can be
+
+
+def test_vendor_ris_tags_are_kept_in_extra_and_written_back(tmp_path, caplog):
+    """Web of Science writes PU, Ovid PsycINFO AI: tags beyond the specification are kept,
+    never an error, logged once per file, and written back by `reviewflow export`."""
+    import logging
+
+    from reviewflow.export import to_ris
+
+    text = (
+        "TY  - JOUR\nTI  - A title\nPU  - Some Publisher\n"
+        "AI  - Smith, J: 0000-0001\nAI  - Jones, K: 0000-0002\nER  - \n"
+        "TY  - JOUR\nTI  - Another\nPU  - Other Press\nER  - \n"
+    )
+    path = tmp_path / "wos.ris"
+    path.write_text(text)
+    with caplog.at_level(logging.INFO, logger="reviewflow.ingest"):
+        records, rejected = load(path, source="db", search="s1")
+    assert rejected.empty and len(records) == 2
+    assert records["extra"].tolist() == [
+        "PU: Some Publisher\nAI: Smith, J: 0000-0001\nAI: Jones, K: 0000-0002",
+        "PU: Other Press",
+    ]
+    assert "AI 1, PU 2" in caplog.text
+    again, _ = loads(to_ris(records), source="db", search="s1", file="again.ris")
+    assert again["extra"].tolist() == records["extra"].tolist()

@@ -52,8 +52,17 @@ def to_ris(frame: pd.DataFrame) -> str:
             "notes": [f"PMID: {row['pmid']}"] if row["pmid"] else [],
         }
         entries.append({k: v for k, v in entry.items() if v})
-    text = rispy.dumps(entries)
-    return re.sub(r"^\d+\.\n", "", text, flags=re.M)  # rispy numbers records; importers need no numbers
+    text = re.sub(r"^\d+\.\n", "", rispy.dumps(entries), flags=re.M)  # importers need no record numbers
+    return _with_extra_tags(text, [row.get("extra", "") for row in frame.to_dict("records")])
+
+
+def _with_extra_tags(text: str, extras: list[str]) -> str:
+    """The tags ingest kept in `extra` ('TAG: value' lines), written back before each ER line."""
+    records = text.split("ER  - \n")
+    for number, extra in enumerate(extras):
+        lines = [line.split(": ", 1) for line in extra.split("\n") if ": " in line]
+        records[number] += "".join(f"{tag}  - {value}\n" for tag, value in lines)
+    return "ER  - \n".join(records)
 
 
 # A cell a spreadsheet would run as a formula starts with one of these (OWASP, CSV injection).

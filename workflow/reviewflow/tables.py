@@ -38,8 +38,12 @@ BIBLIOGRAPHIC_FIELDS = [
     "url",
 ]
 
+# Tags an export has beyond the fields above (vendor tags such as RIS 'PU' or 'AI'), kept
+# as 'TAG: value' lines so that nothing read is dropped; `reviewflow export` writes them back.
+EXTRA = "extra"
+
 # One row per record read from an export file (the ingest rule's output).
-RECORD_COLUMNS = ["record_id", "source", "search", "file", "position", *BIBLIOGRAPHIC_FIELDS]
+RECORD_COLUMNS = ["record_id", "source", "search", "file", "position", *BIBLIOGRAPHIC_FIELDS, EXTRA]
 
 # Records that could not be read, set aside with on_error: skip (never dropped).
 REJECTED_COLUMNS = ["record_id", "source", "search", "file", "position", "where", "reason", "raw"]
@@ -48,7 +52,7 @@ REJECTED_COLUMNS = ["record_id", "source", "search", "file", "position", "where"
 DEDUPED_RECORD_COLUMNS = RECORD_COLUMNS + ["citation_id", "match_rule"]
 
 # results/dedup/citations.csv: one row per unique citation (a dedup cluster).
-CITATION_COLUMNS = ["citation_id", "record_ids", "sources", "searches", "first_search", *BIBLIOGRAPHIC_FIELDS]
+CITATION_COLUMNS = ["citation_id", "record_ids", "sources", "searches", "first_search", *BIBLIOGRAPHIC_FIELDS, EXTRA]
 
 # results/screening/status.csv: where each citation stands in screening.
 STATUS_COLUMNS = [

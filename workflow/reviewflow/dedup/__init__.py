@@ -239,4 +239,7 @@ def merge_clusters(records: pd.DataFrame) -> pd.DataFrame:
     merged["sources"] = members["source"].agg(lambda s: LIST_SEPARATOR.join(dict.fromkeys(s)))
     merged["searches"] = members["search"].agg(lambda s: LIST_SEPARATOR.join(dict.fromkeys(s)))
     merged["first_search"] = members["search"].first()
+    merged["extra"] = members["extra"].agg(
+        lambda values: "\n".join(dict.fromkeys(line for v in values for line in v.split("\n") if line))
+    )
     return merged.reset_index()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterator
 from operator import itemgetter
 from pathlib import Path
@@ -93,6 +94,7 @@ def frames(
     hashed, so memory holds the records' fields and little else.
     """
     kept, rejected = [], []
+    kept_tags: Counter[str] = Counter()
     field_values = itemgetter(*FIELD_COLUMNS)
     kept_ids, rejected_ids = RecordIds(search, source), RecordIds(search, source)
     for position, block in enumerate(blocks, start=1):
@@ -111,6 +113,7 @@ def frames(
                 (rejected_ids.next(block.raw), source, search, file, str(position), block.where, problem, block.raw)
             )
             continue
+        kept_tags.update(block.extra_tags)
         fields["authors"] = LIST_SEPARATOR.join(fields["authors"])
         fields["keywords"] = LIST_SEPARATOR.join(fields["keywords"])
         kept.append(
@@ -119,6 +122,9 @@ def frames(
     records = pd.DataFrame(
         kept, columns=["record_id", *FIELD_COLUMNS, "source", "search", "file", "position"], dtype=str
     )
+    if kept_tags:
+        counts = ", ".join(f"{tag} {n}" for tag, n in sorted(kept_tags.items()))
+        log.info("%s: tags beyond the record schema kept in the extra column (records with each: %s)", file, counts)
     return records[RECORD_COLUMNS], pd.DataFrame(rejected, columns=REJECTED_COLUMNS, dtype=str)
 
 

@@ -20,6 +20,7 @@ class Block:
     problem: str | None = None
     clean: bool = False  # the parser saw plain ASCII text with nothing to repair
     fingerprint: str | None = None  # ids.raw_fingerprint(raw), when the parser knows it cheaply
+    extra_tags: tuple[str, ...] = ()  # tags kept in the extra field, for the log
 
 
 def located(number: int, line: int | None = None) -> str:

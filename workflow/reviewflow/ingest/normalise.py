@@ -78,6 +78,7 @@ def finish(fields: dict, clean: bool = False) -> dict:
     )
     out["pmid"] = _pmid(prep(fields.get("pmid")))
     out["issn"] = _issn(prep(fields.get("issn")))
+    out["extra"] = fields.get("extra") or ""
     return out
 
 

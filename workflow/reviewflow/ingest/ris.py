@@ -97,10 +97,7 @@ def _block(number: int, start: int, body: str) -> Block:
         pairs = [(tag, value) for tag, value in pairs if value]
     first = dict(reversed(pairs))  # the first value of each tag, built in C
     unknown = first.keys() - KNOWN_TAGS
-    if unknown:
-        tag = min(unknown, key=lambda t: body.index(f"{t}  -"))
-        offset = body.count("\n", 0, body.index(f"\n{tag}  -") + 1) if f"\n{tag}  -" in body else 0
-        return Block(located(number, start), raw, problem=f"unknown RIS tag '{tag}' at line {start + offset}")
+    extra = "\n".join(f"{tag}: {value}" for tag, value in pairs if tag in unknown)  # vendor tags: kept
     multi: dict[str, list[str]] = {}
     for tag, value in pairs:
         if tag in MULTI_TAGS:
@@ -108,7 +105,16 @@ def _block(number: int, start: int, body: str) -> Block:
     # Plain ASCII with no entity, tab or doubled space in any value (each tag line has one '  '):
     # normalise.finish may then skip its text clean-up.
     clean = raw.isascii() and "&" not in raw and "\t" not in raw and raw.count("  ") == lines
-    return Block(located(number, start), raw, fields=_fields(first, multi), clean=clean, fingerprint=fingerprint)
+    fields = _fields(first, multi)
+    fields["extra"] = extra
+    return Block(
+        located(number, start),
+        raw,
+        fields=fields,
+        clean=clean,
+        fingerprint=fingerprint,
+        extra_tags=tuple(sorted(unknown)),
+    )
 
 
 PMID_NOTE = re.compile(r"^PMID:\s*(\d+)$")
