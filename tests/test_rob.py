@@ -242,3 +242,35 @@ def test_soe_counts_studies_and_fills_study_limitations():
         and study_limitations(["low", "some"]) == "Medium"
         and study_limitations([]) == "Unknown"
     )
+
+
+def test_robvis_tables_read_as_robvis_reads_them(tmp_path):
+    """robvis's own wording: 'No information' for any tool, 'Some concerns' for QUADAS-2;
+    its Weight column weights the summary plot."""
+    rob2 = tmp_path / "rob2.csv"
+    rob2.write_text(
+        "Study,D1,D2,D3,D4,D5,Overall,Weight\n"
+        "Study 1,Low,Low,Low,Low,Low,Low,33\n"
+        "Study 2,Low,No information,Low,Low,Low,Some concerns,33\n"
+        "Study 3,No information,High,Low,Low,Low,High,10\n"
+    )
+    out, figure = tmp_path / "checked.csv", tmp_path / "summary.svg"
+    assert main(["rob", "check", "--tool", "rob2", str(rob2), "-o", str(out), "--figure", str(figure)]) == 0
+    checked = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert checked["computed"].tolist() == ["Low", "Some concerns", "High"]  # NI counts as neither low nor high
+    assert checked["agrees"].tolist() == ["true", "true", "true"]
+    assert "share of weight" in figure.read_text()
+    quadas = tmp_path / "quadas.csv"
+    quadas.write_text("Study,D1,D2,D3,D4,Overall\nStudy 1,Low,Some concerns,Low,No information,Some concerns\n")
+    assert main(["rob", "check", "--tool", "quadas-2", str(quadas), "-o", str(out)]) == 0
+    assert pd.read_csv(out, dtype=str)["stated"].tolist() == ["Unclear"]  # robvis's word, the tool's judgement
+
+
+def test_a_tool_alias_must_name_a_judgement(tmp_path):
+    tool = tmp_path / "tool.yaml"
+    tool.write_text(
+        "id: mine\nname: Mine\ndomains: []\naliases: {Fine: Good}\n"
+        "judgements:\n  - {label: OK, level: low}\n  - {label: Bad, level: high}\noverall: {rule: none}\n"
+    )
+    with pytest.raises(ReviewflowError, match="key 'aliases.Fine' 'Good' is not one of the judgements: OK, Bad"):
+        load_tool(str(tool))

@@ -117,15 +117,18 @@ def _meta(args) -> None:
 
 def _rob_check(args) -> None:
     from .rob import load_tool
-    from .rob.check import check_table
+    from .rob.check import CHECK_COLUMNS, check_table, summary_figure
     from .tables import write_csv
 
-    result = check_table(args.file, load_tool(args.tool))
-    write_csv(result, args.output, ["study", "stated", "computed", "agrees"])
+    tool = load_tool(args.tool)
+    result = check_table(args.file, tool)
+    write_csv(result, args.output, CHECK_COLUMNS)
+    if args.figure:
+        Path(args.figure).write_text(summary_figure(result, tool), encoding="utf-8")
     differing = result[result["agrees"] == "false"]
     print(
-        f"{args.file}: {len(result)} studies, {len(differing)} stated overall judgements differ from the "
-        f"{args.tool} rule"
+        f"{args.file}: {len(result)} studies, {len(differing)} stated overall judgements differ "
+        f"from the {args.tool} rule"
     )
 
 
@@ -254,6 +257,7 @@ def parser() -> argparse.ArgumentParser:
         help="rob2, rob2-cluster, robins-i, robins-i-v2, robins-e, rob1, quadas-2, quips, or a tool file",
     )
     rob_check.add_argument("-o", "--output", required=True, help="CSV of study, stated, computed, agrees")
+    rob_check.add_argument("--figure", help="SVG of the summary plot, weighted by the Weight column if given")
     rob_check.set_defaults(run=_rob_check)
     rob_add = _sheet_command(
         rob_commands,

@@ -37,6 +37,7 @@ class Tool:
     overall: dict
     reference: str = ""
     for_designs: str = "any"
+    aliases: tuple[tuple[str, str], ...] = ()  # (another word, the judgement it means)
 
     def fits(self, randomised: bool) -> bool:
         """Whether the tool is made for a study of this kind (randomised or not)."""
@@ -52,7 +53,8 @@ class Tool:
     def canonical(self, text: str) -> str | None:
         """The tool's label for a judgement as typed (case and spacing forgiven)."""
         folded = " ".join(str(text).split()).casefold()
-        return next((label for label in self.labels if label.casefold() == folded), None)
+        words = [(label, label) for label in self.labels] + list(self.aliases)
+        return next((label for word, label in words if word.casefold() == folded), None)
 
     def compute_overall(self, domains: list[str]) -> str | None:
         """The overall judgement the tool's guidance gives for these domain judgements."""
@@ -106,6 +108,11 @@ def load_tool(name_or_path: str) -> Tool:
                 f"key 'overall.{key}' '{data['overall'][key]}' is not one of the judgements: {', '.join(labels)}",
                 file=str(path),
             )
+    for word, label in data.get("aliases", {}).items():
+        if label not in labels:
+            raise ReviewflowError(
+                f"key 'aliases.{word}' '{label}' is not one of the judgements: {', '.join(labels)}", file=str(path)
+            )
     return Tool(
         data["id"],
         data["name"],
@@ -114,6 +121,7 @@ def load_tool(name_or_path: str) -> Tool:
         data["overall"],
         data.get("reference", ""),
         data.get("for_designs", "any"),
+        tuple(data.get("aliases", {}).items()),
     )
 
 
