@@ -69,7 +69,6 @@ def test_format_detected_from_content_not_extension(fixtures, tmp_path):
         (b"", "format not recognised"),
         (b"\x00\x01\x02binary", "binary file"),
         (b"TY  - JOUR\nAU  - Smith, J\nER  - \n", "record 1 (line 1): has no title"),
-        (b"TY  - JOUR\nER  - \n", "record 1 (line 1): is an empty record"),
     ],
 )
 def test_bad_files_name_file_and_place(tmp_path, content, expected):
@@ -173,3 +172,18 @@ def test_vendor_ris_tags_are_kept_in_extra_and_written_back(tmp_path, caplog):
     assert "AI 1, PU 2" in caplog.text
     again, _ = loads(to_ris(records), source="db", search="s1", file="again.ris")
     assert again["extra"].tolist() == records["extra"].tolist()
+
+
+def test_empty_records_are_set_aside_and_control_characters_removed(tmp_path, caplog):
+    """An export that opens with an empty record (EndNote) reads; the empty record is set
+    aside, counted, never a stop; control characters (a vertical tab, a C1 byte) are removed
+    so no worksheet chokes on them."""
+    import logging
+
+    path = tmp_path / "endnote.ris"
+    path.write_text("TY  - JOUR\nER  - \n\nTY  - JOUR\nTI  - A\x0btitle with\x01 controls\x85\nER  - \n")
+    with caplog.at_level(logging.INFO, logger="reviewflow.ingest"):
+        records, rejected = load(path, source="db", search="s1")
+    assert records["title"].tolist() == ["A title with controls"]
+    assert rejected[["position", "reason"]].values.tolist() == [["1", "empty record: set aside"]]
+    assert "endnote.ris: 3 control characters removed" in caplog.text

@@ -21,7 +21,7 @@ from ..tables import LIST_SEPARATOR, RECORD_COLUMNS, REJECTED_COLUMNS
 from . import bibtex, endnote_xml, medline, refer, ris, table, wos
 from .base import Block
 from .ids import RecordIds
-from .normalise import finish
+from .normalise import CONTROL, finish
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,7 @@ TEXT_PARSERS = {
     "tsv": lambda text: table.parse_text(text, "\t"),
 }
 FORMATS = (*TEXT_PARSERS, "xlsx")
+EMPTY = "empty record: set aside"
 PROGRESS_EVERY = 20000  # records between progress lines on a long read
 FIELD_COLUMNS = [c for c in RECORD_COLUMNS if c not in ("record_id", "source", "search", "file", "position")]
 
@@ -105,7 +106,22 @@ def frames(
         if problem is None:
             fields = finish(block.fields, block.clean)
             if not fields["title"]:
-                problem = "has no title" if any(v for k, v in fields.items() if k != "type") else "is an empty record"
+                if not any(v for k, v in fields.items() if k != "type"):
+                    # an empty record (EndNote may open a file with one): set aside, counted, never a stop
+                    rejected.append(
+                        (
+                            rejected_ids.next(block.raw),
+                            source,
+                            search,
+                            file,
+                            str(position),
+                            block.where,
+                            EMPTY,
+                            block.raw,
+                        )
+                    )
+                    continue
+                problem = "has no title"
         if problem:
             if on_error == "stop":
                 raise ReviewflowError(problem, file=file, row=block.where)
@@ -133,6 +149,10 @@ def loads(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Records of one export's text (and the records set aside) in RECORD_COLUMNS."""
     text = text.lstrip("\ufeff")
+    controls = len(CONTROL.findall(text))
+    if controls:  # no export means them, and a spreadsheet refuses them: removed, counted
+        text = CONTROL.sub(" ", text)
+        log.info("%s: %d control characters removed", file, controls)
     try:
         detected = format or detect_format(text)
         records, rejected = frames(_blocks(text, detected), source=source, search=search, file=file, on_error=on_error)

@@ -19,8 +19,14 @@ KEYWORD_SPLIT = re.compile(r"\s*;\s*")
 MOJIBAKE_HINT = re.compile("[\u00c2\u00c3][\u0080-\u00bf]|\u00e2\u20ac|\u00c3\u0192")
 
 
+# C0 and C1 control characters but tab, line feed and carriage return: no export means them,
+# and a spreadsheet refuses them (openpyxl raises IllegalCharacterError).
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def clean_text(value) -> str:
-    """One line of text: mojibake repaired, HTML entities decoded, white space folded."""
+    """One line of text: control characters removed, mojibake repaired, HTML entities
+    decoded, white space folded."""
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
@@ -33,8 +39,10 @@ def clean_text(value) -> str:
         and text == text.strip()
         and "\t" not in text
         and "\n" not in text
+        and not CONTROL.search(text)
     ):
         return text  # the common case, checked in C: nothing to repair or fold
+    text = CONTROL.sub(" ", text)
     if not text.isascii() and MOJIBAKE_HINT.search(text):
         import ftfy
 
