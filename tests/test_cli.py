@@ -103,3 +103,65 @@ def test_a_bad_config_file_is_one_line_and_fast(tmp_path, capsys, text, message)
     assert time.perf_counter() - started < 1  # a 'billion laughs' is refused, not expanded
     error = capsys.readouterr().err.strip()
     assert error.startswith(f"reviewflow: {config}: ") and message in error and "\n" not in error
+
+
+def _queue(path, rows):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    workbook.save(path)
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("empty queue", "is empty; expected the review queue's header row"),
+        ("to an xlsx", "--to must name the decisions CSV sheet"),
+        ("to a folder", "--to must name the decisions CSV sheet"),
+        ("changed decision", "says 'different' but"),
+    ],
+)
+def test_dedup_add_refuses_in_one_line_and_writes_nothing(tmp_path, capsys, case, message):
+    sheet = tmp_path / "dedup_decisions.csv"
+    sheet.write_text("record_a,record_b,decision,reviewer,note\nR1,R2,same,A,first\n")
+    header = ["record_a", "record_b", "decision", "reviewer", "note"]
+    queue = _queue(
+        tmp_path / "queue.xlsx", [] if case == "empty queue" else [header, ["R2", "R1", "different", "B", ""]]
+    )
+    target = {"to an xlsx": tmp_path / "sheet.xlsx", "to a folder": tmp_path}.get(case, sheet)
+    assert main(["dedup-add", queue, "--to", str(target)]) == 1
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("reviewflow: ") and message in error and "\n" not in error
+    assert sheet.read_text() == "record_a,record_b,decision,reviewer,note\nR1,R2,same,A,first\n"
+
+
+def test_dedup_add_keeps_the_note_and_a_sheet_without_final_newline(tmp_path):
+    sheet = tmp_path / "dedup_decisions.csv"
+    sheet.write_text("record_a,record_b,decision,reviewer,note\nR1,R2,same,A,first")
+    header = ["record_a", "record_b", "decision", "reviewer", "note"]
+    queue = _queue(tmp_path / "queue.xlsx", [header, ["R3", "R4", "different", "B", "two trials"], header[:0]])
+    assert main(["dedup-add", queue, "--to", str(sheet)]) == 0
+    assert sheet.read_text().splitlines() == [",".join(header), "R1,R2,same,A,first", "R3,R4,different,B,two trials"]
+
+
+def test_export_and_rob_check_bad_files_are_one_line(tmp_path, capsys):
+    latin = tmp_path / "library.csv"
+    latin.write_bytes("citation_id,title\nC1,Caf\u00e9\n".encode("cp1252"))
+    assert main(["export", str(latin), "-o", str(tmp_path / "out.ris")]) == 1
+    assert "library.csv: is not UTF-8 text" in capsys.readouterr().err
+    utf8 = tmp_path / "ok.csv"
+    utf8.write_text("citation_id,title\nC1,A title\n")
+    assert main(["export", str(utf8), "-o", str(tmp_path / "new" / "folder" / "out.ris")]) == 0  # folder made
+    table = tmp_path / "robvis.csv"
+    table.write_text("Study,Overall\nS1,Low\n")
+    tool = tmp_path / "tool.yaml"
+    tool.write_bytes("id: mine\nname: Qualit\u00e9\n".encode("cp1252"))
+    assert main(["rob", "check", "--tool", str(tool), str(table), "-o", str(tmp_path / "o.csv")]) == 1
+    assert "tool.yaml: is not UTF-8 text" in capsys.readouterr().err
+    tool.write_text("id: [unclosed\n")
+    assert main(["rob", "check", "--tool", str(tool), str(table), "-o", str(tmp_path / "o.csv")]) == 1
+    error = capsys.readouterr().err.strip()
+    assert "tool.yaml: is not valid YAML" in error and "\n" not in error

@@ -32,11 +32,17 @@ def _export(args) -> None:
     from .export import to_csv_frame, to_ris
     from .tables import RECORD_COLUMNS, read_csv, write_csv
 
-    library = read_csv(args.citations)
+    try:
+        library = read_csv(args.citations)
+    except UnicodeDecodeError as error:
+        raise ReviewflowError(
+            f"is not UTF-8 text ({error.reason} at byte {error.start})", file=args.citations
+        ) from None
     for column in RECORD_COLUMNS:
         if column not in library.columns:
             library[column] = ""
     if args.output.lower().endswith(".ris"):
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
         Path(args.output).write_text(to_ris(library), encoding="utf-8")
     else:
         columns = [c for c in ("citation_id", *RECORD_COLUMNS) if c in library.columns]
@@ -280,13 +286,23 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     output = getattr(args, "output", None)
     try:
-        args.run(args)
+        try:
+            args.run(args)
+        except (OSError, UnicodeDecodeError) as error:
+            raise _as_input_error(error) from None
     except ReviewflowError as error:
         if output and Path(output).exists():
             Path(output).unlink()  # never leave partial output behind
         print(f"reviewflow: {error}", file=sys.stderr)
         return 1
     return 0
+
+
+def _as_input_error(error: OSError | UnicodeDecodeError) -> ReviewflowError:
+    """A file the command could not read or write, said in one line."""
+    if isinstance(error, UnicodeDecodeError):
+        return ReviewflowError(f"a file is not UTF-8 text ({error.reason} at byte {error.start})")
+    return ReviewflowError(error.strerror or str(error), file=getattr(error, "filename", None))
 
 
 if __name__ == "__main__":

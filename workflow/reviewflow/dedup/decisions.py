@@ -3,7 +3,6 @@ review queue people fill in, written as XLSX and read back (round trip)."""
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 from pathlib import Path
 
@@ -108,12 +107,20 @@ def write_clusters_workbook(merges: pd.DataFrame, apart: pd.DataFrame, path: str
 
 
 def add_queue_decisions(queue_xlsx: str | Path, decisions_csv: str | Path) -> int:
-    """Append the decided rows of a returned review queue to the decisions CSV; returns how many."""
+    """Append the decided rows of a returned review queue to the decisions CSV; returns how
+    many. A pair already decided the same way is skipped; decided the other way, it is an
+    error naming the row (never dropped silently). The sheet is rewritten whole."""
+    from ..sheets import append_rows
     from ..xlsx import open_workbook
 
+    target = Path(decisions_csv)
+    if target.suffix.lower() != ".csv" or target.is_dir():
+        raise ReviewflowError("--to must name the decisions CSV sheet", file=str(target))
     workbook = open_workbook(queue_xlsx)
     rows = list(workbook.worksheets[0].iter_rows(values_only=True))
     workbook.close()
+    if not rows:
+        raise ReviewflowError("is empty; expected the review queue's header row", file=str(queue_xlsx))
     header = [str(c) for c in rows[0]]
     decided = []
     for number, values in enumerate(rows[1:], start=2):
@@ -127,19 +134,27 @@ def add_queue_decisions(queue_xlsx: str | Path, decisions_csv: str | Path) -> in
                 row=number,
                 column="decision",
             )
-        decided.append({c: row.get(c, "") for c in DECISION_COLUMNS})
-    target = Path(decisions_csv)
-    known = set()
+        decided.append({**{c: row.get(c, "") for c in DECISION_COLUMNS}, "_row": number})
+    known = {}
     if target.exists():
         existing = read_sheet(target, "dedup_decisions")
-        known = {frozenset(p) for p in zip(existing["record_a"], existing["record_b"])}
-    fresh = [row for row in decided if frozenset((row["record_a"], row["record_b"])) not in known]
-    new_file = not target.exists()
-    with open(target, "a", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        header = DECISION_COLUMNS if new_file else list(pd.read_csv(target, dtype=str, nrows=0).columns)
-        if new_file:
-            writer.writerow(header)
-        for row in fresh:
-            writer.writerow([row.get(c, "") for c in header])
+        known = {
+            frozenset((a, b)): (d, offset + 2)
+            for offset, (a, b, d) in enumerate(zip(existing["record_a"], existing["record_b"], existing["decision"]))
+        }
+    fresh = []
+    for row in decided:
+        earlier = known.get(frozenset((row["record_a"], row["record_b"])))
+        if earlier and earlier[0] != row["decision"]:
+            raise ReviewflowError(
+                f"says '{row['decision']}' but {target} already says '{earlier[0]}' for this pair (row {earlier[1]}); "
+                "change it there if the new decision is right",
+                file=str(queue_xlsx),
+                row=row["_row"],
+                column="decision",
+            )
+        if not earlier:
+            fresh.append(row)
+    columns = list(pd.read_csv(target, dtype=str, nrows=0).columns) if target.exists() else DECISION_COLUMNS
+    append_rows(target, columns, fresh)
     return len(fresh)

@@ -96,7 +96,16 @@ def load_tool(name_or_path: str) -> Tool:
         raise ReviewflowError(
             f"unknown risk-of-bias tool '{name_or_path}'; use one of {', '.join(SHIPPED)} or a tool file"
         )
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ReviewflowError("is not UTF-8 text", file=str(path)) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise ReviewflowError(f"is not valid YAML{where}", file=str(path)) from None
+    if not isinstance(data, dict):
+        raise ReviewflowError("is not a YAML mapping of tool keys", file=str(path))
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(load_schema("rob_tool")).iter_errors(data))
     if error is not None:
         location, problem = explain(error)
