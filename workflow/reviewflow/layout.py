@@ -48,6 +48,13 @@ SHEETS = {
     ("rob", "soe"): "soe",
 }
 FIGURE_KINDS = ("traffic_light", "summary", "summary_weighted")
+
+
+def default_sheet(section: str, key: str) -> str:
+    """The file name a sheet has when the config names none: `<schema>.csv`."""
+    return f"{SHEETS[(section, key)]}.csv"
+
+
 STAGES = ("title_abstract", "full_text")
 
 
@@ -90,7 +97,7 @@ class Layout:
         (`<schema>.csv`) when that file exists; None when the review has none yet, which
         means nothing decided so far."""
         named = self.config.get(section, {}).get(key)
-        path = self.resource(named or f"{SHEETS[(section, key)]}.csv")
+        path = self.resource(named or default_sheet(section, key))
         return path if named or Path(path).is_file() else None
 
     def exports(self) -> list[tuple[dict, dict]]:

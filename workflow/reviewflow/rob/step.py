@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..schemas import sheet_schema as sheet_schema_of
+from ..layout import default_sheet
+from ..schemas import sheet_schema as review_sheet_schema
 from ..sheets import read_optional
 from ..tables import read_csv, write_csv
 from . import load_tool, sheet_schema
@@ -39,12 +40,13 @@ def risk_of_bias(
     evidence = read_csv(inputs["evidence"])
     assessments = inputs.get("assessments")
     sheet = read_optional(assessments, sheet_schema(tool))
-    table, missing = rob_table(sheet, studies, tool, assessments or "rob.csv")
+    table, missing = rob_table(sheet, studies, tool, assessments or default_sheet("rob", "assessments"))
     write_csv(table, outputs["table"], list(table.columns))
     write_csv(pd.DataFrame({"study_id": missing}), outputs["gaps"], ["study_id"])
     write_template(tool, studies, missing, outputs["template"], date.fromisoformat(stamp))
-    soe_sheet = read_optional(inputs.get("soe"), sheet_schema_of("soe", vocabulary))
-    soe = soe_table(soe_sheet, evidence, studies, table, tool, kq_ids, inputs.get("soe") or "soe.csv")
+    soe_sheet = read_optional(inputs.get("soe"), review_sheet_schema("soe", vocabulary))
+    soe_file = inputs.get("soe") or default_sheet("rob", "soe")
+    soe = soe_table(soe_sheet, evidence, studies, table, tool, kq_ids, soe_file)
     write_csv(soe, outputs["soe"], list(soe.columns))
     if missing:
         log.warning("included studies without an assessment: %s", ", ".join(missing))

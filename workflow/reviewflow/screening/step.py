@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from ..layout import default_sheet
 from ..sheets import read_optional
 from ..tables import CITATION_COLUMNS, STATUS_COLUMNS, read_csv, write_csv, write_json
 from . import STAGES, agreement, disagreements, needs_decision, resolve_decisions, screening_status
@@ -19,7 +20,7 @@ def screen(citations: str, decisions: str | None, *, reasons: list[str], stamp: 
     """Status of every citation, what is left to screen, and how reviewers agreed."""
     citation_frame = read_csv(citations, CITATION_COLUMNS)
     sheet = read_optional(decisions, "screening")
-    resolved = resolve_decisions(sheet, citation_frame, reasons, decisions or "screening.csv")
+    resolved = resolve_decisions(sheet, citation_frame, reasons, decisions or default_sheet("screening", "decisions"))
     status = screening_status(citation_frame, resolved)
     day = date.fromisoformat(stamp)
     for stage in STAGES:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 
+from ..layout import default_sheet
 from ..schemas import sheet_schema
 from ..sheets import read_optional
 from ..tables import CITATION_COLUMNS, STATUS_COLUMNS, read_csv, write_csv
@@ -26,8 +27,7 @@ def studies(
     """sheets: the registry, publications, arms, outcomes and kq_overrides paths the review
     has (a sheet it does not have yet is empty)."""
     keys = ("registry", "publications", "arms", "outcomes", "kq_overrides")
-    defaults = {"registry": "studies.csv"}
-    names = {key: sheets.get(key) or defaults.get(key, f"{key}.csv") for key in keys}
+    names = {key: sheets.get(key) or default_sheet("studies", key) for key in keys}
     built = build_studies(
         read_optional(sheets.get("registry"), sheet_schema("studies", vocabulary)),
         read_optional(sheets.get("publications"), "publications"),
