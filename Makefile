@@ -8,7 +8,7 @@ CORES ?= all
 # The review to run: config/<review id>.yaml (default: the embedded review).
 CONFIG ?= config/ipmp.yaml
 
-.PHONY: install report test test-e2e lint format envs dry-run verify golden clean bench-dedup bench-meta
+.PHONY: install report test test-e2e lint format envs dry-run verify golden clean bench-dedup bench-meta bench-synthesis
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -78,3 +78,7 @@ bench-dedup: $(STAMP) $(BIB_DEDUPE)/bin/python
 bench-meta: $(STAMP)
 	command -v Rscript >/dev/null || (apt-get update -qq && apt-get install -y -qq r-cran-metafor) || true
 	$(BIN)/python benchmarks/meta.py
+
+bench-synthesis: $(STAMP)
+	command -v Rscript >/dev/null || (apt-get update -qq && apt-get install -y -qq r-cran-metafor) || true
+	$(BIN)/python benchmarks/synthesis.py

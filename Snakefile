@@ -37,6 +37,7 @@ include: "workflow/rules/screen.smk"
 include: "workflow/rules/studies.smk"
 include: "workflow/rules/prisma.smk"
 include: "workflow/rules/rob.smk"
+include: "workflow/rules/synthesis.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/provenance.smk"
 

@@ -15,9 +15,10 @@ from reviewflow.report.render import render_html, render_pdf
 from reviewflow.report.workbook import write_workbook
 from reviewflow.rob import load_tool, sheet_schema
 from reviewflow.rob.assessments import rob_table
-from reviewflow.rob.soe import SOE_COLUMNS
 from reviewflow.screening import agreement, resolve_decisions, screening_status
 from reviewflow.studies import SheetFiles, build_studies
+from reviewflow.synthesis.analyses import ANALYSIS_COLUMNS, ESTIMATE_COLUMNS
+from reviewflow.synthesis.soe import SOE_COLUMNS
 from reviewflow.tables import REJECTED_COLUMNS
 
 CONFIG = yaml.safe_load((ROOT / "config" / "ipmp.yaml").read_text())
@@ -161,6 +162,9 @@ def context():
         rob=rob,
         rob_missing=missing,
         soe=pd.DataFrame(columns=SOE_COLUMNS),
+        analyses=pd.DataFrame(columns=ANALYSIS_COLUMNS),
+        estimates=pd.DataFrame(columns=ESTIMATE_COLUMNS),
+        forest={},
         figures={},
         match_rules={"first": 2},
     )
@@ -224,6 +228,7 @@ def test_workbook_is_deterministic_formula_safe_and_coloured(context, tmp_path):
         "Arms",
         "Risk of bias",
         "Strength of evidence",
+        "Study results",
         "References",
     ]
     kq1 = workbook["KQ1"]

@@ -11,7 +11,6 @@ from reviewflow.errors import ReviewflowError
 from reviewflow.rob import SHIPPED, load_tool, sheet_schema
 from reviewflow.rob.assessments import rob_table, study_limitations
 from reviewflow.rob.figures import summary_bars, traffic_light
-from reviewflow.rob.soe import soe_table
 
 
 def test_every_shipped_tool_loads():
@@ -207,36 +206,7 @@ def test_summary_bars_weighted_by_participants():
     assert ">75%<" in weighted and ">25%<" in weighted
 
 
-def test_soe_counts_studies_and_fills_study_limitations():
-    tool = load_tool("quality-rating")
-    evidence = pd.DataFrame(
-        {"kq": ["KQ1"] * 3, "kq_group": ["usual care or waitlist"] * 3, "study_id": ["s00", "s01", "s02"]}
-    )
-    rob = pd.DataFrame({"study_id": ["s00", "s01", "s02"], "overall": ["Fair", "Poor", "Poor"]})
-    sheet = make_sheet(
-        "soe",
-        [
-            {"kq": "KQ1", "comparison": "usual care or waitlist", "outcome": "Pain", "grade": "Low"},
-            {
-                "kq": "KQ1",
-                "comparison": "usual care or waitlist",
-                "outcome": "Function",
-                "grade": "Low",
-                "study_limitations": "Low",
-            },
-        ],
-    )
-    table = soe_table(sheet, evidence, studies(), rob, tool, ["KQ1", "KQ2"], "soe.csv")
-    assert table[["n_studies", "n_participants", "study_limitations", "study_limitations_from"]].values.tolist() == [
-        ["3", "33", "High", "risk-of-bias table"],
-        ["3", "33", "Low", "reviewers"],
-    ]
-    bad = make_sheet("soe", [{"kq": "KQ9", "comparison": "x", "outcome": "Pain", "grade": "Low"}])
-    with pytest.raises(
-        ReviewflowError,
-        match=r"soe.csv, row 2, column 'kq': 'KQ9' is not a key question of the config; allowed: KQ1, KQ2",
-    ):
-        soe_table(bad, evidence, studies(), rob, tool, ["KQ1", "KQ2"], "soe.csv")
+def test_study_limitations_from_risk_of_bias_levels():
     assert (
         study_limitations(["low", "low"]) == "Low"
         and study_limitations(["low", "some"]) == "Medium"

@@ -27,6 +27,7 @@ STEPS = {
     "studies": "studies.step:run",
     "prisma": "prisma.step:run",
     "rob": "rob.step:run",
+    "synthesis": "synthesis.step:run",
     "provenance": "provenance:run_provenance",
     "report_context": "report.step:run_context",
     "report_html": "report.step:run_html",
@@ -48,6 +49,8 @@ SHEETS = {
     ("rob", "soe"): "soe",
 }
 FIGURE_KINDS = ("traffic_light", "summary", "summary_weighted")
+# Outputs that are folders: their files depend on the data (one forest plot per analysis).
+FOLDER_OUTPUTS = ("forest",)
 
 
 def default_sheet(section: str, key: str) -> str:
@@ -242,7 +245,6 @@ class Layout:
     def rob(self) -> Job:
         inputs = {
             "assessments": self.sheet("rob", "assessments"),
-            "soe": self.sheet("rob", "soe"),
             "tool": self.rob_tool_file(),
             "studies": self.result("studies/studies.csv"),
             "evidence": self.result("studies/evidence_rows.csv"),
@@ -252,17 +254,35 @@ class Layout:
             "table": self.result("rob/rob.csv"),
             "gaps": self.result("rob/unassessed_studies.csv"),
             "template": self.result("rob/assessment_template.xlsx"),
-            "soe": self.result("rob/soe.csv"),
         }
         rob = self.config["rob"]
         params = {
             "tool": rob["tool"],
             "palette": rob.get("palette", "cochrane"),
             "kq_ids": [kq["id"] for kq in self.config["key_questions"]],
-            "vocabulary": self.config["vocabulary"],
             "stamp": self.stamp(),
         }
         return Job("rob", _present(inputs), outputs, params)
+
+    def synthesis(self) -> Job:
+        inputs = {
+            "soe": self.sheet("rob", "soe"),
+            "tool": self.rob_tool_file(),
+            **{name: self.result(f"studies/{name}.csv") for name in ("outcomes", "comparisons", "arms")},
+            "evidence": self.result("studies/evidence_rows.csv"),
+            "rob": self.result("rob/rob.csv"),
+        }
+        outputs = {name: self.result(f"synthesis/{name}.csv") for name in ("analyses", "estimates", "soe")}
+        outputs["forest"] = self.result("synthesis/forest")
+        rob = self.config["rob"]
+        params = {
+            "tool": rob["tool"],
+            "palette": rob.get("palette", "cochrane"),
+            "kq_ids": [kq["id"] for kq in self.config["key_questions"]],
+            "vocabulary": self.config["vocabulary"],
+            "settings": self.config.get("synthesis", {}),
+        }
+        return Job("synthesis", _present(inputs), outputs, params)
 
     def provenance(self) -> Job:
         return Job(
@@ -283,7 +303,8 @@ class Layout:
             "matrix": self.result("studies/kq_matrix.csv"),
             "rob": self.result("rob/rob.csv"),
             "rob_gaps": self.result("rob/unassessed_studies.csv"),
-            "soe": self.result("rob/soe.csv"),
+            **{name: self.result(f"synthesis/{name}.csv") for name in ("analyses", "estimates", "soe")},
+            "forest": self.result("synthesis/forest"),
             "figures": list(self.figures().values()),
             "provenance": self.result("provenance.json"),
             "dedup_records": self.result("dedup/records.csv"),
@@ -313,6 +334,7 @@ class Layout:
             self.studies,
             self.prisma,
             self.rob,
+            self.synthesis,
             self.provenance,
             self.report_context,
             self.report_html,

@@ -16,6 +16,7 @@ import yaml
 from .checks import check_review
 from .errors import ReviewflowError
 from .layout import Job, Layout
+from .scripting import remove_outputs
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +71,7 @@ def run_job(job: Job) -> None:
     try:
         job.run()
     except ReviewflowError:
-        for path in job.outputs.values():
-            Path(path).unlink(missing_ok=True)
+        remove_outputs(job.outputs.values())
         raise
 
 

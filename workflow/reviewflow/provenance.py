@@ -83,7 +83,11 @@ def manifest_lines(files: list[str | Path], results: str | Path) -> list[str]:
     """'<sha256>  <path>' for every file (relative to results); PDFs get a second line
     for their text ('<path>#text')."""
     lines = []
-    for path in sorted(Path(f) for f in files):
+    paths = [Path(f) for f in files]
+    paths = [
+        p for path in paths for p in (sorted(q for q in path.rglob("*") if q.is_file()) if path.is_dir() else [path])
+    ]
+    for path in sorted(paths):
         name = path.relative_to(results).as_posix()
         lines.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {name}")
         if path.suffix == ".pdf":

@@ -101,6 +101,9 @@ def sheet_schema(name: str, vocabulary: dict | None = None) -> dict:
         "domain": [d["name"] for d in vocabulary["outcome_domains"]],
         "intervention": names["interventions"],
     }
+    if name == "soe":  # the sheet grades an outcome domain at a timepoint category
+        choices["outcome"] = choices["domain"]
+        choices["timepoint"] = [t["name"] for t in vocabulary.get("timepoints", [])]
     for column, allowed in choices.items():
         if column in properties:
             properties[column] = {"enum": allowed, "description": properties[column].get("description", "")}

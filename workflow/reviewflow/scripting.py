@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import logging
 import os
+import shutil
 import sys
 from functools import cache
 from pathlib import Path
@@ -40,13 +41,21 @@ def run_rule(snakemake) -> None:
         step(snakemake.rule)(inputs, dict(snakemake.output.items()), dict(snakemake.params.items()))
     except ReviewflowError as error:
         logging.error("%s", error)
-        for output in snakemake.output:
-            Path(output).unlink(missing_ok=True)
+        remove_outputs(snakemake.output)
         print(f"reviewflow: {error}", file=sys.stderr)
         sys.exit(1)
     except Exception:  # a bug, not bad input: keep the traceback in the log too
         logging.exception("unexpected failure")
         raise
+
+
+def remove_outputs(paths) -> None:
+    """A failed job's outputs, files and folders, so no partial output is left."""
+    for output in map(Path, paths):
+        if output.is_dir():
+            shutil.rmtree(output)
+        else:
+            output.unlink(missing_ok=True)
 
 
 def source_files(rule: str, relative_to: str | Path = ".") -> list[str]:

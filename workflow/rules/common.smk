@@ -1,6 +1,6 @@
 # Helper functions for the rules. Every path and parameter comes from
 # reviewflow.layout, which the in-process runner and the manifest use too.
-from reviewflow.layout import Layout
+from reviewflow.layout import FOLDER_OUTPUTS, Layout
 from reviewflow.scripting import source_files
 
 LAYOUT = Layout(config)
@@ -17,7 +17,12 @@ def inputs(rule):
 
 
 def outputs(rule):
-    return getattr(LAYOUT, rule)().outputs
+    """The rule's output files; a folder output (one file per analysis) as directory()."""
+    files = getattr(LAYOUT, rule)().outputs
+    return {
+        name: directory(path) if name in FOLDER_OUTPUTS else path
+        for name, path in files.items()
+    }
 
 
 def params(rule):

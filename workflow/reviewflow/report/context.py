@@ -69,6 +69,9 @@ class Tables:
     rob: pd.DataFrame
     rob_missing: list[str]
     soe: pd.DataFrame
+    analyses: pd.DataFrame
+    estimates: pd.DataFrame
+    forest: dict[str, str]
     figures: dict[str, str]
     match_rules: dict[str, int]  # records merged into a citation, by the dedup rule that merged them
 
@@ -103,6 +106,7 @@ def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict
             for s, label in zip(tables.studies["study_id"], tables.studies["label"])
         ],
         "rob": with_marked_columns(rob),
+        "study_results": with_marked_columns(tables.estimates),
         "rob_tool": config["rob"]["tool"],
         "tool": {
             "id": tool.id,
@@ -113,6 +117,7 @@ def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict
         },
         "rob_design_mismatch": design_mismatches(tables.studies, tool, randomised),
         "vocabulary": vocabulary_context(config["vocabulary"]),
+        "synthesis": synthesis_context(config.get("synthesis", {})),
         "dedup_rules": dedup_rules(tables.match_rules),
         "rob_domains": [d["id"] for d in tool.domains],
         "rob_levels": {j["label"]: j["level"] for j in tool.judgements},
@@ -122,7 +127,7 @@ def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict
         "references": references,
         "illustrative_rows": sum(
             1
-            for frame in (tables.studies, tables.evidence, rob, tables.arms, tables.soe)
+            for frame in (tables.studies, tables.evidence, rob, tables.arms, tables.soe, tables.analyses)
             for value in frame["illustrative"]
             if value
         ),
@@ -196,7 +201,10 @@ def kq_section(declared: dict, tables: Tables, study_refs: dict, invented_n: set
     designs = tables.studies.loc[tables.studies["study_id"].isin(kq_studies), "design"]
     soe_rows = with_marked_columns(tables.soe[tables.soe["kq"] == kq["id"]])
     for row in soe_rows:  # a count of participants is only as sourced as the Ns it adds up
-        row["participants_illustrative"] = any(s in invented_n for s in split_list(row.get("study_ids", "")))
+        row["participants_illustrative"] = "participants" in row["illustrative_columns"] or any(
+            s in invented_n for s in split_list(row.get("study_ids", ""))
+        )
+        row["has_forest"] = row["analysis_id"] in tables.forest
     return {
         **kq,
         "groups": groups,
@@ -210,8 +218,48 @@ def kq_section(declared: dict, tables: Tables, study_refs: dict, invented_n: set
         "participants_verb": "randomised" if all(randomised.get(d, False) for d in designs) else "enrolled",
         "rob": with_marked_columns(tables.rob[tables.rob["study_id"].isin(kq_studies)]),
         "soe": soe_rows,
+        "forests": forest_section(kq["id"], tables),
         "figures": {kind: tables.figures.get(f"{kind}_{kq['id']}", "") for kind in FIGURE_KINDS},
     }
+
+
+def synthesis_context(section: dict) -> dict:
+    """The synthesis settings as they ran, defaults filled in, for the methods."""
+    from ..synthesis.analyses import Settings
+
+    settings = Settings.from_config(section)
+    return {
+        "method": settings.method,
+        "hksj": settings.hksj,
+        "continuous_measure": settings.continuous_measure,
+        "binary_measure": settings.binary_measure,
+        "smd_mid": settings.smd_mid,
+        "ratio_mid": settings.ratio_mid,
+        "rd_mid": settings.rd_mid,
+        "optimal_information_size": settings.optimal_information_size,
+        "i2_inconsistent": settings.i2_inconsistent,
+        "measures": list(settings.measures.values()),
+    }
+
+
+def forest_section(kq_id: str, tables: Tables) -> list[dict]:
+    """The KQ's forest plots, in the order of its analyses, each with the studies that
+    report the outcome but could not be pooled and why."""
+    out = []
+    for analysis in tables.analyses[tables.analyses["kq"] == kq_id].to_dict("records"):
+        if analysis["analysis_id"] not in tables.forest:
+            continue
+        rows = tables.estimates[tables.estimates["analysis_id"] == analysis["analysis_id"]]
+        used = set(rows.loc[rows["pooled"] == "yes", "study_id"])
+        left_out = rows[(rows["pooled"] == "no") & ~rows["study_id"].isin(used)].drop_duplicates("study_id")
+        out.append(
+            {
+                **analysis,
+                "svg": tables.forest[analysis["analysis_id"]],
+                "left_out": left_out[["label", "reason"]].to_dict("records"),
+            }
+        )
+    return out
 
 
 def vocabulary_context(vocabulary: dict) -> dict:

@@ -25,6 +25,9 @@ def report_context(inputs: dict, config: dict, output: str) -> None:
         rob=t.read_csv(inputs["rob"]),
         rob_missing=list(t.read_csv(inputs["rob_gaps"])["study_id"]),
         soe=t.read_csv(inputs["soe"]),
+        analyses=t.read_csv(inputs["analyses"]),
+        estimates=t.read_csv(inputs["estimates"]),
+        forest={f.stem: f.read_text(encoding="utf-8") for f in sorted(Path(inputs["forest"]).glob("*.svg"))},
         figures={Path(f).stem: Path(f).read_text(encoding="utf-8") for f in inputs["figures"]},
         match_rules=t.read_csv(inputs["dedup_records"])["match_rule"].value_counts().to_dict(),
     )

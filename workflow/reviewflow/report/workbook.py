@@ -82,21 +82,48 @@ def write_workbook(context: dict, path: str | Path) -> None:
     _rob_sheet(workbook, context)
     soe = [
         ("KQ", "kq"),
-        ("Comparison", "comparison"),
+        ("Comparison", "kq_group"),
         ("Intervention", "intervention"),
         ("Outcome", "outcome"),
+        ("Timepoint", "timepoint"),
         ("Studies", "n_studies"),
-        ("Participants", "n_participants"),
+        ("Participants", "participants"),
+        ("Effect (95% CI)", "effect"),
         ("Study limitations", "study_limitations"),
+        ("Study limitations by rule", "study_limitations_by_rule"),
         ("Directness", "directness"),
         ("Consistency", "consistency"),
+        ("Consistency by rule", "consistency_by_rule"),
         ("Precision", "precision"),
+        ("Precision by rule", "precision_by_rule"),
         ("Reporting bias", "reporting_bias"),
         ("Strength of evidence", "grade"),
+        ("Grade by rule", "grade_by_rule"),
+        ("Differs from the rules", "differs"),
         ("Findings", "findings"),
         *SOURCE,
     ]
     _sheet(workbook, "Strength of evidence", soe, [r for kq in context["key_questions"] for r in kq["soe"]])
+    studies = [
+        ("Analysis", "analysis_id"),
+        ("KQ", "kq"),
+        ("Comparison", "kq_group"),
+        ("Intervention", "intervention"),
+        ("Outcome", "outcome"),
+        ("Timepoint", "timepoint"),
+        ("Study", "label"),
+        ("Measure as reported", "measure_reported"),
+        ("Timepoint as reported", "timepoint_reported"),
+        ("Participants", "participants"),
+        ("Estimate", "estimate"),
+        ("CI low", "ci_low"),
+        ("CI high", "ci_high"),
+        ("Weight %", "weight"),
+        ("Pooled", "pooled"),
+        ("Why not pooled", "reason"),
+        *SOURCE,
+    ]
+    _sheet(workbook, "Study results", studies, context["study_results"])
     references = [("No.", "number"), ("Study id", "study_id"), ("Reference", "text"), ("DOI", "doi"), ("PMID", "pmid")]
     _sheet(workbook, "References", references, context["references"])
     save_deterministic(workbook, path, date.fromisoformat(context["batch"]["date_searched"]))

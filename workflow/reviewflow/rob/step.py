@@ -1,7 +1,6 @@
-"""The rob stage's files: the assessment and strength-of-evidence sheets, the
-studies and evidence rows in; the checked assessments, the studies still lacking
-one and a workbook for them, the strength of evidence, and the figures per key
-question out."""
+"""The rob stage's files: the assessment sheet, the studies and evidence rows in;
+the checked assessments, the studies still lacking one and a workbook for them, and
+the figures per key question out."""
 
 from __future__ import annotations
 
@@ -12,13 +11,11 @@ from pathlib import Path
 import pandas as pd
 
 from ..layout import default_sheet
-from ..schemas import sheet_schema as review_sheet_schema
 from ..sheets import read_optional
 from ..tables import read_csv, write_csv
 from . import load_tool, sheet_schema
 from .assessments import rob_table, write_template
 from .figures import kq_figures
-from .soe import soe_table
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +26,11 @@ def risk_of_bias(
     tool_name: str,
     palette: str,
     kq_ids: list[str],
-    vocabulary: dict,
     stamp: str,
     outputs: dict[str, str],
 ) -> None:
-    """Assessments checked against the tool, the gaps and a workbook for them, the
-    strength of evidence, and the figures per key question."""
+    """Assessments checked against the tool, the gaps and a workbook for them, and the
+    figures per key question."""
     tool = load_tool(tool_name)
     studies = read_csv(inputs["studies"])
     evidence = read_csv(inputs["evidence"])
@@ -44,10 +40,6 @@ def risk_of_bias(
     write_csv(table, outputs["table"], list(table.columns))
     write_csv(pd.DataFrame({"study_id": missing}), outputs["gaps"], ["study_id"])
     write_template(tool, studies, missing, outputs["template"], date.fromisoformat(stamp))
-    soe_sheet = read_optional(inputs.get("soe"), review_sheet_schema("soe", vocabulary))
-    soe_file = inputs.get("soe") or default_sheet("rob", "soe")
-    soe = soe_table(soe_sheet, evidence, studies, table, tool, kq_ids, soe_file)
-    write_csv(soe, outputs["soe"], list(soe.columns))
     if missing:
         log.warning("included studies without an assessment: %s", ", ".join(missing))
     disagreeing = table[table["agrees"] == "false"]
@@ -64,7 +56,6 @@ def run(inputs: dict, outputs: dict, params: dict) -> None:
         tool_name=params["tool"],
         palette=params["palette"],
         kq_ids=list(params["kq_ids"]),
-        vocabulary=dict(params["vocabulary"]),
         stamp=params["stamp"],
         outputs=outputs,
     )

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..errors import ReviewflowError
 from ..marks import check_illustrative
+from ..synthesis.results import check_numbers
 from .comparisons import derive_comparisons
 
 
@@ -63,6 +64,7 @@ def check_extraction(
                     row=line,
                     column="arms",
                 )
+    check_numbers(outcomes, files["outcomes"])
     arms = arms.sort_values(["study_id", "arm"], kind="stable").reset_index(drop=True)
     return Extraction(studies, arms, outcomes, derive_comparisons(arms, vocabulary))
 

@@ -114,10 +114,13 @@ def tau2_reml(yi: np.ndarray, vi: np.ndarray, tolerance: float = 1e-12, steps: i
     """REML by Fisher scoring from the DL value, truncated at 0, as metafor iterates it."""
     tau2 = tau2_dl(yi, vi)
     for _ in range(steps):
+        # P = W - w w'/sum(w); its traces and P y in closed form, so a step costs O(k), not O(k^3)
         w = 1 / (vi + tau2)
-        p = np.diag(w) - np.outer(w, w) / np.sum(w)
-        py = p @ yi
-        step = (py @ py - np.trace(p)) / np.trace(p @ p)
+        total = np.sum(w)
+        py = w * (yi - np.sum(w * yi) / total)
+        trace_p = total - np.sum(w**2) / total
+        trace_pp = np.sum(w**2) - 2 * np.sum(w**3) / total + (np.sum(w**2) / total) ** 2
+        step = (py @ py - trace_p) / trace_pp
         updated = max(0.0, tau2 + step)
         if abs(updated - tau2) < tolerance:
             return updated

@@ -1,0 +1,92 @@
+"""The synthesis stage's files: the extracted results, evidence rows, comparisons, arms,
+risk-of-bias table and the strength-of-evidence sheet in; each study's result per
+analysis, the analyses (pooled where two studies or more), strength of evidence per
+outcome and timepoint, and one forest plot per analysis out."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from ..layout import default_sheet
+from ..rob import load_tool
+from ..schemas import sheet_schema
+from ..sheets import read_optional
+from ..tables import read_csv, write_csv
+from .analyses import Settings, run_analyses
+from .forest import forest_plot
+from .results import structured_results
+from .soe import sheet_units, soe_table
+
+log = logging.getLogger(__name__)
+
+
+def synthesis(inputs: dict, outputs: dict, params: dict) -> None:
+    vocabulary = dict(params["vocabulary"])
+    settings = Settings.from_config(params.get("settings"))
+    tool = load_tool(params["tool"])
+    evidence = read_csv(inputs["evidence"])
+    results = structured_results(
+        read_csv(inputs["outcomes"]),
+        evidence,
+        read_csv(inputs["comparisons"]),
+        read_csv(inputs["arms"]),
+        vocabulary.get("timepoints", []),
+    )
+    soe_file = inputs.get("soe") or default_sheet("rob", "soe")
+    soe_sheet = read_optional(inputs.get("soe"), sheet_schema("soe", vocabulary))
+    units = sheet_units(soe_sheet, evidence, list(params["kq_ids"]), soe_file)
+    analyses, estimates = run_analyses(results, settings, units)
+    rob = read_csv(inputs["rob"])
+    soe = soe_table(soe_sheet, analyses, estimates, rob, tool, settings)
+    for name, frame in (("analyses", analyses), ("estimates", estimates), ("soe", soe)):
+        write_csv(frame.fillna("").astype(str), outputs[name], list(frame.columns))
+    judgements = {
+        row["study_id"]: (row["overall"], tool.level(row["overall"]))
+        for row in rob.drop_duplicates("study_id").to_dict("records")
+        if row["overall"]
+    }
+    write_forest_plots(
+        analyses, estimates, judgements, params.get("palette", "cochrane"), vocabulary, outputs["forest"]
+    )
+    log.info(
+        "%d analyses (%d pooled) from %d study results",
+        len(analyses),
+        int((analyses["k"].astype(int) > 1).sum()) if len(analyses) else 0,
+        len(estimates),
+    )
+
+
+def sides(analysis: dict, vocabulary: dict) -> tuple[str, str]:
+    """What a value below and above no effect favours: the first arm is the intervention."""
+    first = analysis["intervention"] or "intervention"
+    second = analysis["kq_group"]
+    if analysis["better"] == "lower":
+        return f"favours {first}", f"favours {second}"
+    if analysis["better"] == "higher":
+        return f"favours {second}", f"favours {first}"
+    return f"lower with {first}", f"higher with {first}"
+
+
+def write_forest_plots(
+    analyses: pd.DataFrame, estimates: pd.DataFrame, judgements: dict, palette: str, vocabulary: dict, folder: str
+) -> None:
+    """One SVG per analysis with an estimate, named by its analysis id; the folder holds
+    nothing else (a plot of an analysis that is gone does not linger)."""
+    target = Path(folder)
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for analysis in analyses.to_dict("records"):
+        used = estimates[(estimates["analysis_id"] == analysis["analysis_id"]) & (estimates["pooled"] == "yes")]
+        if used.empty:
+            continue
+        svg = forest_plot(analysis, used.to_dict("records"), judgements, palette, sides(analysis, vocabulary))
+        (target / f"{analysis['analysis_id']}.svg").write_text(svg, encoding="utf-8")
+
+
+def run(inputs: dict, outputs: dict, params: dict) -> None:
+    synthesis(inputs, outputs, params)
