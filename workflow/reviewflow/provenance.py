@@ -84,15 +84,18 @@ def manifest_lines(files: list[str | Path], results: str | Path) -> list[str]:
     for their text ('<path>#text')."""
     lines = []
     paths = [Path(f) for f in files]
-    paths = [
-        p for path in paths for p in (sorted(q for q in path.rglob("*") if q.is_file()) if path.is_dir() else [path])
-    ]
+    paths = [p for path in paths for p in (_folder_files(path) if path.is_dir() else [path])]
     for path in sorted(paths):
         name = path.relative_to(results).as_posix()
         lines.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {name}")
         if path.suffix == ".pdf":
             lines.append(f"{hashlib.sha256(pdf_text(path).encode('utf-8')).hexdigest()}  {name}#text")
     return lines
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    """The files of a folder output, without Snakemake's hidden marker (.snakemake_timestamp)."""
+    return sorted(q for q in folder.rglob("*") if q.is_file() and not q.name.startswith("."))
 
 
 def write_manifest(files: list[str], results: str, output: str) -> None:
