@@ -237,12 +237,13 @@ def test_warm_run_does_nothing(run):
     assert "Nothing to be done" in snakemake(run, "--dry-run").stdout
 
 
-def test_editing_the_rob_sheet_reruns_only_rob_and_report(project):
+def test_editing_the_rob_sheet_reruns_only_rob_synthesis_and_report(project):
     sheet = project / REVIEW / "rob.csv"
     sheet.write_text(sheet.read_text().replace("abbasi-2012,Poor", "abbasi-2012,Poor "), encoding="utf-8")
     planned = snakemake(project, "--dry-run", "--quiet", "rules").stdout
     jobs = set(re.findall(r"^(\w+)\s+\d+$", planned, re.M)) - {"total", "all"}
-    assert jobs == {"rob", "report_context", "report_html", "report_pdf", "report_workbook", "provenance", "manifest"}
+    expected = {"rob", "synthesis", "report_context", "report_html", "report_pdf", "report_workbook"}
+    assert jobs == expected | {"provenance", "manifest"}  # synthesis: SOE and forest plots show RoB
 
 
 def test_bad_sheet_fails_with_one_line_and_leaves_no_partial_output(tmp_path):

@@ -18,9 +18,21 @@ MARKS = ("Illustrative columns", "illustrative_columns")
 SOURCE = [("Source", "source"), MARKS]
 
 
+# Columns a spreadsheet user sorts and sums: written as numbers where the text is one.
+NUMBERS = ("n_studies", "participants", "estimate", "ci_low", "ci_high", "weight")
+
+
 def _cells(row: dict, field: str):
     value = row.get(field, "")
-    return "; ".join(value) if isinstance(value, list) else value
+    if isinstance(value, list):
+        return "; ".join(value)
+    if field in NUMBERS and isinstance(value, str) and value:
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+        return int(number) if number.is_integer() and "." not in value else number
+    return value
 
 
 def _sheet(workbook: Workbook, title: str, columns: list[tuple[str, str]], rows: list[dict]):
