@@ -255,14 +255,16 @@ class Layout:
             "gaps": self.result("rob/unassessed_studies.csv"),
             "template": self.result("rob/assessment_template.xlsx"),
         }
+        return Job("rob", _present(inputs), outputs, {**self._tool_params(), "stamp": self.stamp()})
+
+    def _tool_params(self) -> dict:
+        """What the rob and synthesis steps both need: the tool, its colours, the KQ ids."""
         rob = self.config["rob"]
-        params = {
+        return {
             "tool": rob["tool"],
             "palette": rob.get("palette", "cochrane"),
             "kq_ids": [kq["id"] for kq in self.config["key_questions"]],
-            "stamp": self.stamp(),
         }
-        return Job("rob", _present(inputs), outputs, params)
 
     def synthesis(self) -> Job:
         inputs = {
@@ -274,11 +276,8 @@ class Layout:
         }
         outputs = {name: self.result(f"synthesis/{name}.csv") for name in ("analyses", "estimates", "soe")}
         outputs["forest"] = self.result("synthesis/forest")
-        rob = self.config["rob"]
         params = {
-            "tool": rob["tool"],
-            "palette": rob.get("palette", "cochrane"),
-            "kq_ids": [kq["id"] for kq in self.config["key_questions"]],
+            **self._tool_params(),
             "vocabulary": self.config["vocabulary"],
             "settings": self.config.get("synthesis", {}),
         }
