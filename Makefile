@@ -8,7 +8,7 @@ CORES ?= all
 # The review to run: config/<review id>.yaml (default: the embedded review).
 CONFIG ?= config/ipmp.yaml
 
-.PHONY: install report test test-e2e lint format envs dry-run verify golden clean bench-dedup bench-meta bench-synthesis
+.PHONY: install report test test-e2e lint format envs dry-run verify golden clean bench-dedup bench-meta bench-synthesis bench-screening
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -78,6 +78,15 @@ bench-dedup: $(STAMP) $(BIB_DEDUPE)/bin/python
 bench-meta: $(STAMP)
 	command -v Rscript >/dev/null || (apt-get update -qq && apt-get install -y -qq r-cran-metafor) || true
 	$(BIN)/python benchmarks/meta.py
+
+# ASReview lives only in the benchmark's own environment, never in the project's.
+ASREVIEW := benchmarks/.venv-asreview
+$(ASREVIEW)/bin/asreview:
+	$(PYTHON) -m venv $(ASREVIEW)
+	$(ASREVIEW)/bin/python -m pip install --quiet asreview==3.0.8
+
+bench-screening: $(STAMP) $(ASREVIEW)/bin/asreview
+	$(BIN)/python benchmarks/screening.py --asreview $(ASREVIEW)/bin/asreview
 
 bench-synthesis: $(STAMP)
 	command -v Rscript >/dev/null || (apt-get update -qq && apt-get install -y -qq r-cran-metafor) || true

@@ -1,6 +1,7 @@
 import pandas as pd
 from conftest import make_records, make_sheet
 
+import reviewflow.screening as sc
 from reviewflow.dedup import deduplicate
 from reviewflow.prisma import prisma_counts, prisma_svg
 from reviewflow.screening import resolve_decisions, screening_status
@@ -16,8 +17,9 @@ SEARCHES = [
 ]
 
 
-def scenario():
-    """An update search whose records land in every box of the diagram."""
+def scenario(stopped: bool = False):
+    """An update search whose records land in every box of the diagram (with `stopped`, the
+    citation still awaiting title/abstract screening is left out by the stopping rule)."""
 
     def details(i: int) -> dict:
         return {"authors": f"Author{i}, A", "journal": "Pain", "volume": str(i), "pages": f"{i}0-{i}9"}
@@ -99,6 +101,8 @@ def scenario():
     status = screening_status(
         citations, resolve_decisions(make_sheet("screening", rows), citations, ["ineligible population"], "s.csv")
     )
+    if stopped:
+        status.loc[status["status"] == sc.AWAITING_TA, "status"] = sc.STOPPED_TA
     publications = pd.DataFrame(
         {
             "study_id": ["old-study", "old-study", "new-study"],
@@ -138,6 +142,7 @@ def test_each_box_holds_the_records_it_should():
         "duplicates_of_earlier_searches": 1,
         "duplicates_within_search": 1,
         "set_aside_unreadable": 1,
+        "marked_ineligible_by_automation": 0,
     }
     assert (p["screened"], p["screening"]["excluded"], p["screening"]["awaiting"]) == (8, 1, 1)
     assert p["retrieval"] == {"not_retrieved": 1, "awaiting": 1, "assessed": 4}
@@ -157,3 +162,11 @@ def test_svg_shows_the_counts_and_escapes_text():
     assert svg.startswith("<svg") and "Records screened" in svg and "(n = 8)" in svg
     assert "&lt;b&gt;MEDLINE&lt;/b&gt; (n = 8)" in svg and "<b>" not in svg
     assert "Total studies included in review (n = 2)" in svg
+
+
+def test_citations_left_by_the_stopping_rule_count_as_marked_by_automation():
+    p = scenario(stopped=True)["prisma"]
+    assert p["removed_before_screening"]["marked_ineligible_by_automation"] == 1
+    assert (p["screened"], p["screening"]["excluded"], p["screening"]["awaiting"]) == (7, 1, 0)
+    svg = prisma_svg(scenario(stopped=True))
+    assert ">Records marked as ineligible by automation<" in svg and ">tools (n = 1)<" in svg

@@ -153,6 +153,11 @@ def context():
         prisma=counts,
         prisma_svg=prisma_svg(counts),
         agreement={"agreement": agreement(resolved), "open_disagreements": 0},
+        prioritisation={
+            "ranked_by_model": False,
+            "stopped_on": "",
+            "estimate": {"target_recall": 0.95, "confidence": 0.95, "safe_to_stop": False, "sentence": "Keep going."},
+        },
         status=status,
         studies=built["studies"],
         publications=built["publications"],

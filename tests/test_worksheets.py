@@ -9,7 +9,7 @@ from conftest import make_records, make_sheet
 from reviewflow.dedup import deduplicate
 from reviewflow.errors import ReviewflowError
 from reviewflow.screening import needs_decision, resolve_decisions, screening_status
-from reviewflow.screening.worksheets import add_filled_rows, worksheet_rows, write_worksheet
+from reviewflow.screening.worksheets import add_filled_rows, usual_order, worksheet_rows, write_worksheet
 from reviewflow.sheets import read_sheet
 
 REASONS = ["ineligible population", "ineligible design"]
@@ -40,14 +40,18 @@ def test_worksheet_round_trip(tmp_path):
     todo = status.loc[needs_decision(status, "title_abstract"), "citation_id"]
     sheet_path = tmp_path / "to_screen_title_abstract.xlsx"
     write_worksheet(
-        worksheet_rows(citations, todo, "title_abstract"), "title_abstract", REASONS, sheet_path, date(2021, 5, 24)
+        worksheet_rows(citations, usual_order(citations, todo), "title_abstract"),
+        "title_abstract",
+        REASONS,
+        sheet_path,
+        date(2021, 5, 24),
     )
 
     workbook = openpyxl.load_workbook(sheet_path)
     sheet = workbook["to screen"]
     assert [c.value for c in sheet[1]][:4] == ["citation", "stage", "decision", "reason"]
     assert [sheet.cell(row=r, column=1).value for r in (2, 3)] == ["C0000000000000002", "C0000000000000003"]
-    assert sheet["L2"].value.startswith("=cmd") and sheet["L2"].data_type == "s"  # abstract shown, never run
+    assert sheet["M2"].value.startswith("=cmd") and sheet["M2"].data_type == "s"  # abstract shown, never run
     validations = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
     assert validations == {"C2:C3": '"include,exclude,maybe"', "D2:D3": "allowed!$A$1:$A$2"}
     sheet["C2"] = "include"  # the reviewer decides one of the two

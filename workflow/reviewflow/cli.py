@@ -83,6 +83,13 @@ def _screening_resolve(args) -> None:
     print(f"{args.to}: {resolved} disagreements resolved")
 
 
+def _screening_simulate(args) -> None:
+    from .screening.simulation import simulate_file
+
+    count = simulate_file(args.data, args.prior_ids, args.output)
+    print(f"{args.output}: {count} records in the order reviewflow would present them")
+
+
 def _rob_add(args) -> None:
     from .rob import load_tool
     from .rob.assessments import add_assessments
@@ -228,6 +235,19 @@ def parser() -> argparse.ArgumentParser:
         "screening.csv",
         _screening_resolve,
     )
+
+    simulate = screening_commands.add_parser(
+        "simulate", help="replay title/abstract screening of a labelled set in the order reviewflow ranks it"
+    )
+    simulate.add_argument("data", metavar="DATA.csv", help="columns record_id, title, abstract, label_included (0/1)")
+    simulate.add_argument(
+        "--prior-ids", required=True, metavar="ID_INCLUDED,ID_EXCLUDED", help="the two records screened first"
+    )
+    simulate.add_argument(
+        "--seed", type=int, default=0, help="accepted for comparison with other tools; the method has no randomness"
+    )
+    simulate.add_argument("-o", "--output", required=True, metavar="RANKING.csv", help="rank, record_id, label")
+    simulate.set_defaults(run=_screening_simulate)
 
     init = commands.add_parser("init", help="start a review: config/<id>.yaml and resources/<id>/ with empty sheets")
     init.add_argument("review_id", help="lower-case letters, digits, '-' or '_'")

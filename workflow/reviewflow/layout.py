@@ -203,6 +203,7 @@ class Layout:
             "status": self.result("screening/status.csv"),
             "agreement": self.result("screening/agreement.json"),
             "disagreements": self.result("screening/disagreements.xlsx"),
+            "prioritisation": self.result("screening/prioritisation.json"),
         }
         outputs.update({f"to_screen_{s}": self.result(f"screening/to_screen_{s}.xlsx") for s in STAGES})
         return Job(
@@ -211,7 +212,12 @@ class Layout:
                 {"citations": self.result("dedup/citations.csv"), "decisions": self.sheet("screening", "decisions")}
             ),
             outputs,
-            {"reasons": self.config["screening"]["exclusion_reasons"], "stamp": self.stamp()},
+            {
+                "reasons": self.config["screening"]["exclusion_reasons"],
+                "stamp": self.stamp(),
+                "prioritisation": self.config["screening"].get("prioritisation", {}),
+                "search_dates": {s["batch"]: s["date_searched"] for s in self.config["searches"]},
+            },
         )
 
     def studies(self) -> Job:
@@ -296,6 +302,7 @@ class Layout:
             "prisma": self.result("prisma/prisma.json"),
             "prisma_svg": self.result("prisma/prisma.svg"),
             "agreement": self.result("screening/agreement.json"),
+            "prioritisation": self.result("screening/prioritisation.json"),
             "status": self.result("screening/status.csv"),
             **{name: self.result(f"studies/{name}.csv") for name in ("studies", "publications", "arms")},
             "evidence": self.result("studies/evidence_rows.csv"),

@@ -46,8 +46,9 @@ def prisma_counts(
             "duplicates_of_earlier_searches": joined_known,
             "duplicates_within_search": int(len(latest_records) - joined_known - len(new)),
             "set_aside_unreadable": int(sum(b["set_aside"] for b in by_database)),
+            "marked_ineligible_by_automation": int((new["status"] == sc.STOPPED_TA).sum()),
         },
-        "screened": len(new),
+        "screened": int((new["status"] != sc.STOPPED_TA).sum()),
         **screening_boxes(new),
         "new_studies": len(new_studies),
         "new_reports": {

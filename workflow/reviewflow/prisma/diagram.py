@@ -101,6 +101,11 @@ def _screening_boxes(
             if not update
             else f"Duplicates within this search (n = {removed['duplicates_within_search']})",
             f"Unreadable records set aside (n = {removed['set_aside_unreadable']})",
+            *(
+                [f"Records marked as ineligible by automation tools (n = {automated})"]
+                if (automated := removed.get("marked_ineligible_by_automation", 0))
+                else []
+            ),
         ],
     )
     parts += [shape, side, _arrow(left + BOX_W, y + h_id / 2, right, y + h_id / 2)]

@@ -60,6 +60,7 @@ class Tables:
     prisma: dict
     prisma_svg: str
     agreement: dict
+    prioritisation: dict
     status: pd.DataFrame
     studies: pd.DataFrame
     publications: pd.DataFrame
@@ -178,6 +179,7 @@ def _flow(tables: Tables, ref_numbers: dict[str, int]) -> dict:
             ],
         },
         "agreement": tables.agreement,
+        "prioritisation": tables.prioritisation,
         "screening_status": status["status"].value_counts().sort_index().to_dict(),
     }
 

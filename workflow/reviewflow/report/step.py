@@ -16,6 +16,7 @@ def report_context(inputs: dict, config: dict, output: str) -> None:
         prisma=t.read_json(inputs["prisma"]),
         prisma_svg=Path(inputs["prisma_svg"]).read_text(encoding="utf-8"),
         agreement=t.read_json(inputs["agreement"]),
+        prioritisation=t.read_json(inputs["prioritisation"]),
         status=t.read_csv(inputs["status"], t.STATUS_COLUMNS),
         studies=t.read_csv(inputs["studies"]),
         publications=t.read_csv(inputs["publications"], t.PUBLICATION_COLUMNS),

@@ -27,6 +27,7 @@ NOT_RETRIEVED = "full text not retrieved"
 EXCLUDED_FT = "excluded at full text"
 UNDECIDED_FT = "undecided at full text (maybe)"
 INCLUDED = "included"
+STOPPED_TA = "not screened: excluded by the stopping rule"
 
 
 def vote_columns(frame: pd.DataFrame) -> list[str]:

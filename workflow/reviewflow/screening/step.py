@@ -10,23 +10,58 @@ from datetime import date
 from ..layout import default_sheet
 from ..sheets import read_optional
 from ..tables import CITATION_COLUMNS, STATUS_COLUMNS, read_csv, write_csv, write_json
-from . import STAGES, agreement, disagreements, needs_decision, resolve_decisions, screening_status
-from .worksheets import disagreement_rows, worksheet_rows, write_worksheet
+from . import STAGES, STOPPED_TA, agreement, disagreements, needs_decision, resolve_decisions, screening_status
+from .prioritise import Settings, title_abstract_order
+from .worksheets import disagreement_rows, usual_order, worksheet_rows, write_worksheet
 
 log = logging.getLogger(__name__)
 
 
-def screen(citations: str, decisions: str | None, *, reasons: list[str], stamp: str, outputs: dict[str, str]) -> None:
-    """Status of every citation, what is left to screen, and how reviewers agreed."""
+def screen(
+    citations: str,
+    decisions: str | None,
+    *,
+    reasons: list[str],
+    stamp: str,
+    prioritisation: dict,
+    search_dates: dict[str, str],
+    outputs: dict[str, str],
+) -> None:
+    """Status of every citation, what is left to screen (the title/abstract worksheet ranked
+    by what was decided), whether it is safe to stop, and how reviewers agreed."""
     citation_frame = read_csv(citations, CITATION_COLUMNS)
     sheet = read_optional(decisions, "screening")
     resolved = resolve_decisions(sheet, citation_frame, reasons, decisions or default_sheet("screening", "decisions"))
     status = screening_status(citation_frame, resolved)
+    settings = Settings.from_config(prioritisation)
     day = date.fromisoformat(stamp)
+    awaiting = usual_order(citation_frame, status.loc[needs_decision(status, "title_abstract"), "citation_id"])
+    ranking = title_abstract_order(citation_frame, resolved, awaiting, settings)
+    if settings.stopped_on:
+        stopped = status["citation_id"].isin(awaiting) & status["first_search"].map(
+            lambda batch: search_dates.get(batch, "") <= settings.stopped_on
+        )
+        status.loc[stopped, "status"] = STOPPED_TA
+        ranking["stopped_citations"] = int(stopped.sum())
+        log.info(
+            "title/abstract screening stopped on %s: %d citations not screened", settings.stopped_on, stopped.sum()
+        )
     for stage in STAGES:
-        rows = worksheet_rows(citation_frame, status.loc[needs_decision(status, stage), "citation_id"], stage)
-        write_worksheet(rows, stage, reasons, outputs[f"to_screen_{stage}"], day)
+        if stage == "title_abstract":
+            order = [c for c in ranking["order"] if c in set(status.loc[needs_decision(status, stage), "citation_id"])]
+            rows = worksheet_rows(citation_frame, order, stage, ranked=ranking["ranked"])
+            about = ranking["about"]
+        else:
+            rows = worksheet_rows(
+                citation_frame,
+                usual_order(citation_frame, status.loc[needs_decision(status, stage), "citation_id"]),
+                stage,
+            )
+            about = []
+        write_worksheet(rows, stage, reasons, outputs[f"to_screen_{stage}"], day, about=about)
         log.info("%s: %d citations to screen", stage, len(rows))
+    log.info("stopping rule: %s", ranking["estimate"]["sentence"])
+    write_json({k: v for k, v in ranking.items() if k not in ("order", "about")}, outputs["prioritisation"])
     open_votes = disagreements(resolved)
     rows = disagreement_rows(citation_frame, open_votes)
     write_worksheet(rows, "full_text", reasons, outputs["disagreements"], day, title="to resolve")
@@ -41,5 +76,7 @@ def run(inputs: dict, outputs: dict, params: dict) -> None:
         inputs.get("decisions"),
         reasons=list(params["reasons"]),
         stamp=params["stamp"],
+        prioritisation=dict(params.get("prioritisation") or {}),
+        search_dates=dict(params.get("search_dates") or {}),
         outputs=outputs,
     )

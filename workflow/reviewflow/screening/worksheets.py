@@ -22,7 +22,7 @@ from ..xlsx import add_table_sheet, save_deterministic
 from . import VOTE_PREFIX
 
 DECISION_COLUMNS = ["citation", "stage", "decision", "reason", "reviewer", "date", "note"]
-CONTEXT_COLUMNS = ["title", "authors", "year", "journal", "abstract", "doi_link", "pubmed_link"]
+CONTEXT_COLUMNS = ["priority", "title", "authors", "year", "journal", "abstract", "doi_link", "pubmed_link"]
 WIDTHS = {
     "citation": 20,
     "stage": 14,
@@ -31,6 +31,7 @@ WIDTHS = {
     "reviewer": 10,
     "date": 12,
     "note": 20,
+    "priority": 8,
     "title": 50,
     "authors": 30,
     "year": 6,
@@ -41,11 +42,12 @@ WIDTHS = {
 }
 
 
-def _context_cells(citation: dict) -> list[str]:
+def _context_cells(citation: dict, priority: str = "") -> list[str]:
     """What a screener reads beside the decision cells: title, authors, abstract, links."""
     authors = split_list(citation["authors"])
     shown = "; ".join(authors[:6]) + ("; et al." if len(authors) > 6 else "")
     return [
+        priority,
         citation["title"],
         shown,
         citation["year"],
@@ -56,11 +58,21 @@ def _context_cells(citation: dict) -> list[str]:
     ]
 
 
-def worksheet_rows(citations: pd.DataFrame, wanted: pd.Series, stage: str) -> list[list[str]]:
-    """A row per wanted citation: empty decision cells, then the context."""
-    chosen = citations[citations["citation_id"].isin(set(wanted))].sort_values(["first_search", "citation_id"])
+def usual_order(citations: pd.DataFrame, wanted) -> list[str]:
+    """The worksheets' order without a ranking: by search batch, then citation id."""
+    chosen = citations[citations["citation_id"].isin(set(wanted))]
+    return chosen.sort_values(["first_search", "citation_id"])["citation_id"].tolist()
+
+
+def worksheet_rows(citations: pd.DataFrame, order: list[str], stage: str, ranked: bool = False) -> list[list[str]]:
+    """A row per citation in `order`: empty decision cells, then the context (with its
+    priority, 1 first, when the order is a ranking)."""
+    by_id = citations.set_index("citation_id", drop=False)
     blank = [""] * (len(DECISION_COLUMNS) - 2)
-    return [[c["citation_id"], stage, *blank, *_context_cells(c)] for c in chosen.to_dict("records")]
+    return [
+        [cid, stage, *blank, *_context_cells(by_id.loc[cid].to_dict(), str(number) if ranked else "")]
+        for number, cid in enumerate(order, start=1)
+    ]
 
 
 def disagreement_rows(citations: pd.DataFrame, open_votes: pd.DataFrame) -> list[list[str]]:
@@ -76,12 +88,26 @@ def disagreement_rows(citations: pd.DataFrame, open_votes: pd.DataFrame) -> list
 
 
 def write_worksheet(
-    rows: list[list[str]], stage: str, reasons: list[str], path: str | Path, stamp: date, title: str = "to screen"
+    rows: list[list[str]],
+    stage: str,
+    reasons: list[str],
+    path: str | Path,
+    stamp: date,
+    title: str = "to screen",
+    about: list[str] = (),
 ) -> None:
-    """A workbook with a decision dropdown and a reason dropdown on every row."""
+    """A workbook with a decision dropdown and a reason dropdown on every row; `about`:
+    lines on how the rows are ordered and whether it is safe to stop, shown in a sheet
+    of their own (the table stays appendable as it is) and in the printed page header."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     sheet = add_table_sheet(workbook, title, DECISION_COLUMNS + CONTEXT_COLUMNS, rows, WIDTHS)
+    if about:
+        notes = workbook.create_sheet("about this order")
+        for number, line in enumerate(about, start=1):
+            notes.cell(row=number, column=1, value=line)
+        notes.column_dimensions["A"].width = 120
+        sheet.oddHeader.center.text = about[0][:250].replace("&", "&&")
     last = max(len(rows) + 1, 2)
     choices = ["include", "exclude", "maybe"] + (["not retrieved"] if stage == "full_text" else [])
     decision = DataValidation(

@@ -1,0 +1,170 @@
+"""Screening prioritisation against ASReview, side by side in one run.
+
+On the labelled sets in ../shared/benchmarks/screening/ (or the folder given), for
+several seeds each, every method gets the same two priors (one include, one exclude,
+drawn with the seed) and screens every record in the order it would present them:
+- reviewflow: `reviewflow screening simulate` (reviewflow.screening.prioritise);
+- ASReview 3.0.8 with its default model (ELAS u4), `asreview simulate` from its own
+  environment (`make bench-screening` makes it in benchmarks/.venv-asreview);
+- a random order, the floor.
+Metrics, after the priors: WSS@95 (work saved over sampling at 95% recall), RRF@10
+(recall after screening 10% of the records), ATD (average share of the records
+screened when each include was found), ASReview's normalised loss (0 is a perfect
+order), wall time. Then reviewflow's stopping rule walked along each of its orders:
+the share of runs where it stops at or after 95% recall, and the work it saves; and
+a re-rank of 10,000 citations.
+
+    python benchmarks/screening.py [--seeds 3] [--data DIR] [--asreview PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "workflow"))
+
+from reviewflow.screening.prioritise import features, rank, simulate, stopping_estimate, texts  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "benchmarks" / "screening"
+ASREVIEW = ROOT / "benchmarks" / ".venv-asreview" / "bin" / "asreview"
+
+
+def priors_for(labels: np.ndarray, seed: int) -> list[int]:
+    rng = np.random.default_rng(seed)
+    return [int(rng.choice(np.flatnonzero(labels == 1))), int(rng.choice(np.flatnonzero(labels == 0)))]
+
+
+def metrics(screened: np.ndarray) -> dict:
+    """From the labels in screening order (priors left out)."""
+    total, relevant = len(screened), int(screened.sum())
+    found = np.cumsum(screened)
+    at_95 = int(np.argmax(found >= np.ceil(0.95 * relevant))) + 1
+    positions = np.flatnonzero(screened) + 1
+    loss = (relevant * (total - (relevant - 1) / 2) - found.sum()) / (relevant * (total - relevant))
+    return {
+        "wss95": (total - at_95) / total - 0.05,
+        "rrf10": found[int(np.ceil(0.1 * total)) - 1] / relevant,
+        "atd": float(np.mean(positions / total)),
+        "loss": float(loss),
+    }
+
+
+def in_order(labels: np.ndarray, order: list[int], priors: list[int]) -> np.ndarray:
+    rest = [i for i in order if i not in set(priors)]
+    return labels[rest]
+
+
+def ours(frame: pd.DataFrame, labels: np.ndarray, priors: list[int]) -> tuple[list[int], float]:
+    start = time.perf_counter()
+    order = simulate(texts(frame["title"], frame["abstract"]), labels, priors)
+    return order, time.perf_counter() - start
+
+
+def asreview(
+    path: Path, labels: np.ndarray, priors: list[int], seed: int, work: Path, program: Path = ASREVIEW
+) -> tuple[np.ndarray, float]:
+    """ASReview's labels in its screening order, padded with excludes once it stops (it stops
+    when every include is found)."""
+    project = work / f"{path.stem}-{seed}.asreview"
+    start = time.perf_counter()
+    command = [str(program), "simulate", str(path), "--prior-idx", *map(str, priors), "--seed", str(seed)]
+    subprocess.run([*command, "-o", str(project)], check=True, capture_output=True)
+    wall = time.perf_counter() - start
+    with zipfile.ZipFile(project) as archive:
+        archive.extract("results.db", work / project.stem)
+    with sqlite3.connect(work / project.stem / "results.db") as db:
+        order = [int(v) for (v,) in db.execute("select label from results order by rowid")]
+    screened = np.array(order[2:] + [0] * (len(labels) - len(order)))
+    return screened, wall
+
+
+def stops(labels: np.ndarray, order: list[int], target: float = 0.95, confidence: float = 0.95) -> tuple[bool, float]:
+    """Walk the order; at the first record where the rule says stop, (recall reached the
+    target, share of records left unscreened)."""
+    screened = labels[order]
+    total, relevant = len(labels), int(labels.sum())
+    found = np.cumsum(screened)
+    for count in range(3, total + 1):
+        if screened[count - 1] == 1:
+            continue  # the rule can only newly pass after an exclude
+        if stopping_estimate(screened[:count].tolist(), total, target, confidence).safe_to_stop:
+            return found[count - 1] >= target * relevant, (total - count) / total
+    return True, 0.0
+
+
+def rerank_seconds(frames: list[pd.DataFrame], size: int = 10_000, decided: int = 2_000) -> float:
+    """Features and a ranking of `size` citations with `decided` of them decided."""
+    pooled = pd.concat(frames, ignore_index=True)
+    pooled = pd.concat([pooled] * (size // len(pooled) + 1), ignore_index=True).iloc[:size]
+    labels = pooled["label_included"].astype(int).to_numpy()
+    start = time.perf_counter()
+    matrix = features(texts(pooled["title"], pooled["abstract"]))
+    rank(matrix, np.arange(decided), labels[:decided], np.arange(decided, size))
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--asreview", type=Path, default=ASREVIEW)
+    args = parser.parse_args()
+    have_asreview = args.asreview.exists()
+    files = sorted(args.data.glob("*.csv"))
+    rows, stopping, frames = [], [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in files:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+            frames.append(frame)
+            labels = frame["label_included"].astype(int).to_numpy()
+            for seed in range(1, args.seeds + 1):
+                priors = priors_for(labels, seed)
+                order, wall = ours(frame, labels, priors)
+                rows.append(
+                    {"set": path.stem, "method": "reviewflow", **metrics(in_order(labels, order, priors)), "s": wall}
+                )
+                reached, saved = stops(labels, order)
+                stopping.append({"set": path.stem, "reached": reached, "saved": saved})
+                if have_asreview:
+                    screened, wall = asreview(path, labels, priors, seed, Path(tmp), args.asreview)
+                    rows.append({"set": path.stem, "method": "ASReview", **metrics(screened), "s": wall})
+                rng = np.random.default_rng(seed)
+                rest = [i for i in rng.permutation(len(labels)).tolist() if i not in set(priors)]
+                rows.append({"set": path.stem, "method": "random", **metrics(labels[rest]), "s": 0.0})
+            print(f"done {path.stem}", file=sys.stderr, flush=True)
+    table = pd.DataFrame(rows).groupby(["set", "method"], sort=False).mean().unstack("method")
+    pd.set_option("display.width", 200)
+    print(
+        f"Mean over {args.seeds} seeds (same priors for every method); ASReview "
+        f"{'3.0.8 default model' if have_asreview else 'not installed (make bench-screening)'}\n"
+    )
+    for metric, name in (("wss95", "WSS@95"), ("rrf10", "RRF@10"), ("atd", "ATD"), ("loss", "loss"), ("s", "seconds")):
+        part = table[metric].copy()
+        part.loc["mean"] = part.mean()
+        print(f"{name}:\n{part.round(3).to_string()}\n")
+    if have_asreview:
+        gap = (table["wss95"]["reviewflow"] - table["wss95"]["ASReview"]) * 100
+        print(
+            f"WSS@95 reviewflow - ASReview, points: mean {gap.mean():+.1f}, worst set {gap.min():+.1f} ({gap.idxmin()})"
+        )
+    stop = pd.DataFrame(stopping)
+    print(
+        f"Stopping rule (95% recall, 95% confidence): reached 95% recall in {stop['reached'].mean():.0%} of "
+        f"{len(stop)} runs; records left unscreened when it stopped: mean {stop['saved'].mean():.0%}"
+    )
+    print(f"Re-rank of 10,000 citations (2,000 decided): {rerank_seconds(frames):.2f} s (target 10 s)")
+
+
+if __name__ == "__main__":
+    main()
