@@ -38,6 +38,7 @@ include: "workflow/rules/studies.smk"
 include: "workflow/rules/prisma.smk"
 include: "workflow/rules/rob.smk"
 include: "workflow/rules/synthesis.smk"
+include: "workflow/rules/changes.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/provenance.smk"
 

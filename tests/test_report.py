@@ -20,6 +20,7 @@ from reviewflow.studies import SheetFiles, build_studies
 from reviewflow.synthesis.analyses import ANALYSIS_COLUMNS, ESTIMATE_COLUMNS
 from reviewflow.synthesis.soe import SOE_COLUMNS
 from reviewflow.tables import REJECTED_COLUMNS
+from reviewflow.versions import CHANGE_COLUMNS
 
 CONFIG = yaml.safe_load((ROOT / "config" / "ipmp.yaml").read_text())
 HOSTILE_TITLE = "<script>alert(1)</script> A trial"
@@ -170,6 +171,14 @@ def context():
         analyses=pd.DataFrame(columns=ANALYSIS_COLUMNS),
         estimates=pd.DataFrame(columns=ESTIMATE_COLUMNS),
         forest={},
+        changes=pd.DataFrame(columns=CHANGE_COLUMNS),
+        changes_summary={
+            "baseline": None,
+            "current": {"version": "", "batches": []},
+            "versions": [],
+            "trigger": "",
+            "counts": {},
+        },
         figures={},
         match_rules={"first": 2},
     )

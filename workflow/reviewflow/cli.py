@@ -90,6 +90,15 @@ def _screening_simulate(args) -> None:
     print(f"{args.output}: {count} records in the order reviewflow would present them")
 
 
+def _version_freeze(args) -> None:
+    from .checks import check_review
+    from .pipeline import load_config
+    from .versions import freeze
+
+    target = freeze(check_review(load_config(args.config), args.config), args.config)
+    print(f"{target}: version frozen; commit it with the review's inputs")
+
+
 def _rob_add(args) -> None:
     from .rob import load_tool
     from .rob.assessments import add_assessments
@@ -248,6 +257,14 @@ def parser() -> argparse.ArgumentParser:
     )
     simulate.add_argument("-o", "--output", required=True, metavar="RANKING.csv", help="rank, record_id, label")
     simulate.set_defaults(run=_screening_simulate)
+
+    version = commands.add_parser("version", help="living-review versions")
+    version_commands = version.add_subparsers(dest="version_command", required=True)
+    freeze = version_commands.add_parser(
+        "freeze", help="snapshot the last run as the config's review.version in <resources>/versions/<version>/"
+    )
+    freeze.add_argument("config", help="config/<review>.yaml")
+    freeze.set_defaults(run=_version_freeze)
 
     init = commands.add_parser("init", help="start a review: config/<id>.yaml and resources/<id>/ with empty sheets")
     init.add_argument("review_id", help="lower-case letters, digits, '-' or '_'")

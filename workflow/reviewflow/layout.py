@@ -28,6 +28,7 @@ STEPS = {
     "prisma": "prisma.step:run",
     "rob": "rob.step:run",
     "synthesis": "synthesis.step:run",
+    "changes": "versions:run",
     "provenance": "provenance:run_provenance",
     "report_context": "report.step:run_context",
     "report_html": "report.step:run_html",
@@ -125,6 +126,8 @@ class Layout:
             if export.get("strategy"):
                 files.append(self.export_file(search["batch"], export["strategy"]))
         files += [path for section, key in SHEETS if (path := self.sheet(section, key))]
+        frozen = self.changes().inputs
+        files += [*frozen.get("baseline_files", []), *([frozen["baseline"]] if "baseline" in frozen else [])]
         return [*files, *filter(None, [self.rob_tool_file()])]
 
     # -- outputs -------------------------------------------------------------
@@ -289,6 +292,35 @@ class Layout:
         }
         return Job("synthesis", _present(inputs), outputs, params)
 
+    def changes(self) -> Job:
+        """This run against the latest frozen version (see reviewflow.versions)."""
+        from .versions import SNAPSHOT, baseline_version, version_rows
+
+        inputs = {name.removesuffix(".csv"): self.result(source) for name, (source, _) in SNAPSHOT.items()}
+        baseline = baseline_version(self.config)
+        if baseline:
+            folder = self.resource(f"versions/{baseline}")
+            inputs["baseline"] = f"{folder}/version.json"
+            inputs["baseline_files"] = [f"{folder}/{name}" for name in SNAPSHOT]
+        sheets = {
+            "screening": self.sheet("screening", "decisions"),
+            "arms": self.sheet("studies", "arms"),
+            "outcomes": self.sheet("studies", "outcomes"),
+            "rob": self.sheet("rob", "assessments"),
+            "soe": self.sheet("rob", "soe"),
+        }
+        inputs.update({f"sheet_{name}": path for name, path in sheets.items() if path})
+        params = {
+            "baseline": baseline,
+            "versions": version_rows(self.config),
+            "current": {
+                "version": str(self.config["review"].get("version", "")),
+                "batches": [s["batch"] for s in self.config["searches"]],
+            },
+        }
+        outputs = {"changes": self.result("changes.csv"), "summary": self.result("changes.json")}
+        return Job("changes", inputs, outputs, params)
+
     def provenance(self) -> Job:
         return Job(
             "provenance",
@@ -311,6 +343,8 @@ class Layout:
             "rob_gaps": self.result("rob/unassessed_studies.csv"),
             **{name: self.result(f"synthesis/{name}.csv") for name in ("analyses", "estimates", "soe")},
             "forest": self.result("synthesis/forest"),
+            "changes": self.result("changes.csv"),
+            "changes_summary": self.result("changes.json"),
             "figures": list(self.figures().values()),
             "provenance": self.result("provenance.json"),
             "dedup_records": self.result("dedup/records.csv"),
@@ -341,6 +375,7 @@ class Layout:
             self.prisma,
             self.rob,
             self.synthesis,
+            self.changes,
             self.provenance,
             self.report_context,
             self.report_html,

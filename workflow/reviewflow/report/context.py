@@ -73,6 +73,8 @@ class Tables:
     analyses: pd.DataFrame
     estimates: pd.DataFrame
     forest: dict[str, str]
+    changes: pd.DataFrame
+    changes_summary: dict
     figures: dict[str, str]
     match_rules: dict[str, int]  # records merged into a citation, by the dedup rule that merged them
 
@@ -119,6 +121,8 @@ def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict
         "rob_design_mismatch": design_mismatches(tables.studies, tool, randomised),
         "vocabulary": vocabulary_context(config["vocabulary"]),
         "synthesis": synthesis_context(config.get("synthesis", {})),
+        "versions": versions_context(tables),
+        "changes": tables.changes.to_dict("records"),
         "dedup_rules": dedup_rules(tables.match_rules),
         "rob_domains": [d["id"] for d in tool.domains],
         "rob_levels": {j["label"]: j["level"] for j in tool.judgements},
@@ -222,6 +226,37 @@ def kq_section(declared: dict, tables: Tables, study_refs: dict, invented_n: set
         "soe": soe_rows,
         "forests": forest_section(kq["id"], tables),
         "figures": {kind: tables.figures.get(f"{kind}_{kq['id']}", "") for kind in FIGURE_KINDS},
+    }
+
+
+def versions_context(tables: Tables) -> dict:
+    """The review's place among its versions (PRISMA-LSR): this version's number among all,
+    the preceding one, what triggered the update, and the flow of counts across versions."""
+    summary = tables.changes_summary
+    current = summary["current"]
+    frozen = summary["versions"]
+    names = [v["version"] for v in frozen]
+    everything = names if current["version"] in names else [*names, current["version"]]
+    now = {
+        "version": current["version"],
+        "date": tables.prisma["prisma"]["latest_batch"],
+        "batches": current["batches"],
+        "counts": {
+            "records": sum(b["records"] for b in tables.prisma["batches"]),
+            "citations": int(len(tables.status)),
+            "studies": int(len(tables.studies)),
+            "reports": int(len(tables.publications)),
+        },
+        "this_run": True,
+    }
+    rows = [v for v in frozen if v["version"] != current["version"]] + [now]
+    return {
+        "number": everything.index(current["version"]) + 1 if current["version"] else None,
+        "of": len(everything),
+        "baseline": summary["baseline"],
+        "trigger": summary["trigger"],
+        "counts": summary["counts"],
+        "table": rows if frozen else [],
     }
 
 
