@@ -157,7 +157,14 @@ def context():
         prioritisation={
             "ranked_by_model": False,
             "stopped_on": "",
-            "estimate": {"target_recall": 0.95, "confidence": 0.95, "safe_to_stop": False, "sentence": "Keep going."},
+            "estimate": {
+                "target_recall": 0.95,
+                "confidence": 0.95,
+                "screened": 1,
+                "total": 3,
+                "safe_to_stop": False,
+                "sentence": "Keep going.",
+            },
         },
         status=status,
         studies=built["studies"],
