@@ -157,6 +157,18 @@ def test_a_corrected_value_is_one_change_with_its_row_and_a_rerun_is_stable(vers
         ["sd", "1.8", "1.9", "outcomes.csv row 5"],
     ]
     assert set(changes["kind"]) <= {"extraction", "pooled estimate", "strength of evidence"}
+    registry = copy / SHEETS / "studies.csv"
+    registry.write_text(
+        registry.read_text().replace(
+            "abbasi-2012,Abbasi 2012,RCT,Iran,outpatient,45,", "abbasi-2012,Abbasi 2012,RCT,Iran,outpatient,46,"
+        )
+    )
+    run_review(CONFIG)
+    study_level = _changes(copy)
+    study_level = study_level[(study_level["kind"] == "extraction") & (study_level["id"] == "abbasi-2012")]
+    assert study_level[["what", "before", "after", "source"]].values.tolist() == [
+        ["mean_age", "45", "46", "studies.csv row 2"]
+    ]
 
 
 def test_version_freeze_command_names_what_is_missing(tmp_path, monkeypatch, capsys):

@@ -304,6 +304,7 @@ class Layout:
             inputs["baseline_files"] = [f"{folder}/{name}" for name in SNAPSHOT]
         sheets = {
             "screening": self.sheet("screening", "decisions"),
+            "registry": self.sheet("studies", "registry"),
             "arms": self.sheet("studies", "arms"),
             "outcomes": self.sheet("studies", "outcomes"),
             "rob": self.sheet("rob", "assessments"),

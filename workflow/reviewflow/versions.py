@@ -31,7 +31,7 @@ SNAPSHOT = {
         "screening/status.csv",
         ["citation_id", "title_abstract", "full_text", "status", "exclusion_reason"],
     ),
-    "studies.csv": ("studies/studies.csv", ["study_id", "label"]),
+    "studies.csv": ("studies/studies.csv", None),
     "publications.csv": ("studies/publications.csv", ["study_id", "citation_id"]),
     "arms.csv": ("studies/arms.csv", None),
     "outcomes.csv": ("studies/outcomes.csv", None),
@@ -146,6 +146,13 @@ def _change(kind, ident, label, what, before="", after="", source="") -> dict:
     return dict(zip(CHANGE_COLUMNS, [kind, ident, label, what, str(before), str(after), source]))
 
 
+def _sheet_columns(sheet: str | None) -> set[str]:
+    """The columns of a person's CSV sheet (what was extracted, not derived)."""
+    if not sheet or not Path(sheet).is_file() or Path(sheet).suffix != ".csv":
+        return set()
+    return set(pd.read_csv(sheet, dtype=str, nrows=0).columns)
+
+
 def _sheet_rows(sheet: str | None, keys: list[str], resolve=None) -> dict:
     """(key values) -> 'file row N' in a person's sheet, to name where a change came from."""
     if not sheet or not Path(sheet).is_file() or Path(sheet).suffix != ".csv":
@@ -202,6 +209,17 @@ def compute_changes(before: dict[str, pd.DataFrame], after: dict[str, pd.DataFra
         after["arms.csv"],
         ["study_id", "arm"],
         _sheet_rows(sheets.get("arms"), ["study_id", "arm"]),
+    )
+    registry = sheets.get("registry")
+    extracted = _sheet_columns(registry) - {"study_id", "source", "illustrative"}
+    derived = set(after["studies.csv"].columns) - extracted - {"study_id"}
+    changes += _table_changes(
+        "extraction",
+        before["studies.csv"],
+        after["studies.csv"],
+        ["study_id"],
+        _sheet_rows(registry, ["study_id"]),
+        ignore=derived,
     )
     outcome_key = ["study_id", "arms", "domain", "measure", "timepoint"]
     changes += _table_changes(
@@ -279,11 +297,12 @@ def _table_changes(kind, before, after, key, rows, ignore=frozenset()) -> list[d
         ident = tuple(row[k] for k in key)
         name = " ".join(v for v in ident if v)
         source = rows.get(ident, "")
-        if ident not in old.index:
+        at = ident if len(key) > 1 else ident[0]  # a one-column key is a plain index
+        if at not in old.index:
             if row["study_id"] in set(before["study_id"]):  # a new study's rows come with the study
                 changes.append(_change(kind, name, row["study_id"], "row added", "", "", source))
             continue
-        previous = old.loc[ident]
+        previous = old.loc[at]
         for column in columns:
             if str(previous[column]) != str(row[column]):
                 changes.append(_change(kind, name, row["study_id"], column, previous[column], row[column], source))
@@ -363,7 +382,8 @@ def run(inputs: dict, outputs: dict, params: dict) -> None:
         folder = Path(inputs["baseline"]).parent
         before = snapshot_of(folder)
         info = json.loads(Path(inputs["baseline"]).read_text(encoding="utf-8"))
-        sheets = {name: inputs.get(f"sheet_{name}") for name in ("screening", "arms", "outcomes", "rob", "soe")}
+        names = ("screening", "registry", "arms", "outcomes", "rob", "soe")
+        sheets = {name: inputs.get(f"sheet_{name}") for name in names}
         sheets["citations"] = current["citations.csv"]
         changes = compute_changes(before, current, sheets)
         new_batches = [b for b in params["current"]["batches"] if b not in info["batches"]]
