@@ -237,13 +237,13 @@ def test_warm_run_does_nothing(run):
     assert "Nothing to be done" in snakemake(run, "--dry-run").stdout
 
 
-def test_editing_the_rob_sheet_reruns_only_rob_synthesis_and_report(project):
+def test_editing_the_rob_sheet_reruns_only_rob_synthesis_changes_and_report(project):
     sheet = project / REVIEW / "rob.csv"
     sheet.write_text(sheet.read_text().replace("abbasi-2012,Poor", "abbasi-2012,Poor "), encoding="utf-8")
     planned = snakemake(project, "--dry-run", "--quiet", "rules").stdout
     jobs = set(re.findall(r"^(\w+)\s+\d+$", planned, re.M)) - {"total", "all"}
-    expected = {"rob", "synthesis", "report_context", "report_html", "report_pdf", "report_workbook"}
-    assert jobs == expected | {"provenance", "manifest"}  # synthesis: SOE and forest plots show RoB
+    expected = {"rob", "synthesis", "changes", "report_context", "report_html", "report_pdf", "report_workbook"}
+    assert jobs == expected | {"provenance", "manifest"}  # synthesis and changes read the RoB table
 
 
 def test_bad_sheet_fails_with_one_line_and_leaves_no_partial_output(tmp_path):
@@ -314,8 +314,9 @@ def test_the_update_procedure_from_the_readme(project):
     assert snakemake(project, *FLOW).returncode == 0
     worksheet = project / RESULTS / "screening" / "to_screen_title_abstract.xlsx"
     sheet = openpyxl.load_workbook(worksheet)["to screen"]
-    todo = [row for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert [row[7] for row in todo] == ["A new trial of a pain programme"]
+    header = [cell.value for cell in sheet[1]]
+    todo = [dict(zip(header, row)) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert [(row["title"], row["priority"]) for row in todo] == [("A new trial of a pain programme", "1")]
     prisma = json.loads((project / RESULTS / "prisma" / "prisma.json").read_text())["prisma"]
     assert (prisma["latest_batch"], prisma["screened"], prisma["screening"]["awaiting"]) == ("2021-12-01", 1, 1)
     assert prisma["removed_before_screening"]["duplicates_of_earlier_searches"] == 1
