@@ -81,7 +81,7 @@ def ours(data: dict[str, pd.DataFrame], folder: Path) -> tuple[float, pd.DataFra
     start = time.perf_counter()
     results = structured_results(data["outcomes"], data["evidence"], data["comparisons"], data["arms"], CATEGORIES)
     analyses, estimates = run_analyses(results, Settings(method="REML"))
-    write_forest_plots(analyses, estimates, {}, "cochrane", {}, str(folder / "forest"))
+    write_forest_plots(analyses, estimates, {}, "cochrane", str(folder / "forest"))
     return time.perf_counter() - start, analyses, estimates
 
 

@@ -49,9 +49,7 @@ def synthesis(inputs: dict, outputs: dict, params: dict) -> None:
         for row in rob.drop_duplicates("study_id").to_dict("records")
         if row["overall"]
     }
-    write_forest_plots(
-        analyses, estimates, judgements, params.get("palette", "cochrane"), vocabulary, outputs["forest"]
-    )
+    write_forest_plots(analyses, estimates, judgements, params.get("palette", "cochrane"), outputs["forest"])
     log.info(
         "%d analyses (%d pooled) from %d study results",
         len(analyses),
@@ -60,7 +58,7 @@ def synthesis(inputs: dict, outputs: dict, params: dict) -> None:
     )
 
 
-def sides(analysis: dict, vocabulary: dict) -> tuple[str, str]:
+def sides(analysis: dict) -> tuple[str, str]:
     """What a value below and above no effect favours: the first arm is the intervention."""
     first = analysis["intervention"] or "intervention"
     second = analysis["kq_group"]
@@ -72,7 +70,7 @@ def sides(analysis: dict, vocabulary: dict) -> tuple[str, str]:
 
 
 def write_forest_plots(
-    analyses: pd.DataFrame, estimates: pd.DataFrame, judgements: dict, palette: str, vocabulary: dict, folder: str
+    analyses: pd.DataFrame, estimates: pd.DataFrame, judgements: dict, palette: str, folder: str
 ) -> None:
     """One SVG per analysis with an estimate, named by its analysis id; the folder holds
     nothing else (a plot of an analysis that is gone does not linger)."""
@@ -84,7 +82,7 @@ def write_forest_plots(
         used = estimates[(estimates["analysis_id"] == analysis["analysis_id"]) & (estimates["pooled"] == "yes")]
         if used.empty:
             continue
-        svg = forest_plot(analysis, used.to_dict("records"), judgements, palette, sides(analysis, vocabulary))
+        svg = forest_plot(analysis, used.to_dict("records"), judgements, palette, sides(analysis))
         (target / f"{analysis['analysis_id']}.svg").write_text(svg, encoding="utf-8")
 
 
