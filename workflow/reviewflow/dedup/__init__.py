@@ -159,7 +159,7 @@ def deduplicate_explained(
             if rules[x] == "first" and roots[x] != x:
                 rules[x] = row.rule
     out["match_rule"] = rules
-    citations = merge_clusters(out).sort_values("citation_id", kind="stable")
+    citations = merge_clusters(out, misfit_doi=keys["doi_misfit"].to_numpy()).sort_values("citation_id", kind="stable")
     decided = {frozenset((a, b)) for a, b, _ in chosen}
     explained = _explain(out, scored, merges, held, roots, decided)
     return Dedup(conform(out, DEDUPED_RECORD_COLUMNS), conform(citations, CITATION_COLUMNS), *explained)
@@ -226,14 +226,23 @@ def _explain(records, scored, merges, held, roots, decided) -> tuple[pd.DataFram
     )
 
 
-def merge_clusters(records: pd.DataFrame) -> pd.DataFrame:
+def merge_clusters(records: pd.DataFrame, misfit_doi: np.ndarray | None = None) -> pd.DataFrame:
     """Best metadata per citation: the fullest record first, gaps filled from the others
-    (vectorised: groupby().first() takes the first non-missing value in that order)."""
+    (vectorised: groupby().first() takes the first non-missing value in that order). A DOI
+    that names another journal than its record's (`misfit_doi`) is taken only when no
+    member has another."""
     fullness = (records[MERGED_FIELDS] != "").sum(axis=1)
-    ranked = records.assign(_fullness=-fullness).sort_values(["citation_id", "_fullness"], kind="stable")
+    ranked = records.assign(_fullness=-fullness)
+    if misfit_doi is not None and misfit_doi.any():
+        ranked = ranked.assign(_doi_last=misfit_doi)
+        dois = ranked.sort_values(["citation_id", "_doi_last", "_fullness"], kind="stable")
+        first_doi = dois.replace({"doi": {"": pd.NA}}).groupby("citation_id", sort=False)["doi"].first()
+    ranked = ranked.sort_values(["citation_id", "_fullness"], kind="stable")
     merged = (
         ranked[["citation_id", *MERGED_FIELDS]].replace("", pd.NA).groupby("citation_id", sort=False).first().fillna("")
     )
+    if misfit_doi is not None and misfit_doi.any():
+        merged["doi"] = first_doi.reindex(merged.index).fillna("")
     members = records.groupby("citation_id", sort=False)
     merged["record_ids"] = members["record_id"].agg(LIST_SEPARATOR.join)
     merged["sources"] = members["source"].agg(lambda s: LIST_SEPARATOR.join(dict.fromkeys(s)))

@@ -16,6 +16,8 @@ from functools import cache
 
 import pandas as pd
 
+from ..ingest.normalise import normalise_doi
+
 GREEK = dict(
     zip(
         "αβγδεζηθικλμνξοπρσςτυφχψωϐϑϕϰϱϵ",
@@ -204,7 +206,10 @@ def title_signature(key: str) -> str:
             parts.append(str(ROMAN[word]))
         elif len(word) == 1 and word.isalpha() and previous in ("part", "phase", "section"):
             parts.append(word)
-    notices = sorted({NOTICE_WORDS[w] for w in words if w in NOTICE_WORDS})
+    # 'Reply to ...', 'Erratum: ...', '... : a commentary' name a notice; 'immune response'
+    # or 'in response to humanitarian events' inside a title do not
+    placed = words[:3] + words[-1:]
+    notices = sorted({NOTICE_WORDS[w] for w in placed if w in NOTICE_WORDS})
     return " ".join(sorted(numbers)) + "|" + " ".join(notices) + "|" + " ".join(sorted(parts))
 
 
@@ -263,9 +268,17 @@ def _surname(name: str) -> str:
     return ascii_words(raw[0])
 
 
+JOURNAL_CONFERENCE = re.compile(r"\.?\s*conference\s*:.*$", re.I)  # 'Arthritis Rheumatol.Conference: ACR 2019'
+JOURNAL_SECTION = re.compile(r"\b(?:series|section|sect|part|pt)\b.*$")  # 'J Gerontol A Biol Sci Med Sci'
+
+
 def journal_key(journal: str) -> str:
-    text = str(journal).split(":")[0].split("(")[0].replace("&", " and ").replace(".", " ")
-    return " ".join(w for w in ascii_words(text).split() if w not in JOURNAL_STOP)
+    """The journal's words without a meeting ('.Conference: ...') or a section title
+    ('. Series A, Biological Sciences'): one journal, however much of its name is given."""
+    text = JOURNAL_CONFERENCE.sub("", str(journal))
+    text = text.split(":")[0].split("(")[0].replace("&", " and ").replace(".", " ")
+    words = JOURNAL_SECTION.sub("", ascii_words(text)).split()
+    return " ".join(w for w in words if w not in JOURNAL_STOP)
 
 
 def journals_match(a: str, b: str) -> bool:
@@ -281,20 +294,41 @@ def journals_match(a: str, b: str) -> bool:
 
 
 def start_page(pages: str) -> str:
-    """The first page as text ('e12724', 'S212', '283'), '' if none is readable."""
-    match = re.match(r"\s*([A-Za-z]?\d+)", str(pages))
-    return match.group(1).lower().lstrip("0") if match else ""
+    """The first page's number ('e12724' -> '12724', 'S212' -> '212', '283'), '' if none is
+    readable: a letter prefix given by one export and not the other says nothing."""
+    match = re.match(r"\s*[A-Za-z]?(\d+)", str(pages))
+    return match.group(1).lstrip("0") if match else ""
 
 
 def end_page(pages: str) -> str:
     """The last page, abbreviated ranges written out ('831-5' -> '835'); '' without a range."""
-    match = re.match(r"\s*([A-Za-z]?)(\d+)\s*-+\s*[A-Za-z]?(\d+)", str(pages))
+    match = re.match(r"\s*([A-Za-z]?)(\d+)\s*-+\s*[A-Za-z]?(\d+)\s*$", str(pages))
     if not match:
         return ""
     start, end = match.group(2), match.group(3)
     if len(end) < len(start):
         end = start[: len(start) - len(end)] + end
     return end.lstrip("0") if int(end) > int(start) else ""
+
+
+REPORT_NUMBER = re.compile(r"\b(CD\d{6}|NCT\d{8}|ISRCTN\d{8}|CRD\d{11})\b", re.I)
+
+
+def report_number(pages: str) -> str:
+    """A document number given as the pages: a Cochrane review's CD number, a trial
+    registration. Two records with different numbers are two documents."""
+    match = REPORT_NUMBER.search(str(pages))
+    return match.group(1).upper() if match else ""
+
+
+def one_typo_apart(a: str, b: str) -> bool:
+    """Two page numbers of one length that differ in one digit or by two neighbours swapped."""
+    if len(a) != len(b) or a == b or not a:
+        return False
+    diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+    return len(diff) == 1 or (
+        len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    )
 
 
 def volume_number(volume: str, year: str = "") -> str:
@@ -307,12 +341,57 @@ def volume_number(volume: str, year: str = "") -> str:
 
 def issue_number(volume: str, issue: str) -> str:
     """The issue as a plain number, or '' when it is not one ('Suppl 1', an article
-    number such as 'e70933'); Embase puts it in the volume: '17 (1) (no pagination)'."""
-    inside = re.match(r"\s*\d+\s*\((\d{1,3})\)", str(volume))
+    number such as 'e70933', a database's accession number in the issue field: 3 digits
+    or more); Embase puts it in the volume: '17 (1) (no pagination)'."""
+    inside = re.match(r"\s*\d+\s*\((\d{1,2})\)", str(volume))
     if inside:
         return str(int(inside.group(1)))
     plain = re.fullmatch(r"\s*(\d{1,2})\s*", str(issue))
     return str(int(plain.group(1))) if plain else ""
+
+
+SUPPLEMENT = re.compile(r"^(?:(\d*)\s*)?(?:suppl(?:ement)?s?|s)\s*(\d*)$|^(\d+)\s*(?:suppl(?:ement)?s?|s)$")
+
+
+def issue_text(volume: str, issue: str) -> str:
+    """The issue as words, supplements written one way ('Suppl. 1', 'S1', '1 Suppl',
+    'Supplement 1' -> 'suppl 1'); a supplement named only in the volume counts."""
+    words = " ".join(ascii_words(issue).split())
+    if not words:
+        inside = re.search(r"\bsuppl\w*\.?\s*(\d*)", str(volume), re.I)
+        words = f"suppl {inside.group(1)}".strip() if inside else ""
+    match = SUPPLEMENT.fullmatch(words.replace(" ", "")) if words else None
+    if match and any(match.groups()) or words in ("s", "suppl", "supplement"):
+        number = next((g for g in match.groups() if g), "") if match else ""
+        return f"suppl {int(number)}" if number else "suppl"
+    return words
+
+
+def shifted_fields(volume: str, issue: str, pages: str) -> tuple[str, str, str]:
+    """(volume, issue, pages) put back when an export moved them one field right: no
+    volume, the volume in the issue field and the issue number as the only 'page'."""
+    if (
+        not str(volume).strip()
+        and re.fullmatch(r"\s*\d{1,4}\s*", str(issue))
+        and re.fullmatch(r"\s*\d{1,2}\s*", str(pages))
+    ):
+        return str(issue).strip(), str(pages).strip(), ""
+    return volume, issue, pages
+
+
+ELSEVIER_JOURNAL_CODE = re.compile(r"^10\.\d{4,5}/j\.([a-z]{3,})\.")
+
+
+def doi_names_other_journal(doi: str, journal: str) -> bool:
+    """A DOI whose journal code ('10.1016/j.regpep.2012...': Regulatory Peptides) cannot
+    be spelled from the record's journal ('Appetite'): an export filled it from another
+    record. Such a DOI neither merges nor keeps apart; only Elsevier-style codes are read."""
+    code = ELSEVIER_JOURNAL_CODE.match(doi)
+    letters = journal.replace(" ", "")
+    if not code or not letters:
+        return False
+    remaining = iter(letters)
+    return not all(c in remaining for c in code.group(1))  # the code's letters, in order, within the name
 
 
 def is_conference(kind: str, journal: str) -> bool:
@@ -322,6 +401,14 @@ def is_conference(kind: str, journal: str) -> bool:
 def match_keys(records: pd.DataFrame) -> pd.DataFrame:
     """One row per record with the normalised fields matching uses."""
     title = records["title"].map(title_match_key)
+    volume, issue, pages = (
+        (list(column) for column in zip(*map(shifted_fields, records["volume"], records["issue"], records["pages"])))
+        if len(records)
+        else ([], [], [])
+    )
+    doi = records["doi"].map(normalise_doi)  # any form: a link, percent-encoded, 'doi:'...
+    journal = records["journal"].map(journal_key)
+    misfit = [doi_names_other_journal(d, j) for d, j in zip(doi, journal)]
     return pd.DataFrame(
         {
             "title": title,
@@ -331,18 +418,22 @@ def match_keys(records: pd.DataFrame) -> pd.DataFrame:
             "author_words": records["authors"].map(
                 lambda text: " ".join(sorted({w for w in ascii_words(text).split() if len(w) > 2 and w != "and"}))
             ),
-            "journal": records["journal"].map(journal_key),
+            "journal": journal,
             "year": pd.to_numeric(records["year"].str.extract(r"(\d{4})", expand=False), errors="coerce")
             .fillna(0)
             .astype(int),
-            "volume": [volume_number(v, y) for v, y in zip(records["volume"], records["year"])],
-            "issue": [issue_number(v, i) for v, i in zip(records["volume"], records["issue"])],
-            "issue_text": records["issue"].map(lambda text: " ".join(ascii_words(text).split())),
-            "page": records["pages"].map(start_page),
-            "page_end": records["pages"].map(end_page),
-            "doi": records["doi"].str.lower(),
+            "volume": [volume_number(v, y) for v, y in zip(volume, records["year"])],
+            "issue": [issue_number(v, i) for v, i in zip(volume, issue)],
+            "issue_text": [issue_text(v, i) for v, i in zip(volume, issue)],
+            "page": [start_page(p) for p in pages],
+            "page_end": [end_page(p) for p in pages],
+            "pages_given": [bool(str(p).strip()) for p in pages],
+            "report_number": [report_number(p) for p in pages],
+            "doi": doi.where(~pd.Series(misfit, index=records.index, dtype=bool), ""),
+            "doi_misfit": misfit,
             "pmid": records["pmid"],
             "conference": [is_conference(k, j) for k, j in zip(records["type"], records["journal"])],
             "kind": records["type"].str.strip().str.lower(),
-        }
+        },
+        index=records.index,
     )

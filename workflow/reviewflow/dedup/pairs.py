@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from .keys import journals_match
+from .keys import journals_match, one_typo_apart
 
 # A key shared by more records than this identifies nothing (e.g. one generic title
 # in a 1,000,000-record search); such blocks are left out rather than compared in full.
@@ -106,8 +106,12 @@ def score_pairs(keys: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
         both = (a[column] != "") & (b[column] != "")
         return both & (a[column] == b[column]), both & (a[column] != b[column])
 
-    for column in ("doi", "pmid", "volume", "issue", "issue_text", "page", "page_end"):
+    for column in ("doi", "pmid", "volume", "issue", "issue_text", "page", "page_end", "report_number"):
         out[f"{column}_same"], out[f"{column}_differs"] = relation(column)
+    out["pages_both_given"] = (a["pages_given"] & b["pages_given"]).to_numpy()
+    out["page_typo"] = out["page_differs"] & np.array(
+        [one_typo_apart(x, y) for x, y in zip(a["page"], b["page"])], dtype=bool
+    )
     known = (a["year"] > 0) & (b["year"] > 0)
     out["year_gap"] = (a["year"] - b["year"]).abs().where(known, -1)
     out["signature_differs"] = a["signature"] != b["signature"]
@@ -117,6 +121,8 @@ def score_pairs(keys: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
     out["conference_vs_other"] = a["conference"] != b["conference"]
     out["kinds_differ"] = (a["kind"] != "") & (b["kind"] != "") & (a["kind"] != b["kind"])
     out["title_words"] = np.minimum(a["title"].str.count(" "), b["title"].str.count(" ")) + 1
+    content = r"\b[a-z]{5,}\b"  # words that name something ('claudication'), not 'a', 'of', 'the'
+    out["title_content_words"] = np.minimum(a["title"].str.count(content), b["title"].str.count(content))
     out["no_venue"] = (a["journal"] == "") & (b["journal"] == "")
     out["has_details"] = (a["authors"] != "") | (a["volume"] != "") | (a["page"] != "") | (a["journal"] != "")
     plausible = ((out["title"] >= 0.4) | out["doi_same"] | out["pmid_same"] | out["page_same"]).to_numpy()

@@ -15,6 +15,7 @@ import pandas as pd
 # (name, rank): a lower rank is stronger evidence; clustering applies strong rules first.
 RULES = {
     "identifier": 0,
+    "report number": 1,
     "title+details": 1,
     "title+volume+page": 2,
     "title+venue": 2,
@@ -33,7 +34,8 @@ def classify(scored: pd.DataFrame, conference_abstracts: str = "separate") -> pd
     """Adds decision, rule and reason. Decisions: 'duplicate' (merged by `rule`),
     'uncertain' (to the review queue), 'different' (a near pair kept apart by a
     contradiction), 'linked' (a conference abstract and its paper, kept apart) or ''."""
-    s, e = scored, derived_evidence(scored)
+    s = weak_fields_as_evidence(scored)
+    e = derived_evidence(s)
     decision = np.full(len(s), "", dtype=object)
     rule = np.full(len(s), "", dtype=object)
     for name, mask in reversed(rule_masks(s, e)):  # the strongest rule met names the merge
@@ -69,13 +71,32 @@ def classify(scored: pd.DataFrame, conference_abstracts: str = "separate") -> pd
     return out
 
 
+def weak_fields_as_evidence(scored: pd.DataFrame) -> pd.DataFrame:
+    """Pages and document numbers read as what they say, before any rule sees them: a
+    start page one digit off (a typo) counts as the same page when the end page does not
+    disagree and title, authors, journal and volume agree; a Cochrane CD number or a trial
+    registration given as the pages is the document's number, equal or not."""
+    s = scored.copy()
+    typo = (
+        s["page_typo"]
+        & ~s["page_end_differs"]
+        & (s["title"] >= 0.95)
+        & (s["authors"] >= 0.8)
+        & s["volume_same"]
+        & s["journal_same"]
+    )
+    s["page_same"] = s["page_same"] | typo | s["report_number_same"]
+    s["page_differs"] = (s["page_differs"] & ~typo) | s["report_number_differs"]
+    return s
+
+
 def derived_evidence(s: pd.DataFrame) -> dict[str, pd.Series]:
     """The named conditions the rules are written in, from the pair scores."""
     t, a = s["title"], s["authors"]
     authors_agree = a >= 0.8
-    # an issue number that disagrees while volume and first page agree is a data-entry slip
-    # (article numbers in the issue field)
-    issue_clash = s["issue_differs"] & ~(s["volume_same"] & s["page_same"])
+    # two issue numbers (1-2 digits; longer ones are record or accession numbers, see
+    # keys.issue_number) contradict unless the pages agree: then one issue is a slip
+    issue_clash = s["issue_differs"] & ~s["page_same"]
     same_year = s["year_gap"] <= 0  # equal or unknown
     evidence = (
         authors_agree.astype(int)
@@ -89,11 +110,17 @@ def derived_evidence(s: pd.DataFrame) -> dict[str, pd.Series]:
         "authors_agree": authors_agree,
         "authors_fine": a.isna() | (a >= 0.5),
         "issue_clash": issue_clash,
-        "contradiction": s["doi_differs"] | s["pmid_differs"] | s["signature_differs"] | issue_clash,
+        "contradiction": s["doi_differs"]
+        | s["pmid_differs"]
+        | s["signature_differs"]
+        | issue_clash
+        | s["report_number_differs"],
         "same_year": same_year,
         "close_year": same_year | ((s["year_gap"] == 1) & s["volume_same"] & s["page_same"]),
         "evidence": evidence,
-        "generic": s["title_words"] <= GENERIC_TITLE_WORDS,
+        # 'Editorial', 'Reply to the letter': short and saying little; 'Exercise for
+        # intermittent claudication' is short but names its subject
+        "generic": (s["title_words"] <= GENERIC_TITLE_WORDS) & (s["title_content_words"] < 3),
         # pages garbled in one export (e.g. '1-6' for e12724) are forgiven only when all else agrees
         "pages_fine": ~s["page_differs"] | ((t >= 0.98) & authors_agree & s["volume_same"] & ~s["journal_differs"]),
     }
@@ -113,6 +140,15 @@ def rule_masks(s: pd.DataFrame, e: dict[str, pd.Series]) -> list[tuple[str, pd.S
             "identifier",
             (s["doi_same"] | s["pmid_same"]) & ((t >= 0.8) | (s["title_contained"] >= 0.95)) & ~contradiction,
         ),
+        # a Cochrane review re-published under a reworded title keeps its CD number
+        (
+            "report number",
+            s["report_number_same"]
+            & ((t >= 0.8) | (s["title_contained"] >= 0.95))
+            & ~(s["doi_differs"] | s["pmid_differs"] | s["marks_differ"])
+            & (s["year_gap"] <= 1)
+            & e["authors_fine"],
+        ),
         (
             "title+details",
             (t >= 0.95)
@@ -122,7 +158,11 @@ def rule_masks(s: pd.DataFrame, e: dict[str, pd.Series]) -> list[tuple[str, pd.S
             & e["close_year"]
             & e["authors_fine"]
             & (e["evidence"] >= 2)
-            & (~e["generic"] | (s["volume_same"] & s["page_same"])),
+            & (~e["generic"] | (s["volume_same"] & s["page_same"]))
+            # a journal-club digest repeats its article's title and authors under another
+            # journal name, with pages of its own ('JC3'): two journals and two page
+            # strings that do not agree are two works, however unreadable the pages
+            & ~(s["journal_differs"] & s["pages_both_given"] & ~s["page_same"]),
         ),
         (
             "title+volume+page",
@@ -153,7 +193,8 @@ def rule_masks(s: pd.DataFrame, e: dict[str, pd.Series]) -> list[tuple[str, pd.S
             & ~s["volume_differs"]
             & ~s["page_differs"]
             & (s["title_words"] >= 6)
-            & ~s["kinds_differ"],
+            & ~s["kinds_differ"]
+            & ~(s["journal_differs"] & s["pages_both_given"] & ~s["page_same"]),
         ),
         (
             "details+title part",
@@ -182,7 +223,9 @@ def rule_masks(s: pd.DataFrame, e: dict[str, pd.Series]) -> list[tuple[str, pd.S
             "venue+page range",
             same_year
             & s["volume_same"]
-            & s["issue_same"]
+            # one issue on both sides, or an issue beside an accession number (which says nothing)
+            & (s["issue_same"] | (s["issue_text_differs"] & ~s["issue_differs"]))
+            & ~s["marks_differ"]
             & s["page_same"]
             & s["page_end_same"]
             & s["journal_same"]

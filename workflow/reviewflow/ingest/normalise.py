@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
+from urllib.parse import unquote
 
 DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 YEAR = re.compile(r"(1[5-9]\d\d|20\d\d)")
@@ -105,7 +106,9 @@ def normalise_doi(value) -> str:
 
 
 def _doi(text: str) -> str:
-    text = DOI_PREFIX.sub("", DOI_SUFFIX.sub("", text)).strip().rstrip(".").lower()
+    """A DOI copied from a link keeps the link's percent-encoding ('%2817%29' for '(17)')."""
+    text = DOI_PREFIX.sub("", DOI_SUFFIX.sub("", text)).strip().rstrip(".")
+    text = (unquote(text) if "%" in text else text).lower()
     return text if text.startswith("10.") else ""
 
 
