@@ -186,3 +186,19 @@ def test_two_decisions_for_one_citation_and_stage_is_an_error(library):
         ReviewflowError, match=r"row 3, column 'citation': a second title_abstract decision .* \(first in row 2\)"
     ):
         resolve_decisions(sheet, library[1], REASONS, "screening.csv")
+
+
+def test_a_doi_two_citations_share_names_neither(library):
+    _, citations = library
+    shared = citations.copy()
+    shared.loc[shared.index[1], "doi"] = shared.loc[shared.index[0], "doi"]  # a reviewer kept them apart
+    first, second = shared["citation_id"].iloc[0], shared["citation_id"].iloc[1]
+    sheet = decisions([{"citation": f"doi:{shared['doi'].iloc[0]}", "stage": "title_abstract", "decision": "include"}])
+    with pytest.raises(ReviewflowError) as raised:
+        resolve_decisions(sheet, shared, REASONS, "screening.csv")
+    assert str(raised.value) == (
+        f"screening.csv, row 2, column 'citation': 'doi:{shared['doi'].iloc[0]}' matches 2 citations "
+        f"({first}, {second}); name one by its citation id"
+    )
+    by_id = decisions([{"citation": second, "stage": "title_abstract", "decision": "include"}])
+    assert list(resolve_decisions(by_id, shared, REASONS, "screening.csv")["citation_id"]) == [second]

@@ -132,9 +132,11 @@ def deduplicate_explained(
     *,
     decisions: list[tuple[str, str, str]] | None = None,
     conference_abstracts: str = "separate",
+    explain: bool = True,
 ) -> Dedup:
     """Records in batch order -> Dedup. `decisions`: (record_id, record_id, 'same'|'different'),
-    already checked against the records (see decisions.py)."""
+    already checked against the records (see decisions.py). Without `explain`, the merges,
+    queue and pairs kept apart are left empty (a caller that writes none of them)."""
     records = records.reset_index(drop=True)
     check_unique_ids(records)
     keys = match_keys(records)
@@ -161,6 +163,9 @@ def deduplicate_explained(
     out["match_rule"] = rules
     citations = merge_clusters(out, misfit_doi=keys["doi_misfit"].to_numpy()).sort_values("citation_id", kind="stable")
     decided = {frozenset((a, b)) for a, b, _ in chosen}
+    if not explain:
+        empty = (pd.DataFrame(columns=c) for c in (MERGE_COLUMNS, QUEUE_COLUMNS, APART_COLUMNS))
+        return Dedup(conform(out, DEDUPED_RECORD_COLUMNS), conform(citations, CITATION_COLUMNS), *empty)
     explained = _explain(out, scored, merges, held, roots, decided)
     return Dedup(conform(out, DEDUPED_RECORD_COLUMNS), conform(citations, CITATION_COLUMNS), *explained)
 

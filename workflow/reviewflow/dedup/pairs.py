@@ -50,25 +50,26 @@ def blocking_keys(keys: pd.DataFrame) -> dict[str, pd.Series]:
 
 def candidate_pairs(keys: pd.DataFrame) -> np.ndarray:
     """Unique (i, j) record positions, i < j, sharing at least one blocking key."""
-    found = []
     positions = np.arange(len(keys))
     blocks = blocking_keys(keys)
     alt = blocks.pop("alt_title_start")
-    for name, key in blocks.items():
-        frame = pd.DataFrame({"k": key.to_numpy(), "i": positions})
-        if name == "title_start":  # a translated title meets the original under either
-            frame = pd.concat([frame, pd.DataFrame({"k": alt.to_numpy(), "i": positions})]).drop_duplicates()
-        frame = frame[frame["k"] != ""]
-        sizes = frame.groupby("k")["i"].transform("size")
-        frame = frame[(sizes > 1) & (sizes <= BLOCK_LIMIT)]
-        if frame.empty:
-            continue
-        joined = frame.merge(frame, on="k", suffixes=("", "_other"))
-        joined = joined[joined["i"] < joined["i_other"]]
-        found.append(joined["i"].to_numpy(np.int64) * len(keys) + joined["i_other"].to_numpy(np.int64))
-    if not found:
+    blocks["title_start"] = pd.concat([blocks["title_start"], alt])  # a translated title meets the original
+    # every block in one frame, its name before the key, so one self-join finds all pairs
+    frame = pd.concat(
+        [
+            pd.DataFrame({"k": name + "\x1f" + key.to_numpy().astype(object), "i": np.resize(positions, len(key))})[
+                key.to_numpy() != ""
+            ]
+            for name, key in blocks.items()
+        ]
+    ).drop_duplicates()
+    sizes = frame.groupby("k")["i"].transform("size")
+    frame = frame[(sizes > 1) & (sizes <= BLOCK_LIMIT)]
+    if frame.empty:
         return np.empty((0, 2), dtype=np.int64)
-    codes = np.unique(np.concatenate(found))
+    joined = frame.merge(frame, on="k", suffixes=("", "_other"))
+    joined = joined[joined["i"] < joined["i_other"]]
+    codes = np.unique(joined["i"].to_numpy(np.int64) * len(keys) + joined["i_other"].to_numpy(np.int64))
     return np.stack([codes // len(keys), codes % len(keys)], axis=1)
 
 

@@ -22,19 +22,23 @@ log = logging.getLogger(__name__)
 CLI_STAMP = date(2000, 1, 1)
 
 
-def deduplicate_files(records: pd.DataFrame, decisions: str | None, conference_abstracts: str) -> Dedup:
+def deduplicate_files(
+    records: pd.DataFrame, decisions: str | None, conference_abstracts: str, explain: bool = True
+) -> Dedup:
     """Records (in batch order) and the decisions sheet, if any -> the dedup result."""
     chosen = []
     if decisions:
         chosen = checked_decisions(read_sheet(decisions, "dedup_decisions"), set(records["record_id"]), decisions)
     log.info("deduplicating %d records", len(records))
-    result = deduplicate_explained(records, decisions=chosen, conference_abstracts=conference_abstracts)
+    result = deduplicate_explained(
+        records, decisions=chosen, conference_abstracts=conference_abstracts, explain=explain
+    )
     log.info(
-        "%d records -> %d citations (%d duplicates); %d pairs for people to decide",
+        "%d records -> %d citations (%d duplicates)%s",
         len(records),
         len(result.citations),
         len(records) - len(result.citations),
-        len(result.queue),
+        f"; {len(result.queue)} pairs for people to decide" if explain else "",
     )
     return result
 
@@ -64,7 +68,9 @@ def deduplicate_table(
     raw = read_csv(records_csv)
     if not {"record_id", "ID", "id"} & set(raw.columns):
         raise ReviewflowError("has no id column (record_id, ID or id)", file=records_csv, row=1)
-    result = deduplicate_files(prepare_records(raw, RECORD_COLUMNS), decisions, conference_abstracts)
+    result = deduplicate_files(
+        prepare_records(raw, RECORD_COLUMNS), decisions, conference_abstracts, explain=bool(queue or explain)
+    )
     clusters = result.records.rename(columns={"citation_id": "cluster_id"})
     write_csv(clusters, output, ["record_id", "cluster_id"])
     if queue:

@@ -35,17 +35,32 @@ def vote_columns(frame: pd.DataFrame) -> list[str]:
 
 
 def citation_resolver(citations: pd.DataFrame):
-    """A function mapping a decision's key to a citation id (or None)."""
+    """A function mapping a decision's key (citation id, record id, doi:..., pmid:...) to a
+    citation id, or None. A DOI or PMID that two citations share (a reviewer kept them
+    apart) names neither: using it is an error at the row that does, `where` (file, row,
+    column) passed by the caller."""
     lookup: dict[str, str] = {}
+    shared: dict[str, list[str]] = {}
     for row in citations.itertuples(index=False):
         lookup[row.citation_id] = row.citation_id
         for record_id in split_list(row.record_ids):
             lookup[record_id] = row.citation_id
-        if row.doi:
-            lookup[f"doi:{row.doi}"] = row.citation_id
-        if row.pmid:
-            lookup[f"pmid:{row.pmid}"] = row.citation_id
-    return lambda key: lookup.get(key if not key.lower().startswith("doi:") else key.lower())
+        for key in (f"doi:{row.doi}" if row.doi else "", f"pmid:{row.pmid}" if row.pmid else ""):
+            if key and key in lookup and lookup[key] != row.citation_id:
+                shared.setdefault(key, [lookup[key]]).append(row.citation_id)
+            elif key:
+                lookup[key] = row.citation_id
+
+    def resolve(key: str, **where) -> str | None:
+        key = key.lower() if key.lower().startswith("doi:") else key
+        if key in shared:
+            raise ReviewflowError(
+                f"'{key}' matches {len(shared[key])} citations ({', '.join(shared[key])}); name one by its citation id",
+                **where,
+            )
+        return lookup.get(key)
+
+    return resolve
 
 
 def resolve_decisions(decisions: pd.DataFrame, citations: pd.DataFrame, reasons: list[str], file: str) -> pd.DataFrame:
@@ -58,7 +73,7 @@ def resolve_decisions(decisions: pd.DataFrame, citations: pd.DataFrame, reasons:
     for offset, row in enumerate(decisions.to_dict("records")):
         line = offset + 2
         fail = lambda message, column: ReviewflowError(message, file=file, row=line, column=column)  # noqa: E731
-        citation_id = resolve(row["citation"])
+        citation_id = resolve(row["citation"], file=file, row=line, column="citation")
         if citation_id is None:
             raise fail(f"'{row['citation']}' names no known citation", "citation")
         cast = {row[v] for v in votes if row[v]}

@@ -203,7 +203,7 @@ def _link_publications(publications, citations, study_ids, included, file) -> pd
             raise ReviewflowError(
                 f"study '{row.study_id}' is not in the study registry", file=file, row=line, column="study_id"
             )
-        citation_id = resolve(row.citation)
+        citation_id = resolve(row.citation, file=file, row=line, column="citation")
         if citation_id is None:
             raise ReviewflowError(f"'{row.citation}' names no known citation", file=file, row=line, column="citation")
         if citation_id not in included:
