@@ -172,3 +172,45 @@ def test_ris_dialects_agree(fixtures, name):
     assert (record["pages"], record["doi"]) == ("1242-1252", "10.1000/example.2004.1")
     if name != "jstor.ris":
         assert record["abstract"] == "Background: we tested a programme."
+
+
+def read(text: str, **options):
+    records, rejected = loads(text, source="db", search="s1", file="f", **options)
+    assert rejected.empty
+    return records.to_dict("records")
+
+
+def test_a_semicolon_separated_csv_is_read_by_its_semicolons():
+    (record,) = read("Title;Authors;Year\nPain programmes: a trial;Smith, J.;2020\n")
+    assert (record["title"], record["authors"], record["year"]) == ("Pain programmes: a trial", "Smith, J", "2020")
+
+
+def test_utf16_without_a_byte_order_mark_is_text(tmp_path):
+    for encoding in ("utf-16-le", "utf-16-be"):
+        path = tmp_path / f"{encoding}.ris"
+        path.write_bytes("TY  - JOUR\r\nTI  - Caf\u00e9 pain trial\r\nER  - \r\n".encode(encoding))
+        records, _ = load(path, source="db", search="s1")
+        assert records["title"].tolist() == ["Caf\u00e9 pain trial"]
+
+
+def test_web_of_science_ris_is_read_when_declared_wos():
+    text = "TY  - JOUR\nAU  - Smith, J\nTI  - A trial\nPU  - ELSEVIER\nPY  - 2020\nER  - \n"
+    (record,) = read(text, format="wos")
+    assert record["title"] == "A trial" and record["extra"] == "PU: ELSEVIER"
+
+
+def test_pubmed_identifiers_go_to_their_own_fields_and_odd_ones_are_kept_not_cut():
+    rows = read("Title,PMID\nA,PMC555\nB,12ab\nC, 0012345 \nD,PMID: 987\n")
+    assert [(r["pmid"], r["pmcid"], r["extra"]) for r in rows] == [
+        ("", "PMC555", ""),
+        ("", "", "PMID (not a number): 12ab"),  # never '12'
+        ("12345", "", ""),
+        ("987", "", ""),
+    ]
+    (ris,) = read("TY  - JOUR\nTI  - A\nAN  - PMC1234567\nN1  - Funded by a grant\nER  - \n")
+    assert ris["pmcid"] == "PMC1234567" and ris["extra"] == "N1: Funded by a grant"
+
+
+def test_spreadsheet_columns_beyond_the_schema_are_kept():
+    (record,) = read("Title,Funding Details,Year\nA trial,Grant 12,2020\n")
+    assert record["extra"] == "Funding Details: Grant 12"

@@ -276,3 +276,26 @@ def test_formula_like_text_is_stored_as_text(tmp_path):
     assert cells == ["=1+1", "+1", "-x", "@SUM(A1)", "plain"]
     raw = zipfile.ZipFile(tmp_path / "f.xlsx").read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in raw
+
+
+class _SystemSubsetter:
+    """Stands for libharfbuzz-subset installed on the machine: WeasyPrint would use it if it
+    were consulted, and any use fails the test."""
+
+    def __bool__(self):
+        return True
+
+    def __getattr__(self, name):
+        raise AssertionError(f"the system's font subsetter was used ({name})")
+
+
+def test_pdf_bytes_do_not_depend_on_an_installed_font_subsetter(monkeypatch):
+    from weasyprint.pdf import fonts
+
+    html = "<html><head><title>t</title></head><body><p>Subset \u2212 fonts \u2013 alike</p></body></html>"
+    monkeypatch.setattr(fonts, "harfbuzz_subset", None)
+    without = render_pdf(html)
+    monkeypatch.setattr(fonts, "harfbuzz_subset", _SystemSubsetter())
+    with_subsetter = render_pdf(html)
+    assert with_subsetter == without
+    assert isinstance(fonts.harfbuzz_subset, _SystemSubsetter)  # put back after rendering

@@ -10,6 +10,7 @@ import rispy
 
 from .tables import LIST_SEPARATOR, split_list
 
+RIS_TAG = re.compile(r"[A-Z][A-Z0-9]")
 RIS_TYPES = {
     "JOUR",
     "ABST",
@@ -49,7 +50,7 @@ def to_ris(frame: pd.DataFrame) -> str:
             "keywords": split_list(row["keywords"]),
             "language": row["language"],
             "urls": [row["url"]] if row["url"] else [],
-            "notes": [f"PMID: {row['pmid']}"] if row["pmid"] else [],
+            "notes": [f"PMID: {row['pmid']}"] * bool(row["pmid"]) + [f"PMCID: {row['pmcid']}"] * bool(row["pmcid"]),
         }
         entries.append({k: v for k, v in entry.items() if v})
     text = re.sub(r"^\d+\.\n", "", rispy.dumps(entries), flags=re.M)  # importers need no record numbers
@@ -61,7 +62,9 @@ def _with_extra_tags(text: str, extras: list[str]) -> str:
     records = text.split("ER  - \n")
     for number, extra in enumerate(extras):
         lines = [line.split(": ", 1) for line in extra.split("\n") if ": " in line]
-        records[number] += "".join(f"{tag}  - {value}\n" for tag, value in lines)
+        records[number] += "".join(
+            f"{tag}  - {value}\n" if RIS_TAG.fullmatch(tag) else f"N1  - {tag}: {value}\n" for tag, value in lines
+        )  # a spreadsheet column's name is no RIS tag: written as a note
     return "ER  - \n".join(records)
 
 

@@ -31,6 +31,7 @@ BIBLIOGRAPHIC_FIELDS = [
     "pages",
     "doi",
     "pmid",
+    "pmcid",
     "issn",
     "abstract",
     "keywords",

@@ -61,7 +61,7 @@ def detect_format(text: str) -> str:
             return "bibtex"
         if "\t" in line and table.looks_like_header(line, "\t"):
             return "tsv"
-        if table.looks_like_header(line, ","):
+        if table.looks_like_header(line, ",") or table.looks_like_header(line, ";"):
             return "csv"
         if re.match(r"^\s*(%|@|#)", line):
             continue  # comments before the first entry
@@ -69,15 +69,37 @@ def detect_format(text: str) -> str:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 by BOM, else cp1252 as Windows tools write."""
+    """UTF-8 (with or without BOM), UTF-16 by BOM or, without one, by its zero bytes (some
+    Windows tools save 'Unicode' text so), else cp1252 as Windows tools write."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
+    utf16 = _utf16_without_bom(data[:4096])
+    if utf16:
+        try:
+            return data.decode(utf16)
+        except UnicodeDecodeError:
+            pass  # not text after all: the binary check below says so
     if b"\x00" in data[:4096]:
         raise ReviewflowError("is a binary file, not a citation export")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when every other byte is zero, as in ASCII text saved as
+    UTF-16 without a byte-order mark; None otherwise."""
+    pairs = len(head) // 2
+    if pairs < 8:
+        return None
+    odd_zero = head[1 : 2 * pairs : 2].count(0)
+    even_zero = head[0 : 2 * pairs : 2].count(0)
+    if odd_zero >= 0.9 * pairs and even_zero == 0:
+        return "utf-16-le"
+    if even_zero >= 0.9 * pairs and odd_zero == 0:
+        return "utf-16-be"
+    return None
 
 
 def _blocks(text: str, format: str) -> Iterator[Block]:
@@ -138,6 +160,9 @@ def frames(
     records = pd.DataFrame(
         kept, columns=["record_id", *FIELD_COLUMNS, "source", "search", "file", "position"], dtype=str
     )
+    odd_ids = int(records["extra"].str.contains("PMID (not a number)", regex=False).sum())
+    if odd_ids:
+        log.warning("%s: %d PMIDs are not numbers; kept in the extra column, not as PMIDs", file, odd_ids)
     if kept_tags:
         counts = ", ".join(f"{tag} {n}" for tag, n in sorted(kept_tags.items()))
         log.info("%s: tags beyond the record schema kept in the extra column (records with each: %s)", file, counts)
@@ -153,6 +178,9 @@ def loads(
     if controls:  # no export means them, and a spreadsheet refuses them: removed, counted
         text = CONTROL.sub(" ", text)
         log.info("%s: %d control characters removed", file, controls)
+    if format == "wos" and _looks_like(text) == "ris":
+        log.info("%s: a Web of Science export in RIS form; read as RIS", file)
+        format = "ris"
     try:
         detected = format or detect_format(text)
         records, rejected = frames(_blocks(text, detected), source=source, search=search, file=file, on_error=on_error)

@@ -54,6 +54,7 @@ def _fields(tags: list[list[str]]) -> dict:
         "pages": one("PG"),
         "doi": dois,
         "pmid": one("PMID"),
+        "pmcid": one("PMC"),
         "issn": one("IS"),
         "abstract": one("AB") or one("OAB"),
         "keywords": values.get("MH", []) + values.get("OT", []),

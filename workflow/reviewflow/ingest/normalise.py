@@ -85,9 +85,9 @@ def finish(fields: dict, clean: bool = False) -> dict:
     out["doi"] = (
         next((d for d in (_doi(prep(v)) for v in doi) if d), "") if isinstance(doi, (list, tuple)) else _doi(prep(doi))
     )
-    out["pmid"] = _pmid(prep(fields.get("pmid")))
+    out["pmid"], out["pmcid"], unread = pubmed_ids(prep(fields.get("pmid")), prep(fields.get("pmcid")))
     out["issn"] = _issn(prep(fields.get("issn")))
-    out["extra"] = fields.get("extra") or ""
+    out["extra"] = "\n".join(x for x in (fields.get("extra") or "", unread) if x)
     return out
 
 
@@ -167,6 +167,22 @@ def _issn(text: str) -> str:
     return f"{match.group(1)}-{match.group(2).upper()}" if match else ""
 
 
-def _pmid(text: str) -> str:
-    match = DIGITS.search(text)
-    return match.group(0) if match else ""
+PMID = re.compile(r"^\s*(?:PMID:?\s*)?(\d{1,9})\s*(?:\[(?:pmid|pubmed)\])?\s*$", re.IGNORECASE)
+PMCID = re.compile(r"^\s*(?:PMCID:?\s*)?(PMC\d{1,9})\s*$", re.IGNORECASE)
+
+
+def pubmed_ids(pmid: str, pmcid: str) -> tuple[str, str, str]:
+    """(PMID, PMCID, an 'extra' line for what is neither). A PubMed Central id given as
+    the PMID goes to its own field; a PMID that is not a number is never cut down to its
+    digits (that would name another article): it is kept as 'PMID (not a number): ...'."""
+    unread = ""
+    found_pmc = PMCID.match(pmcid) or PMCID.match(pmid)
+    pmc = found_pmc.group(1).upper() if found_pmc else ""
+    if pmcid and not found_pmc:
+        unread = f"PMCID (not a PMC id): {pmcid}"
+    number = PMID.match(pmid)
+    if number:
+        return number.group(1).lstrip("0"), pmc, unread
+    if pmid and not PMCID.match(pmid):
+        unread = "\n".join(x for x in (unread, f"PMID (not a number): {pmid}") if x)
+    return "", pmc, unread

@@ -13,11 +13,11 @@ from collections.abc import Iterator
 
 from .base import Block, located
 
-# The tags of the RIS specification (RefMan, 2011) and of widely used exports.
-KNOWN_TAGS = set(
-    "TY A1 A2 A3 A4 AB AD AN AU AV BT C1 C2 C3 C4 C5 C6 C7 C8 CA CN CP CT CY DA DB DI DO DP "
-    "ED EP ER ET H1 H2 ID IS J1 J2 JA JF JO KW L1 L2 L3 L4 LA LB LK M1 M2 M3 N1 N2 NV OP PB "
-    "PP PY RI RN RP SE SN SP ST T1 T2 T3 TA TI TT U1 U2 U3 U4 U5 UR VL VO XT Y1 Y2".split()
+# The tags _fields always reads into a field; every other tag, of the specification or a
+# vendor's, is kept in extra, as are notes (N1), accession numbers (AN) and database
+# names (DB, DP), which are only sometimes read (a PMID, a PMC id).
+READ_TAGS = frozenset(
+    "TY TI T1 CT BT AU A1 PY Y1 DA Y2 JF T2 JO JA J2 J1 VL VO IS CP SP EP DO DI M3 UR SN AB N2 KW LA ER".split()
 )
 
 
@@ -96,8 +96,6 @@ def _block(number: int, start: int, body: str) -> Block:
                 pairs[-1][1] = f"{pairs[-1][1]} {item.strip()}".strip()  # a continuation line
         pairs = [(tag, value) for tag, value in pairs if value]
     first = dict(reversed(pairs))  # the first value of each tag, built in C
-    unknown = first.keys() - KNOWN_TAGS
-    extra = "\n".join(f"{tag}: {value}" for tag, value in pairs if tag in unknown)  # vendor tags: kept
     multi: dict[str, list[str]] = {}
     for tag, value in pairs:
         if tag in MULTI_TAGS:
@@ -106,7 +104,12 @@ def _block(number: int, start: int, body: str) -> Block:
     # normalise.finish may then skip its text clean-up.
     clean = raw.isascii() and "&" not in raw and "\t" not in raw and raw.count("  ") == lines
     fields = _fields(first, multi)
-    fields["extra"] = extra
+    identifiers = {fields["pmid"], fields["pmcid"]} - {""}
+    kept = [
+        (tag, value) for tag, value in pairs if tag not in READ_TAGS and not _read_identifier(tag, value, identifiers)
+    ]
+    unknown = {tag for tag, _ in kept}
+    fields["extra"] = "\n".join(f"{tag}: {value}" for tag, value in kept)  # nothing read is dropped
     return Block(
         located(number, start),
         raw,
@@ -134,6 +137,26 @@ def _pmid(first: dict[str, str], multi: dict[str, list[str]]) -> str:
     return ""
 
 
+PMC_VALUE = re.compile(r"^(?:PMCID:\s*)?(PMC\d+)$", re.IGNORECASE)
+
+
+def _read_identifier(tag: str, value: str, identifiers: set[str]) -> bool:
+    """An AN, C2 or N1 value that became the record's PMID or PMC id (so not kept twice)."""
+    if tag not in ("AN", "C2", "N1"):
+        return False
+    bare = re.sub(r"^(?:PMID|PMCID):\s*", "", value.strip(), flags=re.IGNORECASE)
+    return bare in identifiers or bare.upper() in identifiers
+
+
+def _pmcid(first: dict[str, str], multi: dict[str, list[str]]) -> str:
+    """A PubMed Central id wherever exports put one: AN, C2 (PubMed's RIS), or a note."""
+    for value in [first.get("AN", ""), first.get("C2", ""), *multi.get("N1", ())]:
+        match = PMC_VALUE.match(value.strip())
+        if match:
+            return match.group(1)
+    return ""
+
+
 def _fields(first: dict[str, str], multi: dict[str, list[str]]) -> dict:
     get = first.get
     type_ = get("TY", "")
@@ -149,6 +172,7 @@ def _fields(first: dict[str, str], multi: dict[str, list[str]]) -> dict:
         "end_page": get("EP", ""),
         "doi": multi.get("DO", []) + multi.get("DI", []) + multi.get("M3", []) + multi.get("UR", []),
         "pmid": _pmid(first, multi) if "N1" in first or "AN" in first else "",
+        "pmcid": _pmcid(first, multi) if "N1" in first or "AN" in first or "C2" in first else "",
         "issn": get("SN", ""),
         "abstract": get("AB") or get("N2", ""),
         "keywords": multi.get("KW", []),

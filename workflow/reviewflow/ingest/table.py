@@ -33,6 +33,7 @@ HEADERS = {
     "end_page": ["pageend", "endpage", "endingpage", "ep"],
     "doi": ["doi", "di"],
     "pmid": ["pmid", "pubmedid", "pm"],
+    "pmcid": ["pmcid", "pmc", "pubmedcentralid"],
     "issn": ["issn", "sn"],
     "abstract": ["abstract", "ab"],
     "keywords": ["keywords", "authorkeywords", "de"],
@@ -53,6 +54,11 @@ def looks_like_header(line: str, delimiter: str) -> bool:
 
 
 def parse_text(text: str, delimiter: str) -> Iterator[Block]:
+    """Delimited text; a 'CSV' whose header is separated by semicolons (as Excel saves it
+    where the comma is the decimal mark) is read by semicolons."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if delimiter == "," and not looks_like_header(first, ",") and looks_like_header(first, ";"):
+        delimiter = ";"
     rows = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         yield from parse_rows(rows)
@@ -78,10 +84,13 @@ def parse_rows(rows) -> Iterator[Block]:
         for column, value in zip(columns, cells):
             if column and value.strip() and not fields.get(column):
                 fields[column] = value.strip()
+        # columns beyond the record schema (Scopus' 'Funding Details', a team's own notes): kept
+        kept = [(n, c.strip()) for n, column, c in zip(names, columns, cells) if not column and n and c.strip()]
+        fields["extra"] = "\n".join(f"{n}: {c}" for n, c in kept)
         fields["authors"] = _split_authors(fields.get("authors", ""))
         fields["keywords"] = [k for k in re.split(r"\s*;\s*", fields.get("keywords", "")) if k]
         raw = "\x1f".join(f"{n}={c}" for n, c in zip(names, cells) if c.strip())
-        yield Block(f"row {number}", raw, fields=fields)
+        yield Block(f"row {number}", raw, fields=fields, extra_tags=tuple(n for n, _ in kept))
 
 
 def _split_authors(text: str) -> list[str]:

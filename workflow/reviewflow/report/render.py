@@ -7,6 +7,7 @@ citation field can never make rendering reach the network or the disk.
 
 from __future__ import annotations
 
+import logging
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -90,8 +91,34 @@ def render_pdf(html: str) -> bytes:
 
         raise ReviewflowError(f"{PANGO_HINT} ({error})") from None
     document = weasyprint.HTML(string=html, base_url=str(TEMPLATE_DIR), url_fetcher=_local_only_fetcher())
-    with _fixed_font_timestamps():
+    with _fixed_font_timestamps(), _fonttools_subsetting():
         return document.write_pdf(pdf_identifier=b"reviewflow", custom_metadata=False)
+
+
+class _SubsetterNotice(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "instead of HarfBuzz-Subset" not in record.getMessage()
+
+
+@contextmanager
+def _fonttools_subsetting():
+    """Fonts are always subset by fontTools (a locked Python dependency), never by the
+    system's libharfbuzz-subset where one happens to be installed: the two write different
+    font bytes, and the PDF must be the same on every machine. WeasyPrint picks the path
+    by a module global, set here for the duration of one rendering; its notice that
+    fontTools is used says nothing a reader of our log needs."""
+    from weasyprint.pdf import fonts
+
+    previous = fonts.harfbuzz_subset
+    notice = _SubsetterNotice()
+    logger = logging.getLogger("weasyprint")
+    fonts.harfbuzz_subset = None
+    logger.addFilter(notice)
+    try:
+        yield
+    finally:
+        fonts.harfbuzz_subset = previous
+        logger.removeFilter(notice)
 
 
 @contextmanager
