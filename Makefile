@@ -8,7 +8,7 @@ CORES ?= all
 # The review to run: config/<review id>.yaml (default: the embedded review).
 CONFIG ?= config/ipmp.yaml
 
-.PHONY: install report test test-e2e lint format envs dry-run verify golden clean bench-dedup bench-meta bench-synthesis bench-screening
+.PHONY: install report recover test test-e2e lint format envs dry-run verify golden clean bench-dedup bench-meta bench-synthesis bench-screening
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,10 +19,20 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
+# The config is checked by reviewflow first: Snakemake's own YAML loader would expand
+# aliases (a 'billion laughs' file) before any of our code could refuse them.
 report: $(STAMP)
+	$(BIN)/reviewflow check-config $(CONFIG)
 	$(BIN)/snakemake --cores $(CORES) --configfile $(CONFIG)
 	@$(BIN)/python -c "import yaml; r = 'results/' + yaml.safe_load(open('$(CONFIG)'))['review']['id']; \
 	print(f'Report: {r}/report.pdf, {r}/report.html; workbook: {r}/evidence_tables.xlsx')"
+
+# After an interrupted run (a killed job, a power cut): release Snakemake's lock, then
+# finish the run, redoing any output a killed job left half-written.
+recover: $(STAMP)
+	$(BIN)/reviewflow check-config $(CONFIG)
+	$(BIN)/snakemake --unlock --configfile $(CONFIG)
+	$(BIN)/snakemake --cores $(CORES) --configfile $(CONFIG) --rerun-incomplete
 
 # The fast suite: unit tests and every bad input in-process, then lint and a dry run.
 test: $(STAMP)

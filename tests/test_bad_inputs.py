@@ -2,9 +2,15 @@
 hand-edited file of a copy of the embedded review; the run must stop with one line
 naming the file and the place, and no report. Every case runs in this process
 (reviewflow.pipeline: the workflow's checks and steps); one case per stage also runs
-through Snakemake, for the exit code and the single 'reviewflow: ' line on stderr."""
+through Snakemake, for the exit code and the single 'reviewflow: ' line on stderr.
+
+A case with `command` runs that `reviewflow` command instead of the review: it must exit
+non-zero with exactly one 'reviewflow: ' line and no traceback, leave every file of the
+project as it was (a refused append writes nothing), write no output, and never echo
+what `absent` lists (a file's contents)."""
 
 import copy
+import hashlib
 import io
 import zipfile
 from pathlib import Path
@@ -14,6 +20,7 @@ import pytest
 import yaml
 from conftest import copy_inputs, copy_project, snakemake
 
+from reviewflow.cli import main as reviewflow
 from reviewflow.errors import ReviewflowError
 from reviewflow.pipeline import run_review
 
@@ -46,6 +53,10 @@ def _generated(kind: str, project: Path) -> bytes:
     if kind == "latin1_rob":
         text = (project / "resources/ipmp/rob.csv").read_text(encoding="utf-8")
         return text.replace("Study Quality column", "Qualit\u00e9 de l'\u00e9tude").encode("cp1252")
+    if kind == "latin1_tool":
+        return "name: Qualit\u00e9 de l'\u00e9tude\ndomains: []\n".encode("cp1252")
+    if kind == "latin1_library":
+        return "record_id,title\nR1,Caf\u00e9 and pain\n".encode("cp1252")
     if kind in ("xlsx_formula", "xlsx_merged"):
         lines = (project / "resources/ipmp/screening.csv").read_text(encoding="utf-8").splitlines()
         workbook = openpyxl.Workbook()
@@ -73,7 +84,14 @@ def apply(case: dict, project: Path) -> None:
         (project / path).parent.mkdir(parents=True, exist_ok=True)
         (project / path).write_text(text, encoding="utf-8")
     for path, kind in case.get("generate", {}).items():
+        (project / path).parent.mkdir(parents=True, exist_ok=True)
         (project / path).write_bytes(_generated(kind, project))
+    for path, rows in case.get("workbooks", {}).items():  # a filled worksheet: header, then rows
+        (project / path).parent.mkdir(parents=True, exist_ok=True)
+        workbook = openpyxl.Workbook()
+        for row in rows:
+            workbook.active.append(row)
+        workbook.save(project / path)
     if "config" in case:
         config_path = project / "config" / "ipmp.yaml"
         config = yaml.safe_load(config_path.read_text())
@@ -83,7 +101,7 @@ def apply(case: dict, project: Path) -> None:
 
 
 def test_the_catalogue_is_large_enough():
-    assert len(CASES) >= 30
+    assert len(CASES) >= 80
 
 
 def _case(case_file: Path, project: Path) -> dict:
@@ -98,12 +116,37 @@ def _no_report(project: Path) -> None:
         assert not (results / output).exists()
 
 
+def _files(project: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(project)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(project.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _refused_command(project: Path, case: dict, capsys) -> None:
+    before = _files(project)
+    code = reviewflow([str(part) for part in case["command"]])
+    captured = capsys.readouterr()
+    messages = [line for line in captured.err.splitlines() if line.startswith("reviewflow: ")]
+    assert code != 0, f"{case['description']}: the command did not fail"
+    assert "Traceback" not in captured.err
+    assert len(messages) == 1, captured.err[-2000:]
+    assert case["expect"] in messages[0], messages[0]
+    for text in case.get("absent", []):
+        assert text not in captured.err + captured.out
+    assert _files(project) == before  # nothing written, nothing changed
+
+
 @pytest.mark.parametrize("case_file", CASES, ids=[c.stem for c in CASES])
-def test_bad_input(tmp_path, monkeypatch, case_file):
+def test_bad_input(tmp_path, monkeypatch, capsys, case_file):
     """Every case, run in this process by the same checks and step functions as the workflow."""
     project = copy_inputs(tmp_path)
     case = _case(case_file, project)
     monkeypatch.chdir(project)
+    if "command" in case:
+        _refused_command(project, case, capsys)
+        return
     with pytest.raises(ReviewflowError) as caught:
         run_review("config/ipmp.yaml")
     message = str(caught.value)

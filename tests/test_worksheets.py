@@ -3,6 +3,7 @@
 from datetime import date
 
 import openpyxl
+import pandas as pd
 import pytest
 from conftest import make_records, make_sheet
 
@@ -136,6 +137,35 @@ def test_add_refuses_a_full_text_exclusion_without_reason_and_a_repeat_within_on
     with pytest.raises(ReviewflowError, match=r"c.xlsx, row 2, column 'citation': a second title_abstract decision"):
         add_filled_rows([str(first), str(again)], str(target))
     assert target.read_text() == "citation,stage,decision,reason,reviewer,date,note\n"  # nothing written
+
+
+def test_add_refuses_a_citation_already_decided_under_another_of_its_keys(tmp_path):
+    """The sheet says 'pmid:42'; the worksheet (beside the run's citations) says the
+    citation's id: one citation, so the second decision is refused, naming both forms."""
+    from reviewflow.tables import CITATION_COLUMNS, write_csv
+
+    run = tmp_path / "results" / "r"
+    (run / "dedup").mkdir(parents=True)
+    (run / "screening").mkdir()
+    citation = {c: "" for c in CITATION_COLUMNS} | {
+        "citation_id": "C0000000000000007",
+        "record_ids": "R0000000000000007",
+        "pmid": "42",
+        "title": "A trial",
+    }
+    write_csv(pd.DataFrame([citation]), run / "dedup" / "citations.csv", CITATION_COLUMNS)
+    target = tmp_path / "screening.csv"
+    before = "citation,stage,decision,reason,reviewer,date,note\npmid:42,title_abstract,include,,A,,\n"
+    target.write_text(before)
+    header = ["citation", "stage", "decision", "reason"]
+    sheet = _workbook(run / "screening" / "ws.xlsx", header, [["C0000000000000007", "title_abstract", "exclude", None]])
+    with pytest.raises(ReviewflowError) as raised:
+        add_filled_rows([str(sheet)], str(target))
+    assert str(raised.value).endswith(
+        "screening.csv: already holds a title_abstract decision for C0000000000000007 (as pmid:42, row 2); "
+        "edit it there instead"
+    )
+    assert target.read_text() == before
 
 
 def test_resolve_writes_each_decision_into_its_row_and_keeps_every_other_cell(tmp_path):

@@ -32,6 +32,9 @@ def _export(args) -> None:
     from .export import to_csv_frame, to_ris
     from .tables import RECORD_COLUMNS, read_csv, write_csv
 
+    if not args.output.lower().endswith((".ris", ".csv")):
+        raise ReviewflowError("is neither .ris nor .csv; name the file to write with one of them", file=args.output)
+
     try:
         library = read_csv(args.citations)
     except UnicodeDecodeError as error:

@@ -197,6 +197,14 @@ def _check_unique(frame: pd.DataFrame, schema: dict, file: str) -> None:
         seen[values] = offset + 2
 
 
+def sheet_target(path: str | Path, what: str = "decisions") -> Path:
+    """The CSV sheet a command appends to (--to): never a workbook or a folder."""
+    target = Path(path)
+    if target.suffix.lower() != ".csv" or target.is_dir():
+        raise ReviewflowError(f"--to must name the {what} CSV sheet", file=str(target))
+    return target
+
+
 def atomic_write_text(path: str | Path, text: str) -> None:
     """Write a file whole or not at all: a temporary file beside it, then a rename, so an
     interrupted write never leaves a half sheet behind."""

@@ -110,12 +110,10 @@ def add_queue_decisions(queue_xlsx: str | Path, decisions_csv: str | Path) -> in
     """Append the decided rows of a returned review queue to the decisions CSV; returns how
     many. A pair already decided the same way is skipped; decided the other way, it is an
     error naming the row (never dropped silently). The sheet is rewritten whole."""
-    from ..sheets import append_rows
+    from ..sheets import append_rows, sheet_target
     from ..xlsx import open_workbook
 
-    target = Path(decisions_csv)
-    if target.suffix.lower() != ".csv" or target.is_dir():
-        raise ReviewflowError("--to must name the decisions CSV sheet", file=str(target))
+    target = sheet_target(decisions_csv)
     workbook = open_workbook(queue_xlsx)
     rows = list(workbook.worksheets[0].iter_rows(values_only=True))
     workbook.close()

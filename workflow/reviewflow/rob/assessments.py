@@ -101,11 +101,11 @@ def add_assessments(template: str | Path, assessments_csv: str | Path, tool: Too
     """Append the filled rows (those with an overall judgement) of a returned assessment
     workbook to the assessment sheet, checked against the tool first; a study already
     assessed is refused, not overwritten. Returns how many rows were added."""
-    from ..sheets import append_rows, read_sheet
+    from ..sheets import append_rows, read_sheet, sheet_target
 
+    target = sheet_target(assessments_csv, "assessment")
     schema = sheet_schema(tool)
     filled = read_sheet(template, schema, keep=lambda row: bool(str(row.get("overall", "")).strip()))
-    target = Path(assessments_csv)
     existing = read_sheet(target, schema) if target.exists() else None
     known = set(zip(existing["study_id"], existing["outcome"])) if existing is not None else set()
     for row in filled.to_dict("records"):

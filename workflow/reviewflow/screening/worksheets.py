@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..errors import ReviewflowError
-from ..sheets import append_rows, atomic_write_text, csv_text, read_sheet
+from ..sheets import append_rows, atomic_write_text, csv_text, read_sheet, sheet_target
 from ..tables import split_list
 from ..xlsx import add_table_sheet, save_deterministic
 from . import VOTE_PREFIX
@@ -142,7 +142,7 @@ def add_filled_rows(worksheets: list[str], decisions_csv: str) -> int:
     screening schema first (and a full-text exclusion needs its reason), so a bad
     worksheet changes nothing. The sheet is rewritten whole, never half appended.
     """
-    target = Path(decisions_csv)
+    target = sheet_target(decisions_csv)
     existing = read_sheet(target, "screening") if target.exists() else None
     new_rows = []
     for path in worksheets:
@@ -158,7 +158,7 @@ def add_filled_rows(worksheets: list[str], decisions_csv: str) -> int:
     added = pd.concat(new_rows, ignore_index=True)
     if added.empty:
         return 0
-    _refuse_repeats(added, existing, target)
+    _refuse_repeats(added, existing, target, _citation_keys(worksheets[0]))
     columns = DECISION_COLUMNS if existing is None else _header(target)
     extra = [c for c in added.columns if c.startswith(VOTE_PREFIX) and c not in columns]
     if existing is not None and extra:
@@ -173,15 +173,23 @@ def _header(path: Path) -> list[str]:
     return list(pd.read_csv(path, dtype=str, nrows=0, encoding="utf-8-sig").columns)
 
 
-def _refuse_repeats(added: pd.DataFrame, existing: pd.DataFrame | None, target: Path) -> None:
-    """One decision per citation and stage: none already in the sheet, none twice in the worksheets."""
-    known = set(zip(existing["citation"], existing["stage"])) if existing is not None else set()
+def _refuse_repeats(added: pd.DataFrame, existing: pd.DataFrame | None, target: Path, resolve) -> None:
+    """One decision per citation and stage: none already in the sheet (under any of the
+    citation's keys: its id, a record id, doi:, pmid:), none twice in the worksheets."""
+    known = (
+        {(resolve(c), s): (c, n) for n, (c, s) in enumerate(zip(existing["citation"], existing["stage"]), start=2)}
+        if existing is not None
+        else {}
+    )
     seen: dict[tuple[str, str], tuple[str, int]] = {}
     for row in added.to_dict("records"):
-        key = (row["citation"], row["stage"])
+        key = (resolve(row["citation"]), row["stage"])
         if key in known:
+            written, line = known[key]
+            also = "" if written == row["citation"] else f" (as {written}, row {line})"
             raise ReviewflowError(
-                f"already holds a {key[1]} decision for {key[0]}; edit it there instead", file=str(target)
+                f"already holds a {key[1]} decision for {row['citation']}{also}; edit it there instead",
+                file=str(target),
             )
         if key in seen:
             first = seen[key]
@@ -201,7 +209,7 @@ def resolve_disagreements(worksheet: str, decisions_csv: str) -> int:
     stops the command before anything is written."""
     import csv
 
-    target = Path(decisions_csv)
+    target = sheet_target(decisions_csv)
     filled = read_sheet(worksheet, "screening")
     filled = filled[filled["decision"] != ""]
     if filled.empty:
