@@ -70,7 +70,7 @@ def test_bibtex_decodes_latex_and_resolves_strings(fixtures):
 
 def test_endnote_xml_and_tagged(fixtures):
     xml, _ = load(fixtures / "endnote.xml", source="EndNote", search="s1")
-    assert xml.iloc[0]["keywords"] == "chronic pain; pain management" and xml.iloc[0]["type"] == "Journal Article"
+    assert xml.iloc[0]["keywords"] == "chronic pain; pain management" and xml.iloc[0]["type"] == "journal article"
     assert xml.iloc[1]["title"] == "A Mendeley record & its title"
     tagged, _ = load(fixtures / "endnote_tagged.enl", source="EndNote", search="s1")
     assert tagged.iloc[0]["abstract"] == "Background: we tested a programme. Results: fewer visits."
@@ -214,3 +214,15 @@ def test_pubmed_identifiers_go_to_their_own_fields_and_odd_ones_are_kept_not_cut
 def test_spreadsheet_columns_beyond_the_schema_are_kept():
     (record,) = read("Title,Funding Details,Year\nA trial,Grant 12,2020\n")
     assert record["extra"] == "Funding Details: Grant 12"
+
+
+def test_record_types_are_one_vocabulary_whatever_the_export_called_them(fixtures):
+    types = {
+        name: load(fixtures / name, source="db", search="s1")[0]["type"].tolist()
+        for name in ("ovid_psycinfo.ris", "pubmed.nbib", "wos_savedrecs.txt", "scopus.bib", "endnote.xml")
+    }
+    assert {"journal article"} <= set().union(*map(set, types.values())) <= {"journal article", "conference paper", ""}
+    (medline,) = read("PMID- 1\nTI  - A trial\nPT  - Comment\nPT  - Journal Article\n")
+    assert medline["type"] == "comment" and medline["extra"] == "Type (as exported): Comment; Journal Article"
+    (unknown,) = read("TY  - XYZ\nTI  - A trial\nER  - \n")
+    assert unknown["type"] == "other" and unknown["extra"] == "Type (as exported): XYZ"

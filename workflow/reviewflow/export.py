@@ -11,21 +11,22 @@ import rispy
 from .tables import LIST_SEPARATOR, split_list
 
 RIS_TAG = re.compile(r"[A-Z][A-Z0-9]")
+EXPORTED_TYPE = "Type (as exported)"
+# Our record types (ingest.normalise.RECORD_TYPES) as RIS reference types.
 RIS_TYPES = {
-    "JOUR",
-    "ABST",
-    "BOOK",
-    "CHAP",
-    "CONF",
-    "CPAPER",
-    "RPRT",
-    "THES",
-    "GEN",
-    "ELEC",
-    "NEWS",
-    "MGZN",
-    "SER",
-    "UNPB",
+    "journal article": "JOUR",
+    "conference abstract": "ABST",
+    "conference paper": "CPAPER",
+    "book": "BOOK",
+    "book chapter": "CHAP",
+    "report": "RPRT",
+    "thesis": "THES",
+    "preprint": "UNPB",
+    "letter": "JOUR",
+    "editorial": "JOUR",
+    "comment": "JOUR",
+    "erratum": "JOUR",
+    "retraction": "JOUR",
 }
 
 
@@ -35,7 +36,7 @@ def to_ris(frame: pd.DataFrame) -> str:
     for row in frame.to_dict("records"):
         start, _, end = row["pages"].partition("-")
         entry = {
-            "type_of_reference": row["type"] if row["type"] in RIS_TYPES else "JOUR",
+            "type_of_reference": RIS_TYPES.get(row["type"], "GEN" if row["type"] else "JOUR"),
             "title": row["title"],
             "authors": split_list(row["authors"]),
             "year": row["year"],
@@ -61,7 +62,9 @@ def _with_extra_tags(text: str, extras: list[str]) -> str:
     """The tags ingest kept in `extra` ('TAG: value' lines), written back before each ER line."""
     records = text.split("ER  - \n")
     for number, extra in enumerate(extras):
-        lines = [line.split(": ", 1) for line in extra.split("\n") if ": " in line]
+        lines = [
+            line.split(": ", 1) for line in extra.split("\n") if ": " in line and not line.startswith(EXPORTED_TYPE)
+        ]  # the type is TY's
         records[number] += "".join(
             f"{tag}  - {value}\n" if RIS_TAG.fullmatch(tag) else f"N1  - {tag}: {value}\n" for tag, value in lines
         )  # a spreadsheet column's name is no RIS tag: written as a note

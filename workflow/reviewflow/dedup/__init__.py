@@ -84,7 +84,7 @@ class Dedup:
 def prepare_records(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Any CSV of records (ours, or another tool's: ID, author, number, ...) in our columns,
     with identifiers normalised so that equal DOIs and PMIDs compare equal."""
-    from ..ingest.normalise import clean_text, normalise_doi
+    from ..ingest.normalise import clean_text, normalise_doi, normalise_type
 
     renamed = {}
     for name in frame.columns:
@@ -100,6 +100,7 @@ def prepare_records(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     out["pmid"] = out["pmid"].str.extract(r"(\d+)", expand=False).fillna("")
     out["year"] = out["year"].str.extract(r"(1[5-9]\d\d|20\d\d)", expand=False).fillna("")
     out["title"] = out["title"].map(clean_text)
+    out["type"] = out["type"].map(lambda text: normalise_type(text)[0])
     return out
 
 

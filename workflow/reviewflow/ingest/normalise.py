@@ -87,7 +87,10 @@ def finish(fields: dict, clean: bool = False) -> dict:
     )
     out["pmid"], out["pmcid"], unread = pubmed_ids(prep(fields.get("pmid")), prep(fields.get("pmcid")))
     out["issn"] = _issn(prep(fields.get("issn")))
-    out["extra"] = "\n".join(x for x in (fields.get("extra") or "", unread) if x)
+    out["type"], exported_type = normalise_type(out["type"])
+    out["extra"] = "\n".join(
+        x for x in (fields.get("extra") or "", unread, exported_type and f"Type (as exported): {exported_type}") if x
+    )
     return out
 
 
@@ -96,6 +99,74 @@ def _as_is(value) -> str:
 
 
 TEXT_FIELDS = ("type", "title", "journal", "volume", "issue", "abstract", "language", "url")
+
+
+# One vocabulary of record types, whatever the export called it: RIS TY codes, MEDLINE
+# publication types, BibTeX entry types, EndNote reference types, WoS and Scopus document
+# types (matched in lower case). A type not listed is 'other' and kept as exported in extra.
+RECORD_TYPES = {
+    "journal article": (
+        "jour",
+        "jfull",
+        "ejour",
+        "article",
+        "journal article",
+        "journal-article",
+        "review",
+        "article in press",
+        "j",
+        "research article",
+        "original article",
+        "systematic review",
+        "meta-analysis",
+    ),
+    "conference abstract": (
+        "abst",
+        "meeting abstract",
+        "conference abstract",
+        "conference_abstract",
+        "meeting_abstract",
+        "abstract",
+    ),
+    "conference paper": (
+        "conf",
+        "cpaper",
+        "inproceedings",
+        "proceedings",
+        "conference paper",
+        "conference proceeding",
+        "proceedings paper",
+        "conference proceedings",
+        "conference review",
+    ),
+    "book": ("book", "ebook", "edbook", "b"),
+    "book chapter": ("chap", "echap", "incollection", "inbook", "book section", "book chapter"),
+    "report": ("rprt", "techreport", "report", "govdoc"),
+    "thesis": ("thes", "phdthesis", "mastersthesis", "thesis", "dissertation"),
+    "trial registration": ("ctr", "clinical trial registry record", "trial registry record", "trial registration"),
+    "letter": ("letter",),
+    "editorial": ("editorial",),
+    "comment": ("comment",),
+    "erratum": ("erratum", "published erratum", "correction"),
+    "retraction": ("retraction", "retraction of publication", "retracted publication"),
+    "preprint": ("preprint",),
+}
+_TYPE_OF = {alias: canonical for canonical, aliases in RECORD_TYPES.items() for alias in (canonical, *aliases)}
+# Of several types (MEDLINE lists every publication type), the one that says what the record is.
+TYPE_PRIORITY = ["retraction", "erratum", "comment", "letter", "editorial", "conference abstract", "trial registration"]
+
+
+def normalise_type(text: str) -> tuple[str, str]:
+    """(type in the one vocabulary, the type as exported when that says more: several
+    publication types, or one the vocabulary does not know)."""
+    names = [n.strip().lower() for n in re.split(r"\s*;\s*", str(text)) if n.strip()]
+    if not names:
+        return "", ""
+    found = [_TYPE_OF.get(n, "other") for n in names]
+    canonical = next((t for t in TYPE_PRIORITY if t in found), None) or next(
+        (t for t in found if t != "other"), "other"
+    )
+    return canonical, (str(text).strip() if len(names) > 1 or canonical == "other" else "")
 
 
 def normalise_doi(value) -> str:
