@@ -8,7 +8,7 @@ CORES ?= all
 # The review to run: config/<review id>.yaml (default: the embedded review).
 CONFIG ?= config/ipmp.yaml
 
-.PHONY: install report recover test test-e2e lint format envs dry-run verify golden clean bench-dedup bench-meta bench-synthesis bench-screening
+.PHONY: install report recover test test-slurm test-e2e lint format envs dry-run verify golden clean bench-dedup bench-meta bench-synthesis bench-screening
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,16 @@ test: $(STAMP)
 # End-to-end tests: real Snakemake runs of the embedded review (CI runs them after `make test`).
 test-e2e: $(STAMP)
 	$(BIN)/python -m pytest -m e2e
+
+# SLURM for real: a one-node cluster on this machine (munge, MariaDB, slurmdbd, slurmctld,
+# slurmd from Debian's packages; needs root), the embedded review run through the SLURM
+# profile and locally, and the two results compared byte for byte.
+SLURM_PACKAGES := slurm-wlm slurmdbd munge mariadb-server
+test-slurm: $(STAMP)
+	command -v slurmdbd >/dev/null && command -v mariadbd >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SLURM_PACKAGES))
+	sh tests/slurm/up.sh
+	$(BIN)/python tests/slurm/compare.py
 
 PYTHON_SOURCES := workflow tests benchmarks
 
