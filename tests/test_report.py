@@ -233,6 +233,8 @@ def test_pdf_is_deterministic_and_has_outline_and_text(context):
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
     assert "Methods summary" in titles and "KQ1: evidence" in titles and "References" in titles
     assert reader.metadata.title == CONFIG["review"]["title"]
+    assert reader.metadata.author == "; ".join(CONFIG["review"]["authors"])
+    assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged, for screen readers
 
 
 def test_workbook_is_deterministic_formula_safe_and_coloured(context, tmp_path):

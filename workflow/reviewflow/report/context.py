@@ -151,7 +151,14 @@ def reference_list(publications: pd.DataFrame) -> list[dict]:
 def _front_matter(config: dict, digest: str) -> dict:
     latest = config["searches"][-1]
     return {
-        "review": {"short_title": "", "citation": "", "version": "", "notice": "", **config["review"]},
+        "review": {
+            "short_title": "",
+            "citation": "",
+            "version": "",
+            "notice": "",
+            "authors": ["reviewflow"],
+            **config["review"],
+        },
         "batch": {"name": latest["batch"], "date_searched": latest["date_searched"]},
         "searches": config["searches"],
         "digest": digest,

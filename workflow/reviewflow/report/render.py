@@ -92,7 +92,8 @@ def render_pdf(html: str) -> bytes:
         raise ReviewflowError(f"{PANGO_HINT} ({error})") from None
     document = weasyprint.HTML(string=html, base_url=str(TEMPLATE_DIR), url_fetcher=_local_only_fetcher())
     with _fixed_font_timestamps(), _fonttools_subsetting():
-        return document.write_pdf(pdf_identifier=b"reviewflow", custom_metadata=False)
+        # tagged (a structure tree for screen readers, the images' alt text in it)
+        return document.write_pdf(pdf_identifier=b"reviewflow", custom_metadata=False, pdf_tags=True)
 
 
 class _SubsetterNotice(logging.Filter):
