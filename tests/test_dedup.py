@@ -295,9 +295,11 @@ def test_review_queue_round_trip(tmp_path):
     validation = sheet.data_validations.dataValidation[0]
     assert validation.formula1 == '"same,different"'
     sheet.cell(row=2, column=header.index("decision") + 1, value="same")
+    sheet.cell(row=2, column=header.index("note") + 1, value="same DOI in the full text")
     workbook.save(queue)
     sheet_csv = tmp_path / "dedup_decisions.csv"
     assert add_queue_decisions(queue, sheet_csv) == 1
+    assert "same DOI in the full text" in sheet_csv.read_text()  # every column a person filled is kept
     assert add_queue_decisions(queue, sheet_csv) == 0  # a second add changes nothing
     from reviewflow.sheets import read_sheet
 
