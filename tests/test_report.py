@@ -245,6 +245,7 @@ def test_workbook_is_deterministic_formula_safe_and_coloured(context, tmp_path):
         assert {info.date_time for info in archive.infolist()} == {(2021, 5, 24, 0, 0, 0)}
     workbook = openpyxl.load_workbook(tmp_path / "a.xlsx")
     assert workbook.sheetnames == [
+        "Read me",
         "KQ1",
         "KQ2",
         "Studies",
@@ -255,7 +256,16 @@ def test_workbook_is_deterministic_formula_safe_and_coloured(context, tmp_path):
         "References",
     ]
     kq1 = workbook["KQ1"]
-    assert [c.value for c in kq1[1]][:3] == ["KQ", "Group", "Study"] and kq1.freeze_panes == "A2"
+    assert [c.value for c in kq1[1]][:3] == ["KQ", "Group", "Study"] and kq1.freeze_panes == "B2"
+    assert kq1.print_title_rows == "$1:$1" and kq1.page_setup.orientation == "landscape"
+    read_me = {row[0]: row[1] for row in workbook["Read me"].iter_rows(min_row=2, values_only=True)}
+    assert read_me["Review"] == CONFIG["review"]["title"] and "illustrative" in read_me["Marks"]
+    header = [c.value for c in workbook["Studies"][1]]
+    n = [
+        row[header.index("N randomised or enrolled")]
+        for row in workbook["Studies"].iter_rows(min_row=2, values_only=True)
+    ]
+    assert any(isinstance(v, int) for v in n) and not any(isinstance(v, str) and v.isdigit() for v in n)  # numbers
     assert [row[2] for row in kq1.iter_rows(min_row=2, values_only=True)] == ["Able 2001", "Cole 2002"]
     studies = workbook["Studies"]
     assert studies["E3"].value == "=2+3" and studies["E3"].data_type == "s"  # text typed by a person, never a formula

@@ -43,7 +43,11 @@ def add_table_sheet(
         for column, value in enumerate(values, start=1):
             safe_cell(sheet, row_number, column, value)
             sheet.cell(row=row_number, column=column).alignment = WRAP
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = "B2"  # the header row and the first column stay in view
+    sheet.print_title_rows = "1:1"  # printed on every page
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     if rows:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
     for column, name in enumerate(header, start=1):

@@ -5,6 +5,7 @@ characteristics and outcome columns come from its vocabulary."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -18,20 +19,18 @@ MARKS = ("Illustrative columns", "illustrative_columns")
 SOURCE = [("Source", "source"), MARKS]
 
 
-# Columns a spreadsheet user sorts and sums: written as numbers where the text is one.
-NUMBERS = ("n_studies", "participants", "estimate", "ci_low", "ci_high", "weight")
+# A cell whose whole text is a number is written as one (N, age, % male, participants,
+# estimates), so a spreadsheet sums and sorts it; identifiers stay text.
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+IDENTIFIERS = ("study_id", "analysis_id", "comparison_id", "citation_id", "pmid", "pmcid", "doi")
 
 
 def _cells(row: dict, field: str):
     value = row.get(field, "")
     if isinstance(value, list):
         return "; ".join(value)
-    if field in NUMBERS and isinstance(value, str) and value:
-        try:
-            number = float(value)
-        except ValueError:
-            return value
-        return int(number) if number.is_integer() and "." not in value else number
+    if isinstance(value, str) and field not in IDENTIFIERS and NUMBER.fullmatch(value):
+        return int(value) if "." not in value else float(value)
     return value
 
 
@@ -40,9 +39,37 @@ def _sheet(workbook: Workbook, title: str, columns: list[tuple[str, str]], rows:
     return add_table_sheet(workbook, title, header, [[_cells(row, field) for _, field in columns] for row in rows])
 
 
+def _read_me(workbook: Workbook, context: dict) -> None:
+    """The first sheet: what the workbook is, what each sheet holds, and what its marks mean."""
+    review, mark = context["review"], context["dagger"]
+    rows = [
+        ["Review", review["title"]],
+        ["Version", review["version"] or "1"],
+        ["Search date", context["batch"]["date_searched"]],
+        *([["Published review", review["citation"]]] if review["citation"] else []),
+        *([["Note", review["notice"]]] if review["notice"] else []),
+        ["Marks", f"{mark} after a value: an illustrative (demonstration) value, not from a public source."],
+        ["Illustrative columns", "on each row: which of its values are illustrative ('all' for the whole row)."],
+        ["Source", "on each row: where its values come from."],
+        *[[f"Risk of bias: {label}", f"cell colour {level}"] for label, level in context["rob_levels"].items()],
+        ["KQ sheets", "one row per study and comparison in the key question, with its outcomes."],
+        ["Studies, Arms", "the study registry and its arms."],
+        ["Risk of bias", "each assessment with its domains."],
+        ["Strength of evidence", "the team's grades beside what the rules suggest."],
+        ["Study results", "each study's result in each analysis, numbers as numbers."],
+        ["References", "the publications, numbered as in the report."],
+    ]
+    sheet = add_table_sheet(workbook, "Read me", ["Item", "Meaning"], rows, widths={"Item": 26, "Meaning": 100})
+    for row, (label, _) in enumerate(rows, start=2):
+        level = context["rob_levels"].get(label.removeprefix("Risk of bias: "))
+        if label.startswith("Risk of bias: ") and level in LEVEL_FILLS:
+            sheet.cell(row=row, column=2).fill = fill(LEVEL_FILLS[level])
+
+
 def write_workbook(context: dict, path: str | Path) -> None:
     workbook = Workbook()
     workbook.remove(workbook.active)
+    _read_me(workbook, context)
     vocabulary, levels = context["vocabulary"], context["rob_levels"]
     evidence = [
         ("KQ", "kq"),
