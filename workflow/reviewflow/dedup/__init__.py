@@ -238,17 +238,17 @@ def merge_clusters(records: pd.DataFrame, misfit_doi: np.ndarray | None = None) 
     that names another journal than its record's (`misfit_doi`) is taken only when no
     member has another."""
     fullness = (records[MERGED_FIELDS] != "").sum(axis=1)
-    ranked = records.assign(_fullness=-fullness)
-    if misfit_doi is not None and misfit_doi.any():
-        ranked = ranked.assign(_doi_last=misfit_doi)
-        dois = ranked.sort_values(["citation_id", "_doi_last", "_fullness"], kind="stable")
-        first_doi = dois.replace({"doi": {"": pd.NA}}).groupby("citation_id", sort=False)["doi"].first()
+    trusted = records["doi"] if misfit_doi is None else records["doi"].where(~misfit_doi, "")
+    ranked = records.assign(_fullness=-fullness, _trusted_doi=trusted)
     ranked = ranked.sort_values(["citation_id", "_fullness"], kind="stable")
     merged = (
-        ranked[["citation_id", *MERGED_FIELDS]].replace("", pd.NA).groupby("citation_id", sort=False).first().fillna("")
+        ranked[["citation_id", *MERGED_FIELDS, "_trusted_doi"]]
+        .replace("", pd.NA)
+        .groupby("citation_id", sort=False)
+        .first()
     )
-    if misfit_doi is not None and misfit_doi.any():
-        merged["doi"] = first_doi.reindex(merged.index).fillna("")
+    merged["doi"] = merged.pop("_trusted_doi").fillna(merged["doi"])
+    merged = merged.fillna("")
     members = records.groupby("citation_id", sort=False)
     merged["record_ids"] = members["record_id"].agg(LIST_SEPARATOR.join)
     merged["sources"] = members["source"].agg(lambda s: LIST_SEPARATOR.join(dict.fromkeys(s)))

@@ -16,7 +16,7 @@ from functools import cache
 
 import pandas as pd
 
-from ..ingest.normalise import normalise_doi
+from ..ingest.normalise import normalise_doi, normalise_type
 
 GREEK = dict(
     zip(
@@ -122,15 +122,6 @@ NOTICE_WORDS = {
     "response": "reply",
     "letter": "letter",
     "editorial": "editorial",
-}
-# Conference *abstracts* (not full conference papers, which are reports in their own right).
-CONFERENCE_TYPES = {
-    "abst",
-    "abstract",
-    "meeting abstract",
-    "conference abstract",
-    "conference_abstract",
-    "meeting_abstract",
 }
 CONFERENCE_JOURNAL = re.compile(r"\babstracts?\b|\bmeeting\b|\bcongress\b", re.I)
 JOURNAL_STOP = {"the", "of", "and", "in", "for", "on", "de", "la", "le", "der", "und", "a", "an", "et", "y", "e"}
@@ -395,7 +386,9 @@ def doi_names_other_journal(doi: str, journal: str) -> bool:
 
 
 def is_conference(kind: str, journal: str) -> bool:
-    return str(kind).strip().lower() in CONFERENCE_TYPES or bool(CONFERENCE_JOURNAL.search(str(journal)))
+    """A conference abstract (not a full conference paper, a report in its own right): by
+    its type in ingest's one vocabulary, or a meeting named as its journal."""
+    return normalise_type(kind)[0] == "conference abstract" or bool(CONFERENCE_JOURNAL.search(str(journal)))
 
 
 def match_keys(records: pd.DataFrame) -> pd.DataFrame:

@@ -12,7 +12,6 @@ YEAR = re.compile(r"(1[5-9]\d\d|20\d\d)")
 DOI_SUFFIX = re.compile(r"\s*\[doi\]$", re.IGNORECASE)
 PAGE_RANGE = re.compile(r"([A-Za-z]?)(\d+)\s*-\s*([A-Za-z]?)(\d+)")
 ISSN = re.compile(r"\b(\d{4})-?(\d{3}[\dXx])\b")
-DIGITS = re.compile(r"\d+")
 KEYWORD_SPLIT = re.compile(r"\s*;\s*")
 
 
