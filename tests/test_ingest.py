@@ -187,3 +187,11 @@ def test_empty_records_are_set_aside_and_control_characters_removed(tmp_path, ca
     assert records["title"].tolist() == ["A title with controls"]
     assert rejected[["position", "reason"]].values.tolist() == [["1", "empty record: set aside"]]
     assert "endnote.ris: 3 control characters removed" in caplog.text
+
+
+def test_a_name_suffix_stays_behind_the_initials():
+    from reviewflow.ingest.normalise import normalise_author
+
+    assert normalise_author("Yancy WS Jr") == "Yancy, WS Jr"  # MEDLINE's order; was read as surname 'Jr'
+    assert normalise_author("Yancy, W. S., Jr.") == "Yancy, WS Jr"
+    assert normalise_author("Dobscha SK") == "Dobscha, SK"

@@ -205,12 +205,19 @@ def _year(text: str) -> str:
     return match.group(1) if match else ""
 
 
+NAME_SUFFIX = re.compile(r"[ ,]+(Jr\.?|Sr\.?|II|III|IV|2nd|3rd)$")
+
+
 @lru_cache(maxsize=1 << 16)  # names recur across records; this is the hot path of ingest
 def normalise_author(value) -> str:
     """'Dobscha SK' or 'Dobscha, S. K.' -> 'Dobscha, SK'; 'K. Meyer' -> 'Meyer, K'."""
     text = clean_text(value)
     if not text:
         return ""
+    suffix = NAME_SUFFIX.search(text)
+    if suffix:  # 'Yancy WS Jr' or 'Yancy, W. S., Jr.': the suffix follows the initials
+        core = normalise_author(text[: suffix.start()].rstrip(" ,"))
+        return f"{core} {suffix.group(1).rstrip('.')}" if core else text
     if "," in text:
         surname, given = (part.strip() for part in text.split(",", 1))
     else:
