@@ -63,7 +63,7 @@ def test_include_adds_a_comparison_to_a_group_and_says_why():
     assert (row["study_id"], row["comparison_id"], row["mapped_by"]) == (
         "s1",
         "A vs B",
-        f"override: changes the emphasis{MARK}",
+        f"placed by the review team: changes the emphasis{MARK}",
     )
 
 
@@ -119,5 +119,6 @@ def test_matrix_lists_unmapped_studies_with_the_reason_and_shows_overrides():
     ).set_index("study_id")
     assert matrix.loc["s1", ["KQ1", "KQ2", "mapped"]].tolist() == ["2", "1", "yes"]
     assert matrix.loc["s2", ["KQ1", "mapped"]].tolist() == ["0", "no"]
-    assert matrix.loc["s2", "unmapped_reason"].startswith("the rules map it, but overrides set every comparison aside")
+    reason = matrix.loc["s2", "unmapped_reason"]
+    assert reason.startswith("its comparisons fit a key question, but the review team set every one aside")
     assert matrix.loc["s2", "overrides"] == "KQ1 excluded (all comparisons): not a program"

@@ -231,7 +231,7 @@ def test_pdf_is_deterministic_and_has_outline_and_text(context):
     assert "Able 2001" in text and "Cole 2002" in text
     assert "Page 2 of" in text
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
-    assert "Methods summary" in titles and "KQ1: evidence" in titles and "References" in titles
+    assert "Methods" in titles and "KQ1: evidence" in titles and "References" in titles
     assert reader.metadata.title == CONFIG["review"]["title"]
     assert reader.metadata.author == "; ".join(CONFIG["review"]["authors"])
     assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged, for screen readers
@@ -267,6 +267,10 @@ def test_workbook_is_deterministic_formula_safe_and_coloured(context, tmp_path):
     ]
     assert any(isinstance(v, int) for v in n) and not any(isinstance(v, str) and v.isdigit() for v in n)  # numbers
     assert [row[2] for row in kq1.iter_rows(min_row=2, values_only=True)] == ["Able 2001", "Cole 2002"]
+    marks = [
+        row[header.index("Illustrative columns")] for row in workbook["Studies"].iter_rows(min_row=2, values_only=True)
+    ]
+    assert "Country" in marks  # named by its heading, not the field name 'country'
     studies = workbook["Studies"]
     assert studies["E3"].value == "=2+3" and studies["E3"].data_type == "s"  # text typed by a person, never a formula
     with zipfile.ZipFile(tmp_path / "a.xlsx") as archive:
@@ -311,3 +315,58 @@ def test_pdf_bytes_do_not_depend_on_an_installed_font_subsetter(monkeypatch):
     with_subsetter = render_pdf(html)
     assert with_subsetter == without
     assert isinstance(fonts.harfbuzz_subset, _SystemSubsetter)  # put back after rendering
+
+
+def test_layout_check_finds_a_figure_taller_than_the_page_and_a_table_wider_than_it():
+    from reviewflow.report.render import overflowing_boxes
+
+    tall = '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="1600"><rect width="300" height="1600"/></svg>'
+    wide = '<table><tr><td style="white-space: nowrap">' + "x" * 300 + "</td></tr></table>"
+    html = f"<style>figure {{ break-inside: avoid }}</style><p>text</p><figure>{tall}</figure>{wide}"
+    found = overflowing_boxes(html)
+    assert {("figure", "below"), ("table", "beyond")} <= {
+        (b["element"], "below" if b["below"] > 0 else "beyond") for b in found
+    }
+    assert overflowing_boxes("<p>short</p><figure><svg width='10' height='10'></svg></figure>") == []
+
+
+def test_the_report_prints_without_overflowing_its_pages(context):
+    from reviewflow.report.render import overflowing_boxes
+
+    assert overflowing_boxes(render_html(context)) == []
+
+
+def test_overview_counts_studies_and_publications_by_intervention_comparison_and_kq(context):
+    rows = {(r["intervention"], r["group"]): r for r in context["overview"]}
+    assert rows[("IPMP", "physical activity")]["cells"]["KQ1"] == {
+        "studies": 1,
+        "publications": 1,
+        "illustrative": True,
+    }
+    assert rows[("CPMP", "usual care or waitlist")]["cells"]["KQ1"]["illustrative"] is False  # sourced arms
+    html = render_html(context)
+    overview = html[html.index('id="overview"') : html.index("</section>", html.index('id="overview"'))]
+    assert "Any comparison" in overview and overview.count('class="ill"') == 2  # IPMP row and its subtotal
+
+
+def test_a_wholly_illustrative_row_is_marked_once_a_mixed_row_on_each_value():
+    from reviewflow.marks import MARK
+    from reviewflow.report.context import wholly_illustrative
+
+    columns = ["intervention", "delivery", "primary_outcomes"]
+    invented = {"intervention": "A", "delivery": f"A: 6 weeks{MARK}", "primary_outcomes": "NR"}
+    assert wholly_illustrative({**invented, "illustrative_columns": ["intervention"]}, columns)
+    mixed = {**invented, "primary_outcomes": "VAS 5 vs 6 (from the paper)"}
+    assert not wholly_illustrative({**mixed, "illustrative_columns": ["intervention"]}, columns)
+    assert not wholly_illustrative({"intervention": "", "illustrative_columns": []}, columns)  # nothing shown
+
+
+def test_numbers_are_typeset_with_minus_signs_and_en_dashes_but_dates_and_names_kept():
+    from reviewflow.report.render import typeset
+
+    assert typeset("difference -0.9 (95% CI -1.7 to -0.1); VAS (0-10)") == (
+        "difference \u22120.9 (95% CI \u22121.7 to \u22120.1); VAS (0\u201310)"
+    )
+    assert typeset("searched 2021-05-24 by Roche-Leboucher, NCT00600197") == (
+        "searched 2021-05-24 by Roche-Leboucher, NCT00600197"
+    )

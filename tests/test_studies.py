@@ -211,13 +211,13 @@ def test_comparisons_from_arms_map_to_kqs_by_declared_rules(review):
         ("KQ1", "physical activity", "trial-a", "B vs C"),
         ("KQ2", "A", "trial-a", "A vs B"),
     ]
-    assert rows["mapped_by"].iloc[3] == "rule: arms differ in duration intensity"
+    assert rows["mapped_by"].iloc[3] == "the arms differ in duration, intensity"  # the heading, not the id
     matrix = built["kq_matrix"].set_index("study_id")
     assert matrix.loc["trial-a", ["KQ1", "KQ2", "mapped"]].tolist() == ["2", "1", "yes"]
     # trial-c compares a program with a drug, a comparator no KQ of this config lists: listed, never dropped
     assert matrix.loc["trial-c", ["mapped", "unmapped_reason"]].tolist() == [
         "no",
-        "no comparison meets a key-question rule, and no override includes one",
+        "none of its comparisons fits a key question, and the review team placed none by hand",
     ]
     studies = built["studies"].set_index("study_id")
     assert studies.loc["trial-a", "kqs"] == "KQ1; KQ2"

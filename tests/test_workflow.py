@@ -73,7 +73,14 @@ def test_pdf_is_tagged_for_readers(run, pdf_pages):
         "/FontFile2" in f or "/FontFile3" in f or "/FontFile" in f for f in fonts
     )  # every font embedded
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
-    assert {"Methods summary", "Flow of citations", "KQ1: evidence", "KQ2: evidence", "References"} <= set(titles)
+    assert {
+        "Structured abstract",
+        "Methods",
+        "Flow of citations",
+        "KQ1: evidence",
+        "KQ2: evidence",
+        "References",
+    } <= set(titles)
     pages = pdf_pages
     flow_pages = [i for i, text in enumerate(pages) if "The counts of the diagram" in text or "Box Count" in text]
     assert len([i for i in flow_pages if "Box Count" in pages[i]]) >= 2  # the header row repeats on the next page
@@ -381,3 +388,11 @@ def test_slurm_profile_plans_one_ingest_job_per_export(tmp_path):
     config = yaml.safe_load((project / "config" / "ipmp.yaml").read_text())
     exports = sum(len(search["exports"]) for search in config["searches"])
     assert jobs["ingest"] == str(exports) and jobs["dedup"] == "1" and jobs["report_pdf"] == "1"
+
+
+def test_no_figure_or_table_of_the_report_overflows_its_page(run):
+    """Read from WeasyPrint's layout boxes: the KQ1 traffic light (47 studies) is drawn in
+    page-sized parts, long evidence rows continue under a repeated header."""
+    from reviewflow.report.render import overflowing_boxes
+
+    assert overflowing_boxes((run / RESULTS / "report.html").read_text(encoding="utf-8")) == []

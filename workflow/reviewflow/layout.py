@@ -128,7 +128,14 @@ class Layout:
         files += [path for section, key in SHEETS if (path := self.sheet(section, key))]
         frozen = self.changes().inputs
         files += [*frozen.get("baseline_files", []), *([frozen["baseline"]] if "baseline" in frozen else [])]
-        return [*files, *filter(None, [self.rob_tool_file()])]
+        return [*files, *filter(None, [self.rob_tool_file()]), *self.authored_files()]
+
+    def authored_files(self) -> list[str]:
+        """The report sections the team has written so far (Markdown in <resources>/report/)."""
+        from .report.authored import section_files
+
+        kq_ids = [kq["id"] for kq in self.config["key_questions"]]
+        return [str(path) for path in section_files(self.resource("report"), kq_ids).values() if path.is_file()]
 
     # -- outputs -------------------------------------------------------------
 
@@ -349,6 +356,7 @@ class Layout:
             "figures": list(self.figures().values()),
             "provenance": self.result("provenance.json"),
             "dedup_records": self.result("dedup/records.csv"),
+            "authored": self.authored_files(),
         }
         return Job("report_context", inputs, {"context": self.result("report/context.json")}, {"config": self.config})
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 
 def wrap_words(text: str, width_chars: int) -> list[str]:
     """Lines of at most width_chars characters, broken between words; a single word
     longer than a line is cut, so no text can run out of its box."""
     lines, line = [], ""
-    for word in text.split():
+    text = re.sub(r"\bn = (?=\d)", "n\u00a0=\u00a0", text)  # '(n = 54)' never breaks after 'n'
+    for word in [w for w in re.split(r"[ \t\n]+", text) if w]:
         while len(word) > width_chars:
             if line:
                 lines.append(line)

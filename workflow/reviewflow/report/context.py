@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -77,6 +78,8 @@ class Tables:
     changes_summary: dict
     figures: dict[str, str]
     match_rules: dict[str, int]  # records merged into a citation, by the dedup rule that merged them
+    strategies: list = field(default_factory=list)  # {batch, database, text} of each export's search strategy
+    authored: dict = field(default_factory=dict)  # the team's own sections, rendered (authored.py)
 
 
 def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict:
@@ -97,7 +100,10 @@ def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict
         **_front_matter(config, digest),
         **_flow(tables, ref_numbers),
         "key_questions": [
-            kq_section(declared, tables, study_refs, invented_n, randomised) for declared in config["key_questions"]
+            kq_section(
+                declared, tables, study_refs, invented_n, randomised, tool, config["rob"].get("palette", "cochrane")
+            )
+            for declared in config["key_questions"]
         ],
         "kq_ids": [kq["id"] for kq in config["key_questions"]],
         "studies": study_rows,
@@ -137,7 +143,81 @@ def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict
             if value
         ),
         "dagger": MARK,
+        "overview": study_overview(tables, [kq["id"] for kq in config["key_questions"]]),
+        "authored": tables.authored,
+        "strategies": tables.strategies,
+        "unwritten": [s["title"] for s in tables.authored.values() if s["html"] is None],
     }
+
+
+def _traffic_light_parts(kq_id: str, tables: Tables, tool: Tool | None, palette: str) -> list[str]:
+    """The KQ's traffic light drawn again in page-sized parts for the report (the figure
+    file of the risk-of-bias stage stays whole)."""
+    from ..rob.figures import traffic_light_parts, traffic_light_rows
+
+    whole = tables.figures.get(f"traffic_light_{kq_id}", "")
+    if tool is None or tables.rob.empty or "study_id" not in tables.evidence:
+        return [whole] if whole else []
+    rows, _ = traffic_light_rows(tool, kq_id, tables.studies, tables.evidence, tables.rob)
+    if not rows:
+        return [whole] if whole else []
+    return traffic_light_parts(rows, tool, palette, f"{kq_id}: risk of bias of each study ({tool.name})")
+
+
+def study_overview(tables: Tables, kq_ids: list[str]) -> list[dict]:
+    """Studies (publications) by intervention type, comparison group and key question,
+    counted from the mapping, with an 'Any' row per intervention type; a count is marked
+    illustrative when one of its comparisons rests on illustrative arms."""
+    evidence = tables.evidence
+    if evidence.empty:
+        return []
+    pubs = tables.publications.groupby("study_id").size().to_dict()
+    kinds = {s["study_id"]: split_list(s["intervention_types"]) or [""] for s in tables.studies.to_dict("records")}
+    arm_columns = {"intervention", "comparator", "intervention_n", "comparator_n"}
+    cells: dict = {}
+    for row in with_marked_columns(evidence):
+        shaky = bool(arm_columns & set(row["illustrative_columns"]))
+        for kind in kinds.get(row["study_id"], [""]):
+            for group in (row["kq_group_title"], "Any"):
+                cell = cells.setdefault((kind, group, row["kq"]), {"studies": set(), "illustrative": False})
+                cell["studies"].add(row["study_id"])
+                cell["illustrative"] |= shaky
+    out = []
+    for kind in sorted({k for k, _, _ in cells}):
+        groups = list(dict.fromkeys(g for k, g, _ in cells if k == kind and g != "Any")) + ["Any"]
+        for group in groups:
+            row = {"intervention": kind, "group": group, "cells": {}}
+            for kq in kq_ids:
+                cell = cells.get((kind, group, kq))
+                if cell:
+                    studies = cell["studies"]
+                    row["cells"][kq] = {
+                        "studies": len(studies),
+                        "publications": sum(pubs.get(s, 0) for s in studies),
+                        "illustrative": cell["illustrative"],
+                    }
+            mine = set().union(*(c["studies"] for (k, g, _), c in cells.items() if k == kind and g == group))
+            row["total"] = {"studies": len(mine), "publications": sum(pubs.get(s, 0) for s in mine)}
+            out.append(row)
+    return out
+
+
+EVIDENCE_VALUES = ["intervention", "intervention_n", "comparator", "comparator_n", "delivery"]
+
+
+def wholly_illustrative(row: dict, columns: list[str]) -> bool:
+    """Every value the row itself shows is illustrative: the row is marked once (shaded,
+    one mark by the study) instead of a mark on each value, so marks inform rather than
+    flood; a row mixing sourced and illustrative values keeps a mark on each."""
+    shown = [c for c in columns if str(row.get(c, "")).strip() not in ("", "NR")]
+
+    def illustrative(column: str) -> bool:
+        if column in row["illustrative_columns"]:
+            return True
+        lines = [line for line in str(row[column]).split("\n") if line.strip()]
+        return all(line.rstrip().endswith(MARK) for line in lines)  # a composed cell: a mark after each value
+
+    return bool(shown) and all(illustrative(c) for c in shown)
 
 
 def reference_list(publications: pd.DataFrame) -> list[dict]:
@@ -146,6 +226,26 @@ def reference_list(publications: pd.DataFrame) -> list[dict]:
         {**pub, "number": number, "text": vancouver(pub)}
         for number, pub in enumerate(publications.to_dict("records"), start=1)
     ]
+
+
+PICOTS = [
+    ("population", "Population"),
+    ("interventions", "Interventions"),
+    ("comparators", "Comparators"),
+    ("outcomes", "Outcomes"),
+    ("timing", "Timing"),
+    ("setting", "Setting"),
+    ("study_designs", "Study designs"),
+]
+
+
+def suggested_citation(config: dict) -> str:
+    """Authors. Title. Evidence report, version V; searches to D."""
+    review = config["review"]
+    authors = ", ".join(review.get("authors") or ["reviewflow"])
+    version = f", version {review['version']}" if review.get("version") else ""
+    searched = config["searches"][-1]["date_searched"]
+    return f"{authors}. {review['title'].rstrip('.')}. Evidence report{version}; searches to {searched}."
 
 
 def _front_matter(config: dict, digest: str) -> dict:
@@ -157,8 +257,18 @@ def _front_matter(config: dict, digest: str) -> dict:
             "version": "",
             "notice": "",
             "authors": ["reviewflow"],
+            "funding": "",
+            "eligibility": {},
             **config["review"],
         },
+        "suggested_citation": config["review"].get("suggested_citation") or suggested_citation(config),
+        # the running header: the short title, as a CSS string (it must fit the page head)
+        "running_title_css": re.sub(r'[\\"<>]', "", config["review"].get("short_title") or config["review"]["title"]),
+        "picots": [
+            (label, config["review"].get("eligibility", {})[key])
+            for key, label in PICOTS
+            if config["review"].get("eligibility", {}).get(key)
+        ],
         "batch": {"name": latest["batch"], "date_searched": latest["date_searched"]},
         "searches": config["searches"],
         "digest": digest,
@@ -195,11 +305,21 @@ def _flow(tables: Tables, ref_numbers: dict[str, int]) -> dict:
     }
 
 
-def kq_section(declared: dict, tables: Tables, study_refs: dict, invented_n: set[str], randomised: dict) -> dict:
+def kq_section(
+    declared: dict,
+    tables: Tables,
+    study_refs: dict,
+    invented_n: set[str],
+    randomised: dict,
+    tool: Tool | None = None,
+    palette: str = "cochrane",
+) -> dict:
     """One key question's chapter: evidence rows by group, counts, RoB, SOE and figures."""
     kq = {"subgroups": [], "sub_questions": {}, **declared}
     rows = tables.evidence[tables.evidence["kq"] == kq["id"]]
     rob_by_study = tables.rob.set_index("study_id")
+    columns = list(tables.evidence.columns)
+    outcome_ids = columns[columns.index("delivery") + 1 : columns.index("mapped_by")]  # the review's outcome columns
     groups = []
     for name, group in rows.groupby("kq_group", sort=False):
         group_rows = with_marked_columns(group)
@@ -207,6 +327,7 @@ def kq_section(declared: dict, tables: Tables, study_refs: dict, invented_n: set
             row["references"] = study_refs.get(row["study_id"], [])
             row["quality"] = rob_by_study["overall"].get(row["study_id"], "")
             row["quality_illustrative"] = bool(rob_by_study["illustrative"].get(row["study_id"], ""))
+            row["wholly_illustrative"] = wholly_illustrative(row, EVIDENCE_VALUES + outcome_ids)
         groups.append({"name": name, "title": group["kq_group_title"].iloc[0], "rows": group_rows})
     kq_studies = sorted(set(rows["study_id"]))
     sizes = tables.studies.loc[tables.studies["study_id"].isin(kq_studies), "n_randomised"]
@@ -233,6 +354,7 @@ def kq_section(declared: dict, tables: Tables, study_refs: dict, invented_n: set
         "soe": soe_rows,
         "forests": forest_section(kq["id"], tables),
         "figures": {kind: tables.figures.get(f"{kind}_{kq['id']}", "") for kind in FIGURE_KINDS},
+        "traffic_light_parts": _traffic_light_parts(kq["id"], tables, tool, palette),
     }
 
 

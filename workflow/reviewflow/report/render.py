@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,6 +32,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["composed"] = composed
+    env.filters["typeset"] = typeset
     env.filters["percent"] = percent
     return env
 
@@ -38,11 +40,32 @@ def environment() -> jinja2.Environment:
 ILLUSTRATIVE_TITLE = "illustrative value, not from a public source"
 
 
-def composed(text: str) -> markupsafe.Markup:
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+MINUS = re.compile(r"(?<![\w.)])-(?=\.?\d)")  # '-0.9', '(-1.7 to -0.1)': a sign
+RANGE = re.compile(r"(?<=\d)-(?=\d)")  # '0-10', '41-50': a range
+
+
+def typeset(text: str) -> str:
+    """Signs as true minus signs and number ranges with en dashes, leaving ISO dates,
+    identifiers in words and anything else alone."""
+    text = str(text)
+    if "-" not in text:
+        return text
+    parts, last = [], 0
+    for date in ISO_DATE.finditer(text):
+        parts.append(RANGE.sub("\u2013", MINUS.sub("\u2212", text[last : date.start()])))
+        parts.append(date.group())
+        last = date.end()
+    parts.append(RANGE.sub("\u2013", MINUS.sub("\u2212", text[last:])))
+    return "".join(parts)
+
+
+def composed(text: str, quiet: bool = False) -> markupsafe.Markup:
     """A cell composed from several values (tables.MARK after each illustrative
-    one, a line per measure): escaped, lines broken, daggers as superscripts."""
-    mark = markupsafe.Markup(f'<sup class="ill" title="{ILLUSTRATIVE_TITLE}">{MARK}</sup>')
-    lines = [mark.join(markupsafe.escape(part) for part in line.split(MARK)) for line in str(text).split("\n")]
+    one, a line per measure): escaped, lines broken, daggers as superscripts; `quiet`
+    drops them (in a row marked once as wholly illustrative)."""
+    mark = markupsafe.Markup("" if quiet else f'<sup class="ill" title="{ILLUSTRATIVE_TITLE}">{MARK}</sup>')
+    lines = [mark.join(markupsafe.escape(typeset(part)) for part in line.split(MARK)) for line in str(text).split("\n")]
     return (
         markupsafe.Markup('<span class="line">')
         + markupsafe.Markup('</span><span class="line">').join(lines)
@@ -135,3 +158,32 @@ def _fixed_font_timestamps():
             del os.environ["SOURCE_DATE_EPOCH"]
         else:
             os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+LAID_OUT = ("figure", "table", "svg", "img", "pre")
+
+
+def overflowing_boxes(html: str) -> list[dict]:
+    """Figures, tables, images and preformatted blocks whose border box reaches past the
+    content area of their page, read from WeasyPrint's laid-out pages (what the printed
+    report shows, not what the CSS asks for). Empty for a report that prints whole."""
+    from weasyprint import HTML
+
+    found = []
+    for number, page in enumerate(HTML(string=html, base_url=".").render().pages, start=1):
+        page_box = page._page_box  # WeasyPrint exposes no public walk of the layout boxes
+        bottom = page_box.content_box_y() + page_box.height
+        right = page_box.content_box_x() + page_box.width
+        stack = [page_box]
+        while stack:
+            box = stack.pop()
+            stack.extend(getattr(box, "children", []))
+            if getattr(box, "element_tag", None) not in LAID_OUT:
+                continue
+            below = box.border_box_y() + box.border_height() - bottom
+            beyond = box.border_box_x() + box.border_width() - right
+            if below > 0.5 or beyond > 0.5:
+                found.append(
+                    {"page": number, "element": box.element_tag, "below": round(below, 1), "beyond": round(beyond, 1)}
+                )
+    return found

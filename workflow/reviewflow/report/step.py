@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .. import tables as t
 from ..rob import load_tool
+from .authored import render_sections
 from .context import Tables, build_context, inputs_digest
 
 
@@ -33,6 +34,18 @@ def report_context(inputs: dict, config: dict, output: str) -> None:
         forest={f.stem: f.read_text(encoding="utf-8") for f in sorted(Path(inputs["forest"]).glob("*.svg"))},
         figures={Path(f).stem: Path(f).read_text(encoding="utf-8") for f in inputs["figures"]},
         match_rules=t.read_csv(inputs["dedup_records"])["match_rule"].value_counts().to_dict(),
+        strategies=[
+            {"batch": search["batch"], "database": export["database"], "text": path.read_text(encoding="utf-8")}
+            for search in config["searches"]
+            for export in search["exports"]
+            if export.get("strategy")
+            and (path := Path(config["resources"]) / "searches" / search["batch"] / export["strategy"]).is_file()
+        ],
+        authored=render_sections(
+            Path(config["resources"]) / "report",
+            [kq["id"] for kq in config["key_questions"]],
+            config["vocabulary"].get("glossary", {}),
+        ),
     )
     digest = inputs_digest(t.read_json(inputs["provenance"]))
     t.write_json(build_context(config, tables, load_tool(config["rob"]["tool"]), digest), output)

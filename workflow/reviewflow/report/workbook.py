@@ -35,8 +35,19 @@ def _cells(row: dict, field: str):
 
 
 def _sheet(workbook: Workbook, title: str, columns: list[tuple[str, str]], rows: list[dict]):
+    """A table sheet; the illustrative columns of a row named by their headings, as a reader sees them."""
     header = [heading for heading, _ in columns]
-    return add_table_sheet(workbook, title, header, [[_cells(row, field) for _, field in columns] for row in rows])
+    headings = dict((field, heading) for heading, field in columns)
+
+    def cell(row: dict, field: str):
+        if field == MARKS[1]:
+            named = row.get(field) or []
+            if str(row.get("illustrative", "")).strip() == "all":
+                return "all values"
+            return "; ".join(headings.get(name, name.replace("_", " ")) for name in named)
+        return _cells(row, field)
+
+    return add_table_sheet(workbook, title, header, [[cell(row, field) for _, field in columns] for row in rows])
 
 
 def _read_me(workbook: Workbook, context: dict) -> None:
@@ -49,7 +60,10 @@ def _read_me(workbook: Workbook, context: dict) -> None:
         *([["Published review", review["citation"]]] if review["citation"] else []),
         *([["Note", review["notice"]]] if review["notice"] else []),
         ["Marks", f"{mark} after a value: an illustrative (demonstration) value, not from a public source."],
-        ["Illustrative columns", "on each row: which of its values are illustrative ('all' for the whole row)."],
+        [
+            "Illustrative columns",
+            "on each row: which of its values are illustrative, by column heading ('all values' for the whole row).",
+        ],
         ["Source", "on each row: where its values come from."],
         *[[f"Risk of bias: {label}", f"cell colour {level}"] for label, level in context["rob_levels"].items()],
         ["KQ sheets", "one row per study and comparison in the key question, with its outcomes."],

@@ -135,11 +135,23 @@ def summary_bars(
     return _svg(width, y + 46, title, "".join(parts))
 
 
-def kq_figures(
-    tool: Tool, palette: str, kq: str, studies: pd.DataFrame, evidence: pd.DataFrame, table: pd.DataFrame
-) -> dict[str, str]:
-    """The three figures of one key question: traffic light, and summary bars by
-    studies and by participants (unweighted when no study gives its size)."""
+ROWS_PER_PAGE = 18  # traffic-light rows that fit a landscape page with the header, legend and key
+
+
+def traffic_light_parts(rows: list[dict], tool: Tool, palette: str, title: str) -> list[str]:
+    """The traffic light in page-sized parts, each with its own header, legend and key,
+    so a key question with many studies is never cut at the page foot."""
+    chunks = [rows[i : i + ROWS_PER_PAGE] for i in range(0, len(rows), ROWS_PER_PAGE)] or [[]]
+    if len(chunks) == 1:
+        return [traffic_light(rows, tool, palette, title)]
+    return [
+        traffic_light(chunk, tool, palette, f"{title}, part {n} of {len(chunks)}")
+        for n, chunk in enumerate(chunks, start=1)
+    ]
+
+
+def traffic_light_rows(tool: Tool, kq: str, studies: pd.DataFrame, evidence: pd.DataFrame, table: pd.DataFrame):
+    """(rows of the KQ's traffic light, participants per row)."""
     ids = sorted(set(evidence.loc[evidence["kq"] == kq, "study_id"]))
     first = table.drop_duplicates("study_id").set_index("study_id")
     registry = studies.set_index("study_id")
@@ -151,7 +163,15 @@ def kq_figures(
             rows.append({"label": assessed["label"], "domains": domains, "overall": assessed["overall"]})
         else:
             rows.append({"label": registry.at[study_id, "label"], "domains": [""] * len(tool.domains), "overall": ""})
-    weights = [float(registry["n_randomised"].get(s) or 0) for s in ids]
+    return rows, [float(registry["n_randomised"].get(s) or 0) for s in ids]
+
+
+def kq_figures(
+    tool: Tool, palette: str, kq: str, studies: pd.DataFrame, evidence: pd.DataFrame, table: pd.DataFrame
+) -> dict[str, str]:
+    """The three figures of one key question: traffic light, and summary bars by
+    studies and by participants (unweighted when no study gives its size)."""
+    rows, weights = traffic_light_rows(tool, kq, studies, evidence, table)
     return {
         f"traffic_light_{kq}": traffic_light(rows, tool, palette, f"{kq}: risk of bias of each study ({tool.name})"),
         f"summary_{kq}": summary_bars(rows, tool, palette, None, f"{kq}: share of studies at each judgement"),

@@ -18,8 +18,10 @@ from ..tables import MAPPING_COLUMNS, split_list
 from .comparisons import VERSUS
 
 
-def apply_rules(comparisons: pd.DataFrame, key_questions: list[dict]) -> pd.DataFrame:
-    """One row per (KQ, group, comparison) whose rule the comparison meets."""
+def apply_rules(comparisons: pd.DataFrame, key_questions: list[dict], headings: dict | None = None) -> pd.DataFrame:
+    """One row per (KQ, group, comparison) whose rule the comparison meets, with why in a
+    reader's words (`headings`: arm characteristic id -> its heading in the review's vocabulary)."""
+    headings = headings or {}
     rows = []
     for comparison in comparisons.to_dict("records"):
         differences = set(split_list(comparison["differences"]))
@@ -30,12 +32,13 @@ def apply_rules(comparisons: pd.DataFrame, key_questions: list[dict]) -> pd.Data
                 if comparison["kind"] == VERSUS:
                     if comparison["comparator_type"] not in group.get("arm_types", []):
                         continue
-                    why = f"rule: comparator is {comparison['comparator_type']}"
+                    why = f"the comparator is {comparison['comparator_type']}"
                 else:
                     met = [c for c in group.get("differ_in", []) if c in differences]
                     if not met:
                         continue
-                    why = "rule: arms differ in " + ", ".join(c.replace("_", " ") for c in met)
+                    named = [headings.get(c, c.replace("_", " ")).lower() for c in met]
+                    why = "the arms differ in " + "; ".join(named)
                 rows.append(_row(kq, group, comparison, why))
     return pd.DataFrame(rows, columns=MAPPING_COLUMNS)
 
@@ -82,7 +85,10 @@ def apply_overrides(
         groups = {g["name"]: g for g in kq["groups"]}
         if override["group"] and override["group"] not in groups:
             raise fail(f"'{override['group']}' is not a group of {kq_id}; allowed: {', '.join(groups)}", "group")
-        why = marked(f"override: {override['reason']}", is_illustrative(override, "reason", list(overrides.columns)))
+        why = marked(
+            f"placed by the review team: {override['reason']}",
+            is_illustrative(override, "reason", list(overrides.columns)),
+        )
         if override["action"] == "include":
             if not override["group"]:
                 raise fail(
@@ -164,9 +170,13 @@ def kq_matrix(
         elif not n_comparisons.get(study.study_id, 0):
             row["unmapped_reason"] = "no comparison with an intervention arm"
         elif ruled is not None and study.study_id in set(ruled["study_id"]):
-            row["unmapped_reason"] = "the rules map it, but overrides set every comparison aside (see the notes)"
+            row["unmapped_reason"] = (
+                "its comparisons fit a key question, but the review team set every one aside (see the notes)"
+            )
         else:
-            row["unmapped_reason"] = "no comparison meets a key-question rule, and no override includes one"
+            row["unmapped_reason"] = (
+                "none of its comparisons fits a key question, and the review team placed none by hand"
+            )
         row["overrides"] = "\n".join(notes.get(study.study_id, []))
         rows.append(row)
     return pd.DataFrame(rows, columns=["study_id", "label", *kq_ids, "mapped", "unmapped_reason", "overrides"])

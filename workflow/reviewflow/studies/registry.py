@@ -62,7 +62,8 @@ def build_studies(
     links = _link_publications(publications, citations, study_ids, included, files.publications)
     _check_links(links, included, registry, files)
 
-    ruled = apply_rules(extraction.comparisons, key_questions)
+    headings = {c["id"]: c["heading"] for c in vocabulary.get("arm_characteristics", [])}
+    ruled = apply_rules(extraction.comparisons, key_questions, headings)
     mapping = apply_overrides(ruled, overrides, extraction.comparisons, study_ids, key_questions, files.kq_overrides)
     mapping = order_rows(mapping, key_questions)
     studies = _study_table(registry, extraction.arms, vocabulary)
