@@ -171,8 +171,10 @@ def _evidence_rows_html(html: str) -> dict[tuple[str, str], str]:
     """Each evidence-table row of the HTML by (study label, comparison)."""
     found = {}
     for table in re.findall(r'<table class="data evidence">(.*?)</table>', html, re.S):
-        for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]:
-            label = re.search(r'<td class="c-study">(.*?) <span class="refs">', row).group(1)
+        for row in re.findall(r"<tr(?: class=\"ill-row\")?>(.*?)</tr>", table, re.S)[1:]:
+            label = re.search(
+                r'<td class="c-study">(.*?)(?:<sup class="ill"[^>]*>.</sup>)? <span class="refs">', row
+            ).group(1)
             comparison = re.search(r'<span class="small">([A-Z] vs [A-Z])</span>', row).group(1)
             found.setdefault((label, comparison), row)
     return found
@@ -186,11 +188,12 @@ def test_every_illustrative_value_is_marked_and_sourced_values_are_not(run):
     abbasi = re.findall(r"<td[^>]*>(.*?)</td>", cells[("Abbasi 2012", "A vs C")], re.S)
     outcomes = [c for c in abbasi if "RMDQ" in c or "VAS pain" in c]
     assert outcomes and all(dagger not in c for c in outcomes)
-    # An invented trial: its country, quality, Ns, population and every outcome line carry a dagger
-    ahlmen = re.findall(r"<td[^>]*>(.*?)</td>", cells[("Ahlmen 1988", "A vs B")], re.S)
-    assert dagger in ahlmen[1] and dagger in ahlmen[4]  # country/quality; population
-    lines = re.findall(r'<span class="line">(.*?)</span>(?=<span class="line">|</td>|$)', ahlmen[5], re.S)
-    assert lines and all(dagger in line for line in lines)
+    # An invented trial: its row is shaded and marked once, by the study, not on each value
+    row = re.search(r'<tr class="ill-row">\s*<td class="c-study">Ahlmen 1988<sup class="ill".*?</tr>', html, re.S)
+    assert row and row.group(0).count(dagger) == 1
+    # a mixed row (sourced outcomes, invented arm details) keeps a mark on each invented value
+    martin = re.findall(r"<td[^>]*>(.*?)</td>", cells[("Martin 2014a, 2014b, 2014c", "A vs B")], re.S)
+    assert dagger in martin[1] and dagger in martin[3] and dagger not in martin[0]  # country, arm Ns; not the label
     assert "Illustrative values" in html and "not from a public source" in html
     assert "(the sum includes illustrative sample sizes)" in html  # a total of invented Ns is marked too
 
@@ -200,7 +203,9 @@ def test_study_by_kq_matrix_in_the_report_matches_the_mapping(run):
     appendix = html.split('id="appendix-studies"')[1].split("</table>")[0]
     for row in rows(run / RESULTS / "studies" / "kq_matrix.csv"):
         tr = next(t for t in re.findall(r"<tr>(.*?)</tr>", appendix, re.S) if f">{row['label']} <" in t)
-        marks = [re.sub(r"<[^>]+>", "", m) for m in re.findall(r'<td class="mark">(.*?)</td>', tr)]
+        cells = re.findall(r'<td class="mark">(.*?)</td>', tr)
+        marks = [re.sub(r"<[^>]+>", "", re.sub(r'<span class="sr-only">.*?</span>', "", m)) for m in cells]
+        assert all("sr-only" in m for m in cells if m)  # the mark has a text alternative
         assert marks == ["\u25cf" if row[kq] != "0" else "" for kq in ("KQ1", "KQ2")], row["study_id"]
 
 
@@ -232,7 +237,7 @@ def test_flow_counts_match_the_inputs(run):
     assert counts["prisma"]["total_reports"] == len(rows(run / REVIEW / "publications.csv"))
     assert counts["prisma"]["total_studies"] == len(rows(run / REVIEW / "studies.csv"))
     svg = (run / RESULTS / "prisma" / "prisma.svg").read_text()
-    assert f"Total studies included in review (n = {counts['prisma']['total_studies']})" in svg
+    assert f"Total studies included in review (n\u00a0=\u00a0{counts['prisma']['total_studies']})" in svg
     html = (run / RESULTS / "report.html").read_text()
     assert "<link" not in html and 'src="http' not in html  # self-contained
     assert "built-in method" not in html and "object at 0x" not in html  # no Python object leaked into text
