@@ -370,3 +370,19 @@ def test_numbers_are_typeset_with_minus_signs_and_en_dashes_but_dates_and_names_
     assert typeset("searched 2021-05-24 by Roche-Leboucher, NCT00600197") == (
         "searched 2021-05-24 by Roche-Leboucher, NCT00600197"
     )
+
+
+def test_flow_counts_resting_on_invented_records_are_marked():
+    from reviewflow.report.context import flow_marks
+
+    status = pd.DataFrame(
+        {
+            "title_abstract": ["exclude", "include", "include"],
+            "status": ["excluded at title/abstract", "excluded at full text", "excluded at full text"],
+            "exclusion_reason": ["", "wrong population", "wrong design"],
+            "illustrative": ["all", "all", ""],
+        }
+    )
+    marks = flow_marks(status)
+    assert marks == {"citations": 2, "screened": True, "excluded": True, "full_text_reasons": ["wrong population"]}
+    assert flow_marks(status.assign(illustrative=""))["screened"] is False

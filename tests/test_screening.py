@@ -132,6 +132,10 @@ def test_votes_decide_when_they_agree_and_wait_for_resolution_when_not(library):
     assert list(status.loc[needs_decision(status, "title_abstract"), "citation_id"]) == ["C0000000000000005"]
     (row,) = [r for r in agreement(resolved) if r["stage"] == "title_abstract"]
     assert (row["reviewers"], row["n"], row["agreement"]) == ("AS and RC", 3, 0.333)
+    assert row["illustrative"] is False  # real votes
+    invented = resolved.assign(illustrative=["vote_RC", "", "", ""])
+    (row,) = [r for r in agreement(invented) if r["stage"] == "title_abstract"]
+    assert row["illustrative"] is True  # one invented vote: the kappa rests on it
 
 
 def test_cohen_kappa_matches_a_worked_example():

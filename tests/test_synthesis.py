@@ -69,3 +69,18 @@ def test_method_and_measure_must_fit():
         meta(data, "GEN", "PETO")
     with pytest.raises(ReviewflowError, match="--hksj adjusts a random-effects model"):
         meta(data, "GEN", "FE", hksj=True)
+
+
+def test_study_limitations_from_illustrative_ratings_are_marked():
+    import pandas as pd
+
+    from reviewflow.synthesis.soe import _marks
+
+    sourced = pd.DataFrame({"illustrative": [""]})
+    assert _marks({}, {"illustrative": ""}, sourced) == ""
+    assert (
+        _marks({}, {"illustrative": ""}, sourced, illustrative_ratings=True)
+        == "study_limitations_by_rule; grade_by_rule"
+    )
+    both = _marks({"illustrative": "findings"}, {"illustrative": "x"}, sourced, illustrative_ratings=True)
+    assert both.split("; ").count("grade_by_rule") == 1 and both.startswith("findings; participants")

@@ -326,11 +326,11 @@ def _soe_changes(before: pd.DataFrame, after: pd.DataFrame, sheet: str | None) -
         label = ", ".join(row[k] for k in key if row[k])
         for column, what in (
             ("grade", "grade stated"),
-            ("grade_by_rule", "grade by the rules"),
+            ("grade_by_rule", "grade the AHRQ method suggests"),
             ("n_studies", "studies"),
         ):
             if str(previous[column]) != str(row[column]):
-                source = rows.get(tuple(row[k] for k in key), "") if column == "grade" else "results that report it"
+                source = rows.get(tuple(row[k] for k in key), "") if column == "grade" else "the studies' results"
                 changes.append(
                     _change(
                         "strength of evidence", row["analysis_id"], label, what, previous[column], row[column], source

@@ -91,8 +91,11 @@ def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict
         for s, group in tables.publications.groupby("study_id", sort=False)
     }
     study_rows = with_marked_columns(tables.studies)
+    shown = ["intervention_types", "country", "setting", "n_randomised", "n_analysed"]
+    shown += [c["id"] for c in config["vocabulary"].get("study_characteristics", [])]
     for row in study_rows:
         row["references"] = study_refs.get(row["study_id"], [])
+        row["wholly_illustrative"] = wholly_illustrative(row, shown)  # the design's source is named
     invented_n = {row["study_id"] for row in study_rows if "n_randomised" in row["illustrative_columns"]}
     rob = tables.rob
     randomised = {d["name"]: bool(d.get("randomised")) for d in config["vocabulary"]["designs"]}
@@ -239,6 +242,19 @@ PICOTS = [
 ]
 
 
+def flow_marks(status: pd.DataFrame) -> dict:
+    """Which counts of the flow rest on illustrative decisions or invented records: the
+    count of such citations, and the boxes (screened, excluded at title/abstract, each
+    full-text exclusion reason) that include any of them."""
+    marked = status[status["illustrative"] != ""] if "illustrative" in status else status.iloc[0:0]
+    return {
+        "citations": int(len(marked)),
+        "screened": bool(len(marked)),
+        "excluded": bool((marked["title_abstract"] == "exclude").any()),
+        "full_text_reasons": sorted(set(marked.loc[marked["status"] == "excluded at full text", "exclusion_reason"])),
+    }
+
+
 def suggested_citation(config: dict) -> str:
     """Authors. Title. Evidence report, version V; searches to D."""
     review = config["review"]
@@ -281,6 +297,7 @@ def _flow(tables: Tables, ref_numbers: dict[str, int]) -> dict:
     prisma, status = tables.prisma, tables.status
     labels = tables.studies.set_index("study_id")["label"].to_dict()
     return {
+        "flow_marks": flow_marks(status),
         "prisma": prisma["prisma"],
         "prisma_svg": tables.prisma_svg,
         "batches": prisma["batches"],
@@ -348,6 +365,14 @@ def kq_section(
         "n_participants": int(known_n.sum()),
         "n_studies_with_n": len(known_n),
         "n_participants_illustrative": any(s in invented_n for s in kq_studies),
+        # the summary bars are shares of judgements: say how many of them are illustrative
+        "n_rob_illustrative": int(
+            tables.rob.drop_duplicates("study_id")
+            .pipe(lambda r: r["study_id"].isin(kq_studies) & r["illustrative"].astype(bool))
+            .sum()
+        )
+        if "illustrative" in tables.rob
+        else 0,
         # participants are randomised in trials, enrolled in other designs
         "participants_verb": "randomised" if all(randomised.get(d, False) for d in designs) else "enrolled",
         "rob": with_marked_columns(tables.rob[tables.rob["study_id"].isin(kq_studies)]),

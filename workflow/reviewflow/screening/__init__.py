@@ -13,6 +13,7 @@ from itertools import combinations
 import pandas as pd
 
 from ..errors import ReviewflowError
+from ..marks import is_illustrative
 from ..tables import STATUS_COLUMNS, conform, split_list
 
 STAGES = ("title_abstract", "full_text")
@@ -175,6 +176,7 @@ def cohen_kappa(first: list[str], second: list[str]) -> float | None:
 def agreement(decisions: pd.DataFrame) -> list[dict]:
     """Per stage and pair of reviewers: items both voted on, raw agreement and kappa."""
     out = []
+    columns = list(decisions.columns)
     for stage in STAGES:
         rows = decisions[decisions["stage"] == stage]
         for a, b in combinations(vote_columns(decisions), 2):
@@ -189,6 +191,11 @@ def agreement(decisions: pd.DataFrame) -> list[dict]:
                     "n": len(both),
                     "agreement": round(float((both[a] == both[b]).mean()), 3),
                     "kappa": None if kappa is None else round(kappa, 3),
+                    # agreement computed from votes marked illustrative is marked too
+                    "illustrative": any(
+                        is_illustrative(vote, a, columns) or is_illustrative(vote, b, columns)
+                        for vote in both.to_dict("records")
+                    ),
                 }
             )
     return out

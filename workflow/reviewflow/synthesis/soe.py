@@ -82,7 +82,9 @@ def soe_table(
     stated = {
         (r["kq"], r["comparison"], r["intervention"], r["outcome"], r["timepoint"]): r for r in soe.to_dict("records")
     }
-    overall = rob.drop_duplicates("study_id").set_index("study_id")["overall"]
+    first = rob.drop_duplicates("study_id").set_index("study_id")
+    overall = first["overall"]
+    rob_marked = first["illustrative"] if "illustrative" in first else pd.Series(dtype=str)
     rows = []
     for analysis in analyses.to_dict("records"):
         unit = tuple(analysis[c] for c in UNIT)
@@ -123,20 +125,23 @@ def soe_table(
                 "effect": effect_text(analysis),
                 "findings": team.get("findings", ""),
                 "source": team.get("source", ""),
-                "illustrative": _marks(team, analysis, studies),
+                "illustrative": _marks(team, analysis, studies, any(rob_marked.get(s, "") for s in ids)),
             }
         )
     return pd.DataFrame(rows, columns=SOE_COLUMNS).fillna("").astype(str)
 
 
-def _marks(team: dict, analysis: dict, studies: pd.DataFrame) -> str:
-    """The sheet's marks, and the computed columns that rest on an illustrative value."""
+def _marks(team: dict, analysis: dict, studies: pd.DataFrame, illustrative_ratings: bool = False) -> str:
+    """The sheet's marks, and the computed columns that rest on an illustrative value
+    (study limitations and the grade rest on the risk-of-bias ratings)."""
     marked = [] if not team.get("illustrative") else [team["illustrative"]]
     if team.get("illustrative") == "all":
         return "all"
     if analysis["illustrative"] or (studies["illustrative"] != "").any():
         marked.append("participants; effect; consistency_by_rule; precision_by_rule; grade_by_rule")
-    return "; ".join(marked)
+    if illustrative_ratings:
+        marked.append("study_limitations_by_rule; grade_by_rule")
+    return "; ".join(dict.fromkeys(m for part in marked for m in part.split("; ")))
 
 
 def consistency(analysis: dict, studies: pd.DataFrame, settings: Settings) -> str:
