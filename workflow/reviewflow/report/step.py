@@ -7,12 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import tables as t
+from ..layout import Layout
 from ..rob import load_tool
 from .authored import render_sections
 from .context import Tables, build_context, inputs_digest
 
 
 def report_context(inputs: dict, config: dict, output: str) -> None:
+    layout = Layout(config)
     tables = Tables(
         prisma=t.read_json(inputs["prisma"]),
         prisma_svg=Path(inputs["prisma_svg"]).read_text(encoding="utf-8"),
@@ -36,13 +38,12 @@ def report_context(inputs: dict, config: dict, output: str) -> None:
         match_rules=t.read_csv(inputs["dedup_records"])["match_rule"].value_counts().to_dict(),
         strategies=[
             {"batch": search["batch"], "database": export["database"], "text": path.read_text(encoding="utf-8")}
-            for search in config["searches"]
-            for export in search["exports"]
+            for search, export in layout.exports()
             if export.get("strategy")
-            and (path := Path(config["resources"]) / "searches" / search["batch"] / export["strategy"]).is_file()
+            and (path := Path(layout.export_file(search["batch"], export["strategy"]))).is_file()
         ],
         authored=render_sections(
-            Path(config["resources"]) / "report",
+            layout.resource("report"),
             [kq["id"] for kq in config["key_questions"]],
             config["vocabulary"].get("glossary", {}),
         ),
