@@ -123,6 +123,11 @@ def test_normalise_pages(raw, expected):
         ("Von Korff M", "Von Korff, M"),
         ("K. Meyer", "Meyer, K"),
         ("Weiner, Debra K", "Weiner, Debra K"),
+        # four initials after a surname in mixed case (Vancouver style); were read as the surname
+        ("Smeets RJEM", "Smeets, RJEM"),
+        ("van der Heijden GJMG", "van der Heijden, GJMG"),
+        ("K. MEYER", "MEYER, K"),  # a surname in capitals after initials stays the surname
+        ("Nygren ÅL", "Nygren, ÅL"),  # initials beyond ASCII; were read as the surname "ÅL"
     ],
 )
 def test_normalise_author(raw, expected):

@@ -208,6 +208,17 @@ def _year(text: str) -> str:
 NAME_SUFFIX = re.compile(r"[ ,]+(Jr\.?|Sr\.?|II|III|IV|2nd|3rd)$")
 
 
+def _initials_last(parts: list[str]) -> bool:
+    """The last word is the initials of a 'Surname INITIALS' name: capitals only, at most
+    three ('Meyer K', 'Smith JA'), or up to five after a surname written in mixed case
+    ('Smeets RJEM', 'van der Heijden GJMG'), where a word in capitals cannot be the
+    surname of a natural-order name ('K. MEYER')."""
+    last = parts[-1].replace(".", "").replace("-", "")
+    if not (last.isalpha() and last.isupper()):  # capitals of any script: 'Nygren ÅL'
+        return False
+    return len(last) <= 3 or (len(last) <= 5 and any(p != p.upper() for p in parts[:-1]))
+
+
 @lru_cache(maxsize=1 << 16)  # names recur across records; this is the hot path of ingest
 def normalise_author(value) -> str:
     """'Dobscha SK' or 'Dobscha, S. K.' -> 'Dobscha, SK'; 'K. Meyer' -> 'Meyer, K'."""
@@ -222,7 +233,7 @@ def normalise_author(value) -> str:
         surname, given = (part.strip() for part in text.split(",", 1))
     else:
         parts = text.split()
-        if len(parts) > 1 and re.fullmatch(r"[A-Z][A-Z.\-]*", parts[-1]) and len(parts[-1].replace(".", "")) <= 3:
+        if len(parts) > 1 and _initials_last(parts):
             surname, given = " ".join(parts[:-1]), parts[-1]  # MEDLINE style: 'Von Korff M'
         elif len(parts) > 1:
             surname, given = parts[-1], " ".join(parts[:-1])  # natural order: 'K. Meyer'
