@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from reviewflow.dedup import deduplicate
 from reviewflow.prisma import prisma_counts, prisma_svg
-from reviewflow.report.context import Tables, build_context, vancouver
+from reviewflow.report.context import Tables, build_context, journal_forms, reference_list, vancouver
 from reviewflow.report.render import render_html, render_pdf
 from reviewflow.report.workbook import write_workbook
 from reviewflow.rob import load_tool, sheet_schema
@@ -209,6 +209,53 @@ def test_vancouver_style():
     assert vancouver({**pub, "authors": "Weiner, Debra K", "journal": "", "volume": ""}).startswith(
         "Weiner DK. Collaborative"
     )
+    assert vancouver({**pub, "authors": "Allen, KD; Yancy, WS Jr"}).startswith("Allen KD, Yancy WS Jr. Collaborative")
+
+
+def test_one_journal_is_named_one_way_in_the_reference_list():
+    names = [
+        "European Journal of Pain",
+        "Eur J Pain",
+        "The Clinical Journal of Pain",
+        "Clin J Pain",
+        "Spine",
+        "Spine (Phila Pa 1976)",
+        "Spine (Phila Pa 1976)",
+        "Pain",
+        "J Pain",
+        "BMC Musculoskeletal Disorders",
+    ]
+    forms = journal_forms(names)
+    assert forms["European Journal of Pain"] == "Eur J Pain"
+    assert forms["The Clinical Journal of Pain"] == "Clin J Pain"
+    assert forms["Spine"] == "Spine (Phila Pa 1976)"
+    # different journals stay apart; a name with no shorter form is kept as it came
+    assert forms["Pain"] == "Pain" and forms["J Pain"] == "J Pain"
+    assert forms["BMC Musculoskeletal Disorders"] == "BMC Musculoskeletal Disorders"
+    pubs = pd.DataFrame(
+        [
+            {
+                "authors": "A, B",
+                "title": "One",
+                "journal": "Eur J Pain",
+                "year": "2010",
+                "volume": "",
+                "issue": "",
+                "pages": "",
+            },
+            {
+                "authors": "C, D",
+                "title": "Two",
+                "journal": "European Journal of Pain",
+                "year": "2011",
+                "volume": "",
+                "issue": "",
+                "pages": "",
+            },
+        ]
+    )
+    texts = [ref["text"] for ref in reference_list(pubs)]
+    assert texts == ["A B. One. Eur J Pain. 2010.", "C D. Two. Eur J Pain. 2011."]
 
 
 def test_html_escapes_citation_text_and_marks_illustrative_values(context):
