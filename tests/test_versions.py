@@ -127,7 +127,7 @@ def test_the_committed_version_1_is_the_first_batch_frozen(versioned):
 def test_report_shows_version_2_of_2_with_its_changes(versioned):
     project, *_ = versioned
     html = (project / "results/ipmp/report.html").read_text()
-    assert "(version 2 of 2)" in html and "Changes since version 1" in html
+    assert "Report version</th><td>2 of 2</td>" in html and "Changes since version 1" in html
     assert "Update triggered by</th><td>new search 2021-05-24" in html
 
 
