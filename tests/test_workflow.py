@@ -1,6 +1,8 @@
 """End to end: the real Snakemake workflow on the embedded review, in a temporary copy."""
 
 import csv
+import html
+import json
 import re
 import shutil
 import subprocess
@@ -107,11 +109,12 @@ def test_html_is_self_contained_with_labelled_figures(run):
     )  # only reference links leave the file
 
 
-def test_html_runs_in_headless_chromium_without_console_messages(run, tmp_path):
+def headless_chromium(page: Path, profile: Path) -> subprocess.CompletedProcess:
+    """The page opened in Debian's Chromium with no network, its DOM after scripts ran."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         pytest.skip("Debian's chromium package is not installed on this machine")
-    done = subprocess.run(
+    return subprocess.run(
         [
             chromium,
             "--headless",
@@ -122,19 +125,68 @@ def test_html_runs_in_headless_chromium_without_console_messages(run, tmp_path):
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
-            f"--user-data-dir={tmp_path}",
+            f"--user-data-dir={profile}",
             "--enable-logging=stderr",
             "--v=0",
             "--virtual-time-budget=3000",
             "--dump-dom",
-            (run / RESULTS / "report.html").as_uri(),
+            page.as_uri(),
         ],
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_html_runs_in_headless_chromium_without_console_messages(run, tmp_path):
+    done = headless_chromium(run / RESULTS / "report.html", tmp_path)
     assert [line for line in done.stderr.splitlines() if ":CONSOLE" in line] == []
     assert done.stdout.count('class="table-filter"') == done.stdout.count('class="data evidence"') > 0  # the script ran
+
+
+# Run in the browser after the report's own script: press the "Pain duration" sort button
+# of the first evidence table as a keyboard user would reach it, then filter the rows.
+BROWSER_PROBE = """<script>
+window.addEventListener("load", function () {
+  var table = document.querySelector("table.data.evidence"), heads = table.tHead.rows[0].cells, at = -1;
+  for (var i = 0; i < heads.length; i++) { if (/Pain duration/.test(heads[i].textContent)) { at = i; } }
+  var button = heads[at].querySelector("button"), out = {};
+  button.focus();
+  out.focused = document.activeElement === button;
+  button.click();
+  out.ascending = heads[at].getAttribute("aria-sort");
+  out.durations = Array.prototype.map.call(table.tBodies[0].rows, function (r) {
+    return r.cells[at].textContent.trim();
+  });
+  button.click();
+  out.descending = heads[at].getAttribute("aria-sort");
+  out.sticky = getComputedStyle(heads[0]).position;
+  var filter = table.previousElementSibling;
+  filter.value = "Iran";
+  filter.dispatchEvent(new Event("input"));
+  out.shown = Array.prototype.filter.call(table.tBodies[0].rows, function (r) {
+    return r.style.display !== "none";
+  }).length;
+  out.rows = table.tBodies[0].rows.length;
+  var pre = document.createElement("pre"); pre.id = "probe"; pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+});
+</script>"""
+
+
+def test_html_tables_sort_by_keyboard_and_by_duration_in_a_real_browser(run, tmp_path):
+    page = tmp_path / "report.html"
+    page.write_text((run / RESULTS / "report.html").read_text().replace("</body>", BROWSER_PROBE + "</body>"))
+    done = headless_chromium(page, tmp_path / "profile")
+    probe = json.loads(html.unescape(re.search(r'<pre id="probe">(.*?)</pre>', done.stdout, re.S).group(1)))
+    assert probe["focused"] and probe["ascending"] == "ascending" and probe["descending"] == "descending"
+    days = {"week": 7, "month": 30.44, "year": 365.25}
+    found = [re.match(r"(\d+(?:\.\d+)?) (week|month|year)", text) for text in probe["durations"]]
+    lengths = [float(m.group(1)) * days[m.group(2)] for m in found if m]
+    assert len(lengths) >= 10 and {m.group(2) for m in found if m} >= {"week", "month"}
+    assert lengths == sorted(lengths)  # "8 months" after "10 weeks"
+    assert probe["sticky"] == "sticky"
+    assert 0 < probe["shown"] < probe["rows"]  # the filter hides the rows without "Iran"
 
 
 def test_snakemake_report_holds_the_main_outputs(project, tmp_path):
