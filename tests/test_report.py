@@ -396,6 +396,41 @@ def test_overview_counts_studies_and_publications_by_intervention_comparison_and
     assert "Any comparison" in overview and overview.count('class="ill"') == 2  # IPMP row and its subtotal
 
 
+def test_an_invented_arm_is_marked_once_a_sourced_arm_on_its_invented_values():
+    from reviewflow.report.context import arm_rows
+
+    arms = pd.DataFrame(
+        [
+            {
+                "study_id": "s",
+                "arm": "A",
+                "name": "Program",
+                "arm_type": "X",
+                "n_randomised": "9",
+                "n_analysed": "",
+                "components": "a; b",
+                "source": "Table 1",
+                "illustrative": "components",
+            },
+            {
+                "study_id": "t",
+                "arm": "A",
+                "name": "Program",
+                "arm_type": "X",
+                "n_randomised": "9",
+                "n_analysed": "8",
+                "components": "a; b",
+                "source": "",
+                "illustrative": "all",
+            },
+        ]
+    )
+    config = {"vocabulary": {"arm_characteristics": [{"id": "components", "heading": "Components"}]}}
+    sourced, invented = arm_rows(arms, config)
+    assert invented["wholly_illustrative"] and not sourced["wholly_illustrative"]
+    assert sourced["illustrative_columns"] == ["components"]
+
+
 def test_a_wholly_illustrative_row_is_marked_once_a_mixed_row_on_each_value():
     from reviewflow.marks import MARK
     from reviewflow.report.context import wholly_illustrative

@@ -243,6 +243,12 @@ def test_every_illustrative_value_is_marked_and_sourced_values_are_not(run):
     # An invented trial: its row is shaded and marked once, by the study, not on each value
     row = re.search(r'<tr class="ill-row">\s*<td class="c-study">Ahlmen 1988<sup class="ill".*?</tr>', html, re.S)
     assert row and row.group(0).count(dagger) == 1
+    # ... and so is each of its arms in Appendix A; a sourced arm marks only its invented values
+    arms = html.split("<h3>Arms of each study</h3>")[1].split("</table>")[0]
+    invented_arm = re.search(r'<tr class="ill-row">\s*<td class="c-study">Ahlmen 1988</td>.*?</tr>', arms, re.S)
+    assert invented_arm and invented_arm.group(0).count(dagger) == 1
+    sourced_arm = re.search(r'<tr>\s*<td class="c-study">Abbasi 2012</td>.*?</tr>', arms, re.S)
+    assert sourced_arm.group(0).count(dagger) == 2  # components and care provision (Table B-5 gives the rest)
     # a mixed row (sourced outcomes, invented arm details) keeps a mark on each invented value
     martin = re.findall(r"<td[^>]*>(.*?)</td>", cells[("Martin 2014a, 2014b, 2014c", "A vs B")], re.S)
     assert dagger in martin[1] and dagger in martin[3] and dagger not in martin[0]  # country, arm Ns; not the label

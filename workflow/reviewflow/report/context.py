@@ -119,7 +119,7 @@ def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict
         "kq_ids": [kq["id"] for kq in config["key_questions"]],
         "studies": study_rows,
         "matrix": tables.matrix.to_dict("records"),
-        "arms": with_marked_columns(tables.arms),
+        "arms": arm_rows(tables.arms, config),
         "unmapped": tables.matrix[tables.matrix["mapped"] == "no"].to_dict("records"),
         "publications_by_study": [
             {"study_id": s, "label": label, "references": [r for r in references if r["study_id"] == s]}
@@ -211,6 +211,17 @@ def study_overview(tables: Tables, kq_ids: list[str]) -> list[dict]:
             row["total"] = {"studies": len(mine), "publications": sum(pubs.get(s, 0) for s in mine)}
             out.append(row)
     return out
+
+
+def arm_rows(arms: pd.DataFrame, config: dict) -> list[dict]:
+    """The arms table's rows; an arm whose shown values are all illustrative is marked
+    once, like an evidence row."""
+    shown = ["name", "arm_type", "n_randomised", "n_analysed"]
+    shown += [c["id"] for c in config["vocabulary"].get("arm_characteristics", [])]
+    rows = with_marked_columns(arms)
+    for row in rows:
+        row["wholly_illustrative"] = wholly_illustrative(row, shown)
+    return rows
 
 
 EVIDENCE_VALUES = ["intervention", "intervention_n", "comparator", "comparator_n", "delivery"]
