@@ -396,6 +396,25 @@ def test_overview_counts_studies_and_publications_by_intervention_comparison_and
     assert "Any comparison" in overview and overview.count('class="ill"') == 2  # IPMP row and its subtotal
 
 
+def test_a_finding_resting_wholly_on_illustrative_values_is_marked_once():
+    from reviewflow.report.context import findings_illustrative
+
+    invented = {
+        "participants_illustrative": True,
+        "effect": "MD -1",
+        "grade": "",
+        "illustrative_columns": ["effect", "grade_by_rule"],
+    }
+    assert findings_illustrative(invented)
+    # sourced Ns or a sourced effect: each illustrative number keeps its own mark
+    assert not findings_illustrative({**invented, "participants_illustrative": False})
+    assert not findings_illustrative({**invented, "illustrative_columns": ["grade_by_rule"]})
+    # no estimate (results in words): the participants and the grade decide
+    assert findings_illustrative({**invented, "effect": "", "illustrative_columns": ["grade_by_rule"]})
+    # a grade the team stated from sourced judgements is not illustrative
+    assert not findings_illustrative({**invented, "grade": "Low", "illustrative_columns": ["effect", "grade_by_rule"]})
+
+
 def test_an_invented_arm_is_marked_once_a_sourced_arm_on_its_invented_values():
     from reviewflow.report.context import arm_rows
 

@@ -213,6 +213,16 @@ def study_overview(tables: Tables, kq_ids: list[str]) -> list[dict]:
     return out
 
 
+def findings_illustrative(row: dict) -> bool:
+    """A summary-of-findings row every number of which rests on illustrative values (the
+    participants, the effect if any, the grade shown): marked once, like an evidence row."""
+    grade = "grade" if row.get("grade") else "grade_by_rule"
+    marks = [row["participants_illustrative"], grade in row["illustrative_columns"]]
+    if row.get("effect"):
+        marks.append("effect" in row["illustrative_columns"])
+    return all(marks)
+
+
 def arm_rows(arms: pd.DataFrame, config: dict) -> list[dict]:
     """The arms table's rows; an arm whose shown values are all illustrative is marked
     once, like an evidence row."""
@@ -420,6 +430,7 @@ def kq_section(
             s in invented_n for s in split_list(row.get("study_ids", ""))
         )
         row["has_forest"] = row["analysis_id"] in tables.forest
+        row["findings_illustrative"] = findings_illustrative(row)
     return {
         **kq,
         "groups": groups,
