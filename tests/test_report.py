@@ -416,7 +416,7 @@ def test_a_finding_resting_wholly_on_illustrative_values_is_marked_once():
 
 
 def test_an_invented_arm_is_marked_once_a_sourced_arm_on_its_invented_values():
-    from reviewflow.report.context import arm_rows
+    from reviewflow.report.context import rows_marked_once
 
     arms = pd.DataFrame(
         [
@@ -444,8 +444,7 @@ def test_an_invented_arm_is_marked_once_a_sourced_arm_on_its_invented_values():
             },
         ]
     )
-    config = {"vocabulary": {"arm_characteristics": [{"id": "components", "heading": "Components"}]}}
-    sourced, invented = arm_rows(arms, config)
+    sourced, invented = rows_marked_once(arms, ["name", "arm_type", "n_randomised", "n_analysed", "components"])
     assert invented["wholly_illustrative"] and not sourced["wholly_illustrative"]
     assert sourced["illustrative_columns"] == ["components"]
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import __version__
+from ..ingest.normalise import NAME_SUFFIX
 from ..layout import FIGURE_KINDS
 from ..marks import MARK, with_marked_columns
 from ..rob import Tool
@@ -46,16 +47,13 @@ def vancouver(pub: dict) -> str:
     return " ".join(p for p in parts if p)
 
 
-NAME_SUFFIXES = {"Jr", "Sr", "II", "III", "IV"}
-
-
 def _initials(author: str) -> str:
     """'Dobscha, Steven K' -> 'Dobscha SK'; a suffix stays after the initials, as NLM
     writes it ('Yancy, WS Jr' -> 'Yancy WS Jr')."""
     surname, _, given = author.partition(",")
-    words = given.split()
-    suffix = words.pop() if len(words) > 1 and words[-1].rstrip(".") in NAME_SUFFIXES else ""
-    given = " ".join(words)
+    found = NAME_SUFFIX.search(given)  # the suffixes ingest keeps after the initials
+    suffix = found.group(1) if found else ""
+    given = given[: found.start()] if found else given
     letters = "".join(part[0] for part in given.replace("-", " ").split() if part[0].isalpha())
     if given.strip().isupper() and " " not in given.strip():
         letters = given.strip()  # already initials: 'SK'
@@ -98,12 +96,10 @@ def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict
         s: [ref_numbers[c] for c in group["citation_id"]]
         for s, group in tables.publications.groupby("study_id", sort=False)
     }
-    study_rows = with_marked_columns(tables.studies)
-    shown = ["intervention_types", "country", "setting", "n_randomised", "n_analysed"]
-    shown += [c["id"] for c in config["vocabulary"].get("study_characteristics", [])]
+    shown = ["intervention_types", "country", "setting", "n_randomised", "n_analysed"]  # the design's source is named
+    study_rows = rows_marked_once(tables.studies, shown + _vocabulary_ids(config, "study_characteristics"))
     for row in study_rows:
         row["references"] = study_refs.get(row["study_id"], [])
-        row["wholly_illustrative"] = wholly_illustrative(row, shown)  # the design's source is named
     invented_n = {row["study_id"] for row in study_rows if "n_randomised" in row["illustrative_columns"]}
     rob = tables.rob
     randomised = {d["name"]: bool(d.get("randomised")) for d in config["vocabulary"]["designs"]}
@@ -119,7 +115,10 @@ def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict
         "kq_ids": [kq["id"] for kq in config["key_questions"]],
         "studies": study_rows,
         "matrix": tables.matrix.to_dict("records"),
-        "arms": arm_rows(tables.arms, config),
+        "arms": rows_marked_once(
+            tables.arms,
+            ["name", "arm_type", "n_randomised", "n_analysed"] + _vocabulary_ids(config, "arm_characteristics"),
+        ),
         "unmapped": tables.matrix[tables.matrix["mapped"] == "no"].to_dict("records"),
         "publications_by_study": [
             {"study_id": s, "label": label, "references": [r for r in references if r["study_id"] == s]}
@@ -223,15 +222,17 @@ def findings_illustrative(row: dict) -> bool:
     return all(marks)
 
 
-def arm_rows(arms: pd.DataFrame, config: dict) -> list[dict]:
-    """The arms table's rows; an arm whose shown values are all illustrative is marked
-    once, like an evidence row."""
-    shown = ["name", "arm_type", "n_randomised", "n_analysed"]
-    shown += [c["id"] for c in config["vocabulary"].get("arm_characteristics", [])]
-    rows = with_marked_columns(arms)
+def rows_marked_once(frame: pd.DataFrame, shown: list[str]) -> list[dict]:
+    """A table's rows with their marked columns; a row whose shown values are all
+    illustrative is marked once (`wholly_illustrative`), like an evidence row."""
+    rows = with_marked_columns(frame)
     for row in rows:
         row["wholly_illustrative"] = wholly_illustrative(row, shown)
     return rows
+
+
+def _vocabulary_ids(config: dict, items: str) -> list[str]:
+    return [c["id"] for c in config["vocabulary"].get(items, [])]
 
 
 EVIDENCE_VALUES = ["intervention", "intervention_n", "comparator", "comparator_n", "delivery"]
