@@ -226,3 +226,10 @@ def test_record_types_are_one_vocabulary_whatever_the_export_called_them(fixture
     assert medline["type"] == "comment" and medline["extra"] == "Type (as exported): Comment; Journal Article"
     (unknown,) = read("TY  - XYZ\nTI  - A trial\nER  - \n")
     assert unknown["type"] == "other" and unknown["extra"] == "Type (as exported): XYZ"
+
+
+def test_a_byte_order_mark_on_bytes_that_are_not_utf16_is_a_clear_error(tmp_path):
+    path = tmp_path / "broken.ris"
+    path.write_bytes(b"\xfe\xff\x00\x00\x00\x00\x00")  # odd length: no UTF-16 text (found by Hypothesis)
+    with pytest.raises(ReviewflowError, match="broken.ris.*byte-order mark but is not UTF-16 text"):
+        load(path, source="db", search="s1")

@@ -72,7 +72,10 @@ def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), UTF-16 by BOM or, without one, by its zero bytes (some
     Windows tools save 'Unicode' text so), else cp1252 as Windows tools write."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ReviewflowError("starts with a UTF-16 byte-order mark but is not UTF-16 text") from None
     utf16 = _utf16_without_bom(data[:4096])
     if utf16:
         try:
