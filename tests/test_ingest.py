@@ -42,12 +42,22 @@ def test_medline_continuation_lines_full_author_names_and_doi(fixtures):
 
 def test_record_ids_ignore_line_endings_and_bom_but_not_content():
     lf = loads(RIS_ONE, source="db", search="s1", file="a.ris")[0]
-    crlf = loads("\ufeff" + RIS_ONE.replace("\n", "\r\n"), source="db", search="s1", file="b.ris")[0]
+    crlf = loads("\ufeff" + RIS_ONE.replace("\n", "\r\n"), source="db", search="s1", file="a.ris")[0]
     changed = loads(RIS_ONE.replace("2001", "2002"), source="db", search="s1", file="a.ris")[0]
-    other_db = loads(RIS_ONE, source="other", search="s1", file="a.ris")[0]
     assert lf["record_id"][0] == crlf["record_id"][0]
     assert lf["record_id"][0] != changed["record_id"][0]
-    assert lf["record_id"][0] != other_db["record_id"][0]
+
+
+def test_record_ids_rest_on_batch_and_file_not_on_the_database_label():
+    """Relabelling an export (the file-name default to 'Ovid MEDLINE') keeps every id."""
+    first = loads(RIS_ONE, source="Ovid_ris_example", search="s1", file="a.ris")[0]
+    relabelled = loads(RIS_ONE, source="Ovid MEDLINE", search="s1", file="a.ris")[0]
+    other_file = loads(RIS_ONE, source="Ovid MEDLINE", search="s1", file="b.ris")[0]
+    other_batch = loads(RIS_ONE, source="Ovid MEDLINE", search="s2", file="a.ris")[0]
+    assert relabelled["record_id"][0] == first["record_id"][0]
+    assert relabelled["source"][0] == "Ovid MEDLINE"
+    assert other_file["record_id"][0] != first["record_id"][0]
+    assert other_batch["record_id"][0] != first["record_id"][0]
 
 
 def test_exact_repeats_in_one_file_get_suffixes():

@@ -3,8 +3,9 @@
 The data model, from raw exports to evidence tables
 ----------------------------------------------------
 record      One entry of one database export file (``results/<review>/ingest/<batch>/<file>.csv``).
-            ``record_id`` = "R" + 16 hex digits of sha1(batch, database, the record's raw
-            text with line ends and blank lines folded); exact repeats inside a file get
+            ``record_id`` = "R" + 16 hex digits of sha1(batch, file name, the record's raw
+            text with line ends and blank lines folded); the database label is not part of
+            it, so relabelling an export keeps every id. Exact repeats inside a file get
             "-2", "-3". Re-reading the same export always gives the same ids.
 citation    A unique publication: a cluster of records judged to be the same
             (``results/<review>/dedup/citations.csv``; ``records.csv`` beside it maps each

@@ -122,7 +122,7 @@ def frames(
     kept, rejected = [], []
     kept_tags: Counter[str] = Counter()
     field_values = itemgetter(*FIELD_COLUMNS)
-    kept_ids, rejected_ids = RecordIds(search, source), RecordIds(search, source)
+    kept_ids, rejected_ids = RecordIds(search, file), RecordIds(search, file)
     for position, block in enumerate(blocks, start=1):
         if position % PROGRESS_EVERY == 0:
             log.info("%s: %d records read", file, position)

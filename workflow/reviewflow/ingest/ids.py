@@ -1,7 +1,9 @@
 """Stable record ids.
 
-A record id is a hash of the search batch, the database and the record's raw
-text with line ends and blank lines folded away. Re-reading the same export
+A record id is a hash of what identifies the export, its search batch and its
+file name, and the record's raw text with line ends and blank lines folded away.
+The database label is left out on purpose: it is a name for the report, and
+relabelling an export must not orphan the decisions made on its records. Re-reading the same export
 gives the same ids, whatever our parsing or normalisation later learns; exact
 repeats of a record get a suffix ('-2', '-3') in file order.
 """
@@ -35,8 +37,8 @@ def raw_fingerprint(raw: str) -> str:
 class RecordIds:
     """Ids for the records of one export, in file order (so repeats get their suffix)."""
 
-    def __init__(self, search: str, source: str) -> None:
-        self.prefix = f"{search}\x1f{source}\x1f".encode()
+    def __init__(self, search: str, file: str) -> None:
+        self.prefix = f"{search}\x1f{file}\x1f".encode()
         self.seen: dict[str, int] = {}
 
     def next(self, raw: str, fingerprint: str | None = None) -> str:
@@ -47,6 +49,6 @@ class RecordIds:
         return base if count == 1 else f"{base}-{count}"
 
 
-def record_ids(raws: list[str], search: str, source: str) -> list[str]:
-    ids = RecordIds(search, source)
+def record_ids(raws: list[str], search: str, file: str) -> list[str]:
+    ids = RecordIds(search, file)
     return [ids.next(raw) for raw in raws]
