@@ -95,7 +95,9 @@ def review_problems(config: dict, config_file: str) -> list[ReviewflowError]:
             check(config, config_file)
         except ReviewflowError as error:
             problems.append(error)
-    return problems + sheet_problems(config)
+    from .pending import pending_work
+
+    return problems + sheet_problems(config) + [found.error() for found in pending_work(config)]
 
 
 def sheet_problems(config: dict) -> list[ReviewflowError]:
@@ -124,8 +126,12 @@ def sheet_problems(config: dict) -> list[ReviewflowError]:
 
 def check_review(config: dict, config_file: str) -> dict:
     """Everything checked before any job runs: the config against its schema, the
-    search batches against the disk, and that every named sheet exists."""
+    search batches against the disk, that every named sheet exists, and that no
+    worksheet holds typed rows a run would overwrite (reviewflow.pending)."""
+    from .pending import check_pending
+
     validate_config(config, file=config_file)
     check_searches(config, config_file=config_file)
     check_sheets(config, config_file=config_file)
+    check_pending(config)
     return config

@@ -76,7 +76,7 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
                 raise ReviewflowError(
                     "holds a formula; enter the value itself", file=str(path), row=number, column=column
                 )
-            values.append(_cell_text(cell.value))
+            values.append(cell_text(cell.value))
         rows.append(values)
     workbook.close()
     if not rows:
@@ -86,7 +86,7 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
     return header, [r[: len(header)] for r in body]
 
 
-def _cell_text(value) -> str:
+def cell_text(value) -> str:
     """A cell as text; a date typed in a spreadsheet reads as YYYY-MM-DD."""
     import datetime
 

@@ -88,6 +88,7 @@ def write_review_queue(queue: pd.DataFrame, path: str | Path, stamp: date) -> No
         type="list",
         formula1='"same,different"',
         allow_blank=True,
+        showErrorMessage=True,  # a typed value outside the list is refused, not kept
         errorTitle="Not a decision",
         error="Choose same or different",
     )

@@ -79,6 +79,7 @@ def write_template(tool: Tool, studies: pd.DataFrame, missing: list[str], path: 
         type="list",
         formula1='"' + ",".join(tool.labels) + '"',
         allow_blank=True,
+        showErrorMessage=True,  # a typed value outside the list is refused, not kept
         errorTitle="Not a judgement of this tool",
         error="Choose " + ", ".join(tool.labels),
     )

@@ -114,6 +114,7 @@ def write_worksheet(
         type="list",
         formula1='"' + ",".join(choices) + '"',
         allow_blank=True,
+        showErrorMessage=True,  # a typed value outside the list is refused, not kept
         errorTitle="Not a decision",
         error="Choose " + ", ".join(choices),
     )
@@ -126,6 +127,7 @@ def write_worksheet(
         type="list",
         formula1=f"allowed!$A$1:$A${len(reasons)}",
         allow_blank=True,
+        showErrorMessage=True,  # a typed value outside the list is refused, not kept
         errorTitle="Not a configured reason",
         error="Choose one of the exclusion reasons of the config",
     )

@@ -1,0 +1,69 @@
+"""End to end, a review in progress: what a person typed in a worksheet survives a rerun
+after an edit of the sheet, and a run that would fail."""
+
+import csv
+
+import openpyxl
+import pytest
+from conftest import copy_built, snakemake
+
+from reviewflow.cli import main
+
+pytestmark = pytest.mark.e2e
+REVIEW = "resources/ipmp"
+RESULTS = "results/ipmp"
+FLOW = (f"{RESULTS}/prisma/prisma.json", f"{RESULTS}/screening/to_screen_title_abstract.xlsx")
+
+
+@pytest.fixture
+def project(built, tmp_path):
+    return copy_built(built, tmp_path / "project")
+
+
+def _status(project) -> dict[str, str]:
+    with open(project / RESULTS / "screening" / "status.csv", newline="", encoding="utf-8") as handle:
+        return {row["citation_id"]: row["status"] for row in csv.DictReader(handle)}
+
+
+def test_typed_decisions_survive_a_sheet_edit_a_failing_sheet_and_reruns(project):
+    sheet = project / REVIEW / "screening.csv"
+    lines = sheet.read_text(encoding="utf-8").splitlines(keepends=True)
+    excluded = [n for n, line in enumerate(lines) if ",title_abstract,exclude," in line][:2]
+    kept = [line for n, line in enumerate(lines) if n not in excluded]
+    sheet.write_text("".join(kept), encoding="utf-8")  # two citations not screened yet
+    assert snakemake(project, *FLOW).returncode == 0
+    worksheet = project / RESULTS / "screening" / "to_screen_title_abstract.xlsx"
+    workbook = openpyxl.load_workbook(worksheet)
+    table = workbook["to screen"]
+    assert table.max_row == 3
+    citations = [table["A2"].value, table["A3"].value]
+    table["C2"], table["C3"], table["E2"] = "exclude", "include", "JS"
+    workbook.save(worksheet)
+    typed = worksheet.read_bytes()
+
+    sheet.write_text("".join(kept).replace("included in CER 251", "included in CER 251 (checked)", 1))
+    edited = snakemake(project)
+    assert edited.returncode != 0
+    said = [line for line in edited.stderr.splitlines() if line.startswith("reviewflow: ")]
+    assert said == [
+        f"reviewflow: {RESULTS}/screening/to_screen_title_abstract.xlsx: holds 2 typed rows not yet in "
+        f"{REVIEW}/screening.csv (rows 2, 3); the run would overwrite them, so it stops here: add them with "
+        f"`reviewflow screening add {RESULTS}/screening/to_screen_title_abstract.xlsx --to {REVIEW}/screening.csv` "
+        "(a row without a decision is not added: give it one, or clear it), or delete the worksheet to discard them"
+    ]
+    assert worksheet.read_bytes() == typed
+
+    # A sheet whose next run would fail in the screening job (Snakemake deletes a failed
+    # job's outputs): the run stops before it, and the worksheet is still there.
+    with open(sheet, "a", encoding="utf-8") as handle:
+        handle.write("C0000000000000000,title_abstract,exclude,,,,,,\n")
+    assert snakemake(project).returncode != 0
+    assert worksheet.read_bytes() == typed
+
+    sheet.write_text("".join(kept), encoding="utf-8")
+    workdir_sheet = str(project / REVIEW / "screening.csv")
+    assert main(["screening", "add", str(worksheet), "--to", workdir_sheet]) == 0
+    assert snakemake(project, *FLOW).returncode == 0
+    status = _status(project)
+    assert [status[c] for c in citations] == ["excluded at title/abstract", "awaiting full-text screening"]
+    assert openpyxl.load_workbook(worksheet)["to screen"].max_row == 1
