@@ -99,16 +99,14 @@ def test_outcome_of_an_arm_the_study_lacks_is_an_error():
         check_extraction(STUDIES, ARMS, outcomes, FILES, VOCABULARY)
 
 
-def test_arm_of_an_unknown_study_and_a_study_without_arms_are_errors():
+def test_arm_of_an_unknown_study_is_an_error_and_a_study_without_arms_awaits_extraction():
     arms = make_sheet("arms", [{"study_id": "s9", "arm": "A", "name": "x", "arm_type": "CPMP"}])
     with pytest.raises(
         ReviewflowError, match=r"arms.csv, row 2, column 'study_id': study 's9' is not in the study registry"
     ):
         check_extraction(STUDIES, arms, make_sheet("outcomes", []), FILES, VOCABULARY)
-    with pytest.raises(
-        ReviewflowError, match=r"studies.csv, row 2, column 'study_id': study 's1' has no arms in arms.csv"
-    ):
-        check_extraction(STUDIES, make_sheet("arms", []), make_sheet("outcomes", []), FILES, VOCABULARY)
+    empty = check_extraction(STUDIES, make_sheet("arms", []), make_sheet("outcomes", []), FILES, VOCABULARY)
+    assert empty.unextracted == tuple(sorted(STUDIES["study_id"])) and empty.comparisons.empty
 
 
 def test_comparisons_pair_every_arm_with_a_program_arm_program_first():

@@ -67,3 +67,28 @@ def test_typed_decisions_survive_a_sheet_edit_a_failing_sheet_and_reruns(project
     status = _status(project)
     assert [status[c] for c in citations] == ["excluded at title/abstract", "awaiting full-text screening"]
     assert openpyxl.load_workbook(worksheet)["to screen"].max_row == 1
+
+
+def test_a_full_text_include_without_a_study_gives_a_report_that_says_it_awaits_linking(project):
+    from pypdf import PdfReader
+
+    sheet = project / REVIEW / "screening.csv"
+    rows = list(csv.DictReader(sheet.open(encoding="utf-8")))
+    flipped = next(r for r in rows if r["stage"] == "full_text" and r["decision"] == "exclude")
+    flipped.update(decision="include", reason="")
+    with sheet.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    done = snakemake(project)
+    assert done.returncode == 0, done.stderr[-3000:]
+    awaiting = list(csv.DictReader((project / RESULTS / "studies" / "awaiting.csv").open(encoding="utf-8")))
+    assert [(r["kind"], r["state"]) for r in awaiting] == [("citation", "awaiting linking to a study")]
+    citation = awaiting[0]["id"]
+    table = openpyxl.load_workbook(project / RESULTS / "studies" / "to_link.xlsx")["to link"]
+    assert [table.cell(row=r, column=1).value for r in range(2, table.max_row + 1)] == [citation]
+    text = " ".join(
+        " ".join((p.extract_text() or "").split()) for p in PdfReader(project / RESULTS / "report.pdf").pages
+    )
+    assert "1 included citation awaits linking to a study and 0 studies await extraction" in text
+    assert f"Included at full text, awaiting linking to a study (not yet in any table): {citation}" in text

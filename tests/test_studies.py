@@ -262,12 +262,28 @@ def test_variant_rows_show_the_characteristics_that_differ(review):
     assert kq2["delivery"].iloc[0] == "A: 6 weeks; group\nB: 3 weeks; group; exercise"
 
 
-def test_included_citation_without_study_is_an_error(review):
-    extra = citations([f"C000000000000000{i}" for i in range(1, 6)])
-    with pytest.raises(
-        ReviewflowError, match="publications.csv: included citation C0000000000000005 is linked to no study"
-    ):
-        build(review, citations=extra, status=status(list(extra["citation_id"])))
+def test_an_include_without_a_study_and_a_study_without_arms_wait_instead_of_stopping(review):
+    """A review in progress: a new include not linked yet, a new study not extracted yet."""
+    registry = pd.concat(
+        [review["registry"], make_sheet("studies", [{"study_id": "trial-d", "label": "Dunn 2009", "design": "RCT"}])]
+    )
+    publications = pd.concat(
+        [
+            review["publications"],
+            make_sheet("publications", [{"study_id": "trial-d", "citation": "C0000000000000005", "primary": "yes"}]),
+        ]
+    )
+    extra = citations([f"C000000000000000{i}" for i in range(1, 7)])
+    built = build(
+        review, citations=extra, status=status(list(extra["citation_id"])), registry=registry, publications=publications
+    )
+    assert built["awaiting"].values.tolist() == [
+        ["citation", "C0000000000000006", "awaiting linking to a study", "C0000000000000006"],
+        ["study", "trial-d", "awaiting extraction", "Dunn 2009"],
+    ]
+    assert "trial-d" not in set(built["evidence_rows"]["study_id"])  # no arms, so in no evidence table
+    assert "C0000000000000006" not in set(built["publications"]["citation_id"])
+    assert build(review)["awaiting"].empty
 
 
 def test_study_resting_on_an_excluded_citation_is_an_error(review):

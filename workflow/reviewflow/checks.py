@@ -97,7 +97,7 @@ def review_problems(config: dict, config_file: str) -> list[ReviewflowError]:
             problems.append(error)
     from .pending import pending_work
 
-    return problems + sheet_problems(config) + [found.error() for found in pending_work(config)]
+    return problems + sheet_problems(config) + [found.error() for found in pending_work(config, config_file)]
 
 
 def sheet_problems(config: dict) -> list[ReviewflowError]:
@@ -133,5 +133,5 @@ def check_review(config: dict, config_file: str) -> dict:
     validate_config(config, file=config_file)
     check_searches(config, config_file=config_file)
     check_sheets(config, config_file=config_file)
-    check_pending(config)
+    check_pending(config, config_file)
     return config

@@ -118,6 +118,38 @@ def _init(args) -> None:
     print(f"next: reviewflow search add {written[0]} --batch NAME --date YYYY-MM-DD FILE...")
 
 
+def _studies_add(args) -> None:
+    from .pipeline import load_config
+    from .studies.worksheets import add_links
+
+    publications, studies = add_links(load_config(args.config), args.worksheet)
+    print(f"{args.config}: {publications} publications linked, {studies} new studies in the registry")
+
+
+def _studies_new(args) -> None:
+    from .pipeline import load_config
+    from .studies.worksheets import NEW_STUDY, link_citations
+
+    request = {"citation": args.citation, "link_to": NEW_STUDY, "new_study_id": args.study_id, "design": args.design}
+    link_citations(load_config(args.config), [{**request, "primary": "yes", "note": ""}], "the command line")
+    print(f"{args.config}: study {args.study_id} added with its publication {args.citation}")
+
+
+def _extraction_add(args) -> None:
+    from .pipeline import load_config
+    from .studies.worksheets import add_extraction
+
+    arms, outcomes = add_extraction(load_config(args.config), args.workbook)
+    print(f"{args.config}: {arms} arms and {outcomes} results added")
+
+
+def _status(args) -> None:
+    from .pipeline import load_config
+    from .status import review_status
+
+    print(review_status(load_config(args.config), args.config))
+
+
 def _search_add(args) -> None:
     from .scaffold import add_search
 
@@ -284,6 +316,36 @@ def parser() -> argparse.ArgumentParser:
     search_add.add_argument("--date", required=True, help="the date searched, YYYY-MM-DD")
     search_add.add_argument("--database", action="append", help="database of each file, in order (default: its name)")
     search_add.set_defaults(run=_search_add)
+
+    studies = commands.add_parser("studies", help="link included citations to studies")
+    studies_commands = studies.add_subparsers(dest="studies_command", required=True)
+    studies_add = studies_commands.add_parser(
+        "add", help="link the citations of a filled studies/to_link.xlsx (and add the new studies it names)"
+    )
+    studies_add.add_argument("config", help="config/<review>.yaml")
+    studies_add.add_argument("worksheet", help="results/<review>/studies/to_link.xlsx, filled in")
+    studies_add.set_defaults(run=_studies_add)
+    studies_new = studies_commands.add_parser("new", help="add one study with its primary publication")
+    studies_new.add_argument("config", help="config/<review>.yaml")
+    studies_new.add_argument("study_id", help="the new study's id: lower-case letters, digits and '-', e.g. smith-2021")
+    studies_new.add_argument(
+        "--citation", required=True, help="its primary publication: C..., R..., doi:... or pmid:..."
+    )
+    studies_new.add_argument("--design", required=True, help="a design of the config's vocabulary.designs")
+    studies_new.set_defaults(run=_studies_new)
+
+    extraction = commands.add_parser("extraction", help="extraction of studies")
+    extraction_commands = extraction.add_subparsers(dest="extraction_command", required=True)
+    extraction_add = extraction_commands.add_parser(
+        "add", help="append the filled arms and outcomes of studies/to_extract.xlsx to arms.csv and outcomes.csv"
+    )
+    extraction_add.add_argument("config", help="config/<review>.yaml")
+    extraction_add.add_argument("workbook", help="results/<review>/studies/to_extract.xlsx, filled in")
+    extraction_add.set_defaults(run=_extraction_add)
+
+    status = commands.add_parser("status", help="where the review stands and the next command to run")
+    status.add_argument("config", help="config/<review>.yaml")
+    status.set_defaults(run=_status)
 
     meta = commands.add_parser("meta", help="pool a table of studies as metafor's rma() does")
     meta.add_argument("data", metavar="DATA.csv", help="binary, continuous or generic (study, yi, vi) columns")

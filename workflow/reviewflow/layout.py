@@ -232,7 +232,9 @@ class Layout:
 
     def studies(self) -> Job:
         sheets = {key: self.sheet("studies", key) for section, key in SHEETS if section == "studies"}
-        names = ("studies", "publications", "arms", "outcomes", "comparisons", "evidence_rows", "kq_matrix")
+        names = ("studies", "publications", "arms", "outcomes", "comparisons", "evidence_rows", "kq_matrix", "awaiting")
+        outputs = {name: self.result(f"studies/{name}.csv") for name in names}
+        outputs.update({name: self.result(f"studies/{name}.xlsx") for name in ("to_link", "to_extract")})
         return Job(
             "studies",
             _present(
@@ -242,8 +244,12 @@ class Layout:
                     "status": self.result("screening/status.csv"),
                 }
             ),
-            {name: self.result(f"studies/{name}.csv") for name in names},
-            {"key_questions": self.config["key_questions"], "vocabulary": self.config["vocabulary"]},
+            outputs,
+            {
+                "key_questions": self.config["key_questions"],
+                "vocabulary": self.config["vocabulary"],
+                "stamp": self.stamp(),
+            },
         )
 
     def prisma(self) -> Job:
@@ -347,6 +353,7 @@ class Layout:
             **{name: self.result(f"studies/{name}.csv") for name in ("studies", "publications", "arms")},
             "evidence": self.result("studies/evidence_rows.csv"),
             "matrix": self.result("studies/kq_matrix.csv"),
+            "awaiting": self.result("studies/awaiting.csv"),
             "rob": self.result("rob/rob.csv"),
             "rob_gaps": self.result("rob/unassessed_studies.csv"),
             **{name: self.result(f"synthesis/{name}.csv") for name in ("analyses", "estimates", "soe")},

@@ -40,14 +40,17 @@ class Pending:
         )
 
 
-def _numbered(path: str) -> tuple[list[str], list[tuple[int, dict]]]:
-    """Header and (row number, cells) of a worksheet's first sheet, blank rows left out."""
+def _numbered(path: str, name: str | None = None) -> tuple[list[str], list[tuple[int, dict]]]:
+    """Header and (row number, cells) of a worksheet's first (or named) sheet, blank rows left out."""
     from .sheets import cell_text
     from .xlsx import open_workbook
 
     workbook = open_workbook(path)
     try:
-        rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+        if name is not None and name not in workbook.sheetnames:
+            return [], []
+        sheet = workbook[name] if name is not None else workbook.worksheets[0]
+        rows = list(sheet.iter_rows(values_only=True))
     finally:
         workbook.close()
     if not rows:
@@ -162,14 +165,56 @@ def _rob(layout: Layout) -> list[Pending]:
     return [Pending(path, waiting, sheet, command)] if waiting else []
 
 
-def pending_work(config: dict) -> list[Pending]:
+def _studies_sheet(layout: Layout, key: str) -> str:
+    from .layout import default_sheet
+
+    return layout.sheet("studies", key) or layout.resource(default_sheet("studies", key))
+
+
+def _linking(layout: Layout, config_file: str) -> list[Pending]:
+    from .studies.worksheets import LINK_TYPED
+
+    path = layout.result("studies/to_link.xlsx")
+    if not Path(path).is_file():
+        return []
+    _, body = _numbered(path)
+    typed = [(n, c) for n, c in body if _typed(c, LINK_TYPED)]
+    if not typed:
+        return []
+    resolve = _resolver(layout)
+    sheet = _studies_sheet(layout, "publications")
+    linked = {resolve(r.get("citation", "")) for r in _csv_rows(sheet)}
+    waiting = [n for n, c in typed if resolve(c.get("citation", "")) not in linked]
+    command = f"reviewflow studies add {config_file} {path}"
+    return [Pending(path, waiting, sheet, command)] if waiting else []
+
+
+def _extraction(layout: Layout, config_file: str) -> list[Pending]:
+    path = layout.result("studies/to_extract.xlsx")
+    if not Path(path).is_file():
+        return []
+    sheet = _studies_sheet(layout, "arms")
+    extracted = None
+    waiting = []
+    for name, prefilled in (("arms", {"study_id", "arm"}), ("outcomes", {"study_id"})):
+        header, body = _numbered(path, name)
+        typed = [(n, c) for n, c in body if _typed(c, [h for h in header if h not in prefilled])]
+        if typed and extracted is None:
+            extracted = {r.get("study_id", "") for r in _csv_rows(sheet)}
+        waiting += [n for n, c in typed if c.get("study_id", "") not in (extracted or set())]
+    command = f"reviewflow extraction add {config_file} {path}"
+    return [Pending(path, sorted(set(waiting)), sheet, command)] if waiting else []
+
+
+def pending_work(config: dict, config_file: str | None = None) -> list[Pending]:
     """Every worksheet of the last run holding typed rows its sheet does not have yet."""
-    layout = Layout(config)
-    return [*_dedup(layout), *_screening(layout), *_rob(layout)]
+    layout, config_file = Layout(config), config_file or f"config/{config['review']['id']}.yaml"
+    studies = [*_linking(layout, config_file), *_extraction(layout, config_file)]
+    return [*_dedup(layout), *_screening(layout), *studies, *_rob(layout)]
 
 
-def check_pending(config: dict) -> None:
+def check_pending(config: dict, config_file: str | None = None) -> None:
     """Stop before any job when a worksheet holds typed rows not yet added (see module doc)."""
-    found = pending_work(config)
+    found = pending_work(config, config_file)
     if found:
         raise found[0].error()

@@ -17,13 +17,14 @@ from .errors import ReviewflowError
 from .schemas import load_schema
 
 
-def read_rows(path: str | Path) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of a CSV or the first sheet of an XLSX, every cell as text."""
+def read_rows(path: str | Path, sheet: str | None = None) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of a CSV or of one sheet of an XLSX (the first unless named), every
+    cell as text."""
     path = Path(path)
     if not path.exists():
         raise ReviewflowError("file not found", file=str(path))
     if path.suffix.lower() == ".xlsx":
-        return _read_xlsx(path)
+        return _read_xlsx(path, sheet)
     return _read_csv(path)
 
 
@@ -59,14 +60,17 @@ def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
     return header, body
 
 
-def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
+def _read_xlsx(path: Path, name: str | None = None) -> tuple[list[str], list[list[str]]]:
     from .xlsx import open_workbook
 
     try:
         workbook = open_workbook(path)
     except ReviewflowError as error:
         raise error.located(file=str(path)) from None
-    sheet = workbook.worksheets[0]
+    if name is not None and name not in workbook.sheetnames:
+        workbook.close()
+        raise ReviewflowError(f"has no sheet '{name}'; its sheets: {', '.join(workbook.sheetnames)}", file=str(path))
+    sheet = workbook[name] if name is not None else workbook.worksheets[0]
     rows = []
     for number, cells in enumerate(sheet.iter_rows(), start=1):
         values = []
@@ -118,12 +122,17 @@ def read_sheet(path: str | Path, schema_name: str | dict, keep=None) -> pd.DataF
     Columns come out in the schema's order; optional columns absent from the
     file come out empty, so callers never test for a column's presence.
     """
+    header, rows = read_rows(path)
+    return check_rows(header, rows, schema_name, str(path), keep)
+
+
+def check_rows(header: list[str], rows: list[list[str]], schema_name: str | dict, file: str, keep=None) -> pd.DataFrame:
+    """Rows read from `file` (one sheet of it) as read_sheet returns them: checked against
+    the schema, with the spreadsheet's row numbers (header row 1) in every error."""
     schema = load_schema(schema_name) if isinstance(schema_name, str) else schema_name
     properties: dict = schema["properties"]
     patterns: dict = schema.get("x-pattern-columns", {})
     required = schema.get("required", [])
-    header, rows = read_rows(path)
-    file = str(path)
 
     specs = {}
     for column in header:

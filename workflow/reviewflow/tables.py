@@ -55,6 +55,11 @@ DEDUPED_RECORD_COLUMNS = RECORD_COLUMNS + ["citation_id", "match_rule"]
 # results/dedup/citations.csv: one row per unique citation (a dedup cluster).
 CITATION_COLUMNS = ["citation_id", "record_ids", "sources", "searches", "first_search", *BIBLIOGRAPHIC_FIELDS, EXTRA]
 
+# results/studies/awaiting.csv: work a review in progress has not done yet.
+AWAITING_LINKING = "awaiting linking to a study"
+AWAITING_EXTRACTION = "awaiting extraction"
+AWAITING_COLUMNS = ["kind", "id", "state", "title"]
+
 # results/screening/status.csv: where each citation stands in screening.
 STATUS_COLUMNS = [
     "citation_id",

@@ -108,3 +108,30 @@ def open_workbook(source: bytes | str | Path):
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many types for broken workbooks
         raise ReviewflowError(f"is not a readable XLSX workbook ({type(error).__name__})") from None
+
+
+def add_choice_list(workbook: Workbook, sheet, header: list[str], column: str, rows: int, choices: list[str]) -> None:
+    """A dropdown on `column` of `sheet` (rows 2..rows+1) that refuses anything else; the
+    choices live in a hidden sheet 'allowed', one column per list, since long lists do not
+    fit an inline formula."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    if not choices or column not in header:
+        return
+    lists = workbook["allowed"] if "allowed" in workbook.sheetnames else workbook.create_sheet("allowed")
+    lists.sheet_state = "hidden"
+    index = (lists.max_column + 1) if lists.max_row > 1 or lists["A1"].value is not None else 1
+    letter = get_column_letter(index)
+    for number, choice in enumerate(choices, start=1):
+        safe_cell(lists, number, index, choice)
+    rule = DataValidation(
+        type="list",
+        formula1=f"allowed!${letter}$1:${letter}${len(choices)}",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=f"Not an allowed {column}",
+        error="Choose from the list: " + ", ".join(choices)[:200],
+    )
+    target = get_column_letter(header.index(column) + 1)
+    rule.add(f"{target}2:{target}{max(rows + 1, 2)}")
+    sheet.add_data_validation(rule)

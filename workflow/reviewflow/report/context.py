@@ -84,6 +84,7 @@ class Tables:
     changes_summary: dict
     figures: dict[str, str]
     match_rules: dict[str, int]  # records merged into a citation, by the dedup rule that merged them
+    awaiting: pd.DataFrame = field(default_factory=pd.DataFrame)  # work not done yet (studies/awaiting.csv)
     strategies: list = field(default_factory=list)  # {batch, database, text} of each export's search strategy
     authored: dict = field(default_factory=dict)  # the team's own sections, rendered (authored.py)
 
@@ -157,6 +158,17 @@ def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict
         "authored": tables.authored,
         "strategies": tables.strategies,
         "unwritten": [s["title"] for s in tables.authored.values() if s["html"] is None],
+        "awaiting": awaiting_context(tables.awaiting),
+    }
+
+
+def awaiting_context(awaiting: pd.DataFrame) -> dict:
+    """Included citations not under a study yet, and studies not extracted yet."""
+    if awaiting.empty:
+        return {"linking": [], "extraction": []}
+    return {
+        "linking": awaiting[awaiting["kind"] == "citation"].to_dict("records"),
+        "extraction": awaiting[awaiting["kind"] == "study"].to_dict("records"),
     }
 
 

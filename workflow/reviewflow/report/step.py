@@ -36,6 +36,7 @@ def report_context(inputs: dict, config: dict, output: str) -> None:
         forest={f.stem: f.read_text(encoding="utf-8") for f in sorted(Path(inputs["forest"]).glob("*.svg"))},
         figures={Path(f).stem: Path(f).read_text(encoding="utf-8") for f in inputs["figures"]},
         match_rules=t.read_csv(inputs["dedup_records"])["match_rule"].value_counts().to_dict(),
+        awaiting=t.read_csv(inputs["awaiting"], t.AWAITING_COLUMNS),
         strategies=[
             {"batch": search["batch"], "database": export["database"], "text": path.read_text(encoding="utf-8")}
             for search, export in layout.exports()

@@ -25,6 +25,7 @@ class Extraction:
     arms: pd.DataFrame
     outcomes: pd.DataFrame
     comparisons: pd.DataFrame
+    unextracted: tuple[str, ...] = ()  # studies in the registry without arms yet: awaiting extraction
 
 
 def check_extraction(
@@ -46,12 +47,7 @@ def check_extraction(
                 column="n_analysed",
             )
         arm_keys.add((arm["study_id"], arm["arm"]))
-    armless = sorted(known - {study for study, _ in arm_keys})
-    if armless:
-        line = list(studies["study_id"]).index(armless[0]) + 2
-        raise ReviewflowError(
-            f"study '{armless[0]}' has no arms in {files['arms']}", file=files["registry"], row=line, column="study_id"
-        )
+    armless = tuple(sorted(known - {study for study, _ in arm_keys}))  # awaiting extraction, not an error
     for offset, outcome in enumerate(outcomes.to_dict("records")):
         line = offset + 2
         _in_registry(outcome, known, files["outcomes"], line)
@@ -66,7 +62,7 @@ def check_extraction(
                 )
     check_numbers(outcomes, files["outcomes"])
     arms = arms.sort_values(["study_id", "arm"], kind="stable").reset_index(drop=True)
-    return Extraction(studies, arms, outcomes, derive_comparisons(arms, vocabulary))
+    return Extraction(studies, arms, outcomes, derive_comparisons(arms, vocabulary), armless)
 
 
 def _in_registry(row: dict, known: set[str], file: str, line: int) -> None:

@@ -1,9 +1,12 @@
 """Studies: publications grouped into studies, the extraction checked, comparisons
 mapped to key questions, and the evidence-table rows of each key question.
 
-Evidence tables are about studies, not publications; every included citation
-must belong to exactly one study and every study must rest on included
-citations, or the tables would silently lose or invent evidence.
+Evidence tables are about studies, not publications; every linked citation
+belongs to exactly one study and every study rests on included citations, or the
+tables would silently lose or invent evidence. A review in progress has work not
+done yet, which is not an error: an included citation not linked to a study waits
+as "awaiting linking", a study without arms as "awaiting extraction", both listed
+in `awaiting` (and in the report) until a person does them.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ from ..errors import ReviewflowError
 from ..marks import illustrative_columns, is_illustrative
 from ..screening import citation_resolver
 from ..tables import (
+    AWAITING_COLUMNS,
+    AWAITING_EXTRACTION,
+    AWAITING_LINKING,
     COMPARISON_COLUMNS,
     LIST_SEPARATOR,
     OUTCOME_COLUMNS,
@@ -60,7 +66,8 @@ def build_studies(
     study_ids = set(registry["study_id"])
     included = set(status.loc[status["status"] == "included", "citation_id"])
     links = _link_publications(publications, citations, study_ids, included, files.publications)
-    _check_links(links, included, registry, files)
+    _check_links(links, registry, files)
+    unlinked = sorted(included - set(links["citation_id"]))
 
     headings = {c["id"]: c["heading"] for c in vocabulary.get("arm_characteristics", [])}
     ruled = apply_rules(extraction.comparisons, key_questions, headings)
@@ -87,17 +94,23 @@ def build_studies(
         "comparisons": conform(extraction.comparisons, COMPARISON_COLUMNS),
         "evidence_rows": conform(evidence, evidence_columns(vocabulary)),
         "kq_matrix": kq_matrix(studies, mapping, extraction.comparisons, kq_ids, overrides, ruled),
+        "awaiting": awaiting_work(unlinked, extraction.unextracted, citations, registry),
     }
 
 
-def _check_links(links: pd.DataFrame, included: set[str], registry: pd.DataFrame, files: SheetFiles) -> None:
-    """Every included citation under a study, every study with exactly one primary publication."""
-    missing = sorted(included - set(links["citation_id"]))
-    if missing:
-        raise ReviewflowError(
-            f"included citation {missing[0]} is linked to no study; add a row for it",
-            file=files.publications,
-        )
+def awaiting_work(
+    unlinked: list[str], unextracted: tuple[str, ...], citations: pd.DataFrame, registry: pd.DataFrame
+) -> pd.DataFrame:
+    """Included citations not under a study yet, and studies without extraction yet."""
+    titles = citations.set_index("citation_id")["title"]
+    labels = registry.set_index("study_id")["label"]
+    rows = [["citation", c, AWAITING_LINKING, titles.get(c, "")] for c in unlinked]
+    rows += [["study", s, AWAITING_EXTRACTION, labels.get(s, "")] for s in unextracted]
+    return pd.DataFrame(rows, columns=AWAITING_COLUMNS, dtype=str)
+
+
+def _check_links(links: pd.DataFrame, registry: pd.DataFrame, files: SheetFiles) -> None:
+    """Every study with exactly one primary publication."""
     primaries = links[links["primary"] == "yes"].groupby("study_id").size()
     for offset, study_id in enumerate(registry["study_id"]):
         count = int(primaries.get(study_id, 0))

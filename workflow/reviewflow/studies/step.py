@@ -1,16 +1,21 @@
 """The studies stage's files: the registry and extraction sheets, citations and
 screening status in; studies, publications, extraction, comparisons, evidence
-rows per key question and the study x KQ matrix out."""
+rows per key question and the study x KQ matrix out; with the work still to do
+(citations awaiting linking, studies awaiting extraction) and the two workbooks
+that do it (to_link.xlsx, to_extract.xlsx)."""
 
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from ..layout import default_sheet
 from ..schemas import sheet_schema
 from ..sheets import read_optional
 from ..tables import CITATION_COLUMNS, STATUS_COLUMNS, read_csv, write_csv
 from . import SheetFiles, build_studies
+from .linking import StudyIndex
+from .worksheets import link_rows, write_extraction_workbook, write_link_worksheet
 
 log = logging.getLogger(__name__)
 
@@ -23,18 +28,20 @@ def studies(
     key_questions: list[dict],
     vocabulary: dict,
     outputs: dict[str, str],
+    stamp: str,
 ) -> None:
     """sheets: the registry, publications, arms, outcomes and kq_overrides paths the review
     has (a sheet it does not have yet is empty)."""
     keys = ("registry", "publications", "arms", "outcomes", "kq_overrides")
     names = {key: sheets.get(key) or default_sheet("studies", key) for key in keys}
+    citation_frame = read_csv(citations, CITATION_COLUMNS)
     built = build_studies(
         read_optional(sheets.get("registry"), sheet_schema("studies", vocabulary)),
         read_optional(sheets.get("publications"), "publications"),
         read_optional(sheets.get("arms"), sheet_schema("arms", vocabulary)),
         read_optional(sheets.get("outcomes"), sheet_schema("outcomes", vocabulary)),
         read_optional(sheets.get("kq_overrides"), "kq_overrides"),
-        read_csv(citations, CITATION_COLUMNS),
+        citation_frame,
         read_csv(status, STATUS_COLUMNS),
         key_questions,
         SheetFiles(**names),
@@ -42,6 +49,17 @@ def studies(
     )
     for name, frame in built.items():
         write_csv(frame, outputs[name], list(frame.columns))
+    awaiting = built["awaiting"]
+    unlinked = list(awaiting.loc[awaiting["kind"] == "citation", "id"])
+    index = StudyIndex(built["publications"], citation_frame)
+    day = date.fromisoformat(stamp)
+    study_ids = list(built["studies"]["study_id"])
+    designs = [d["name"] for d in vocabulary["designs"]]
+    write_link_worksheet(link_rows(unlinked, citation_frame, index), study_ids, designs, outputs["to_link"], day)
+    unextracted = list(awaiting.loc[awaiting["kind"] == "study", "id"])
+    write_extraction_workbook(unextracted, vocabulary, outputs["to_extract"], day)
+    if len(awaiting):
+        log.info("awaiting: %s", awaiting["state"].value_counts().sort_index().to_dict())
     log.info(
         "%d studies, %d comparisons, %d evidence rows",
         len(built["studies"]),
@@ -59,4 +77,5 @@ def run(inputs: dict, outputs: dict, params: dict) -> None:
         key_questions=list(params["key_questions"]),
         vocabulary=dict(params["vocabulary"]),
         outputs=outputs,
+        stamp=params["stamp"],
     )
