@@ -74,9 +74,46 @@ def test_check_config_reports_every_problem_of_config_and_sheets_at_once(tmp_pat
     lines[1] = lines[1].replace("title_abstract", "abstract", 1)
     screening.write_text("\n".join(lines) + "\n")
     assert main(["check-config", "config/ipmp.yaml"]) == 1
-    errors = capsys.readouterr().err.splitlines()
-    assert len(errors) == 2 and all(e.startswith("reviewflow: ") for e in errors)
-    assert "screening.csv, row 2, column 'stage'" in errors[0] and "rob.csv, row 2, column 'overall'" in errors[1]
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("reviewflow: ")]
+    assert "screening.csv, row 2, column 'stage'" in errors[0] and "rob.csv, row 2, column 'overall'" in errors[-1]
+    # between them, what follows from the first: its citation is no longer included
+    assert [e.split(",")[0] for e in errors] == [
+        "reviewflow: resources/ipmp/screening.csv",
+        "reviewflow: resources/ipmp/publications.csv",
+        "reviewflow: resources/ipmp/rob.csv",
+    ]
+
+
+def test_check_config_lists_every_cross_sheet_problem_a_run_would_meet_and_writes_nothing(
+    tmp_path, monkeypatch, capsys
+):
+    """An unknown citation id, a misspelt exclusion reason and an arm of a study the registry
+    lacks: a run would stop at the first; check-config names all three, in file order."""
+    from conftest import copy_inputs
+
+    project = copy_inputs(tmp_path)
+    monkeypatch.chdir(project)
+    sheets = project / "resources" / "ipmp"
+    screening = sheets / "screening.csv"
+    text = screening.read_text().replace(",exclude,ineligible population,", ",exclude,inelligible population,", 1)
+    screening.write_text(text + "C0123456789abcdef,title_abstract,exclude,,,,,,\n")
+    arms = sheets / "arms.csv"
+    arms.write_text(arms.read_text() + "nobody-2020,A,Programme,CPMP,,,,,,10,,,\n")
+    before = {p: p.read_bytes() for p in sheets.rglob("*") if p.is_file()}
+    assert main(["check-config", "config/ipmp.yaml"]) == 1
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("reviewflow: ")]
+    reason_row = text.splitlines().index(next(line for line in text.splitlines() if "inelligible" in line)) + 1
+    assert [e.split(": ", 2)[1] for e in errors] == [
+        f"resources/ipmp/screening.csv, row {reason_row}, column 'reason'",
+        f"resources/ipmp/screening.csv, row {len(text.splitlines()) + 1}, column 'citation'",
+        f"resources/ipmp/arms.csv, row {len(arms.read_text().splitlines())}, column 'study_id'",
+    ]
+    assert "'inelligible population' is not a configured exclusion reason" in errors[0]
+    assert "'C0123456789abcdef' names no known citation; a record's id rests on" in errors[1]
+    assert "reviewflow search rename" in errors[1]
+    assert "study 'nobody-2020' is not in the study registry" in errors[2]
+    assert {p: p.read_bytes() for p in sheets.rglob("*") if p.is_file()} == before
+    assert not (project / "results").exists()  # checked in a folder of its own
 
 
 @pytest.mark.parametrize(

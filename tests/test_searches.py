@@ -69,3 +69,24 @@ def test_batches_must_be_listed_oldest_first(tmp_path):
         ReviewflowError, match=r"key 'searches\[1\].date_searched' 2020-01-01 is earlier than the batch before it"
     ):
         check_searches(config, "config/ipmp.yaml")
+
+
+def test_search_add_reads_each_export_whole_and_takes_a_declared_format(tmp_path, monkeypatch):
+    """A record without its end line is refused when the export is added, not in a later run;
+    --format declares the format (checked by reading the file as that format)."""
+    from reviewflow.pipeline import load_config
+    from reviewflow.scaffold import add_search, init_review
+
+    monkeypatch.chdir(tmp_path)
+    init_review("demo", "Demo", "rob2")
+    broken = tmp_path / "broken.ris"
+    broken.write_text("TY  - JOUR\nTI  - A trial\nPY  - 2020\nER  - \n\nTY  - JOUR\nTI  - Another trial\n")
+    with pytest.raises(ReviewflowError, match="broken.ris"):
+        add_search("config/demo.yaml", "b1", "2024-01-01", [str(broken)])
+    assert not (tmp_path / "resources/demo/searches/b1").exists()
+    medline = tmp_path / "pubmed.txt"
+    medline.write_text("PMID- 1\nTI  - A trial\nDP  - 2020\n\nPMID- 2\nTI  - Another trial\nDP  - 2021\n")
+    with pytest.raises(ReviewflowError, match="pubmed.txt"):
+        add_search("config/demo.yaml", "b1", "2024-01-01", [str(medline)], format="ris")
+    add_search("config/demo.yaml", "b1", "2024-01-01", [str(medline)], format="medline")
+    assert load_config("config/demo.yaml")["searches"][0]["exports"][0]["format"] == "medline"

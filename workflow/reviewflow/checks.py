@@ -86,7 +86,11 @@ def check_sheets(config: dict, config_file: str) -> None:
 
 def review_problems(config: dict, config_file: str) -> list[ReviewflowError]:
     """Every problem `reviewflow check-config` can find before a run, all at once: the
-    config, the search batches on disk, and each sheet against its schema."""
+    config, the search batches on disk, every bad row a run's steps would meet in the
+    sheets (reviewflow.problems), and worksheets holding typed rows not yet added."""
+    from .pending import pending_work
+    from .problems import every_problem
+
     problems = config_problems(config, config_file)
     if problems:
         return problems
@@ -95,33 +99,9 @@ def review_problems(config: dict, config_file: str) -> list[ReviewflowError]:
             check(config, config_file)
         except ReviewflowError as error:
             problems.append(error)
-    from .pending import pending_work
-
-    return problems + sheet_problems(config) + [found.error() for found in pending_work(config, config_file)]
-
-
-def sheet_problems(config: dict) -> list[ReviewflowError]:
-    """The first problem of each sheet the review has, read against its schema."""
-    from .layout import Layout
-    from .rob import load_tool
-    from .rob import sheet_schema as rob_schema
-    from .schemas import sheet_schema
-    from .sheets import read_sheet
-
-    layout, problems = Layout(config), []
-    for (section, key), schema_name in SHEETS.items():
-        path = layout.sheet(section, key)
-        if path is None or not Path(path).is_file():
-            continue
-        try:
-            if schema_name == "rob":
-                schema = rob_schema(load_tool(config["rob"]["tool"]))
-            else:
-                schema = sheet_schema(schema_name, config["vocabulary"])
-            read_sheet(path, schema)
-        except ReviewflowError as error:
-            problems.append(error)
-    return problems
+    if not problems:
+        problems += every_problem(config, config_file)
+    return problems + [found.error() for found in pending_work(config, config_file)]
 
 
 def check_review(config: dict, config_file: str) -> dict:

@@ -153,8 +153,15 @@ def _status(args) -> None:
 def _search_add(args) -> None:
     from .scaffold import add_search
 
-    copied = add_search(args.config, args.batch, args.date, args.files, args.database)
+    copied = add_search(args.config, args.batch, args.date, args.files, args.database, args.format)
     print(f"{args.config}: batch {args.batch} declared with {len(copied)} export files")
+
+
+def _search_rename(args) -> None:
+    from .rename import rename_export
+
+    cells, files = rename_export(args.config, args.batch, args.old, args.new)
+    print(f"{args.config}: {args.old} renamed {args.new}; {cells} ids carried in {len(files)} sheets")
 
 
 def _meta(args) -> None:
@@ -315,7 +322,16 @@ def parser() -> argparse.ArgumentParser:
     search_add.add_argument("--batch", required=True, help="the batch's folder name, e.g. 2024-03-01")
     search_add.add_argument("--date", required=True, help="the date searched, YYYY-MM-DD")
     search_add.add_argument("--database", action="append", help="database of each file, in order (default: its name)")
+    search_add.add_argument("--format", choices=FORMATS, help="declare the format instead of detecting it")
     search_add.set_defaults(run=_search_add)
+    search_rename = search_commands.add_parser(
+        "rename", help="rename an export file and carry the decisions on its records to their new ids"
+    )
+    search_rename.add_argument("config", help="config/<review>.yaml")
+    search_rename.add_argument("--batch", required=True, help="the batch the export belongs to")
+    search_rename.add_argument("old", help="the export's file name now")
+    search_rename.add_argument("new", help="its new file name")
+    search_rename.set_defaults(run=_search_rename)
 
     studies = commands.add_parser("studies", help="link included citations to studies")
     studies_commands = studies.add_subparsers(dest="studies_command", required=True)

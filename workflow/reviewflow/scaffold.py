@@ -141,7 +141,12 @@ def header_rows(vocabulary: dict, tool: str) -> dict[str, list[str]]:
 
 
 def add_search(
-    config_file: str | Path, batch: str, date: str, files: list[str], databases: list[str] | None = None
+    config_file: str | Path,
+    batch: str,
+    date: str,
+    files: list[str],
+    databases: list[str] | None = None,
+    format: str | None = None,
 ) -> list[Path]:
     """Copy export files into <resources>/searches/<batch>/ and declare the batch at the
     end of the config's searches (format detected from each file's content; database
@@ -166,7 +171,9 @@ def add_search(
     folder = Path(config["resources"]) / "searches" / batch
     if folder.exists():
         raise ReviewflowError("already exists; choose another batch name", file=str(folder))
-    exports = [_export_entry(Path(f), (databases or [None] * len(files))[i]) for i, f in enumerate(files)]
+    on_error = (config.get("ingest") or {}).get("on_error", "stop")
+    names = databases or [None] * len(files)
+    exports = [_export_entry(Path(f), names[i], format, on_error) for i, f in enumerate(files)]
     folder.mkdir(parents=True)
     copied = []
     for path in files:
@@ -182,16 +189,21 @@ def add_search(
     return copied
 
 
-def _export_entry(path: Path, database: str | None) -> dict:
+def _export_entry(path: Path, database: str | None, declared: str | None = None, on_error: str = "stop") -> dict:
+    """The config entry of one export, after reading it whole as a run will (a malformed
+    record stops `search add`, naming file and line, unless the review sets them aside)."""
     if not path.is_file():
         raise ReviewflowError("does not exist", file=str(path))
     if not BATCH.fullmatch(path.name):
         raise ReviewflowError("has a name the config cannot hold; rename it with letters, digits, '.', '_', '-'")
     data = path.read_bytes()
     try:
-        format = "xlsx" if data.startswith(b"PK\x03\x04") else detect_format(decode(data))
+        format = declared or ("xlsx" if data.startswith(b"PK\x03\x04") else detect_format(decode(data)))
     except ReviewflowError as error:
         raise error.located(file=str(path)) from None
+    from .ingest import load
+
+    load(path, source="", search="check", format=format, on_error=on_error)
     return {"file": path.name, "database": database or path.stem, "format": format}
 
 

@@ -9,6 +9,7 @@ git, opens in a spreadsheet, and its bytes depend on nothing but the data.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -196,3 +197,20 @@ def write_json(data, path: str | Path) -> None:
 
 def read_json(path: str | Path):
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+ID_HEX_DIGITS = 16  # of record and citation ids: 64 bits, collisions stay improbable at millions of records
+
+ID_SHAPE = re.compile(rf"^[CR][0-9a-f]{{{ID_HEX_DIGITS}}}(-[0-9]+)?$")
+
+
+def orphan_hint(key: str) -> str:
+    """What to say after 'names no known citation' when the key is a record or citation id:
+    such an id is gone only when its export was renamed, removed or edited."""
+    if not ID_SHAPE.match(key):
+        return ""
+    return (
+        "; a record's id rests on its export's batch, file name and text, so an export renamed, removed or "
+        "edited leaves the decisions on its records without their citation: if a file was renamed, put its "
+        "old name back and run `reviewflow search rename CONFIG --batch BATCH OLD NEW`, which carries them"
+    )

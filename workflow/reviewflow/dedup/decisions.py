@@ -12,6 +12,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..errors import ReviewflowError
 from ..sheets import read_sheet
+from ..tables import orphan_hint
 from ..xlsx import add_table_sheet, save_deterministic
 
 DECISION_COLUMNS = ["record_a", "record_b", "decision", "reviewer", "note"]  # of a filled review queue
@@ -27,7 +28,10 @@ def checked_decisions(sheet: pd.DataFrame, record_ids: set[str], file: str) -> l
         for column in ("record_a", "record_b"):
             if row[column] not in record_ids:
                 raise ReviewflowError(
-                    f"record {row[column]} is in no search export of this review", file=file, row=line, column=column
+                    f"record {row[column]} is in no search export of this review{orphan_hint(row[column])}",
+                    file=file,
+                    row=line,
+                    column=column,
                 )
         if row["record_a"] == row["record_b"]:
             raise ReviewflowError("names the same record twice", file=file, row=line, column="record_b")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 
-ID_HEX_DIGITS = 16  # 64 bits: collisions stay improbable at millions of records
+from ..tables import ID_HEX_DIGITS
 
 
 def raw_fingerprint(raw: str) -> str:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..errors import ReviewflowError
 from ..marks import is_illustrative
-from ..tables import STATUS_COLUMNS, conform, split_list
+from ..tables import STATUS_COLUMNS, conform, orphan_hint, split_list
 
 STAGES = ("title_abstract", "full_text")
 VOTE_PREFIX = "vote_"
@@ -76,7 +76,7 @@ def resolve_decisions(decisions: pd.DataFrame, citations: pd.DataFrame, reasons:
         fail = lambda message, column: ReviewflowError(message, file=file, row=line, column=column)  # noqa: E731
         citation_id = resolve(row["citation"], file=file, row=line, column="citation")
         if citation_id is None:
-            raise fail(f"'{row['citation']}' names no known citation", "citation")
+            raise fail(f"'{row['citation']}' names no known citation{orphan_hint(row['citation'])}", "citation")
         cast = {row[v] for v in votes if row[v]}
         if not row["decision"] and not cast:
             raise fail("gives neither a decision nor any vote", "decision")

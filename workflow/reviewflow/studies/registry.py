@@ -29,6 +29,7 @@ from ..tables import (
     arm_columns,
     conform,
     evidence_columns,
+    orphan_hint,
     split_list,
     study_columns,
 )
@@ -219,7 +220,12 @@ def _link_publications(publications, citations, study_ids, included, file) -> pd
             )
         citation_id = resolve(row.citation, file=file, row=line, column="citation")
         if citation_id is None:
-            raise ReviewflowError(f"'{row.citation}' names no known citation", file=file, row=line, column="citation")
+            raise ReviewflowError(
+                f"'{row.citation}' names no known citation{orphan_hint(row.citation)}",
+                file=file,
+                row=line,
+                column="citation",
+            )
         if citation_id not in included:
             raise ReviewflowError(
                 f"citation {citation_id} is not included by screening, so it cannot support study '{row.study_id}'",

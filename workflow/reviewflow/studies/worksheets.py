@@ -27,7 +27,7 @@ from openpyxl import Workbook
 
 from ..errors import ReviewflowError
 from ..schemas import sheet_columns, sheet_schema
-from ..tables import split_list
+from ..tables import orphan_hint, split_list
 from ..xlsx import add_choice_list, add_table_sheet, save_deterministic
 from .linking import NEW_STUDY, StudyIndex, registrations
 
@@ -165,7 +165,7 @@ def link_citations(config: dict, requests: list[dict], file: str) -> tuple[int, 
 
         citation_id = resolve(request["citation"], file=file, row=line, column="citation")
         if citation_id is None:
-            raise fail(f"'{request['citation']}' names no known citation", "citation")
+            raise fail(f"'{request['citation']}' names no known citation{orphan_hint(request['citation'])}", "citation")
         if citation_id not in included:
             raise fail(
                 f"citation {citation_id} is not included by screening; include it at full text first", "citation"
