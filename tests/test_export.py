@@ -56,3 +56,14 @@ def test_exported_csv_is_formula_safe_for_spreadsheets(tmp_path):
         written["authors"].startswith("'+cmd") and written["abstract"] == "'-2+3" and written["journal"] == "'@SUM(1)"
     )
     assert written["year"] == "2020"  # ordinary values untouched
+
+
+def test_every_link_of_a_record_is_kept_and_written_back_one_ur_line_each():
+    text = "TY  - JOUR\nTI  - A trial\nUR  - https://a.example/1\nUR  - https://b.example/2;jsessionid=x\nER  - \n"
+    records, _ = loads(text, source="db", search="s", file="f.ris")
+    assert records.loc[0, "url"] == "https://a.example/1; https://b.example/2;jsessionid=x"
+    written = to_ris(records)
+    assert [line for line in written.splitlines() if line.startswith("UR")] == [
+        "UR  - https://a.example/1",
+        "UR  - https://b.example/2;jsessionid=x",
+    ]

@@ -201,7 +201,7 @@ def test_worksheet_is_ranked_with_a_priority_and_says_when_to_stop(tmp_path):
     header = [c.value for c in table[1]]
     assert header[7] == "priority" and header[:3] == ["citation", "stage", "decision"]
     rows = list(table.iter_rows(min_row=2, values_only=True))
-    assert [r[7] for r in rows] == [str(i) for i in range(1, len(rows) + 1)]
+    assert [r[7] for r in rows] == list(range(1, len(rows) + 1))  # numbers: a spreadsheet sorts 10 after 2
     top = [r[0] for r in rows[:3]]
     assert top == [ids[6], ids[12], ids[18]]  # the planted includes, in file order among equals
     about = [c.value for c in book["about this order"]["A"]]
@@ -258,6 +258,6 @@ def test_update_search_of_the_embedded_review_gets_a_ranked_worksheet(tmp_path, 
     book = openpyxl.load_workbook(layout.result("screening/to_screen_title_abstract.xlsx"))
     rows = list(book["to screen"].iter_rows(min_row=2, values_only=True))
     assert {r[0] for r in rows} == update
-    assert [r[7] for r in rows] == [str(i) for i in range(1, len(rows) + 1)]
+    assert [r[7] for r in rows] == list(range(1, len(rows) + 1))  # numbers: a spreadsheet sorts 10 after 2
     about = [c.value for c in book["about this order"]["A"]]
     assert about[1].startswith("Ordered by a model trained on") and "keep screening" in about[0]

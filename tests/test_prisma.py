@@ -118,8 +118,9 @@ def test_every_box_equals_the_sum_of_its_parts():
     p = counts["prisma"]
     removed = p["removed_before_screening"]
     assert p["identified"]["total"] == sum(d["records"] for d in p["identified"]["by_database"]) == 11
-    assert p["identified"]["total"] == sum(removed.values()) + p["screened"]
-    assert p["screened"] == p["screening"]["excluded"] + p["screening"]["awaiting"] + p["screening"]["sought"]
+    assert p["identified"]["total"] == sum(removed.values()) + p["screened"] + p["screening"]["awaiting"]
+    screening = p["screening"]
+    assert p["screened"] == screening["excluded"] + screening["awaiting_resolution"] + screening["sought"]
     assert (
         p["screening"]["sought"]
         == p["retrieval"]["not_retrieved"] + p["retrieval"]["awaiting"] + p["retrieval"]["assessed"]
@@ -144,7 +145,7 @@ def test_each_box_holds_the_records_it_should():
         "set_aside_unreadable": 1,
         "marked_ineligible_by_automation": 0,
     }
-    assert (p["screened"], p["screening"]["excluded"], p["screening"]["awaiting"]) == (8, 1, 1)
+    assert (p["screened"], p["screening"]["excluded"], p["screening"]["awaiting"]) == (7, 1, 1)  # 1 not screened yet
     assert p["retrieval"] == {"not_retrieved": 1, "awaiting": 1, "assessed": 4}
     assert p["eligibility"] == {
         "excluded": [{"reason": "ineligible population", "count": 1}],
@@ -159,7 +160,8 @@ def test_svg_shows_the_counts_and_escapes_text():
     counts = scenario()
     counts["prisma"]["identified"]["by_database"][0]["database"] = "<b>MEDLINE</b>"
     svg = prisma_svg(counts)
-    assert svg.startswith("<svg") and "Records screened" in svg and "(n\u00a0=\u00a08)" in svg
+    assert svg.startswith("<svg") and "Records screened" in svg and "(n\u00a0=\u00a07)" in svg
+    assert "Not screened yet (n\u00a0=\u00a01)" in svg
     assert "&lt;b&gt;MEDLINE&lt;/b&gt; (n\u00a0=\u00a08)" in svg and "<b>" not in svg
     assert "Total studies included in review (n\u00a0=\u00a02)" in svg
     assert "(n = " not in svg  # 'n = 2' is held together: a line never breaks inside it

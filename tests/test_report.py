@@ -307,6 +307,8 @@ def test_workbook_is_deterministic_formula_safe_and_coloured(context, tmp_path):
     assert kq1.print_title_rows == "$1:$1" and kq1.page_setup.orientation == "landscape"
     read_me = {row[0]: row[1] for row in workbook["Read me"].iter_rows(min_row=2, values_only=True)}
     assert read_me["Review"] == CONFIG["review"]["title"] and "illustrative" in read_me["Marks"]
+    levels = {k: v for k, v in read_me.items() if k.startswith("Risk of bias: ")}
+    assert levels and all("cells)" in v and "colour some" not in v for v in levels.values())  # words, not codes
     header = [c.value for c in workbook["Studies"][1]]
     n = [
         row[header.index("N randomised or enrolled")]

@@ -282,3 +282,27 @@ def test_forest_plot_of_ratios_has_a_log_axis():
     svg = forest_plot(analysis, studies, {}, "cochrane", ("favours a", "favours b"))
     ticks = re.findall(r'text-anchor="middle">([0-9.]+)</text>', svg)
     assert ticks == ["0.5", "1"] or {"0.5", "1"} <= set(ticks)
+
+
+def test_forest_plots_of_two_interventions_in_one_group_have_two_titles():
+    """The title names the intervention when the analysis has one, as the report's heading does."""
+    studies = [{"study_id": "s1", "label": "A", "participants": 10, "estimate": 0.5, "ci_low": 0.25, "ci_high": 1.0}]
+    analysis = {
+        "kq": "KQ2",
+        "kq_group": "g",
+        "outcome": "o",
+        "timepoint": "t",
+        "measure": "RR",
+        "k": 1,
+        "estimate": "0.5",
+    }
+    titles = {
+        re.search(
+            r"<title>([^<]*)</title>", forest_plot({**analysis, "intervention": i}, studies, {}, "cochrane", ("a", "b"))
+        ).group(1)
+        for i in ("CPMP", "IPMP")
+    }
+    assert titles == {
+        "Forest plot: KQ2, g (CPMP), o, t: RR of 1 study",
+        "Forest plot: KQ2, g (IPMP), o, t: RR of 1 study",
+    }

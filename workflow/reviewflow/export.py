@@ -50,7 +50,7 @@ def to_ris(frame: pd.DataFrame) -> str:
             "abstract": row["abstract"],
             "keywords": split_list(row["keywords"]),
             "language": row["language"],
-            "urls": [row["url"]] if row["url"] else [],
+            "urls": [u.strip() for u in row["url"].split(LIST_SEPARATOR) if u.strip()],  # one UR line each
             "notes": [f"PMID: {row['pmid']}"] * bool(row["pmid"]) + [f"PMCID: {row['pmcid']}"] * bool(row["pmcid"]),
         }
         entries.append({k: v for k, v in entry.items() if v})

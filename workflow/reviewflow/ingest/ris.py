@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..tables import LIST_SEPARATOR
 from .base import Block, located
 
 # The tags _fields always reads into a field; every other tag, of the specification or a
@@ -177,5 +178,5 @@ def _fields(first: dict[str, str], multi: dict[str, list[str]]) -> dict:
         "abstract": get("AB") or get("N2", ""),
         "keywords": multi.get("KW", []),
         "language": get("LA", ""),
-        "url": get("UR") or get("L2") or get("LK", ""),
+        "url": LIST_SEPARATOR.join(multi.get("UR") or multi.get("L2") or multi.get("LK") or []),  # every link
     }

@@ -3,7 +3,9 @@
 The latest search batch is the update: its records are identified, deduplicated
 and screened; studies and reports found by earlier batches are the previous
 review. Every box is computed, and every box equals the sum of its parts
-(tests check it), including the parts still awaiting a decision.
+(tests check it), including the parts still awaiting a decision. Records screened
+are those with a title/abstract decision (or the reviewers' votes); those not
+screened yet are counted beside them, never inside them.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def prisma_counts(
             "set_aside_unreadable": int(sum(b["set_aside"] for b in by_database)),
             "marked_ineligible_by_automation": int((new["status"] == sc.STOPPED_TA).sum()),
         },
-        "screened": int((new["status"] != sc.STOPPED_TA).sum()),
+        "screened": int((~new["status"].isin([sc.STOPPED_TA, sc.AWAITING_TA])).sum()),
         **screening_boxes(new),
         "new_studies": len(new_studies),
         "new_reports": {
@@ -98,7 +100,8 @@ def screening_boxes(new: pd.DataFrame) -> dict:
     return {
         "screening": {
             "excluded": count(sc.EXCLUDED_TA),
-            "awaiting": count(sc.AWAITING_TA, sc.RESOLVE_TA),
+            "awaiting": count(sc.AWAITING_TA),  # not screened yet: beside the screened records, not in them
+            "awaiting_resolution": count(sc.RESOLVE_TA),  # screened, the reviewers' votes disagree
             "sought": count(
                 sc.AWAITING_FT, sc.RESOLVE_FT, sc.NOT_RETRIEVED, sc.EXCLUDED_FT, sc.UNDECIDED_FT, sc.INCLUDED
             ),

@@ -112,11 +112,19 @@ def _screening_boxes(
     excluded = [f"{e['reason']} (n = {e['count']})" for e in p["eligibility"]["excluded"]] or ["none (n = 0)"]
     rows = [
         (
-            ["Records screened", f"(n = {p['screened']})"],
+            [
+                "Records screened",
+                f"(n = {p['screened']})",
+                *([f"Not screened yet (n = {waiting})"] if (waiting := p["screening"]["awaiting"]) else []),
+            ],
             [
                 "Records excluded",
                 f"(n = {p['screening']['excluded']})",
-                f"Awaiting screening (n = {p['screening']['awaiting']})",
+                *(
+                    [f"Awaiting resolution of votes (n = {split})"]
+                    if (split := p["screening"].get("awaiting_resolution", 0))
+                    else []
+                ),
             ],
         ),
         (

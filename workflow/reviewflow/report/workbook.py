@@ -15,6 +15,14 @@ from ..xlsx import add_table_sheet, fill, save_deterministic
 
 # Cell colours by the level the tool gives each judgement (see rob/tools/*.yaml).
 LEVEL_FILLS = {"low": "CFE8CF", "some": "FFF1C2", "high": "F6CDCD", "critical": "C98B8B", "ni": "D6E8FB"}
+# What each level means, in the reader's words, with the colour its cells have.
+LEVEL_WORDS = {
+    "low": "low risk of bias (green cells)",
+    "some": "some concerns (yellow cells)",
+    "high": "high risk of bias (red cells)",
+    "critical": "critical risk of bias (dark red cells)",
+    "ni": "no information (blue cells)",
+}
 MARKS = ("Illustrative columns", "illustrative_columns")
 SOURCE = [("Source", "source"), MARKS]
 
@@ -65,7 +73,7 @@ def _read_me(workbook: Workbook, context: dict) -> None:
             "on each row: which of its values are illustrative, by column heading ('all values' for the whole row).",
         ],
         ["Source", "on each row: where its values come from."],
-        *[[f"Risk of bias: {label}", f"cell colour {level}"] for label, level in context["rob_levels"].items()],
+        *[[f"Risk of bias: {label}", LEVEL_WORDS.get(level, level)] for label, level in context["rob_levels"].items()],
         ["KQ sheets", "one row per study and comparison in the key question, with its outcomes."],
         ["Studies, Arms", "the study registry and its arms."],
         ["Risk of bias", "each assessment with its domains."],

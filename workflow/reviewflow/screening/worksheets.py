@@ -42,8 +42,9 @@ WIDTHS = {
 }
 
 
-def _context_cells(citation: dict, priority: str = "") -> list[str]:
-    """What a screener reads beside the decision cells: title, authors, abstract, links."""
+def _context_cells(citation: dict, priority: int | str = "") -> list:
+    """What a screener reads beside the decision cells: title, authors, abstract, links; the
+    priority is a number, so that a spreadsheet sorts 10 after 2."""
     authors = split_list(citation["authors"])
     shown = "; ".join(authors[:6]) + ("; et al." if len(authors) > 6 else "")
     return [
@@ -70,7 +71,7 @@ def worksheet_rows(citations: pd.DataFrame, order: list[str], stage: str, ranked
     by_id = citations.set_index("citation_id", drop=False)
     blank = [""] * (len(DECISION_COLUMNS) - 2)
     return [
-        [cid, stage, *blank, *_context_cells(by_id.loc[cid].to_dict(), str(number) if ranked else "")]
+        [cid, stage, *blank, *_context_cells(by_id.loc[cid].to_dict(), number if ranked else "")]
         for number, cid in enumerate(order, start=1)
     ]
 

@@ -160,8 +160,9 @@ def forest_plot(
         f'<text x="{x(null) + 6:.1f}" y="{bottom + 30}">{escape(right)} \u2192</text>'
     )
     height = bottom + 40
+    group = analysis["kq_group"] + (f" ({analysis['intervention']})" if analysis.get("intervention") else "")
     title = (
-        f"Forest plot: {analysis['kq']}, {analysis['kq_group']}, {analysis['outcome']}, {analysis['timepoint']}: "
+        f"Forest plot: {analysis['kq']}, {group}, {analysis['outcome']}, {analysis['timepoint']}: "
         f"{analysis['measure']} of {len(studies)} {'study' if len(studies) == 1 else 'studies'}"
     )
     return (
