@@ -8,7 +8,7 @@ CORES ?= all
 # The review to run: config/<review id>.yaml (default: the embedded review).
 CONFIG ?= config/ipmp.yaml
 
-.PHONY: install report recover test test-slurm test-e2e lint format envs dry-run verify golden clean bench-dedup bench-meta bench-synthesis bench-screening
+.PHONY: install report recover test test-slurm test-e2e lint format envs dry-run verify golden clean bench-dedup bench-meta bench-synthesis bench-screening bench-linking
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -115,3 +115,7 @@ bench-screening: $(STAMP) $(ASREVIEW)/bin/asreview
 bench-synthesis: $(STAMP)
 	command -v Rscript >/dev/null || (apt-get update -qq && apt-get install -y -qq r-cran-metafor) || true
 	$(BIN)/python benchmarks/synthesis.py
+
+# The linking worksheet's suggestions, leave one out on the embedded review's grouping.
+bench-linking: $(STAMP)
+	$(BIN)/python benchmarks/linking.py

@@ -85,6 +85,7 @@ class StudyIndex:
         by_id = citations.set_index("citation_id").to_dict("index")
         self.numbers: dict[str, set[str]] = {}
         self.author_years: dict[tuple[str, str], set[str]] = {}
+        self.authors: dict[str, set[str]] = {}
         self.titles: list[tuple[str, str]] = []
         for study_id, citation_id in zip(links["study_id"], links["citation_id"]):
             row = by_id.get(citation_id)
@@ -95,29 +96,44 @@ class StudyIndex:
             key = (first_author(row.get("authors", "")), str(row.get("year", "")))
             if all(key):
                 self.author_years.setdefault(key, set()).add(study_id)
+            if key[0]:
+                self.authors.setdefault(key[0], set()).add(study_id)
             if row.get("title"):
                 self.titles.append((study_id, row["title"]))
 
     def suggest(self, citation: dict, limit: int = 3) -> list[Suggestion]:
-        """The studies this citation may report, strongest sign first, at most `limit`."""
-        best: dict[str, Suggestion] = {}
+        """The studies this citation may report, most signs first, at most `limit`. Each kind
+        of sign (registration, author, title) counts once per study, by its strongest
+        instance, and the kinds add up: a follow-up by the same first author with a similar
+        title outranks a study that shares only the author."""
+        signs: dict[tuple[str, str], tuple[float, str]] = {}
 
-        def offer(study_id: str, why: str, strength: float) -> None:
-            if study_id not in best or best[study_id].strength < strength:
-                best[study_id] = Suggestion(study_id, why, strength)
+        def offer(study_id: str, kind: str, why: str, strength: float) -> None:
+            if signs.get((study_id, kind), (0.0, ""))[0] < strength:
+                signs[(study_id, kind)] = (strength, why)
 
         for number in sorted(registrations(*_citation_text(citation))):
             for study_id in sorted(self.numbers.get(number, ())):
-                offer(study_id, f"same trial registration {number}", 300)
+                offer(study_id, "registration", f"same trial registration {number}", 300)
         key = (first_author(citation.get("authors", "")), str(citation.get("year", "")))
+        shown = citation.get("authors", "").split(",")[0].split(";")[0]
         if all(key):
             for study_id in sorted(self.author_years.get(key, ())):
-                offer(study_id, f"same first author and year ({citation['authors'].split(',')[0]} {key[1]})", 200)
+                offer(study_id, "author", f"same first author and year ({shown} {key[1]})", 200)
+        if key[0]:
+            for study_id in sorted(self.authors.get(key[0], ())):
+                offer(study_id, "author", f"same first author ({shown})", 150)
         title = citation.get("title", "")
         if title:
             for study_id, other in self.titles:
                 score = fuzz.token_set_ratio(title.lower(), other.lower())
                 if score >= TITLE_SIMILAR:
-                    offer(study_id, f"similar title ({score:.0f}%): {other[:60]}", 100 + score / 100)
-        ordered = sorted(best.values(), key=lambda s: (-s.strength, s.study_id))
-        return ordered[:limit]
+                    offer(study_id, "title", f"similar title ({score:.0f}%): {other[:60]}", 100 + score / 100)
+        studies: dict[str, list[tuple[float, str]]] = {}
+        for (study_id, _), sign in sorted(signs.items()):
+            studies.setdefault(study_id, []).append(sign)
+        offered = [
+            Suggestion(study_id, "; ".join(why for _, why in sorted(found, reverse=True)), sum(s for s, _ in found))
+            for study_id, found in studies.items()
+        ]
+        return sorted(offered, key=lambda s: (-s.strength, s.study_id))[:limit]
