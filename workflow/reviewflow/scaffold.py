@@ -201,9 +201,16 @@ def _export_entry(path: Path, database: str | None, declared: str | None = None,
         format = declared or ("xlsx" if data.startswith(b"PK\x03\x04") else detect_format(decode(data)))
     except ReviewflowError as error:
         raise error.located(file=str(path)) from None
+    import logging
+
     from .ingest import load
 
-    load(path, source="", search="check", format=format, on_error=on_error)
+    quiet = logging.getLogger("reviewflow.ingest")
+    level, quiet.level = quiet.level, logging.WARNING  # its per-file counts belong to a run's log, not here
+    try:
+        load(path, source="", search="check", format=format, on_error=on_error)
+    finally:
+        quiet.setLevel(level)
     return {"file": path.name, "database": database or path.stem, "format": format}
 
 
