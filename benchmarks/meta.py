@@ -26,62 +26,81 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "workflow"))
 
-from reviewflow.synthesis import meta  # noqa: E402
+from reviewflow.synthesis import meta, meta_analyses  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "benchmarks" / "meta"
-FIELDS = ("estimate", "se", "ci_low", "ci_high", "tau2", "i2", "q")
+FIELDS = ("estimate", "se", "ci_low", "ci_high", "tau2", "i2", "q", "k")
+OWN = ROOT / "tests" / "fixtures" / "meta" / "double_zero.csv"  # double-zero studies and all-event arms
+DEPTH = ROOT.parent / "shared" / "benchmarks" / "meta_depth"
 METHODS = {"RR": "FE DL REML PM MH", "OR": "FE DL REML PM MH PETO", "MD": "FE DL REML PM", "SMD": "FE DL REML PM"}
 
 R_SCRIPT = r"""
 suppressMessages(library(metafor))
 args <- commandArgs(trailingOnly = TRUE)
 d <- read.csv(args[1]); measure <- args[2]; method <- args[3]; knha <- args[4] == "true"
+drop00 <- args[5] == "true"
 binary <- measure %in% c("RR", "OR", "RD")
 if (method == "MH") {
   fit <- rma.mh(ai = d$events_1, n1i = d$total_1, ci = d$events_2, n2i = d$total_2, measure = measure)
 } else if (method == "PETO") {
   fit <- rma.peto(ai = d$events_1, n1i = d$total_1, ci = d$events_2, n2i = d$total_2)
 } else {
-  es <- if (binary) escalc(measure, ai = d$events_1, n1i = d$total_1, ci = d$events_2, n2i = d$total_2)
+  es <- if (binary) escalc(measure, ai = d$events_1, n1i = d$total_1, ci = d$events_2, n2i = d$total_2,
+                           drop00 = drop00)
         else escalc(measure, m1i = d$mean_1, sd1i = d$sd_1, n1i = d$n_1, m2i = d$mean_2, sd2i = d$sd_2, n2i = d$n_2)
   fit <- rma(yi, vi, data = es, method = method, test = if (knha) "knha" else "z",
              control = list(threshold = 1e-12, tol = 1e-14, maxiter = 10000))
 }
 tau2 <- if (is.null(fit$tau2)) 0 else fit$tau2
-out <- c(fit$beta[1], fit$se, fit$ci.lb, fit$ci.ub, tau2, fit$I2, fit$QE)
+out <- c(fit$beta[1], fit$se, fit$ci.lb, fit$ci.ub, tau2, fit$I2, fit$QE, fit$k)
 cat(sprintf("%.15g", out), "\n")
 """
 
 
-def metafor_live(csv: Path, measure: str, method: str, hksj: bool) -> dict | None:
+def metafor_live(csv: Path, measure: str, method: str, hksj: bool, drop00: bool = False) -> dict | None:
     if shutil.which("Rscript") is None:
         return None
     with tempfile.NamedTemporaryFile("w", suffix=".R", delete=False) as script:
         script.write(R_SCRIPT)
     done = subprocess.run(
-        ["Rscript", script.name, str(csv), measure, method, str(hksj).lower()], capture_output=True, text=True
+        ["Rscript", script.name, str(csv), measure, method, str(hksj).lower(), str(drop00).lower()],
+        capture_output=True,
+        text=True,
     )
     if done.returncode != 0:
         return None
     return dict(zip(FIELDS, map(float, done.stdout.split())))
 
 
+# Below these, a value is zero for both tools: metafor stops REML at a threshold of 1e-12, so a
+# tau^2 of 2.5e-13 from it and 0 from us are the same answer (tau^2 below 1e-8 is 0 for both).
+ZERO = {"tau2": 1e-8, "i2": 1e-4}  # i2 in percent
+
+
 def relative_error(ours: dict, theirs: dict) -> float:
-    errors = [abs(ours[f] - theirs[f]) / max(abs(theirs[f]), 1e-12) for f in FIELDS if theirs.get(f) is not None]
+    errors = [
+        abs(ours[f] - theirs[f]) / max(abs(theirs[f]), ZERO.get(f, 1e-12)) for f in FIELDS if theirs.get(f) is not None
+    ]
     return max(errors) if errors else 0.0
 
 
-def cases(args) -> list[tuple[Path, str, str, bool, dict | None]]:
+def cases(args) -> list[tuple[Path, str, str, bool, dict | None, bool]]:
     if args.csv:
         methods = METHODS.get(args.measure, "FE DL REML PM").split()
         hksj = [(m, False) for m in methods] + [(m, True) for m in ("DL", "REML")]
-        return [(Path(args.csv), args.measure, m, h, None) for m, h in hksj]
+        return [(Path(args.csv), args.measure, m, h, None, False) for m, h in hksj]
     out = []
+    for measure, methods in (("RR", "FE DL REML PM MH"), ("OR", "FE DL REML PM MH PETO"), ("RD", "FE DL REML MH")):
+        for method in methods.split():
+            out.append((OWN, measure, method, False, None, False))
+            if measure != "RD" and method in ("FE", "DL", "REML", "PM"):
+                out.append((OWN, measure, method, False, None, True))  # RevMan's convention
     for name in ("bcg", "normand1999"):
         stored = json.loads((SHARED / f"{name}_expected.json").read_text())
         for key, expected in stored.items():
             measure, rest = key.split("/")
-            out.append((SHARED / f"{name}.csv", measure, rest.removesuffix("+hksj"), rest.endswith("+hksj"), expected))
+            model = rest.removesuffix("+hksj")
+            out.append((SHARED / f"{name}.csv", measure, model, rest.endswith("+hksj"), expected, False))
     return out
 
 
@@ -92,22 +111,129 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     worst, live = 0.0, shutil.which("Rscript") is not None
     print(f"metafor: {'run live with Rscript' if live else 'stored metafor 3.8 results (R not installed)'}")
-    print(f"{'data':<14} {'model':<12} {'reviewflow':>12} {'metafor':>12} {'max rel. error':>15} {'ms':>6}")
-    for csv, measure, method, hksj, stored in cases(args):
+    print(f"{'data':<14} {'model':<17} {'k':>5} {'reviewflow':>12} {'metafor':>12} {'max rel. error':>15} {'ms':>6}")
+    for csv, measure, method, hksj, stored, drop00 in cases(args):
         data = pd.read_csv(csv)
         started = time.perf_counter()
-        ours = meta(data, measure, method, hksj)
+        ours = meta(data, measure, method, hksj, drop_double_zero=drop00)
         ms = (time.perf_counter() - started) * 1000
-        theirs = metafor_live(csv, measure, method, hksj) if live else stored
+        theirs = metafor_live(csv, measure, method, hksj, drop00) if live else stored
         if theirs is None:
             theirs = stored or {}
         error = relative_error(ours, theirs) if theirs else float("nan")
         worst = max(worst, error) if error == error else worst
-        model = f"{measure}/{method}{'+hksj' if hksj else ''}"
+        model = f"{measure}/{method}{'+hksj' if hksj else ''}{' drop00' if drop00 else ''}"
         reference = theirs.get("estimate", float("nan"))
-        print(f"{csv.stem:<14} {model:<12} {ours['estimate']:>12.6f} {reference:>12.6f} {error:>15.2e} {ms:>6.1f}")
+        k = f"{ours['k']}/{int(theirs['k'])}" if "k" in theirs else str(ours["k"])
+        print(
+            f"{csv.stem:<14} {model:<17} {k:>5} {ours['estimate']:>12.6f} {reference:>12.6f} {error:>15.2e} {ms:>6.1f}"
+        )
+    if not args.csv:
+        worst = max(worst, depth_comparison(live))
     print(f"largest relative error: {worst:.2e} (target 1e-4: {'met' if worst <= 1e-4 else 'NOT met'})")
     return 0 if worst <= 1e-4 else 1
+
+
+DEPTH_R = r"""
+suppressMessages(library(metafor)); suppressMessages(library(jsonlite))
+d <- read.csv(commandArgs(trailingOnly = TRUE)[1])
+ctl <- list(threshold = 1e-12, tol = 1e-14, maxiter = 10000)
+es <- escalc("RR", ai = events_1, n1i = total_1, ci = events_2, n2i = total_2, data = d, slab = study)
+fit <- rma(yi, vi, data = es, method = "REML", control = ctl)
+eg <- regtest(fit, model = "rma", predictor = "sei"); rk <- ranktest(fit); tf <- trimfill(fit)
+l1 <- leave1out(fit); cu <- cumul(fit, order = d$year)
+groups <- lapply(sort(unique(d$alloc)), function(g) {
+  s <- es[d$alloc == g, ]
+  f <- if (nrow(s) > 1) rma(yi, vi, data = s, method = "REML", control = ctl)
+       else rma(yi, vi, data = s, method = "FE")
+  list(name = g, k = f$k, estimate = f$beta[1], ci_low = f$ci.lb, ci_high = f$ci.ub,
+       tau2 = if (is.null(f$tau2)) 0 else f$tau2)
+})
+est <- sapply(groups, function(g) g$estimate)
+se <- sapply(groups, function(g) (g$ci_high - g$ci_low) / (2 * qnorm(0.975)))
+fe <- rma(est, sei = se, method = "FE")
+me <- rma(yi, vi, mods = ~ factor(alloc), data = es, method = "REML", control = ctl)
+mr <- rma(yi, vi, mods = ~ ablat, data = es, method = "REML", control = ctl)
+terms <- lapply(1:2, function(i) list(name = c("intercept", "ablat")[i], estimate = mr$beta[i], se = mr$se[i],
+  ci_low = mr$ci.lb[i], ci_high = mr$ci.ub[i], p = mr$pval[i]))
+out <- list(k = fit$k,
+  main = list(estimate = fit$beta[1], ci_low = fit$ci.lb, ci_high = fit$ci.ub, tau2 = fit$tau2, i2 = fit$I2),
+  bias = list(egger = list(z = eg$zval, p = eg$pval, limit = eg$est, limit_ci_low = eg$ci.lb, limit_ci_high = eg$ci.ub),
+              begg = list(tau = unname(rk$tau), p = rk$pval),
+              trimfill = list(k0 = tf$k0, side = tf$side, estimate = tf$beta[1],
+                              ci_low = tf$ci.lb, ci_high = tf$ci.ub)),
+  leave_one_out = lapply(seq_along(l1$estimate), function(i) list(study = l1$slab[i], estimate = l1$estimate[i],
+    ci_low = l1$ci.lb[i], ci_high = l1$ci.ub[i], tau2 = l1$tau2[i], i2 = l1$I2[i])),
+  cumulative = lapply(seq_along(cu$estimate), function(i) list(study = cu$slab[i], estimate = cu$estimate[i],
+    ci_low = cu$ci.lb[i], ci_high = cu$ci.ub[i])),
+  subgroups = list(groups = groups, q_between = fe$QE, q_between_df = length(groups) - 1, q_between_p = fe$QEp,
+                   qm = me$QM, qm_df = me$QMdf[1], qm_p = me$QMp),
+  metareg = list(k = mr$k, terms = terms, qm = mr$QM, qm_p = mr$QMp, tau2 = mr$tau2, r2 = mr$R2))
+cat(toJSON(out, auto_unbox = TRUE, digits = NA))
+"""
+
+
+def depth_values(csv: Path) -> dict:
+    """reviewflow meta's analyses beyond the pooled estimate on the meta_depth set."""
+    data = pd.read_csv(csv)
+    return meta_analyses(data, "RR", "REML", by="alloc", mods="ablat", order="year", bias=True, leave_one_out=True)
+
+
+def _flatten(value, path: str = "") -> dict[str, object]:
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            out.update(_flatten(item, f"{path}.{key}" if path else key))
+        return out
+    if isinstance(value, list):
+        out = {}
+        for index, item in enumerate(value):
+            label = item.get("study") or item.get("name") if isinstance(item, dict) else None
+            out.update(_flatten(item, f"{path}[{label or index}]"))
+        return out
+    return {path: value}
+
+
+def depth_comparison(live: bool) -> float:
+    """Every key of the meta_depth set, ours beside metafor's (live when R is here, else the
+    stored file), the largest relative error per section."""
+    csv = DEPTH / "bcg_moderators.csv"
+    if not csv.exists():
+        return 0.0
+    started = time.perf_counter()
+    ours = _flatten(depth_values(csv))
+    ms = (time.perf_counter() - started) * 1000
+    theirs, source = None, "stored metafor 3.8 file"
+    if live:
+        with tempfile.NamedTemporaryFile("w", suffix=".R", delete=False) as script:
+            script.write(DEPTH_R)
+        done = subprocess.run(["Rscript", script.name, str(csv)], capture_output=True, text=True)
+        if done.returncode == 0:
+            theirs, source = _flatten(json.loads(done.stdout)), "metafor live"
+    if theirs is None:
+        theirs = _flatten(json.loads((DEPTH / "bcg_moderators_RR_REML_expected.json").read_text()))
+    print(f"\nBeyond the pooled estimate (meta_depth, RR, REML; {source}; ours in {ms:.0f} ms)")
+    print(f"{'section':<16} {'keys':>5} {'max rel. error':>15}  worst key")
+    sections: dict[str, list] = {}
+    for key, expected in theirs.items():
+        section = key.split(".")[0].split("[")[0]
+        got = ours.get(key)
+        if isinstance(expected, str) or isinstance(got, str):
+            error = 0.0 if got == expected else float("inf")
+        elif got is None:
+            error = float("inf")
+        else:
+            error = abs(float(got) - float(expected)) / max(abs(float(expected)), 1e-12)
+        sections.setdefault(section, []).append((error, key))
+    worst = 0.0
+    for section, errors in sections.items():
+        error, key = max(errors)
+        worst = max(worst, error)
+        print(f"{section:<16} {len(errors):>5} {error:>15.2e}  {key}")
+    if source != "metafor live":
+        print("(the stored file's cumulative analysis was made with order = order(year), which metafor warns about;")
+        print(" reviewflow adds studies in ascending year as metafor's cumul(fit, order = year) does)")
+    return worst
 
 
 if __name__ == "__main__":

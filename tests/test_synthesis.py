@@ -25,7 +25,7 @@ def test_the_command_writes_the_keys_metafor_reports(tmp_path):
     assert result["estimate"] < 0 and result["ci_low"] < result["estimate"] < result["ci_high"]
 
 
-def test_zero_cells_get_one_half_and_double_zero_studies_are_left_out():
+def test_zero_cells_get_one_half_and_double_zero_studies_are_kept_unless_left_out_as_revman_does():
     data = pd.DataFrame(
         {
             "study": ["a", "b", "c"],
@@ -37,8 +37,10 @@ def test_zero_cells_get_one_half_and_double_zero_studies_are_left_out():
     )
     got = meta(data, "OR", "FE")
     # escalc adds 1/2 to every cell of a study with a zero cell: log((0.5 * 7.5) / (10.5 * 3.5))
-    assert got["yi"][0] == pytest.approx(-2.2823823856765264) and got["yi"][2] is None
-    assert got["k"] == 2  # the study without events in either group is left out
+    assert got["yi"][0] == pytest.approx(-2.2823823856765264)
+    assert got["yi"][2] == pytest.approx(0.0) and got["k"] == 3  # no events in either group: kept, log(1) = 0
+    revman = meta(data, "OR", "FE", drop_double_zero=True)
+    assert revman["yi"][2] is None and revman["k"] == 2  # left out
 
 
 @pytest.mark.parametrize(
@@ -47,7 +49,7 @@ def test_zero_cells_get_one_half_and_double_zero_studies_are_left_out():
         ("study,mean_1,sd_1,n_1,mean_2,sd_2,n_2\na,1,-2,10,2,2,10\n", "MD", "FE", "standard deviation cannot be"),
         ("study,events_1,total_1,events_2,total_2\na,12,10,1,10\n", "RR", "FE", "more events than participants"),
         ("study,yi,vi\na,0.1,0.02\n", "GEN", "DL", "needs at least two studies"),
-        ("study,events_1,total_1,events_2,total_2\na,0,10,0,10\nb,0,5,0,5\n", "OR", "FE", "nothing to pool"),
+        ("study,events_1,total_1,events_2,total_2\na,0,10,0,10\nb,0,5,0,5\n", "OR", "PETO", "Peto's odds ratio is"),
         ("study,events_1,total_1,events_2,total_2\na,0,10,0,10\n", "OR", "PETO", "Peto's odds ratio is undefined"),
         ("study,yi,vi\na,x,0.02\nb,0.2,0.01\n", "GEN", "FE", "row 2, column 'yi': 'x' is not a number"),
         ("study,yi\na,0.1\n", "GEN", "FE", "lacks the columns vi"),

@@ -167,13 +167,25 @@ def _search_rename(args) -> None:
 def _meta(args) -> None:
     import pandas as pd
 
-    from .synthesis import meta
+    from .synthesis import meta_analyses
     from .tables import write_json
 
     data = pd.read_csv(args.data, dtype=str, keep_default_na=False) if Path(args.data).is_file() else None
     if data is None:
         raise ReviewflowError("does not exist", file=args.data)
-    result = meta(data, args.measure, args.method, args.hksj, file=args.data)
+    result = meta_analyses(
+        data,
+        args.measure,
+        args.method,
+        args.hksj,
+        file=args.data,
+        drop_double_zero=args.drop_double_zero,
+        by=args.by,
+        mods=args.mods,
+        order=args.order,
+        bias=args.bias,
+        leave_one_out=args.leave_one_out,
+    )
     write_json(result, args.output)
     low, high = result["ci_low"], result["ci_high"]
     print(f"{args.output}: k = {result['k']}, estimate {result['estimate']:.4f} ({low:.4f} to {high:.4f})")
@@ -368,6 +380,17 @@ def parser() -> argparse.ArgumentParser:
     meta.add_argument("--measure", required=True, choices=["RR", "OR", "RD", "MD", "SMD", "GEN"])
     meta.add_argument("--method", required=True, choices=["FE", "MH", "PETO", "DL", "REML", "PM"])
     meta.add_argument("--hksj", action="store_true", help="Hartung-Knapp-Sidik-Jonkman adjustment (random effects)")
+    meta.add_argument(
+        "--drop-double-zero",
+        action="store_true",
+        help="RevMan's convention: leave studies with no events in either group out of RR and OR "
+        "(default: kept with 1/2 added to each cell, as metafor's escalc does)",
+    )
+    meta.add_argument("--by", metavar="COLUMN", help="subgroup analysis by this column, with tests for differences")
+    meta.add_argument("--mods", metavar="COLUMN", help="meta-regression on this numeric column")
+    meta.add_argument("--order", metavar="COLUMN", help="cumulative analysis, adding studies in this column's order")
+    meta.add_argument("--bias", action="store_true", help="small-study effects: Egger, Begg, trim and fill")
+    meta.add_argument("--leave-one-out", action="store_true", help="each study left out in turn")
     meta.add_argument("-o", "--output", required=True, help="JSON to write")
     meta.set_defaults(run=_meta)
 

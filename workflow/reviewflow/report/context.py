@@ -517,6 +517,7 @@ def synthesis_context(section: dict) -> dict:
         "rd_mid": settings.rd_mid,
         "optimal_information_size": settings.optimal_information_size,
         "i2_inconsistent": settings.i2_inconsistent,
+        "double_zero": settings.double_zero,
         "measures": list(settings.measures.values()),
     }
 

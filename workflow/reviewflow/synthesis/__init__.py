@@ -23,7 +23,9 @@ COLUMNS = {
     "generic": ["study", "yi", "vi"],
 }
 
-__all__ = ["COLUMNS", "MEASURES", "METHODS", "meta"]
+__all__ = ["COLUMNS", "MEASURES", "METHODS", "meta", "meta_analyses"]
+# Methods the analyses beyond pooling fit their mixed-effects models with (metafor's REML, or FE).
+DEPTH_METHODS = ("FE", "REML")
 
 
 def _kind(measure: str) -> str:
@@ -47,9 +49,18 @@ def _numbers(data: pd.DataFrame, columns: list[str], file: str) -> dict[str, np.
     return out
 
 
-def meta(data: pd.DataFrame, measure: str, method: str, hksj: bool = False, file: str = "data") -> dict:
+def meta(
+    data: pd.DataFrame,
+    measure: str,
+    method: str,
+    hksj: bool = False,
+    file: str = "data",
+    drop_double_zero: bool = False,
+) -> dict:
     """The pooled estimate and heterogeneity of `data`, with each study's (yi, vi), on the
-    analysis scale (log for RR and OR): the keys metafor's rma() reports."""
+    analysis scale (log for RR and OR): the keys metafor's rma() reports. A study with no
+    events in either group is kept, as metafor's escalc keeps it, unless
+    `drop_double_zero` (RevMan's convention: left out of RR and OR)."""
     if measure not in MEASURES:
         raise ReviewflowError(f"unknown measure '{measure}'; allowed: {', '.join(MEASURES)}")
     if method not in METHODS:
@@ -63,7 +74,7 @@ def meta(data: pd.DataFrame, measure: str, method: str, hksj: bool = False, file
     if len(values["study"]) == 0:
         raise ReviewflowError("holds no studies", file=file)
     try:
-        pooled, yi, vi = _pool(measure, method, hksj, values)
+        pooled, yi, vi = _pool(measure, method, hksj, values, drop_double_zero)
     except ReviewflowError as error:
         raise error.located(file=file) from None
     result = pooled.as_dict()
@@ -72,7 +83,7 @@ def meta(data: pd.DataFrame, measure: str, method: str, hksj: bool = False, file
     return {key: _clean(value) for key, value in result.items()}
 
 
-def _pool(measure: str, method: str, hksj: bool, values: dict):
+def _pool(measure: str, method: str, hksj: bool, values: dict, drop_double_zero: bool = False):
     if _kind(measure) == "generic":
         yi, vi = values["yi"], values["vi"]
     elif _kind(measure) == "continuous":
@@ -82,13 +93,108 @@ def _pool(measure: str, method: str, hksj: bool, values: dict):
         check_binary(*counts, values["study"])
         if method == "PETO":
             return peto(*counts)
-        yi, vi = binary_effects(measure, *counts)
-        if method == "MH":
+        if method == "MH":  # rma.mh's observed outcomes leave double-zero studies out (drop00 = TRUE)
+            yi, vi = binary_effects(measure, *counts, drop_double_zero=True, dropped_for=BINARY)
             return mantel_haenszel(measure, *counts, yi, vi), yi, vi
+        yi, vi = binary_effects(measure, *counts, drop_double_zero=drop_double_zero)
         if np.isnan(yi).all():
             raise ReviewflowError("no study has events in one group only or both: nothing to pool")
     defined = ~np.isnan(yi)
     return inverse_variance(yi[defined], vi[defined], method, hksj), yi, vi
+
+
+def meta_analyses(
+    data: pd.DataFrame,
+    measure: str,
+    method: str,
+    hksj: bool = False,
+    file: str = "data",
+    drop_double_zero: bool = False,
+    *,
+    by: str | None = None,
+    mods: str | None = None,
+    order: str | None = None,
+    bias: bool = False,
+    leave_one_out: bool = False,
+) -> dict:
+    """`meta()`'s keys, `main`, and the analyses metafor users run after pooling, each as
+    depth.py computes it: subgroups (`by`), meta-regression (`mods`), cumulative (`order`),
+    small-study effects (`bias`) and leave one out, on the studies pooled."""
+    from . import depth
+
+    result = meta(data, measure, method, hksj, file, drop_double_zero)
+    result["main"] = {key: result[key] for key in ("estimate", "ci_low", "ci_high", "tau2", "i2")}
+    wanted = [name for name, given in (("--by", by), ("--mods", mods), ("--bias", bias)) if given]
+    if wanted and method not in DEPTH_METHODS:
+        raise ReviewflowError(
+            f"{', '.join(wanted)} fit mixed-effects models by REML or FE, as metafor's regtest and mods do; "
+            f"use --method REML or FE (not {method})"
+        )
+    pooled = [i for i, y in enumerate(result["yi"]) if y is not None]
+    yi = np.array([result["yi"][i] for i in pooled])
+    vi = np.array([result["vi"][i] for i in pooled])
+    studies = [result["study"][i] for i in pooled]
+    fit_method = method if method in ("FE", "DL", "REML", "PM") else "FE"
+    if leave_one_out:
+        result["leave_one_out"] = depth.leave_one_out(studies, yi, vi, fit_method)
+    if order:
+        values = _covariate(data, order, file, pooled, empty_allowed=False)
+        result["cumulative"] = depth.cumulative(studies, yi, vi, values, fit_method)
+    if by:
+        groups = _labels(data, by, file, pooled)
+        try:
+            result["subgroups"] = depth.subgroups(yi, vi, groups, method)
+        except ReviewflowError as error:
+            raise error.located(file=file, column=by) from None
+    if mods:
+        values = _covariate(data, mods, file, pooled, empty_allowed=True)
+        present = ~np.isnan(values)
+        result["metareg"] = {
+            **depth.metareg(yi[present], vi[present], values[present], mods, method),
+            "left_out": int((~present).sum()),
+        }
+    if bias:
+        try:
+            result["bias"] = depth.small_study_effects(yi, vi, method)
+        except ReviewflowError as error:
+            raise error.located(file=file) from None
+    return {key: _clean(value) for key, value in result.items()}
+
+
+def _column(data: pd.DataFrame, column: str, file: str) -> pd.Series:
+    if column not in data.columns:
+        raise ReviewflowError(
+            f"has no column '{column}'; its columns: {', '.join(map(str, data.columns))}", file=file, row=1
+        )
+    return data[column].astype(str).str.strip().replace({"nan": ""})
+
+
+def _labels(data: pd.DataFrame, column: str, file: str, rows: list[int]) -> list[str]:
+    """The subgroup of each pooled study; an empty cell is an error naming its row."""
+    values = _column(data, column, file)
+    for index in rows:
+        if not values.iloc[index]:
+            raise ReviewflowError("is empty; every study needs its subgroup", file=file, row=index + 2, column=column)
+    return [values.iloc[i] for i in rows]
+
+
+def _covariate(data: pd.DataFrame, column: str, file: str, rows: list[int], empty_allowed: bool) -> np.ndarray:
+    """A numeric column of the pooled studies: NaN where empty (if allowed), an error
+    naming the row where a cell is not a number."""
+    values = _column(data, column, file)
+    out = []
+    for index in rows:
+        text = values.iloc[index]
+        if not text:
+            if not empty_allowed:
+                raise ReviewflowError("is empty; every study needs a value", file=file, row=index + 2, column=column)
+            out.append(math.nan)
+            continue
+        try:
+            out.append(float(text))
+        except ValueError:
+            raise ReviewflowError(f"'{text}' is not a number", file=file, row=index + 2, column=column) from None
+    return np.array(out, dtype=float)
 
 
 def _listed(values) -> list[float | None]:
@@ -99,5 +205,9 @@ def _clean(value):
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, np.floating | np.integer):
-        return value.item()
+        return _clean(value.item())
+    if isinstance(value, dict):
+        return {key: _clean(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
     return value

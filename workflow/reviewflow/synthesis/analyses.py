@@ -88,6 +88,7 @@ class Settings:
     rd_mid: float = 0.05
     optimal_information_size: int = 400
     i2_inconsistent: float = 50.0
+    double_zero: str = "keep"  # keep (metafor's escalc default) or drop (RevMan: out of RR and OR)
     measures: dict = field(default_factory=dict)
 
     @classmethod
@@ -230,9 +231,9 @@ def _study_effect(row, chosen, measure, md_measure, settings, mixed_direction):
         yi, vi = continuous_effects(measure, *values, [row["study_id"]])
     elif row["kind"] == "binary":
         values = [np.array([float(row[c])]) for c in ("events_1", "total_1", "events_2", "total_2")]
-        yi, vi = binary_effects(measure, *values)
+        yi, vi = binary_effects(measure, *values, drop_double_zero=settings.double_zero == "drop")
         if math.isnan(float(yi[0])):
-            return "no events in either arm (or only events): the ratio is undefined", None, None
+            return "no events in either arm (or only events in both): left out, as RevMan does", None, None
     else:
         yi, vi = effect_on_analysis_scale(
             row["effect_measure"], *(float(row[c]) for c in ("effect", "ci_low", "ci_high"))

@@ -1,8 +1,9 @@
 """Effect sizes of two-group comparisons, with their sampling variances, as metafor's
 escalc() computes them: RR and OR on the log scale, RD, MD and SMD (Hedges' g with the
 exact small-sample correction). A study with a zero cell gets 1/2 added to each of its
-four cells for RR, OR and RD (escalc's add = 1/2, to = "only0"); a study with no events
-in either group, or only events, has no defined RR or OR and is left out.
+four cells (escalc's add = 1/2, to = "only0"). A study with no events in either group,
+or only events in both, is kept so, as escalc keeps it by default (drop00 = FALSE);
+RevMan's convention leaves it out of RR and OR analyses (`drop_double_zero`).
 """
 
 from __future__ import annotations
@@ -34,9 +35,13 @@ def check_binary(events_1, total_1, events_2, total_2, labels: list[str]) -> Non
             raise ReviewflowError(f"study '{label}': a group has no participants")
 
 
-def binary_effects(measure: str, events_1, total_1, events_2, total_2) -> tuple[np.ndarray, np.ndarray]:
-    """(yi, vi) per study; NaN where the measure is undefined (RR/OR with no events in
-    either group, or events in every participant of both)."""
+def binary_effects(
+    measure: str, events_1, total_1, events_2, total_2, drop_double_zero: bool = False, dropped_for=LOG_SCALE
+) -> tuple[np.ndarray, np.ndarray]:
+    """(yi, vi) per study. With `drop_double_zero`, NaN for a study with no events in
+    either group or only events in both, when the measure is one of `dropped_for`: RR and
+    OR by RevMan's convention; every measure for the observed outcomes of metafor's
+    rma.mh (its drop00 = TRUE)."""
     a, b, c, d = cells(events_1, total_1, events_2, total_2)
     zero = (a == 0) | (b == 0) | (c == 0) | (d == 0)
     a, b, c, d = (np.where(zero, x + 0.5, x) for x in (a, b, c, d))
@@ -52,7 +57,7 @@ def binary_effects(measure: str, events_1, total_1, events_2, total_2) -> tuple[
             p1, p2 = a / n1, c / n2
             yi = p1 - p2
             vi = p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2
-    if measure in LOG_SCALE:
+    if drop_double_zero and measure in dropped_for:
         undefined = uninformative(events_1, total_1, events_2, total_2)
         yi, vi = np.where(undefined, np.nan, yi), np.where(undefined, np.nan, vi)
     return yi, vi

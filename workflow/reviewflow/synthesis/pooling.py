@@ -3,7 +3,7 @@
 Written here rather than taken from a library because one set of conventions must hold
 for every method: statsmodels' combine_effects offers the inverse-variance common effect
 and the DerSimonian-Laird and Paule-Mandel random effects, but not REML, Mantel-Haenszel
-(with the Robins-Breslow-Greenland and Greenland-Robins variances), Peto, or metafor's
+(with the Robins-Breslow-Greenland, Greenland-Robins and Sato-Greenland-Robins variances), Peto, or metafor's
 Hartung-Knapp-Sidik-Jonkman adjustment (not truncated at 1) and prediction interval.
 scipy gives the distributions and the root finder. Each function returns a Pooled; the
 tests compare every field with metafor's output to a relative 1e-4.
@@ -150,10 +150,14 @@ def mantel_haenszel(measure: str, events_1, total_1, events_2, total_2, yi, vi, 
             raise ReviewflowError("the Mantel-Haenszel risk ratio is undefined: no events in one group of every study")
         estimate = np.log(np.sum(r) / np.sum(s))
         variance = np.sum((n1 * n2 * (a + c) - a * c * n) / n**2) / (np.sum(r) * np.sum(s))
-    else:
+    else:  # the Sato-Greenland-Robins variance, as rma.mh uses: it holds for sparse data
         weights = n1 * n2 / n
         estimate = np.sum((a * n2 - c * n1) / n) / np.sum(weights)
-        variance = np.sum((a * b * n2**3 + c * d * n1**3) / (n1 * n2 * n**2)) / np.sum(weights) ** 2
+        p1, p2 = n1 / n, n2 / n
+        variance = (
+            estimate * np.sum(c * p1**2 - a * p2**2 + p1 * p2 * (n2 - n1) / 2)
+            + np.sum(a * (n2 - c) / n + c * (n1 - a) / n) / 2
+        ) / np.sum(weights) ** 2
     return _one_step(float(estimate), float(np.sqrt(variance)), yi, vi, level)
 
 
