@@ -107,3 +107,23 @@ def test_xlsx_sheet_is_read_and_formulas_are_refused(tmp_path):
     workbook.save(path)
     with pytest.raises(ReviewflowError, match=r"rob.xlsx, row 3, column 'overall': holds a formula"):
         read_sheet(path, QUALITY)
+
+
+def test_an_analysed_subgroup_and_a_covariate_must_name_characteristics_of_the_vocabulary():
+    import copy
+
+    import yaml
+    from conftest import ROOT
+
+    from reviewflow.schemas import vocabulary_problems
+
+    config = yaml.safe_load((ROOT / "config" / "ipmp.yaml").read_text())
+    bad = copy.deepcopy(config)
+    bad["key_questions"][0]["subgroups"].append({"name": "dose", "characteristic": "dosage"})
+    bad["synthesis"]["metaregression"] = ["pain_condition"]
+    problems = vocabulary_problems(bad)
+    assert any("subgroups[5].characteristic' 'dosage' is not a study or arm characteristic" in p for p in problems)
+    assert any(
+        "'pain_condition' is not a numeric study characteristic; allowed: mean_age, pct_male" in p for p in problems
+    )
+    assert vocabulary_problems(config) == []

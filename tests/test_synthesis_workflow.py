@@ -12,6 +12,7 @@ from reviewflow.rob import load_tool
 from reviewflow.synthesis import meta
 from reviewflow.synthesis.analyses import Settings, run_analyses
 from reviewflow.synthesis.forest import forest_plot
+from reviewflow.synthesis.pooling import inverse_variance
 from reviewflow.synthesis.results import category_of, check_numbers, months_of, structured_results
 from reviewflow.synthesis.soe import precision, sheet_units, soe_table
 
@@ -306,3 +307,73 @@ def test_forest_plots_of_two_interventions_in_one_group_have_two_titles():
         "Forest plot: KQ2, g (CPMP), o, t: RR of 1 study",
         "Forest plot: KQ2, g (IPMP), o, t: RR of 1 study",
     }
+
+
+def _twelve(spread: bool = False):
+    """Twelve small trials of one measure, the first four at the tool's worst judgement."""
+    studies = [f"s{i:02d}" for i in range(12)]
+    rows = []
+    for i, s in enumerate(studies):
+        difference = (0.5 + 0.4 * i) if spread else 1.0
+        rows += _study(s, means=(3.0, 3.0 + difference), n=(20 + 10 * i, 20 + 10 * i))
+    return rows, studies
+
+
+def test_after_pooling_every_pooled_analysis_gets_sensitivity_and_small_study_rows():
+    from reviewflow.synthesis.beyond import beyond_pooling
+
+    rows, studies = _twelve(spread=True)
+    analyses, estimates = run_analyses(_frames(rows, studies), SETTINGS)
+    years = {s: str(2020 - i) for i, s in enumerate(studies)}  # the last study is the oldest
+    group = {s: ("group" if i % 2 else "individual") for i, s in enumerate(studies)}
+    after = beyond_pooling(
+        analyses,
+        estimates,
+        method="REML",
+        worst={"s00", "s01", "s02", "s03"},
+        years=years,
+        subgroups={"KQ1": [("format", lambda study, comparison: group[study])]},
+        covariates=[("dose", {s: str(i) for i, s in enumerate(studies)})],
+        min_k=10,
+        alpha=0.1,
+    )
+    sensitivity = after["sensitivity"]
+    assert (sensitivity["kind"] == "leave one out").sum() == 12
+    without = sensitivity[sensitivity["kind"] == "without high risk of bias"].iloc[0]
+    assert without["study_id"] == "s00; s01; s02; s03" and without["k"] == "8"
+    kept = estimates[~estimates["study_id"].isin(["s00", "s01", "s02", "s03"])]
+    alone = inverse_variance(kept["yi"].astype(float), kept["vi"].astype(float), "REML")
+    assert float(without["estimate"]) == pytest.approx(alone.estimate, rel=1e-5)
+    cumulative = sensitivity[sensitivity["kind"] == "cumulative by year"]
+    assert list(cumulative["study_id"]) == studies[::-1] and list(cumulative["note"])[:2] == ["2009", "2010"]
+    bias = after["bias"].iloc[0]
+    assert bias["k"] == "12" and bias["suggestion"] in ("suspected", "undetected") and bias["egger_p"]
+    assert set(after["subgroups"]["level"]) == {"group", "individual"}
+    assert after["metareg"].iloc[0]["covariate"] == "dose" and after["metareg"].iloc[0]["k"] == "12"
+
+
+def test_small_study_tests_wait_for_enough_studies_and_the_soe_says_so():
+    from reviewflow.synthesis.beyond import beyond_pooling
+
+    rows = [r for s in ("s1", "s2", "s3") for r in _study(s, n=(60, 60))]
+    analyses, estimates = run_analyses(_frames(rows, ["s1", "s2", "s3"]), SETTINGS)
+    kwargs = {"method": "REML", "worst": set(), "years": {}, "subgroups": {}, "covariates": []}
+    after = beyond_pooling(analyses, estimates, min_k=10, alpha=0.1, **kwargs)
+    assert after["bias"].iloc[0]["suggestion"] == "not assessable, k < 10"
+    without = after["sensitivity"][after["sensitivity"]["kind"] == "without high risk of bias"].iloc[0]
+    assert without["note"] == "no study at the tool's worst judgement"
+    rob = pd.DataFrame({"study_id": ["s1", "s2", "s3"], "overall": ["Good"] * 3})
+    table = soe_table(make_sheet("soe", []), analyses, estimates, rob, load_tool("quality-rating"), SETTINGS, after)
+    assert table.iloc[0]["reporting_bias_by_rule"] == "Not assessable"
+    assert table.iloc[0]["reporting_bias"] == ""  # the team's column stays the team's
+
+
+def test_consistency_reads_the_prediction_interval_and_subgroup_differences():
+    from reviewflow.synthesis.soe import consistency
+
+    studies = pd.DataFrame({"pooled": ["yes"] * 3, "ci_low": ["-2", "-1.5", "-1"], "ci_high": ["-0.5", "-0.2", "0.1"]})
+    analysis = {"measure": "MD", "i2": "10", "ci_low": "-1.2", "ci_high": "-0.4", "pi_low": "-1.5", "pi_high": "-0.1"}
+    assert consistency(analysis, studies, SETTINGS) == "Consistent"
+    assert consistency({**analysis, "pi_high": "0.3"}, studies, SETTINGS) == "Inconsistent"  # PI crosses no effect
+    assert consistency(analysis, studies, SETTINGS, subgroups_p="0.04") == "Inconsistent"
+    assert consistency(analysis, studies, SETTINGS, subgroups_p="0.40") == "Consistent"

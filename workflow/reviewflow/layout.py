@@ -50,6 +50,8 @@ SHEETS = {
     ("rob", "soe"): "soe",
 }
 FIGURE_KINDS = ("traffic_light", "summary", "summary_weighted")
+# What the synthesis writes beside analyses.csv about each pooled analysis (synthesis/beyond.py).
+AFTER_POOLING = ("sensitivity", "bias", "subgroups", "metareg")
 # Outputs that are folders: their files depend on the data (one forest plot per analysis).
 FOLDER_OUTPUTS = ("forest",)
 
@@ -292,16 +294,24 @@ class Layout:
         inputs = {
             "soe": self.sheet("rob", "soe"),
             "tool": self.rob_tool_file(),
-            **{name: self.result(f"studies/{name}.csv") for name in ("outcomes", "comparisons", "arms")},
+            **{
+                name: self.result(f"studies/{name}.csv")
+                for name in ("outcomes", "comparisons", "arms", "studies", "publications")
+            },
             "evidence": self.result("studies/evidence_rows.csv"),
             "rob": self.result("rob/rob.csv"),
         }
-        outputs = {name: self.result(f"synthesis/{name}.csv") for name in ("analyses", "estimates", "soe")}
+        names = ("analyses", "estimates", "soe", *AFTER_POOLING)
+        outputs = {name: self.result(f"synthesis/{name}.csv") for name in names}
         outputs["forest"] = self.result("synthesis/forest")
         params = {
             **self._tool_params(),
             "vocabulary": self.config["vocabulary"],
             "settings": self.config.get("synthesis", {}),
+            "subgroups": {  # the subgroups each KQ analyses by a characteristic
+                kq["id"]: [s for s in kq.get("subgroups", []) if isinstance(s, dict)]
+                for kq in self.config["key_questions"]
+            },
         }
         return Job("synthesis", _present(inputs), outputs, params)
 
@@ -357,6 +367,7 @@ class Layout:
             "rob": self.result("rob/rob.csv"),
             "rob_gaps": self.result("rob/unassessed_studies.csv"),
             **{name: self.result(f"synthesis/{name}.csv") for name in ("analyses", "estimates", "soe")},
+            **{f"after_{name}": self.result(f"synthesis/{name}.csv") for name in AFTER_POOLING},
             "forest": self.result("synthesis/forest"),
             "changes": self.result("changes.csv"),
             "changes_summary": self.result("changes.json"),

@@ -159,4 +159,21 @@ def vocabulary_problems(config: dict) -> list[str]:
                             f"key 'key_questions[{i}].groups[{j}].{key}' '{value}' is not allowed; "
                             f"allowed: {', '.join(allowed)}"
                         )
+    characteristics = [
+        c["id"] for kind in ("study_characteristics", "arm_characteristics") for c in vocabulary.get(kind, [])
+    ]
+    for i, kq in enumerate(config["key_questions"]):
+        for j, subgroup in enumerate(kq.get("subgroups", [])):
+            if isinstance(subgroup, dict) and subgroup["characteristic"] not in characteristics:
+                problems.append(
+                    f"key 'key_questions[{i}].subgroups[{j}].characteristic' '{subgroup['characteristic']}' is not a "
+                    f"study or arm characteristic; allowed: {', '.join(characteristics) or 'none declared'}"
+                )
+    numeric = [c["id"] for c in vocabulary.get("study_characteristics", []) if c.get("number")]
+    for j, covariate in enumerate(config.get("synthesis", {}).get("metaregression", [])):
+        if covariate not in numeric:
+            problems.append(
+                f"key 'synthesis.metaregression[{j}]' '{covariate}' is not a numeric study characteristic; "
+                f"allowed: {', '.join(numeric) or 'none declared (give one number: true)'}"
+            )
     return problems

@@ -85,6 +85,7 @@ class Tables:
     figures: dict[str, str]
     match_rules: dict[str, int]  # records merged into a citation, by the dedup rule that merged them
     awaiting: pd.DataFrame = field(default_factory=pd.DataFrame)  # work not done yet (studies/awaiting.csv)
+    after_pooling: dict = field(default_factory=dict)  # synthesis/{sensitivity,bias,subgroups,metareg}.csv
     strategies: list = field(default_factory=list)  # {batch, database, text} of each export's search strategy
     authored: dict = field(default_factory=dict)  # the team's own sections, rendered (authored.py)
 
@@ -109,7 +110,18 @@ def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict
         **_flow(tables, ref_numbers),
         "key_questions": [
             kq_section(
-                declared, tables, study_refs, invented_n, randomised, tool, config["rob"].get("palette", "cochrane")
+                declared,
+                tables,
+                study_refs,
+                invented_n,
+                randomised,
+                tool,
+                config["rob"].get("palette", "cochrane"),
+                headings={
+                    c["id"]: c["heading"]
+                    for kind in ("study_characteristics", "arm_characteristics")
+                    for c in config["vocabulary"].get(kind, [])
+                },
             )
             for declared in config["key_questions"]
         ],
@@ -417,9 +429,12 @@ def kq_section(
     randomised: dict,
     tool: Tool | None = None,
     palette: str = "cochrane",
+    headings: dict | None = None,
 ) -> dict:
-    """One key question's chapter: evidence rows by group, counts, RoB, SOE and figures."""
+    """One key question's chapter: evidence rows by group, counts, RoB, SOE and figures;
+    `headings`: the vocabulary's heading of each characteristic id, for readers."""
     kq = {"subgroups": [], "sub_questions": {}, **declared}
+    kq["subgroups"] = [s["name"] if isinstance(s, dict) else s for s in kq["subgroups"]]  # analysed or named only
     rows = tables.evidence[tables.evidence["kq"] == kq["id"]]
     rob_by_study = tables.rob.set_index("study_id")
     columns = list(tables.evidence.columns)
@@ -466,9 +481,68 @@ def kq_section(
         "rob": with_marked_columns(tables.rob[tables.rob["study_id"].isin(kq_studies)]),
         "soe": soe_rows,
         "forests": forest_section(kq["id"], tables),
+        "after_pooling": after_pooling_rows(kq["id"], tables, headings or {}),
         "figures": {kind: tables.figures.get(f"{kind}_{kq['id']}", "") for kind in FIGURE_KINDS},
         "traffic_light_parts": _traffic_light_parts(kq["id"], tables, tool, palette),
     }
+
+
+def after_pooling_rows(kq_id: str, tables: Tables, headings: dict) -> list[dict]:
+    """One row per pooled analysis of the KQ: the estimate without the studies at the tool's
+    worst judgement, the range of leave-one-out estimates, small-study effects, and the
+    tests for subgroup differences and meta-regression slopes, each in words."""
+    after = tables.after_pooling
+    if not after or tables.analyses.empty:
+        return []
+    rows = []
+    pooled = tables.analyses[(tables.analyses["kq"] == kq_id) & (tables.analyses["k"].astype(int) > 1)]
+    for analysis in pooled.to_dict("records"):
+        ident = analysis["analysis_id"]
+        sens = after["sensitivity"][after["sensitivity"]["analysis_id"] == ident]
+        loo = sens[sens["kind"] == "leave one out"]["estimate"].astype(float)
+        without = sens[sens["kind"] == "without high risk of bias"].to_dict("records")
+        bias = after["bias"][after["bias"]["analysis_id"] == ident].to_dict("records")
+        subgroups = after["subgroups"][after["subgroups"]["analysis_id"] == ident]
+        tests = [
+            f"{name}: p = {_p(group['q_between_p'].iloc[0])}"
+            if group["q_between_p"].iloc[0]
+            else f"{name}: " + group["note"].iloc[0]
+            for name, group in subgroups.groupby("subgroup", sort=False)
+        ]
+        slopes = [
+            f"{headings.get(r['covariate'], r['covariate'])}: slope {_num(r['slope'], 3)}, p = {_p(r['slope_p'])}, "
+            f"R² {float(r['r2']):.0f}%"
+            if r["slope"]
+            else f"{headings.get(r['covariate'], r['covariate'])}: too few studies with a value"
+            for r in after["metareg"][after["metareg"]["analysis_id"] == ident].to_dict("records")
+        ]
+        rows.append(
+            {
+                **analysis,
+                "pooled_text": f"{analysis['measure']} {_num(analysis['estimate'])} ({analysis['k']})",
+                "loo_range": f"{_num(loo.min())} to {_num(loo.max())}" if len(loo) else "",
+                "without": _without_text(without[0]) if without else "",
+                "bias": bias[0] if bias else {},
+                "subgroup_tests": tests,
+                "slopes": slopes,
+            }
+        )
+    return rows
+
+
+def _without_text(row: dict) -> str:
+    if not row.get("estimate"):
+        return row.get("note", "")
+    return f"{_num(row['estimate'])} ({_num(row['ci_low'])} to {_num(row['ci_high'])}; k = {row['k']})"
+
+
+def _num(value, decimals: int = 2) -> str:
+    return f"{float(value):.{decimals}f}".replace("-", "\u2212")
+
+
+def _p(value) -> str:
+    number = float(value)
+    return "< 0.001" if number < 0.001 else f"{number:.3f}"
 
 
 def versions_context(tables: Tables) -> dict:
@@ -518,6 +592,9 @@ def synthesis_context(section: dict) -> dict:
         "optimal_information_size": settings.optimal_information_size,
         "i2_inconsistent": settings.i2_inconsistent,
         "double_zero": settings.double_zero,
+        "small_study_min_k": settings.small_study_min_k,
+        "small_study_alpha": settings.small_study_alpha,
+        "metaregression": list(settings.metaregression),
         "measures": list(settings.measures.values()),
     }
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import tables as t
-from ..layout import Layout
+from ..layout import AFTER_POOLING, Layout
 from ..rob import load_tool
 from .authored import render_sections
 from .context import Tables, build_context, inputs_digest
@@ -37,6 +37,7 @@ def report_context(inputs: dict, config: dict, output: str) -> None:
         figures={Path(f).stem: Path(f).read_text(encoding="utf-8") for f in inputs["figures"]},
         match_rules=t.read_csv(inputs["dedup_records"])["match_rule"].value_counts().to_dict(),
         awaiting=t.read_csv(inputs["awaiting"], t.AWAITING_COLUMNS),
+        after_pooling={name: t.read_csv(inputs[f"after_{name}"]) for name in AFTER_POOLING},
         strategies=[
             {"batch": search["batch"], "database": export["database"], "text": path.read_text(encoding="utf-8")}
             for search, export in layout.exports()

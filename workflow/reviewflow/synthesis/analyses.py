@@ -89,13 +89,17 @@ class Settings:
     optimal_information_size: int = 400
     i2_inconsistent: float = 50.0
     double_zero: str = "keep"  # keep (metafor's escalc default) or drop (RevMan: out of RR and OR)
+    small_study_min_k: int = 10  # the Cochrane Handbook's advice
+    small_study_alpha: float = 0.1
+    metaregression: tuple = ()
     measures: dict = field(default_factory=dict)
 
     @classmethod
     def from_config(cls, section: dict | None) -> Settings:
         section = dict(section or {})
         measures = {m["name"]: m for m in section.pop("measures", [])}
-        return cls(**section, measures=measures)
+        covariates = tuple(section.pop("metaregression", ()))
+        return cls(**section, measures=measures, metaregression=covariates)
 
     def better(self, measure: str) -> str:
         return self.measures.get(measure, {}).get("better", "")

@@ -2,11 +2,13 @@
 
 Every row counts the studies and participants of the results that report that
 outcome at that timepoint. The rules suggest study limitations (from the contributing
-studies' risk of bias), consistency (direction of the study estimates and I2),
-precision (the CI against the minimal important difference, and the number of
-participants against the optimal information size) and a grade; the team's stated
-judgements in the sheet are kept, and where one differs from the rule's the row says so.
-Directness and reporting bias need a reader's judgement: they come from the sheet only.
+studies' risk of bias), consistency (direction of the study estimates, I2, the
+prediction interval and differences between subgroups), precision (the CI against the
+minimal important difference, and the number of participants against the optimal
+information size), reporting bias where small-study effects could be tested, and a
+grade; the team's stated judgements in the sheet are kept, and where one differs from
+the rule's the row says so. Directness needs a reader's judgement: it comes from the
+sheet only.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ SOE_COLUMNS = [
     *(f"{domain}{suffix}" for domain in RULED[:3] for suffix in ("", "_by_rule")),
     "directness",
     "reporting_bias",
+    "reporting_bias_by_rule",
     "grade",
     "grade_by_rule",
     "differs",
@@ -77,8 +80,13 @@ def soe_table(
     rob: pd.DataFrame,
     tool: Tool,
     settings: Settings,
+    after: dict[str, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
-    """One row per analysis: the rules' suggestions beside the team's judgements."""
+    """One row per analysis: the rules' suggestions beside the team's judgements. `after`:
+    the tables of what pooling gave further (bias, subgroups), when they were computed."""
+    after = after or {}
+    suggestions = _by_analysis(after.get("bias"), "suggestion")
+    subgroup_p = _by_analysis(after.get("subgroups"), "q_between_p")
     stated = {
         (r["kq"], r["comparison"], r["intervention"], r["outcome"], r["timepoint"]): r for r in soe.to_dict("records")
     }
@@ -98,10 +106,12 @@ def soe_table(
         levels = [tool.level(overall[s]) for s in ids if s in overall.index and overall[s]]
         ruled = {
             "study_limitations": study_limitations(levels),
-            "consistency": consistency(analysis, studies, settings),
+            "consistency": consistency(analysis, studies, settings, subgroup_p.get(analysis["analysis_id"], "")),
             "precision": precision(analysis, sum(known), settings),
         }
+        reporting = reporting_words(suggestions.get(analysis["analysis_id"], ""))
         judged = {domain: team.get(domain, "") or ruled[domain] for domain in ruled}
+        judged["reporting_bias"] = team.get("reporting_bias", "") or reporting
         ruled["grade"] = grade(judged, team, analysis)
         differs = [d for d in RULED if team.get(d, "") and team[d] != ruled[d]]
         rows.append(
@@ -120,6 +130,7 @@ def soe_table(
                 **{f"{domain}_by_rule": value for domain, value in ruled.items()},
                 "directness": team.get("directness", ""),
                 "reporting_bias": team.get("reporting_bias", ""),
+                "reporting_bias_by_rule": reporting,
                 "differs": "; ".join(differs),
                 "measure": analysis["measure"],
                 "effect": effect_text(analysis),
@@ -144,16 +155,43 @@ def _marks(team: dict, analysis: dict, studies: pd.DataFrame, illustrative_ratin
     return "; ".join(dict.fromkeys(m for part in marked for m in part.split("; ")))
 
 
-def consistency(analysis: dict, studies: pd.DataFrame, settings: Settings) -> str:
-    """Unknown with fewer than two pooled studies; Inconsistent when I2 reaches the threshold
-    or studies whose CI excludes no effect point both ways; Consistent otherwise."""
+def reporting_words(suggestion: str) -> str:
+    """The small-study suggestion (synthesis/beyond.py) in the sheet's words."""
+    for start, words in (
+        ("suspected", "Suspected"),
+        ("undetected", "Undetected"),
+        ("not assessable", "Not assessable"),
+    ):
+        if suggestion.startswith(start):
+            return words
+    return ""
+
+
+SUBGROUPS_DIFFER = 0.1  # the test for subgroup differences' p below which subgroups differ
+
+
+def _by_analysis(table: pd.DataFrame | None, column: str) -> dict[str, str]:
+    if table is None or table.empty:
+        return {}
+    return dict(zip(table["analysis_id"], table[column]))
+
+
+def consistency(analysis: dict, studies: pd.DataFrame, settings: Settings, subgroups_p: str = "") -> str:
+    """Unknown with fewer than two pooled studies; Inconsistent when I2 reaches the threshold,
+    studies whose CI excludes no effect point both ways, the prediction interval crosses no
+    effect while the CI excludes it, or subgroups differ (p < 0.1); Consistent otherwise."""
     used = studies[studies["pooled"] == "yes"]
     if len(used) < 2:
         return "Unknown"
     null = 1.0 if analysis["measure"] in ("RR", "OR", "HR") else 0.0
     low, high = used["ci_low"].astype(float), used["ci_high"].astype(float)
     both_ways = (high < null).any() and (low > null).any()
+    excludes = analysis["ci_low"] != "" and (float(analysis["ci_low"]) > null or float(analysis["ci_high"]) < null)
+    pi_crosses = analysis.get("pi_low", "") != "" and float(analysis["pi_low"]) < null < float(analysis["pi_high"])
+    subgroups_differ = subgroups_p != "" and float(subgroups_p) < SUBGROUPS_DIFFER
     if both_ways or float(analysis["i2"] or 0) >= settings.i2_inconsistent:
+        return "Inconsistent"
+    if (excludes and pi_crosses) or subgroups_differ:
         return "Inconsistent"
     return "Consistent"
 
@@ -197,7 +235,7 @@ def grade(judged: dict, team: dict, analysis: dict) -> str:
     level += judged["consistency"] in ("Inconsistent", "Unknown")
     level += judged["precision"] == "Imprecise"
     level += team.get("directness", "") == "Indirect"
-    level += team.get("reporting_bias", "") == "Suspected"
+    level += judged.get("reporting_bias", team.get("reporting_bias", "")) == "Suspected"
     return GRADES[min(level, 3)]
 
 

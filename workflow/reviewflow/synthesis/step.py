@@ -1,7 +1,8 @@
 """The synthesis stage's files: the extracted results, evidence rows, comparisons, arms,
 risk-of-bias table and the strength-of-evidence sheet in; each study's result per
 analysis, the analyses (pooled where two studies or more), strength of evidence per
-outcome and timepoint, and one forest plot per analysis out."""
+outcome and timepoint, one forest plot per analysis, and what each pooled analysis
+gives after pooling (sensitivity, small-study effects, subgroups, meta-regression) out."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ..schemas import sheet_schema
 from ..sheets import read_optional
 from ..tables import read_csv, write_csv
 from .analyses import Settings, run_analyses
+from .beyond import beyond_pooling
 from .forest import forest_plot
 from .results import structured_results
 from .soe import sheet_units, soe_table
@@ -41,8 +43,9 @@ def synthesis(inputs: dict, outputs: dict, params: dict) -> None:
     units = sheet_units(soe_sheet, evidence, list(params["kq_ids"]), soe_file)
     analyses, estimates = run_analyses(results, settings, units)
     rob = read_csv(inputs["rob"])
-    soe = soe_table(soe_sheet, analyses, estimates, rob, tool, settings)
-    for name, frame in (("analyses", analyses), ("estimates", estimates), ("soe", soe)):
+    after = after_pooling(inputs, analyses, estimates, rob, tool, settings, vocabulary, params.get("subgroups") or {})
+    soe = soe_table(soe_sheet, analyses, estimates, rob, tool, settings, after)
+    for name, frame in (("analyses", analyses), ("estimates", estimates), ("soe", soe), *after.items()):
         write_csv(frame.fillna("").astype(str), outputs[name], list(frame.columns))
     judgements = {
         row["study_id"]: (row["overall"], tool.level(row["overall"]))
@@ -55,6 +58,45 @@ def synthesis(inputs: dict, outputs: dict, params: dict) -> None:
         len(analyses),
         int((analyses["k"].astype(int) > 1).sum()) if len(analyses) else 0,
         len(estimates),
+    )
+
+
+def after_pooling(inputs, analyses, estimates, rob, tool, settings, vocabulary, subgroups: dict) -> dict:
+    """Sensitivity, small-study effects, subgroups and meta-regression of every pooled
+    analysis, with the study facts they need: each study's year (its primary
+    publication's), the studies at the tool's worst judgement, and the characteristic
+    values that define subgroups and covariates."""
+    publications = read_csv(inputs["publications"])
+    years = dict(zip(*publications.loc[publications["primary"] == "yes", ["study_id", "year"]].T.to_numpy()))
+    worst_label = [j["label"] for j in tool.judgements if j["level"] != "ni"][-1]
+    first = rob.drop_duplicates("study_id")
+    worst = set(first.loc[first["overall"] == worst_label, "study_id"])
+    studies = read_csv(inputs["studies"]).set_index("study_id")
+    arms = read_csv(inputs["arms"]).set_index(["study_id", "arm"])
+    comparisons = read_csv(inputs["comparisons"]).set_index(["study_id", "comparison_id"])
+    arm_ids = {c["id"] for c in vocabulary.get("arm_characteristics", [])}
+
+    def lookup(characteristic: str):
+        def level_of(study_id: str, comparison_id: str) -> str:
+            if characteristic not in arm_ids:
+                return str(studies[characteristic].get(study_id, "")) if characteristic in studies else ""
+            arm = comparisons["intervention_arm"].get((study_id, comparison_id), "")
+            return str(arms[characteristic].get((study_id, arm), "")) if characteristic in arms else ""
+
+        return level_of
+
+    by_kq = {kq: [(s["name"], lookup(s["characteristic"])) for s in declared] for kq, declared in subgroups.items()}
+    covariates = [(name, studies[name].to_dict() if name in studies else {}) for name in settings.metaregression]
+    return beyond_pooling(
+        analyses,
+        estimates,
+        method=settings.method,
+        worst=worst,
+        years=years,
+        subgroups=by_kq,
+        covariates=covariates,
+        min_k=settings.small_study_min_k,
+        alpha=settings.small_study_alpha,
     )
 
 
