@@ -377,3 +377,14 @@ def test_consistency_reads_the_prediction_interval_and_subgroup_differences():
     assert consistency({**analysis, "pi_high": "0.3"}, studies, SETTINGS) == "Inconsistent"  # PI crosses no effect
     assert consistency(analysis, studies, SETTINGS, subgroups_p="0.04") == "Inconsistent"
     assert consistency(analysis, studies, SETTINGS, subgroups_p="0.40") == "Consistent"
+
+
+def test_funnel_plot_draws_each_study_and_the_filled_ones_open():
+    from reviewflow.synthesis.funnel import funnel_plot
+
+    analysis = {"kq": "KQ1", "kq_group": "g", "intervention": "", "outcome": "pain", "timepoint": "t"}
+    analysis |= {"measure": "RR", "estimate": "0.8"}
+    svg = funnel_plot(analysis, [-0.2, -0.1, 0.05], [0.1, 0.2, 0.3], [(0.3, 0.25)])
+    assert svg.count('fill="#1d2731"/>') == 3 and svg.count('fill="#ffffff" stroke="#1d2731"') == 1
+    assert "RR (log scale)" in svg and "3 studies, 1 filled in" in svg
+    assert svg == funnel_plot(analysis, [-0.2, -0.1, 0.05], [0.1, 0.2, 0.3], [(0.3, 0.25)])  # bytes from numbers

@@ -53,7 +53,7 @@ FIGURE_KINDS = ("traffic_light", "summary", "summary_weighted")
 # What the synthesis writes beside analyses.csv about each pooled analysis (synthesis/beyond.py).
 AFTER_POOLING = ("sensitivity", "bias", "subgroups", "metareg")
 # Outputs that are folders: their files depend on the data (one forest plot per analysis).
-FOLDER_OUTPUTS = ("forest",)
+FOLDER_OUTPUTS = ("forest", "funnel")
 
 
 def default_sheet(section: str, key: str) -> str:
@@ -304,6 +304,7 @@ class Layout:
         names = ("analyses", "estimates", "soe", *AFTER_POOLING)
         outputs = {name: self.result(f"synthesis/{name}.csv") for name in names}
         outputs["forest"] = self.result("synthesis/forest")
+        outputs["funnel"] = self.result("synthesis/funnel")
         params = {
             **self._tool_params(),
             "vocabulary": self.config["vocabulary"],
@@ -369,6 +370,7 @@ class Layout:
             **{name: self.result(f"synthesis/{name}.csv") for name in ("analyses", "estimates", "soe")},
             **{f"after_{name}": self.result(f"synthesis/{name}.csv") for name in AFTER_POOLING},
             "forest": self.result("synthesis/forest"),
+            "funnel": self.result("synthesis/funnel"),
             "changes": self.result("changes.csv"),
             "changes_summary": self.result("changes.json"),
             "figures": list(self.figures().values()),

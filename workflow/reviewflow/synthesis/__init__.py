@@ -156,6 +156,7 @@ def meta_analyses(
     if bias:
         try:
             result["bias"] = depth.small_study_effects(yi, vi, method)
+            result["bias"]["trimfill"].pop("filled")  # drawn in the workflow's funnel plots, not a key of the JSON
         except ReviewflowError as error:
             raise error.located(file=file) from None
     return {key: _clean(value) for key, value in result.items()}

@@ -229,6 +229,7 @@ def trimfill(yi, vi, method: str = "REML") -> dict:
         k0 = max(0, _round_half_even((4 * sr - k * (k + 1)) / (2 * k - 1)))
     else:
         raise ReviewflowError("trim and fill did not converge in 100 iterations")
+    added: list[tuple[float, float]] = []
     if k0 == 0:
         fit = inverse_variance(yi, vi, method)
     else:
@@ -237,7 +238,15 @@ def trimfill(yi, vi, method: str = "REML") -> dict:
         filled_y = np.concatenate([yi, 2 * beta_original - yi[extremes]])
         filled_v = np.concatenate([vi, vi[extremes]])
         fit = inverse_variance(filled_y, filled_v, method)
-    return {"k0": int(k0), "side": side, "estimate": fit.estimate, "ci_low": fit.ci_low, "ci_high": fit.ci_high}
+        added = [(float(a), float(b)) for a, b in zip(filled_y[k:], filled_v[k:])]
+    return {
+        "k0": int(k0),
+        "side": side,
+        "estimate": fit.estimate,
+        "ci_low": fit.ci_low,
+        "ci_high": fit.ci_high,
+        "filled": added,  # (yi, vi) of each study filled in, for the funnel plot
+    }
 
 
 def _round_half_even(value: float) -> int:

@@ -7,9 +7,11 @@ gives after pooling (sensitivity, small-study effects, subgroups, meta-regressio
 from __future__ import annotations
 
 import logging
+import math
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..layout import default_sheet
@@ -17,9 +19,11 @@ from ..rob import load_tool
 from ..schemas import sheet_schema
 from ..sheets import read_optional
 from ..tables import read_csv, write_csv
+from . import depth
 from .analyses import Settings, run_analyses
-from .beyond import beyond_pooling
+from .beyond import beyond_pooling, pooled_studies
 from .forest import forest_plot
+from .funnel import funnel_plot
 from .results import structured_results
 from .soe import sheet_units, soe_table
 
@@ -53,6 +57,7 @@ def synthesis(inputs: dict, outputs: dict, params: dict) -> None:
         if row["overall"]
     }
     write_forest_plots(analyses, estimates, judgements, params.get("palette", "cochrane"), outputs["forest"])
+    write_funnel_plots(analyses, estimates, after["bias"], settings.method, outputs["funnel"])
     log.info(
         "%d analyses (%d pooled) from %d study results",
         len(analyses),
@@ -125,6 +130,24 @@ def write_forest_plots(
         if used.empty:
             continue
         svg = forest_plot(analysis, used.to_dict("records"), judgements, palette, sides(analysis))
+        (target / f"{analysis['analysis_id']}.svg").write_text(svg, encoding="utf-8")
+
+
+def write_funnel_plots(
+    analyses: pd.DataFrame, estimates: pd.DataFrame, bias: pd.DataFrame, method: str, folder: str
+) -> None:
+    """One contour-enhanced funnel plot per analysis whose small-study effects were tested
+    (enough studies), with the studies trim and fill adds drawn open."""
+    target = Path(folder)
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    tested = set(bias.loc[bias["egger_p"] != "", "analysis_id"]) if len(bias) else set()
+    for analysis in analyses[analyses["analysis_id"].isin(tested)].to_dict("records"):
+        studies = pooled_studies(estimates, analysis["analysis_id"])
+        yi, vi = studies["yi"].astype(float).to_numpy(), studies["vi"].astype(float).to_numpy()
+        filled = depth.trimfill(yi, vi, "REML" if method != "FE" else "FE")["filled"]
+        svg = funnel_plot(analysis, list(yi), list(np.sqrt(vi)), [(a, math.sqrt(b)) for a, b in filled])
         (target / f"{analysis['analysis_id']}.svg").write_text(svg, encoding="utf-8")
 
 
