@@ -76,13 +76,16 @@ def test_method_and_measure_must_fit():
 def test_study_limitations_from_illustrative_ratings_are_marked():
     import pandas as pd
 
+    from reviewflow.certainty import load_system
     from reviewflow.synthesis.soe import _marks
 
+    ahrq, grade = load_system("ahrq-soe"), load_system("grade")
     sourced = pd.DataFrame({"illustrative": [""]})
-    assert _marks({}, {"illustrative": ""}, sourced) == ""
+    assert _marks({}, {"illustrative": ""}, sourced, ahrq) == ""
     assert (
-        _marks({}, {"illustrative": ""}, sourced, illustrative_ratings=True)
+        _marks({}, {"illustrative": ""}, sourced, ahrq, illustrative_ratings=True)
         == "study_limitations_by_rule; grade_by_rule"
     )
-    both = _marks({"illustrative": "findings"}, {"illustrative": "x"}, sourced, illustrative_ratings=True)
+    assert _marks({}, {"illustrative": ""}, sourced, grade, True) == "risk_of_bias_by_rule; grade_by_rule"
+    both = _marks({"illustrative": "findings"}, {"illustrative": "x"}, sourced, ahrq, illustrative_ratings=True)
     assert both.split("; ").count("grade_by_rule") == 1 and both.startswith("findings; participants")

@@ -86,11 +86,14 @@ def sheet_columns(name: str, vocabulary: dict | None = None) -> list[str]:
 NUMBER_OR_NR = "^([0-9]+(\\.[0-9]+)?|NR)$"
 
 
-def sheet_schema(name: str, vocabulary: dict | None = None) -> dict:
+def sheet_schema(name: str, vocabulary: dict | None = None, certainty: str | None = None) -> dict:
     """A sheet's schema with the review's vocabulary built in: allowed designs, arm types,
-    outcome domains and interventions, and the review's own characteristic columns.
+    outcome domains and interventions, and the review's own characteristic columns; the
+    soe sheet's domain and grade columns from the certainty system (default AHRQ's).
     Without a vocabulary, the base schema (every review's columns only)."""
     schema = copy.deepcopy(load_schema(name))
+    if name == "soe":
+        schema["properties"] = _with_certainty(schema["properties"], certainty)
     if not vocabulary:
         return schema
     properties = schema["properties"]
@@ -113,6 +116,21 @@ def sheet_schema(name: str, vocabulary: dict | None = None) -> dict:
             properties, schema["x-characteristics-after"], vocabulary.get(kind, [])
         )
     return schema
+
+
+def _with_certainty(properties: dict, certainty: str | None) -> dict:
+    """The soe sheet's columns with the system's domains and grade after `timepoint`."""
+    from .certainty import load_system
+
+    system = load_system(certainty)
+    added = {d["id"]: {"enum": list(d["values"]), "description": d["heading"]} for d in system.domains}
+    added["grade"] = {"enum": list(system.grades), "description": system.heading}
+    out = {}
+    for column, spec in properties.items():
+        out[column] = spec
+        if column == "timepoint":
+            out.update(added)
+    return out
 
 
 def _with_characteristics(properties: dict, after: str, characteristics: list[dict]) -> dict:

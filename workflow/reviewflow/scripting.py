@@ -22,6 +22,7 @@ DATA = {
     "reviewflow.schemas": PACKAGE.parent / "schemas",
     "reviewflow.report.render": PACKAGE.parent / "templates",
     "reviewflow.rob": PACKAGE / "rob" / "tools",
+    "reviewflow.certainty": PACKAGE / "certainty_systems",
 }
 
 

@@ -93,6 +93,9 @@ class Tables:
 
 def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict:
     """Everything the templates and the workbook show, as plain data."""
+    from ..certainty import load_system
+
+    system = load_system(config.get("synthesis", {}).get("certainty"))
     references = reference_list(tables.publications)
     ref_numbers = {r["citation_id"]: r["number"] for r in references}
     study_refs = {
@@ -123,6 +126,7 @@ def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict
                     for kind in ("study_characteristics", "arm_characteristics")
                     for c in config["vocabulary"].get(kind, [])
                 },
+                system=system,
             )
             for declared in config["key_questions"]
         ],
@@ -151,6 +155,13 @@ def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict
         "rob_design_mismatch": design_mismatches(tables.studies, tool, randomised),
         "vocabulary": vocabulary_context(config["vocabulary"]),
         "synthesis": synthesis_context(config.get("synthesis", {})),
+        "certainty": {
+            "id": system.id,
+            "name": system.name,
+            "heading": system.heading,
+            "reference": system.reference,
+            "domains": [dict(d) for d in system.domains],
+        },
         "versions": versions_context(tables),
         "changes": tables.changes.to_dict("records"),
         "dedup_rules": dedup_rules(tables.match_rules),
@@ -431,6 +442,7 @@ def kq_section(
     tool: Tool | None = None,
     palette: str = "cochrane",
     headings: dict | None = None,
+    system=None,
 ) -> dict:
     """One key question's chapter: evidence rows by group, counts, RoB, SOE and figures;
     `headings`: the vocabulary's heading of each characteristic id, for readers."""
@@ -460,6 +472,7 @@ def kq_section(
         )
         row["has_forest"] = row["analysis_id"] in tables.forest
         row["findings_illustrative"] = findings_illustrative(row)
+        row["downgrades"] = certainty_reasons(row, system) if system else ""
     return {
         **kq,
         "groups": groups,
@@ -486,6 +499,20 @@ def kq_section(
         "figures": {kind: tables.figures.get(f"{kind}_{kq['id']}", "") for kind in FIGURE_KINDS},
         "traffic_light_parts": _traffic_light_parts(kq["id"], tables, tool, palette),
     }
+
+
+def certainty_reasons(row: dict, system) -> str:
+    """GRADE's footnotes: each domain that lowered or raised the certainty, with its value
+    (the team's, else the criteria's); '' for systems that grade otherwise."""
+    if not any(d.get("effect") for d in system.domains):
+        return ""
+    down, up = [], []
+    for domain in system.domains:
+        value = row.get(domain["id"], "") or row.get(f"{domain['id']}_by_rule", "")
+        if value in domain["values"] and domain["values"].index(value) > 0:
+            (down if domain.get("effect") == "down" else up).append(f"{domain['heading'].lower()} ({value.lower()})")
+    parts = ([f"Downgraded: {'; '.join(down)}"] if down else []) + ([f"Upgraded: {'; '.join(up)}"] if up else [])
+    return ". ".join(parts)
 
 
 def after_pooling_rows(kq_id: str, tables: Tables, headings: dict) -> list[dict]:

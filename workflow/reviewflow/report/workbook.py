@@ -77,7 +77,10 @@ def _read_me(workbook: Workbook, context: dict) -> None:
         ["KQ sheets", "one row per study and comparison in the key question, with its outcomes."],
         ["Studies, Arms", "the study registry and its arms."],
         ["Risk of bias", "each assessment with its domains."],
-        ["Strength of evidence", "the team's grades beside what the rules suggest."],
+        [
+            context["certainty"]["heading"],
+            f"{context['certainty']['name']}: the team's grades beside what the rules suggest.",
+        ],
         ["Study results", "each study's result in each analysis, numbers as numbers."],
         ["References", "the publications, numbered as in the report."],
     ]
@@ -150,21 +153,25 @@ def write_workbook(context: dict, path: str | Path) -> None:
         ("Studies", "n_studies"),
         ("Participants", "participants"),
         ("Effect (95% CI)", "effect"),
-        ("Study limitations", "study_limitations"),
-        ("Study limitations by rule", "study_limitations_by_rule"),
-        ("Directness", "directness"),
-        ("Consistency", "consistency"),
-        ("Consistency by rule", "consistency_by_rule"),
-        ("Precision", "precision"),
-        ("Precision by rule", "precision_by_rule"),
-        ("Reporting bias", "reporting_bias"),
-        ("Strength of evidence", "grade"),
+        ("Assumed risk", "assumed_risk"),
+        ("Corresponding risk", "corresponding_risk"),
+        ("Risk difference", "risk_difference"),
+        *[
+            pair
+            for d in context["certainty"]["domains"]
+            for pair in [
+                (d["heading"], d["id"]),
+                *([(f"{d['heading']} by rule", f"{d['id']}_by_rule")] if d.get("rule") else []),
+            ]
+        ],
+        (context["certainty"]["heading"], "grade"),
         ("Grade by rule", "grade_by_rule"),
         ("Differs from the rules", "differs"),
         ("Findings", "findings"),
         *SOURCE,
     ]
-    _sheet(workbook, "Strength of evidence", soe, [r for kq in context["key_questions"] for r in kq["soe"]])
+    certainty_sheet = "Strength of evidence" if context["certainty"]["id"] == "ahrq-soe" else "Certainty (GRADE)"
+    _sheet(workbook, certainty_sheet, soe, [r for kq in context["key_questions"] for r in kq["soe"]])
     studies = [
         ("Analysis", "analysis_id"),
         ("KQ", "kq"),

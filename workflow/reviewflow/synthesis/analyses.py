@@ -60,6 +60,7 @@ ANALYSIS_COLUMNS = [
     "k",
     "n_studies",
     "participants",
+    "control_risk",
     "estimate",
     "ci_low",
     "ci_high",
@@ -92,6 +93,8 @@ class Settings:
     small_study_min_k: int = 10  # the Cochrane Handbook's advice
     small_study_alpha: float = 0.1
     metaregression: tuple = ()
+    certainty: str = "ahrq-soe"  # a file of certainty_systems/: ahrq-soe or grade
+    assumed_risks: dict = field(default_factory=dict)  # outcome domain -> assumed control risk
     measures: dict = field(default_factory=dict)
 
     @classmethod
@@ -99,7 +102,8 @@ class Settings:
         section = dict(section or {})
         measures = {m["name"]: m for m in section.pop("measures", [])}
         covariates = tuple(section.pop("metaregression", ()))
-        return cls(**section, measures=measures, metaregression=covariates)
+        risks = {r["outcome"]: r["risk"] for r in section.pop("assumed_risks", [])}
+        return cls(**section, measures=measures, metaregression=covariates, assumed_risks=risks)
 
     def better(self, measure: str) -> str:
         return self.measures.get(measure, {}).get("better", "")
@@ -201,6 +205,14 @@ def analyse(unit: tuple, frame: pd.DataFrame, settings: Settings) -> tuple[dict,
             used.append(estimate)
         rows.append(estimate)
     summary = _pooled(ident, unit, measure, md_measure, used, frame, settings, betters)
+    if measure in ("RR", "OR", "RD"):  # the median control-group risk, for absolute effects per 1,000
+        used_ids = {(e["study_id"], e["comparison_id"]) for e in used}
+        risks = [
+            float(r["events_2"]) / float(r["total_2"])
+            for r in records
+            if (r["study_id"], r["comparison_id"]) in used_ids and r["kind"] == "binary" and float(r["total_2"] or 0)
+        ]
+        summary["control_risk"] = _rounded(float(np.median(risks))) if risks else ""
     if used and summary.get("tau2", "") != "":
         weights = np.array([1 / (e["vi"] + float(summary["tau2"])) for e in used])
         for estimate, weight in zip(used, weights / weights.sum() * 100):

@@ -17,35 +17,60 @@ import math
 
 import pandas as pd
 
+from ..certainty import DEFAULT, System, grade_grade, load_system
 from ..errors import ReviewflowError
 from ..marks import check_illustrative
 from ..rob import Tool
 from ..rob.assessments import study_limitations
 from .analyses import UNIT, Settings, analysis_id
 
-RULED = ("study_limitations", "consistency", "precision", "grade")
+RULED = ("study_limitations", "consistency", "precision", "grade")  # AHRQ's, as the criteria suggest them
 GRADES = ("High", "Moderate", "Low", "Insufficient")
 START = {"Low": "High", "Medium": "Moderate", "High": "Low"}
+# GRADE's domains suggested from what the AHRQ criteria compute from the same results.
+GRADE_FROM_AHRQ = {
+    "risk_of_bias": ("study_limitations", {"Low": "Not serious", "Medium": "Serious", "High": "Very serious"}),
+    "inconsistency": (
+        "consistency",
+        {"Consistent": "Not serious", "Unknown": "Not serious", "Inconsistent": "Serious"},
+    ),
+    "imprecision": ("precision", {"Precise": "Not serious", "Imprecise": "Serious"}),
+    "publication_bias": (
+        "reporting_bias",
+        {"Suspected": "Strongly suspected", "Undetected": "Undetected", "Not assessable": "Undetected"},
+    ),
+}
+ABSOLUTE = ("assumed_risk", "corresponding_risk", "risk_difference")  # per 1,000, for binary outcomes
 
-SOE_COLUMNS = [
-    "analysis_id",
-    *UNIT,
-    "n_studies",
-    "participants",
-    "study_ids",
-    *(f"{domain}{suffix}" for domain in RULED[:3] for suffix in ("", "_by_rule")),
-    "directness",
-    "reporting_bias",
-    "reporting_bias_by_rule",
-    "grade",
-    "grade_by_rule",
-    "differs",
-    "measure",
-    "effect",
-    "findings",
-    "source",
-    "illustrative",
-]
+
+def soe_columns(system: System) -> list[str]:
+    """soe.csv's columns for a certainty system: each domain (and what the criteria
+    suggest, where they do), the grade, the effect and its absolute form."""
+    domains = []
+    for domain in system.domains:
+        domains.append(domain["id"])
+        if domain.get("rule"):
+            domains.append(f"{domain['id']}_by_rule")
+    return [
+        "analysis_id",
+        *UNIT,
+        "n_studies",
+        "participants",
+        "study_ids",
+        *domains,
+        "grade",
+        "grade_by_rule",
+        "differs",
+        "measure",
+        "effect",
+        *ABSOLUTE,
+        "findings",
+        "source",
+        "illustrative",
+    ]
+
+
+SOE_COLUMNS = soe_columns(load_system(DEFAULT))
 
 
 def sheet_units(soe: pd.DataFrame, evidence: pd.DataFrame, kq_ids: list[str], file: str) -> list[tuple]:
@@ -81,9 +106,12 @@ def soe_table(
     tool: Tool,
     settings: Settings,
     after: dict[str, pd.DataFrame] | None = None,
+    randomised: set[str] | None = None,
 ) -> pd.DataFrame:
-    """One row per analysis: the rules' suggestions beside the team's judgements. `after`:
-    the tables of what pooling gave further (bias, subgroups), when they were computed."""
+    """One row per analysis: the rules' suggestions beside the team's judgements, in the
+    certainty system the settings choose. `after`: the tables of what pooling gave further
+    (bias, subgroups); `randomised`: the studies of a randomised design (GRADE's start)."""
+    system = load_system(settings.certainty)
     after = after or {}
     suggestions = _by_analysis(after.get("bias"), "suggestion")
     subgroup_p = _by_analysis(after.get("subgroups"), "q_between_p")
@@ -104,55 +132,134 @@ def soe_table(
         sizes = studies.groupby("study_id")["participants"].max()
         known = [int(size) for size in sizes if str(size) != ""]
         levels = [tool.level(overall[s]) for s in ids if s in overall.index and overall[s]]
-        ruled = {
+        criteria = {
             "study_limitations": study_limitations(levels),
             "consistency": consistency(analysis, studies, settings, subgroup_p.get(analysis["analysis_id"], "")),
             "precision": precision(analysis, sum(known), settings),
+            "reporting_bias": reporting_words(suggestions.get(analysis["analysis_id"], "")),
         }
-        reporting = reporting_words(suggestions.get(analysis["analysis_id"], ""))
-        judged = {domain: team.get(domain, "") or ruled[domain] for domain in ruled}
-        judged["reporting_bias"] = team.get("reporting_bias", "") or reporting
-        ruled["grade"] = grade(judged, team, analysis)
-        differs = [d for d in RULED if team.get(d, "") and team[d] != ruled[d]]
-        rows.append(
-            {
-                **{c: analysis[c] for c in UNIT},
-                "analysis_id": analysis["analysis_id"],
-                "n_studies": len(ids),
-                "participants": (
-                    "NR"
-                    if not known
-                    else f"{sum(known)}"
-                    + (f" (in {len(known)} of {len(ids)} studies)" if len(known) < len(ids) else "")
-                ),
-                "study_ids": "; ".join(ids),
-                **{domain: team.get(domain, "") for domain in RULED},
-                **{f"{domain}_by_rule": value for domain, value in ruled.items()},
-                "directness": team.get("directness", ""),
-                "reporting_bias": team.get("reporting_bias", ""),
-                "reporting_bias_by_rule": reporting,
-                "differs": "; ".join(differs),
-                "measure": analysis["measure"],
-                "effect": effect_text(analysis),
-                "findings": team.get("findings", ""),
-                "source": team.get("source", ""),
-                "illustrative": _marks(team, analysis, studies, any(rob_marked.get(s, "") for s in ids)),
-            }
-        )
-    return pd.DataFrame(rows, columns=SOE_COLUMNS).fillna("").astype(str)
+        trials = bool(ids) and set(ids) <= (randomised or set())
+        ruled = _suggested(system, criteria, analysis, trials)
+        judged = {d["id"]: team.get(d["id"], "") or ruled.get(d["id"], "") for d in system.domains}
+        if system.id == DEFAULT:
+            ruled["grade"] = grade(judged, team, analysis)
+        else:
+            ruled["grade"] = grade_grade(system, judged, trials)
+        judgeable = {d["id"]: d["values"] for d in system.domains} | {"grade": system.grades}
+        differs = [  # a rule that could not judge ('Not assessable') does not differ from the team
+            d for d in system.ruled if team.get(d, "") and ruled[d] in judgeable[d] and team[d] != ruled[d]
+        ]
+        row = {c: analysis[c] for c in UNIT} | {
+            "analysis_id": analysis["analysis_id"],
+            "n_studies": len(ids),
+            "participants": (
+                "NR"
+                if not known
+                else f"{sum(known)}" + (f" (in {len(known)} of {len(ids)} studies)" if len(known) < len(ids) else "")
+            ),
+            "study_ids": "; ".join(ids),
+            "grade": team.get("grade", ""),
+            "grade_by_rule": ruled["grade"],
+            "differs": "; ".join(differs),
+            "measure": analysis["measure"],
+            "effect": effect_text(analysis),
+            **absolute_effects(analysis, settings),
+            "findings": team.get("findings", ""),
+            "source": team.get("source", ""),
+            "illustrative": _marks(team, analysis, studies, system, any(rob_marked.get(s, "") for s in ids)),
+        }
+        for domain in system.domains:
+            row[domain["id"]] = team.get(domain["id"], "")
+            if domain.get("rule"):
+                row[f"{domain['id']}_by_rule"] = ruled.get(domain["id"], "")
+        rows.append(row)
+    return pd.DataFrame(rows, columns=soe_columns(system)).fillna("").astype(str)
 
 
-def _marks(team: dict, analysis: dict, studies: pd.DataFrame, illustrative_ratings: bool = False) -> str:
+def _suggested(system: System, criteria: dict[str, str], analysis: dict, trials: bool) -> dict[str, str]:
+    """What the criteria suggest for each of the system's ruled domains (GRADE raises only
+    evidence that did not come from randomised trials)."""
+    if system.id == DEFAULT:
+        return dict(criteria)
+    out = {}
+    for name, (source, words) in GRADE_FROM_AHRQ.items():
+        out[name] = words.get(criteria[source], "")
+    out["large_effect"] = "No" if trials else large_effect(analysis)
+    return out
+
+
+def large_effect(analysis: dict) -> str:
+    """GRADE's large (RR 2 to 5, or 0.5 to 0.2) or very large (beyond 5 or 0.2) effect of a
+    ratio whose CI excludes no effect; No otherwise."""
+    if analysis["measure"] not in ("RR", "OR", "HR") or analysis["ci_low"] == "":
+        return "No"
+    low, high = float(analysis["ci_low"]), float(analysis["ci_high"])
+    estimate = float(analysis["estimate"])
+    if low <= 1 <= high:
+        return "No"
+    size = max(estimate, 1 / estimate)
+    return "Very large" if size > 5 else "Large" if size >= 2 else "No"
+
+
+def absolute_effects(analysis: dict, settings: Settings) -> dict[str, str]:
+    """For a binary or time-to-event outcome, as GRADEpro shows it: the assumed risk (the
+    config's for this outcome, else the median control-group risk of the studies; hazard
+    ratios need the config's), the corresponding risk with the intervention and the
+    difference, per 1,000, with the 95% CI."""
+    empty = dict.fromkeys(ABSOLUTE, "")
+    measure = analysis["measure"]
+    if measure not in ("RR", "OR", "RD", "HR") or analysis["ci_low"] == "":
+        return empty
+    assumed = settings.assumed_risks.get(analysis["outcome"], analysis.get("control_risk", ""))
+    if assumed == "":
+        return empty
+    base = float(assumed)
+
+    def risk(effect: float) -> float:
+        if measure == "RR":
+            return min(1.0, base * effect)
+        if measure == "OR":
+            return effect * base / (1 - base + effect * base)
+        if measure == "HR":  # the risk by the end of follow-up under proportional hazards
+            return 1 - (1 - base) ** effect
+        return min(1.0, max(0.0, base + effect))
+
+    point, low, high = (risk(float(analysis[k])) for k in ("estimate", "ci_low", "ci_high"))
+    low, high = min(low, high), max(low, high)
+
+    def per_1000(value: float) -> int:
+        return int(round(value * 1000))
+
+    def difference(value: float) -> str:
+        change = per_1000(value) - per_1000(base)
+        return f"{abs(change)} {'fewer' if change < 0 else 'more'}"
+
+    return {
+        "assumed_risk": f"{per_1000(base)} per 1,000",
+        "corresponding_risk": f"{per_1000(point)} per 1,000 ({per_1000(low)} to {per_1000(high)})",
+        "risk_difference": f"{difference(point)} per 1,000 ({difference(low)} to {difference(high)})",
+    }
+
+
+def _marks(
+    team: dict, analysis: dict, studies: pd.DataFrame, system: System, illustrative_ratings: bool = False
+) -> str:
     """The sheet's marks, and the computed columns that rest on an illustrative value
-    (study limitations and the grade rest on the risk-of-bias ratings)."""
+    (the domains from the results, and the grade; those from the ratings rest on them)."""
     marked = [] if not team.get("illustrative") else [team["illustrative"]]
     if team.get("illustrative") == "all":
         return "all"
+    ratings = {"study_limitations", "risk_of_bias"}
+    from_results = [f"{d['id']}_by_rule" for d in system.domains if d.get("rule") and d["id"] not in ratings]
+    from_ratings = [f"{d['id']}_by_rule" for d in system.domains if d.get("rule") and d["id"] in ratings]
     if analysis["illustrative"] or (studies["illustrative"] != "").any():
-        marked.append("participants; effect; consistency_by_rule; precision_by_rule; grade_by_rule")
+        marked.append("; ".join(["participants", "effect", *ABSOLUTE, *from_results, "grade_by_rule"]))
     if illustrative_ratings:
-        marked.append("study_limitations_by_rule; grade_by_rule")
+        marked.append("; ".join([*from_ratings, "grade_by_rule"]))
     return "; ".join(dict.fromkeys(m for part in marked for m in part.split("; ")))
+
+
+SUBGROUPS_DIFFER = 0.1  # the test for subgroup differences' p below which subgroups differ
 
 
 def reporting_words(suggestion: str) -> str:
@@ -165,9 +272,6 @@ def reporting_words(suggestion: str) -> str:
         if suggestion.startswith(start):
             return words
     return ""
-
-
-SUBGROUPS_DIFFER = 0.1  # the test for subgroup differences' p below which subgroups differ
 
 
 def _by_analysis(table: pd.DataFrame | None, column: str) -> dict[str, str]:
@@ -257,4 +361,13 @@ def _fmt(value: str) -> str:
     return f"{float(value):.2f}".replace("-", "\u2212")
 
 
-__all__ = ["SOE_COLUMNS", "analysis_id", "consistency", "grade", "precision", "sheet_units", "soe_table"]
+__all__ = [
+    "SOE_COLUMNS",
+    "analysis_id",
+    "consistency",
+    "grade",
+    "precision",
+    "sheet_units",
+    "soe_columns",
+    "soe_table",
+]

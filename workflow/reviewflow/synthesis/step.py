@@ -43,12 +43,15 @@ def synthesis(inputs: dict, outputs: dict, params: dict) -> None:
         vocabulary.get("timepoints", []),
     )
     soe_file = inputs.get("soe") or default_sheet("rob", "soe")
-    soe_sheet = read_optional(inputs.get("soe"), sheet_schema("soe", vocabulary))
+    soe_sheet = read_optional(inputs.get("soe"), sheet_schema("soe", vocabulary, settings.certainty))
     units = sheet_units(soe_sheet, evidence, list(params["kq_ids"]), soe_file)
     analyses, estimates = run_analyses(results, settings, units)
     rob = read_csv(inputs["rob"])
     after = after_pooling(inputs, analyses, estimates, rob, tool, settings, vocabulary, params.get("subgroups") or {})
-    soe = soe_table(soe_sheet, analyses, estimates, rob, tool, settings, after)
+    designs = {d["name"]: bool(d.get("randomised")) for d in vocabulary["designs"]}
+    registry = read_csv(inputs["studies"])
+    randomised = set(registry.loc[registry["design"].map(designs).fillna(False).astype(bool), "study_id"])
+    soe = soe_table(soe_sheet, analyses, estimates, rob, tool, settings, after, randomised)
     for name, frame in (("analyses", analyses), ("estimates", estimates), ("soe", soe), *after.items()):
         write_csv(frame.fillna("").astype(str), outputs[name], list(frame.columns))
     judgements = {
