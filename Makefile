@@ -23,7 +23,7 @@ install: $(STAMP)
 # aliases (a 'billion laughs' file) before any of our code could refuse them.
 report: $(STAMP)
 	$(BIN)/reviewflow check-config $(CONFIG)
-	$(BIN)/snakemake --cores $(CORES) --configfile $(CONFIG)
+	$(BIN)/snakemake --cores $(CORES) --configfile $(CONFIG) || { $(BIN)/python -m reviewflow.failure; exit 1; }
 	@$(BIN)/python -c "import yaml; r = 'results/' + yaml.safe_load(open('$(CONFIG)'))['review']['id']; \
 	print(f'Report: {r}/report.pdf, {r}/report.html; workbook: {r}/evidence_tables.xlsx')"
 
@@ -32,7 +32,7 @@ report: $(STAMP)
 recover: $(STAMP)
 	$(BIN)/reviewflow check-config $(CONFIG)
 	$(BIN)/snakemake --unlock --configfile $(CONFIG)
-	$(BIN)/snakemake --cores $(CORES) --configfile $(CONFIG) --rerun-incomplete
+	$(BIN)/snakemake --cores $(CORES) --configfile $(CONFIG) --rerun-incomplete || { $(BIN)/python -m reviewflow.failure; exit 1; }
 
 # The fast suite: unit tests and every bad input in-process, then lint and a dry run.
 test: $(STAMP)

@@ -10,6 +10,7 @@ from snakemake.utils import min_version
 sys.path.insert(0, f"{workflow.basedir}/workflow")
 from reviewflow.checks import check_review
 from reviewflow.errors import ReviewflowError
+from reviewflow.failure import summary
 
 min_version("9.0")
 
@@ -46,3 +47,9 @@ include: "workflow/rules/provenance.smk"
 rule all:
     input:
         LAYOUT.final_outputs(),
+
+
+# A failed run ends with its reason: each failed step's `reviewflow:` line, its log, a hint.
+onerror:
+    for line in summary(log if isinstance(log, str) else log[0]):
+        print(line, file=sys.stderr)

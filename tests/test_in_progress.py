@@ -92,3 +92,40 @@ def test_a_full_text_include_without_a_study_gives_a_report_that_says_it_awaits_
     )
     assert "1 included citation awaits linking to a study and 0 studies await extraction" in text
     assert f"Included at full text, awaiting linking to a study (not yet in any table): {citation}" in text
+
+
+def test_a_malformed_export_is_refused_by_search_add_and_ends_make_report_with_its_line(tmp_path):
+    """A fresh copy: `search add` reads a malformed export and refuses it in one line, copying
+    nothing; the same record placed by hand in a declared export makes `make report` end
+    with the line naming it, and what to do."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from conftest import ROOT, copy_project
+
+    (tmp_path / "fresh").mkdir()
+    project = copy_project(tmp_path / "fresh")
+    shutil.copy(ROOT / "Makefile", project / "Makefile")
+    bin_dir = Path(sys.executable).parent
+    config = (project / "config" / "ipmp.yaml").read_bytes()
+    broken = tmp_path / "new.ris"
+    broken.write_text(
+        "TY  - JOUR\nTI  - A trial\nPY  - 2022\nER  - \n\nTY  - JOUR\nAU  - Nameless, A\nPY  - 2022\nER  - \n"
+    )
+    add = [str(bin_dir / "reviewflow"), "search", "add", "config/ipmp.yaml", "--batch", "2022-01-01"]
+    done = subprocess.run([*add, "--date", "2022-01-01", str(broken)], cwd=project, capture_output=True, text=True)
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith(f"reviewflow: {broken}, record 2 (line ")
+    assert not (project / REVIEW / "searches" / "2022-01-01").exists()
+    assert (project / "config" / "ipmp.yaml").read_bytes() == config
+
+    export = project / REVIEW / "searches" / "2020-09-23" / "cinahl.ris"
+    export.write_bytes(export.read_bytes() + b"TY  - JOUR\r\nAU  - Nameless, A\r\nPY  - 2020\r\nER  - \r\n")
+    made = subprocess.run(["make", "report", f"BIN={bin_dir}", "STAMP="], cwd=project, capture_output=True, text=True)
+    assert made.returncode != 0
+    closing = [line for line in made.stderr.splitlines() if not line.startswith("make")]
+    assert closing[-2].startswith(f"reviewflow: {REVIEW}/searches/2020-09-23/cinahl.ris, record 38 (line ")
+    assert closing[-2].endswith("): has no title")
+    assert closing[-1].startswith("what to do: fix each file and place named above")

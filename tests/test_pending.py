@@ -140,3 +140,10 @@ def test_every_dropdown_refuses_a_value_outside_its_list(review):
     for path in (WORKSHEET, queue, template):
         rules = openpyxl.load_workbook(path).worksheets[0].data_validations.dataValidation
         assert rules and all(rule.showErrorMessage and rule.errorStyle in (None, "stop") for rule in rules), path
+
+
+def test_every_dropdown_names_its_allowed_values_in_its_error(review):
+    rules = openpyxl.load_workbook(WORKSHEET).worksheets[0].data_validations.dataValidation
+    messages = {rule.errorTitle: rule.error for rule in rules}
+    assert messages["Not a decision"] == "Choose include, exclude, maybe"
+    assert messages["Not a configured reason"].endswith(": " + "; ".join(REASONS))

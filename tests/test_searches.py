@@ -90,3 +90,23 @@ def test_search_add_reads_each_export_whole_and_takes_a_declared_format(tmp_path
         add_search("config/demo.yaml", "b1", "2024-01-01", [str(medline)], format="ris")
     add_search("config/demo.yaml", "b1", "2024-01-01", [str(medline)], format="medline")
     assert load_config("config/demo.yaml")["searches"][0]["exports"][0]["format"] == "medline"
+
+
+def test_search_add_says_what_it_read_and_refuses_an_export_added_before(tmp_path, monkeypatch, capsys):
+    from reviewflow.cli import main
+    from reviewflow.scaffold import init_review
+
+    monkeypatch.chdir(tmp_path)
+    init_review("demo", "Demo", "rob2")
+    export = tmp_path / "medline.ris"
+    export.write_text("TY  - JOUR\nTI  - A trial\nPY  - 2020\nER  - \n")
+    assert main(["search", "add", "config/demo.yaml", "--batch", "b1", "--date", "2024-01-01", str(export)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "medline.ris: RIS, 1 record",
+        "config/demo.yaml: batch b1 declared with 1 export file",
+    ]
+    again = tmp_path / "medline_again.ris"
+    again.write_bytes(export.read_bytes())
+    assert main(["search", "add", "config/demo.yaml", "--batch", "b2", "--date", "2024-02-01", str(again)]) == 1
+    assert "holds the same bytes as b1/medline.ris, declared already" in capsys.readouterr().err
+    assert not (tmp_path / "resources/demo/searches/b2").exists()

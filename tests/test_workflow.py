@@ -323,10 +323,14 @@ def test_bad_sheet_fails_with_one_line_and_leaves_no_partial_output(tmp_path):
     sheet.write_text(sheet.read_text().replace("alaranta-1994,Fair", "alaranta-1994,Moderate"), encoding="utf-8")
     done = snakemake(project)
     assert done.returncode != 0
-    lines = [line for line in done.stderr.splitlines() if line.startswith("reviewflow: ")]
-    assert lines == [
+    said = (
         f"reviewflow: {REVIEW}/rob.csv, row 4, column 'overall': 'Moderate' is not allowed; allowed: Good, Fair, Poor"
-    ]
+    )
+    lines = [line for line in done.stderr.splitlines() if line.startswith("reviewflow: ")]
+    assert lines == [said, said]  # the step's own line, then the run's closing summary
+    closing = done.stderr.splitlines()
+    at = len(closing) - 1 - closing[::-1].index(said)
+    assert closing[at + 1] == "  (step rob; log: logs/ipmp/rob.log)" and closing[at + 2].startswith("what to do: fix")
     assert not (project / RESULTS / "rob").exists() or not any((project / RESULTS / "rob").iterdir())
     assert not (project / RESULTS / "report.pdf").exists()
 

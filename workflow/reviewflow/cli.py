@@ -151,10 +151,13 @@ def _status(args) -> None:
 
 
 def _search_add(args) -> None:
-    from .scaffold import add_search
+    from .scaffold import FORMAT_NAMES, add_search
 
     copied = add_search(args.config, args.batch, args.date, args.files, args.database, args.format)
-    print(f"{args.config}: batch {args.batch} declared with {len(copied)} export files")
+    for path, format, records in copied:
+        print(f"{path.name}: {FORMAT_NAMES.get(format, format)}, {records} record{'s' if records != 1 else ''}")
+    plural = "s" if len(copied) != 1 else ""
+    print(f"{args.config}: batch {args.batch} declared with {len(copied)} export file{plural}")
 
 
 def _search_rename(args) -> None:
@@ -208,15 +211,20 @@ def _rob_check(args) -> None:
     )
 
 
+class Reported(Exception):
+    """A failure whose lines are printed already: the command exits 1 and says no more."""
+
+
 def _check_config(args) -> None:
     from .checks import review_problems
     from .pipeline import load_config
 
     problems = review_problems(load_config(args.config), args.config)
-    for problem in problems[:-1]:
+    for problem in problems:
         print(f"reviewflow: {problem}", file=sys.stderr)
     if problems:
-        raise problems[-1]  # the last one, as every error, through main's one-line report
+        print("what to do: fix each file and place named above, then run this again", file=sys.stderr)
+        raise Reported
     print(f"{args.config}: valid, and its sheets too")
 
 
@@ -431,6 +439,8 @@ def main(argv: list[str] | None = None) -> int:
             args.run(args)
         except (OSError, UnicodeDecodeError) as error:
             raise _as_input_error(error) from None
+    except Reported:
+        return 1
     except ReviewflowError as error:
         if output and Path(output).exists():
             Path(output).unlink()  # never leave partial output behind

@@ -150,7 +150,8 @@ def add_search(
 ) -> list[Path]:
     """Copy export files into <resources>/searches/<batch>/ and declare the batch at the
     end of the config's searches (format detected from each file's content; database
-    defaults to the file's name without extension). Returns the files copied."""
+    defaults to the file's name without extension). Returns, per file copied, its path, the
+    format read and the number of records."""
     from ruamel.yaml import YAML
 
     if not BATCH.fullmatch(batch):
@@ -173,12 +174,15 @@ def add_search(
         raise ReviewflowError("already exists; choose another batch name", file=str(folder))
     on_error = (config.get("ingest") or {}).get("on_error", "stop")
     names = databases or [None] * len(files)
-    exports = [_export_entry(Path(f), names[i], format, on_error) for i, f in enumerate(files)]
+    read = [_export_entry(Path(f), names[i], format, on_error) for i, f in enumerate(files)]
+    exports = [entry for entry, _ in read]
+    _refuse_known_files(files, config)
     folder.mkdir(parents=True)
-    copied = []
+    copied: list[tuple[Path, str, int]] = []
     for path in files:
         shutil.copyfile(path, folder / Path(path).name)
-        copied.append(folder / Path(path).name)
+        entry, count = read[len(copied)]
+        copied.append((folder / Path(path).name, entry["format"], count))
     searches.append({"batch": batch, "date_searched": date, "exports": exports})
     config["searches"] = searches
     from io import StringIO
@@ -189,9 +193,12 @@ def add_search(
     return copied
 
 
-def _export_entry(path: Path, database: str | None, declared: str | None = None, on_error: str = "stop") -> dict:
-    """The config entry of one export, after reading it whole as a run will (a malformed
-    record stops `search add`, naming file and line, unless the review sets them aside)."""
+def _export_entry(
+    path: Path, database: str | None, declared: str | None = None, on_error: str = "stop"
+) -> tuple[dict, int]:
+    """The config entry of one export and its number of records, after reading it whole as a
+    run will (a malformed record stops `search add`, naming file and line, unless the review
+    sets them aside)."""
     if not path.is_file():
         raise ReviewflowError("does not exist", file=str(path))
     if not BATCH.fullmatch(path.name):
@@ -208,10 +215,47 @@ def _export_entry(path: Path, database: str | None, declared: str | None = None,
     quiet = logging.getLogger("reviewflow.ingest")
     level, quiet.level = quiet.level, logging.WARNING  # its per-file counts belong to a run's log, not here
     try:
-        load(path, source="", search="check", format=format, on_error=on_error)
+        records, _ = load(path, source="", search="check", format=format, on_error=on_error)
     finally:
         quiet.setLevel(level)
-    return {"file": path.name, "database": database or path.stem, "format": format}
+    return {"file": path.name, "database": database or path.stem, "format": format}, len(records)
+
+
+FORMAT_NAMES = {
+    "ris": "RIS",
+    "medline": "PubMed MEDLINE",
+    "wos": "Web of Science",
+    "bibtex": "BibTeX",
+    "endnote-xml": "EndNote XML",
+    "refer": "EndNote tagged",
+    "csv": "CSV",
+    "tsv": "TSV",
+    "xlsx": "XLSX",
+}
+
+
+def _refuse_known_files(files: list[str], config) -> None:
+    """A file whose bytes an earlier batch holds already would count its records twice."""
+    import hashlib
+
+    def digest(path: Path) -> str:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    root = Path(config["resources"]) / "searches"
+    known = {}
+    for search in config.get("searches") or []:
+        for export in search["exports"]:
+            path = root / search["batch"] / export["file"]
+            if path.is_file():
+                known[digest(path)] = f"{search['batch']}/{export['file']}"
+    for name in files:
+        earlier = known.get(digest(Path(name)))
+        if earlier:
+            raise ReviewflowError(
+                f"holds the same bytes as {earlier}, declared already; a search exported twice would count its "
+                "records twice",
+                file=str(name),
+            )
 
 
 def _yaml_string(text: str) -> str:

@@ -68,7 +68,11 @@ def run_copy(target: Path, cores: str) -> dict[str, str]:
         command = [snakemake, "--cores", cores, "--quiet", "--configfile", config]
         done = subprocess.run(command, cwd=target, capture_output=True, text=True)
         if done.returncode != 0:
-            raise SystemExit(f"verify: the workflow of {config} failed in {target}:\n{done.stderr[-3000:]}")
+            from .failure import newest_log, summary
+
+            log = newest_log(target)
+            why = "\n".join(summary(log, target)) if log else done.stderr[-3000:]
+            raise SystemExit(f"verify: the workflow of {config} failed in {target}:\n{why}")
         lines = parse((target / "results" / review_id / "MANIFEST.sha256").read_text(encoding="utf-8"))
         manifest.update({f"{review_id}/{name}": digest for name, digest in lines.items()})
     return manifest

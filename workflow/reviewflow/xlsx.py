@@ -130,7 +130,7 @@ def add_choice_list(workbook: Workbook, sheet, header: list[str], column: str, r
         allow_blank=True,
         showErrorMessage=True,
         errorTitle=f"Not an allowed {column}",
-        error="Choose from the list: " + ", ".join(choices)[:200],
+        error=("Choose from the list: " + ", ".join(choices))[:255],  # Excel's limit for the message
     )
     target = get_column_letter(header.index(column) + 1)
     rule.add(f"{target}2:{target}{max(rows + 1, 2)}")

@@ -130,7 +130,7 @@ def write_worksheet(
         allow_blank=True,
         showErrorMessage=True,  # a typed value outside the list is refused, not kept
         errorTitle="Not a configured reason",
-        error="Choose one of the exclusion reasons of the config",
+        error=("Choose one of the config's exclusion reasons: " + "; ".join(reasons))[:255],  # Excel's limit
     )
     reason.add(f"D2:D{last}")
     sheet.add_data_validation(decision)
