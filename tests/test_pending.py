@@ -147,3 +147,23 @@ def test_every_dropdown_names_its_allowed_values_in_its_error(review):
     messages = {rule.errorTitle: rule.error for rule in rules}
     assert messages["Not a decision"] == "Choose include, exclude, maybe"
     assert messages["Not a configured reason"].endswith(": " + "; ".join(REASONS))
+
+
+def test_progress_is_shown_on_a_terminal_only(monkeypatch, capsys):
+    import io
+
+    from reviewflow import progress
+
+    with progress.bar(3, "work") as shown:  # pytest's stderr is no terminal
+        shown.update()
+    assert capsys.readouterr().err == ""
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr("sys.stderr", screen)
+    with progress.bar(3, "work") as shown:
+        shown.update(3)
+    assert "work:" in screen.getvalue() and "/3" in screen.getvalue()  # the bar, cleared when done

@@ -62,19 +62,23 @@ def run_copy(target: Path, cores: str) -> dict[str, str]:
             shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy(source, target / name)
+    from .progress import bar
+
     snakemake = str(Path(sys.executable).parent / "snakemake")
     manifest = {}
-    for review_id, config in reviews().items():
-        command = [snakemake, "--cores", cores, "--quiet", "--configfile", config]
-        done = subprocess.run(command, cwd=target, capture_output=True, text=True)
-        if done.returncode != 0:
-            from .failure import newest_log, summary
+    with bar(len(reviews()), f"verify: the reviews in {target}") as shown:
+        for review_id, config in reviews().items():
+            command = [snakemake, "--cores", cores, "--quiet", "--configfile", config]
+            done = subprocess.run(command, cwd=target, capture_output=True, text=True)
+            if done.returncode != 0:
+                from .failure import newest_log, summary
 
-            log = newest_log(target)
-            why = "\n".join(summary(log, target)) if log else done.stderr[-3000:]
-            raise SystemExit(f"verify: the workflow of {config} failed in {target}:\n{why}")
-        lines = parse((target / "results" / review_id / "MANIFEST.sha256").read_text(encoding="utf-8"))
-        manifest.update({f"{review_id}/{name}": digest for name, digest in lines.items()})
+                log = newest_log(target)
+                why = "\n".join(summary(log, target)) if log else done.stderr[-3000:]
+                raise SystemExit(f"verify: the workflow of {config} failed in {target}:\n{why}")
+            lines = parse((target / "results" / review_id / "MANIFEST.sha256").read_text(encoding="utf-8"))
+            manifest.update({f"{review_id}/{name}": digest for name, digest in lines.items()})
+            shown.update()
     return manifest
 
 

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ReviewflowError
+from ..progress import bar
 from ..tables import BIBLIOGRAPHIC_FIELDS, CITATION_COLUMNS, DEDUPED_RECORD_COLUMNS, LIST_SEPARATOR, conform
 from .cluster import cluster
 from .keys import match_keys
@@ -122,6 +123,9 @@ def check_unique_ids(records: pd.DataFrame) -> None:
         )
 
 
+LARGE = 10_000  # records from which dedup shows its progress on a terminal
+
+
 def deduplicate(records: pd.DataFrame, **options) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(records with citation_id and match_rule, one row per citation)."""
     result = deduplicate_explained(records, **options)
@@ -140,12 +144,18 @@ def deduplicate_explained(
     queue and pairs kept apart are left empty (a caller that writes none of them)."""
     records = records.reset_index(drop=True)
     check_unique_ids(records)
-    keys = match_keys(records)
-    log.info("match keys prepared for %d records", len(records))
-    pairs = candidate_pairs(keys)
-    log.info("%d candidate pairs from blocking; scoring them", len(pairs))
-    scored = classify(score_pairs(keys, pairs), conference_abstracts)
-    log.info("pairs scored and classified; clustering")
+    with bar(3, "deduplicating: match keys", wanted=len(records) > LARGE) as shown:
+        keys = match_keys(records)
+        log.info("match keys prepared for %d records", len(records))
+        shown.update()
+        shown.set_description("deduplicating: blocking")
+        pairs = candidate_pairs(keys)
+        log.info("%d candidate pairs from blocking; scoring them", len(pairs))
+        shown.update()
+        shown.set_description(f"deduplicating: scoring {len(pairs)} pairs")
+        scored = classify(score_pairs(keys, pairs), conference_abstracts)
+        log.info("pairs scored and classified; clustering")
+        shown.update()
     batch_order = {name: n for n, name in enumerate(dict.fromkeys(records["search"]))}
     batches = records["search"].map(batch_order).to_numpy()
     position = {rid: n for n, rid in enumerate(records["record_id"])}

@@ -30,6 +30,8 @@ import numpy as np
 from scipy import stats
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from ..progress import bar
+
 FEATURES = {"ngram_range": (1, 2), "sublinear_tf": True, "min_df": 1, "strip_accents": "unicode"}
 ALPHA = 1.0  # additive smoothing
 
@@ -96,16 +98,18 @@ def simulate(documents: list[str], labels: np.ndarray, priors: list[int]) -> lis
     order = list(priors)
     screened = np.zeros(len(documents), dtype=bool)
     screened[order] = True
-    while len(order) < len(documents):
-        if ranker.counts.min() == 0:
-            chosen = int(np.flatnonzero(~screened)[0])
-        else:
-            values = ranker.scores()
-            values[screened] = -np.inf
-            chosen = int(np.argmax(values))  # the first of equal scores: file order
-        order.append(chosen)
-        screened[chosen] = True
-        ranker.add([chosen], labels[[chosen]])
+    with bar(len(documents) - len(order), "simulating screening") as shown:
+        while len(order) < len(documents):
+            if ranker.counts.min() == 0:
+                chosen = int(np.flatnonzero(~screened)[0])
+            else:
+                values = ranker.scores()
+                values[screened] = -np.inf
+                chosen = int(np.argmax(values))  # the first of equal scores: file order
+            order.append(chosen)
+            screened[chosen] = True
+            ranker.add([chosen], labels[[chosen]])
+            shown.update()
     return order
 
 
