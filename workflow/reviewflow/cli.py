@@ -143,6 +143,17 @@ def _extraction_add(args) -> None:
     print(f"{args.config}: {arms} arms and {outcomes} results added")
 
 
+def _import(args) -> None:
+    from .pipeline import load_config
+    from .screening.imports import import_decisions
+
+    imported = import_decisions(args.tool, args.file, args.to, load_config(args.config), args.stage, args.reasons)
+    for line in imported.unmatched:
+        print(f"reviewflow: {line}", file=sys.stderr)
+    also = f"; {len(imported.unmatched)} rows matched no citation (listed above)" if imported.unmatched else ""
+    print(f"{args.to}: {len(imported.rows)} {args.stage} decisions imported from {args.tool}{also}")
+
+
 def _status(args) -> None:
     from .pipeline import load_config
     from .status import review_status
@@ -378,6 +389,15 @@ def parser() -> argparse.ArgumentParser:
     extraction_add.add_argument("config", help="config/<review>.yaml")
     extraction_add.add_argument("workbook", help="results/<review>/studies/to_extract.xlsx, filled in")
     extraction_add.set_defaults(run=_extraction_add)
+
+    importer = commands.add_parser("import", help="bring screening decisions made in Rayyan or ASReview LAB")
+    importer.add_argument("tool", choices=["rayyan", "asreview"])
+    importer.add_argument("file", help="Rayyan's CSV export, or ASReview LAB's CSV export")
+    importer.add_argument("--config", required=True, help="config/<review>.yaml (its last run's citations are matched)")
+    importer.add_argument("--to", required=True, help="the screening sheet, e.g. resources/<review>/screening.csv")
+    importer.add_argument("--stage", choices=["title_abstract", "full_text"], default="title_abstract")
+    importer.add_argument("--reasons", metavar="MAP.csv", help="Rayyan: columns rayyan_reason, reason (the config's)")
+    importer.set_defaults(run=_import)
 
     status = commands.add_parser("status", help="where the review stands and the next command to run")
     status.add_argument("config", help="config/<review>.yaml")

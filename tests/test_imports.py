@@ -1,0 +1,110 @@
+"""Screening decisions made in Rayyan or ASReview LAB, brought into a review's sheet.
+
+Fixtures are written here from the tools' public descriptions: Rayyan's CSV export keeps
+each reviewer's decision in `notes` as `RAYYAN-INCLUSION: {"Name"=>"Included", ...}`,
+with `RAYYAN-LABELS:` and `RAYYAN-EXCLUSION-REASONS:` markers separated by "| " (Rayyan's
+help page on exporting; the rayyanR package's parse_rayyan reads the same markers).
+ASReview LAB's dataset export holds `included` (1, 0, or empty when not screened) and
+`asreview_ranking`, the order in which records were shown (ASReview's documentation on
+exporting results)."""
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+from conftest import FIXTURES
+
+from reviewflow.cli import main
+from reviewflow.pipeline import run_review
+from reviewflow.scaffold import add_search, init_review
+
+CONFIG = "config/demo.yaml"
+SHEET = "resources/demo/screening.csv"
+IMPORTS = FIXTURES / "imports"
+
+
+@pytest.fixture
+def review(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    init_review("demo", "Demo", "rob2")
+    text = config_text = open(CONFIG, encoding="utf-8").read()
+    text = text.replace("exclusion_reasons:", "exclusion_reasons:\n    - ineligible population", 1)
+    assert text != config_text
+    open(CONFIG, "w", encoding="utf-8").write(text)
+    export = tmp_path / "medline.ris"
+    export.write_text(
+        "TY  - JOUR\nTI  - Exercise for knee pain: a randomised trial\nAU  - Able, A\nPY  - 2019\n"
+        "DO  - 10.1000/knee.1\nER  - \n\n"
+        "TY  - JOUR\nTI  - Massage for neck pain\nAU  - Baker, B\nPY  - 2020\nER  - \n\n"
+        "TY  - JOUR\nTI  - Acupuncture for back pain\nAU  - Cole, C\nPY  - 2021\nER  - \n"
+    )
+    add_search(CONFIG, "2024-01-01", "2024-01-01", [str(export)])
+    run_review(CONFIG, until="dedup")
+    return tmp_path
+
+
+def _sheet() -> pd.DataFrame:
+    return pd.read_csv(SHEET, dtype=str, keep_default_na=False)
+
+
+def test_rayyan_votes_land_in_vote_columns_and_give_the_reports_kappa(review, capsys):
+    argv = ["import", "rayyan", str(IMPORTS / "rayyan_articles.csv"), "--config", CONFIG, "--to", SHEET]
+    assert main([*argv, "--reasons", str(IMPORTS / "rayyan_reasons.csv")]) == 0
+    said = capsys.readouterr()
+    assert "3 title_abstract decisions imported from rayyan; 1 rows matched no citation" in said.out
+    assert "row 5: 'A record no search of the review found' matches no citation of the review" in said.err
+    sheet = _sheet()
+    assert list(sheet["vote_AnnLee"]) == ["include", "exclude", "include"]
+    assert list(sheet["vote_Bo"]) == ["include", "exclude", "exclude"]
+    assert list(sheet["reason"]) == ["", "ineligible population", ""]
+    run_review(CONFIG, until="screen")
+    agreement = json.loads(open("results/demo/screening/agreement.json", encoding="utf-8").read())
+    assert agreement["open_disagreements"] == 1  # the third: one include, one exclude
+    assert "title_abstract" in json.dumps(agreement["agreement"])
+    assert main([*argv, "--reasons", str(IMPORTS / "rayyan_reasons.csv")]) == 1  # a second import changes nothing
+    assert "already holds a title_abstract decision" in capsys.readouterr().err
+
+
+def test_asreview_decisions_come_in_the_order_screened(review):
+    argv = ["import", "asreview", str(IMPORTS / "asreview_export.csv"), "--config", CONFIG, "--to", SHEET]
+    assert main(argv) == 0
+    sheet = _sheet()
+    assert list(sheet["decision"]) == ["include", "exclude"]  # ranking 1, then 2; the unscreened one left
+    assert list(sheet["note"]) == ["ASReview order 1", "ASReview order 2"]
+
+
+@pytest.mark.parametrize(
+    ("edit", "reasons", "message"),
+    [
+        (lambda t: t.replace("RAYYAN-INCLUSION: {", "INCLUDED: {"), True, "not Rayyan's form of the notes"),
+        (lambda t: t, False, "exclusion reasons with no row in the reason map: wrong population"),
+        (lambda t: t, "bad", "'the wrong thing' is not an exclusion reason of the config"),
+        (lambda t: t.replace("Exercise for knee", "Nothing like").replace("10.1000/knee.1", ""), True, None),
+    ],
+)
+def test_bad_imports_give_one_line_and_write_nothing(review, tmp_path, capsys, edit, reasons, message):
+    source = tmp_path / "articles.csv"
+    source.write_text(edit((IMPORTS / "rayyan_articles.csv").read_text()))
+    mapping = IMPORTS / "rayyan_reasons.csv"
+    if reasons == "bad":
+        mapping = tmp_path / "map.csv"
+        mapping.write_text("rayyan_reason,reason\nwrong population,the wrong thing\n")
+    before = open(SHEET, encoding="utf-8").read()
+    argv = ["import", "rayyan", str(source), "--config", CONFIG, "--to", SHEET]
+    code = main([*argv, *(["--reasons", str(mapping)] if reasons else [])])
+    if message is None:  # the unmatched rows are listed, the matched ones imported
+        assert code == 0 and capsys.readouterr().err.count("matches no citation") == 2
+        return
+    assert code == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0]
+    assert open(SHEET, encoding="utf-8").read() == before
+
+
+def test_an_export_that_matches_nothing_is_refused(review, tmp_path, capsys):
+    source = tmp_path / "other.csv"
+    shutil.copy(IMPORTS / "asreview_export.csv", source)
+    source.write_text(source.read_text().replace("pain", "sleep").replace("10.1000/knee.1", ""))
+    assert main(["import", "asreview", str(source), "--config", CONFIG, "--to", SHEET]) == 1
+    assert "none of its 2 decided rows matches a citation of the review" in capsys.readouterr().err

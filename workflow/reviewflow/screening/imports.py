@@ -1,0 +1,243 @@
+"""Screening decisions made in another tool, brought into the review's screening sheet.
+
+Rayyan's CSV export keeps each reviewer's decision in its `notes` field, as markers
+separated by "| ": `RAYYAN-INCLUSION: {"Ann"=>"Included", "Bo"=>"Excluded"}`,
+`RAYYAN-LABELS: ...`, `RAYYAN-EXCLUSION-REASONS: wrong population,wrong outcome`
+(Rayyan's export help page; the rayyanR package reads the same markers). ASReview
+LAB's project export is a CSV whose `included` (or `asreview_label`) column holds 1,
+0 or nothing, in the order the records were screened (`asreview_ranking` where present).
+
+Each row is matched to a citation of the review's last run by DOI, then PMID, then
+title, year and first author; a row that matches none is listed, never dropped
+silently; a decision the sheet holds already is refused, not overwritten (as with
+`screening add`). No library reads these exports into another tool's decisions, so
+the parsing is written here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import ReviewflowError
+from ..sheets import atomic_write_text, csv_text, read_rows, sheet_target
+from ..tables import CITATION_COLUMNS, read_csv
+
+MARKER = re.compile(r"RAYYAN-(INCLUSION|LABELS|EXCLUSION-REASONS):\s*(.*)")
+VOTE = re.compile(r'"([^"]+)"\s*=>\s*"([^"]+)"')
+WORDS = {"included": "include", "excluded": "exclude", "maybe": "maybe"}
+SHEET_COLUMNS = ["citation", "stage", "decision", "reason", "reviewer", "date", "note"]
+
+
+@dataclass
+class Imported:
+    rows: list[dict]  # for the screening sheet
+    unmatched: list[str]  # one line per source row that matches no citation
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", str(text).lower()).strip()
+
+
+class CitationMatcher:
+    """A source row -> the review's citation id, by DOI, PMID, then title + year + first author."""
+
+    def __init__(self, citations: pd.DataFrame) -> None:
+        from ..studies.linking import first_author
+
+        self.first_author = first_author
+        self.doi, self.pmid, self.described = {}, {}, {}
+        for row in citations.to_dict("records"):
+            if row["doi"]:
+                self.doi[row["doi"].lower()] = row["citation_id"]
+            if row["pmid"]:
+                self.pmid[row["pmid"]] = row["citation_id"]
+            key = (_fold(row["title"]), str(row["year"]), first_author(row["authors"]))
+            self.described.setdefault(key, row["citation_id"])
+
+    def __call__(self, doi: str = "", pmid: str = "", title: str = "", year: str = "", authors: str = "") -> str | None:
+        doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", doi.strip().lower())
+        if doi and doi in self.doi:
+            return self.doi[doi]
+        if pmid.strip() and pmid.strip() in self.pmid:
+            return self.pmid[pmid.strip()]
+        authors = authors.replace(" and ", "; ")
+        return self.described.get((_fold(title), str(year).strip()[:4], self.first_author(authors)))
+
+
+def _citations(results: Path) -> pd.DataFrame:
+    citations = results / "dedup" / "citations.csv"
+    if not citations.is_file():
+        raise ReviewflowError("has no citations yet; run the review first (make report)", file=str(citations))
+    return read_csv(citations, CITATION_COLUMNS)
+
+
+def _table(path: str) -> tuple[list[str], list[dict]]:
+    header, rows = read_rows(path)
+    return header, [dict(zip(header, row)) for row in rows]
+
+
+def _reason_map(path: str | None, reasons: list[str]) -> dict[str, str]:
+    """The user's two-column map (rayyan_reason, reason), each reason one of the config's."""
+    if not path:
+        return {}
+    header, rows = _table(path)
+    if header[:2] != ["rayyan_reason", "reason"]:
+        raise ReviewflowError("needs the columns rayyan_reason, reason", file=path, row=1)
+    allowed = {r.casefold(): r for r in reasons}
+    out = {}
+    for number, row in enumerate(rows, start=2):
+        if row["reason"].casefold() not in allowed:
+            raise ReviewflowError(
+                f"'{row['reason']}' is not an exclusion reason of the config; allowed: {'; '.join(reasons)}",
+                file=path,
+                row=number,
+                column="reason",
+            )
+        out[row["rayyan_reason"].strip().casefold()] = allowed[row["reason"].casefold()]
+    return out
+
+
+def safe_reviewer(name: str) -> str:
+    """A reviewer's name as a vote column may hold it: letters and digits."""
+    return re.sub(r"[^A-Za-z0-9]", "", name) or "reviewer"
+
+
+def from_rayyan(path: str, matcher, stage: str, reason_map: dict[str, str]) -> Imported:
+    header, rows = _table(path)
+    if "notes" not in header:
+        raise ReviewflowError("has no 'notes' column; is it Rayyan's CSV export?", file=path, row=1)
+    out, unmatched, unmapped = [], [], set()
+    for number, row in enumerate(rows, start=2):
+        markers = {}
+        for part in row["notes"].split("| "):
+            if match := MARKER.search(part):
+                markers[match.group(1)] = match.group(2).strip()
+        if "INCLUSION" not in markers:
+            raise ReviewflowError(
+                "holds no 'RAYYAN-INCLUSION: {...}' marker: not Rayyan's form of the notes",
+                file=path,
+                row=number,
+                column="notes",
+            )
+        votes = {
+            safe_reviewer(name): WORDS.get(word.strip().lower(), "")
+            for name, word in VOTE.findall(markers["INCLUSION"])
+        }
+        votes = {name: vote for name, vote in votes.items() if vote}
+        if not votes:
+            continue  # nobody decided yet
+        citation = matcher(
+            row.get("doi", ""),
+            row.get("pubmed_id", ""),
+            row.get("title", ""),
+            row.get("year", ""),
+            row.get("authors", ""),
+        )
+        if citation is None:
+            unmatched.append(f"{path}, row {number}: '{row.get('title', '')[:70]}' matches no citation of the review")
+            continue
+        given = [r.strip() for r in markers.get("EXCLUSION-REASONS", "").split(",") if r.strip()]
+        mapped = [reason_map[r.casefold()] for r in given if r.casefold() in reason_map]
+        unmapped.update(r for r in given if r.casefold() not in reason_map)
+        record = {"citation": citation, "stage": stage, "reason": mapped[0] if mapped else "", "note": "from Rayyan"}
+        if len(votes) == 1:
+            ((name, vote),) = votes.items()
+            record.update(decision=vote, reviewer=name)
+        else:
+            record.update({f"vote_{name}": vote for name, vote in votes.items()})
+        out.append(record)
+    if unmapped:
+        raise ReviewflowError(
+            f"exclusion reasons with no row in the reason map: {'; '.join(sorted(unmapped))}; map each to one of the "
+            "config's reasons (--reasons MAP.csv with columns rayyan_reason, reason)",
+            file=path,
+        )
+    return Imported(out, unmatched)
+
+
+def from_asreview(path: str, matcher, stage: str) -> Imported:
+    header, rows = _table(path)
+    label = next((c for c in ("included", "asreview_label", "label_included") if c in header), None)
+    if label is None:
+        raise ReviewflowError(
+            "has no 'included' or 'asreview_label' column; is it ASReview LAB's export?", file=path, row=1
+        )
+    if "asreview_ranking" in header:
+        rows = sorted(rows, key=lambda r: float(r["asreview_ranking"] or "inf"))  # the order screened
+    out, unmatched = [], []
+    for number, row in enumerate(rows, start=2):
+        value = row[label].strip()
+        if value not in ("0", "1", "0.0", "1.0"):
+            continue  # not screened
+        citation = matcher(
+            row.get("doi", ""), row.get("pmid", ""), row.get("title", ""), row.get("year", ""), row.get("authors", "")
+        )
+        if citation is None:
+            unmatched.append(f"{path}, row {number}: '{row.get('title', '')[:70]}' matches no citation of the review")
+            continue
+        decision = "include" if value.startswith("1") else "exclude"
+        out.append(
+            {
+                "citation": citation,
+                "stage": stage,
+                "decision": decision,
+                "reviewer": "ASReview",
+                "note": f"ASReview order {len(out) + 1}",
+            }
+        )
+    return Imported(out, unmatched)
+
+
+def write_imported(imported: Imported, sheet: str, resolve) -> int:
+    """Append the imported rows to the screening sheet, adding any vote columns it lacks;
+    a citation already decided at that stage (under any of its keys) is refused; the sheet
+    is written whole. `resolve`: any key of a citation -> its id."""
+    target = sheet_target(sheet)
+    header, existing = _table(str(target)) if target.exists() else (list(SHEET_COLUMNS), [])
+    decided = [r for r in existing if r.get("decision") or any(v for k, v in r.items() if k.startswith("vote_"))]
+    known = {((resolve(r["citation"]) or r["citation"]), r["stage"]) for r in decided}
+    seen = set()
+    for row in imported.rows:
+        key = (row["citation"], row["stage"])
+        if key in known or key in seen:
+            raise ReviewflowError(
+                f"already holds a {row['stage']} decision for {row['citation']}; edit it there instead",
+                file=str(target),
+            )
+        seen.add(key)
+    extra = sorted({c for row in imported.rows for c in row if c.startswith("vote_") and c not in header})
+    header = [*header, *extra]
+    lines = [[r.get(c, "") for c in header] for r in [*existing, *imported.rows]]
+    atomic_write_text(target, csv_text(header, lines))
+    return len(imported.rows)
+
+
+def import_decisions(
+    tool: str, path: str, sheet: str, config: dict, stage: str = "title_abstract", reasons: str | None = None
+) -> Imported:
+    """Read another tool's export and append its decisions to the sheet (see module doc)."""
+    from ..layout import Layout
+    from . import citation_resolver
+
+    citations = _citations(Path(Layout(config).results))
+    matcher = CitationMatcher(citations)
+    if tool == "rayyan":
+        imported = from_rayyan(path, matcher, stage, _reason_map(reasons, config["screening"]["exclusion_reasons"]))
+    elif tool == "asreview":
+        imported = from_asreview(path, matcher, stage)
+    else:
+        raise ReviewflowError(f"unknown tool '{tool}'; allowed: rayyan, asreview")
+    if imported.unmatched and not imported.rows:
+        raise ReviewflowError(
+            f"none of its {len(imported.unmatched)} decided rows matches a citation of the review", file=path
+        )
+    resolve = citation_resolver(citations)
+    write_imported(imported, sheet, lambda key: resolve(key))
+    return imported
+
+
+__all__ = ["import_decisions", "safe_reviewer", "CitationMatcher"]
