@@ -388,3 +388,25 @@ def test_funnel_plot_draws_each_study_and_the_filled_ones_open():
     assert svg.count('fill="#1d2731"/>') == 3 and svg.count('fill="#ffffff" stroke="#1d2731"') == 1
     assert "RR (log scale)" in svg and "3 studies, 1 filled in" in svg
     assert svg == funnel_plot(analysis, [-0.2, -0.1, 0.05], [0.1, 0.2, 0.3], [(0.3, 0.25)])  # bytes from numbers
+
+
+def test_leave_one_out_subgroup_and_bubble_plots_draw_every_row_and_point():
+    from reviewflow.synthesis.plots import bubble_plot, interval_plot
+
+    rows = [
+        {"label": "All 3 studies", "kind": "summary", "estimate": -0.5, "ci_low": -0.8, "ci_high": -0.2},
+        {"label": "group (k = 2)", "kind": "heading"},
+        {"label": "without Able 2001", "kind": "study", "estimate": -0.4, "ci_low": -0.7, "ci_high": -0.1},
+        {"label": "without Baker 2005", "kind": "study", "estimate": -0.6, "ci_low": -0.9, "ci_high": -0.3},
+    ]
+    svg = interval_plot("Leave-one-out plot: KQ1", "SMD", rows, "Test for subgroup differences: Q = 1.20, df = 1")
+    assert svg.count("<polygon") == 1 and svg.count("<rect") == 2 and "\u22120.40 (\u22120.70 to \u22120.10)" in svg
+    assert "Test for subgroup differences" in svg and svg == interval_plot(
+        "Leave-one-out plot: KQ1", "SMD", rows, "Test for subgroup differences: Q = 1.20, df = 1"
+    )
+    ratio = interval_plot("x", "RR", rows[:1])
+    assert "0.61 (0.45 to 0.82)" in ratio and "RR (log scale)" in ratio  # exp(-0.5), labelled as ratios
+    bubbles = bubble_plot(
+        "Bubble plot", "SMD", "mean age", [(40, -0.2, 0.04), (50, -0.5, 0.01), (60, -0.7, 0.09)], (0.4, -0.02)
+    )
+    assert bubbles.count("<circle") == 3 and "mean age" in bubbles

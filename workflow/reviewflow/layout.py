@@ -53,7 +53,7 @@ FIGURE_KINDS = ("traffic_light", "summary", "summary_weighted")
 # What the synthesis writes beside analyses.csv about each pooled analysis (synthesis/beyond.py).
 AFTER_POOLING = ("sensitivity", "bias", "subgroups", "metareg")
 # Outputs that are folders: their files depend on the data (one forest plot per analysis).
-FOLDER_OUTPUTS = ("forest", "funnel")
+FOLDER_OUTPUTS = ("forest", "funnel", "after")
 
 
 def default_sheet(section: str, key: str) -> str:
@@ -305,6 +305,7 @@ class Layout:
         outputs = {name: self.result(f"synthesis/{name}.csv") for name in names}
         outputs["forest"] = self.result("synthesis/forest")
         outputs["funnel"] = self.result("synthesis/funnel")
+        outputs["after"] = self.result("synthesis/after")
         params = {
             **self._tool_params(),
             "vocabulary": self.config["vocabulary"],
@@ -371,6 +372,7 @@ class Layout:
             **{f"after_{name}": self.result(f"synthesis/{name}.csv") for name in AFTER_POOLING},
             "forest": self.result("synthesis/forest"),
             "funnel": self.result("synthesis/funnel"),
+            "after": self.result("synthesis/after"),
             "changes": self.result("changes.csv"),
             "changes_summary": self.result("changes.json"),
             "figures": list(self.figures().values()),

@@ -87,6 +87,7 @@ class Tables:
     awaiting: pd.DataFrame = field(default_factory=pd.DataFrame)  # work not done yet (studies/awaiting.csv)
     after_pooling: dict = field(default_factory=dict)  # synthesis/{sensitivity,bias,subgroups,metareg}.csv
     funnel: dict = field(default_factory=dict)  # funnel plots by analysis id
+    after_plots: dict = field(default_factory=dict)  # leave-one-out, subgroup and bubble plots by file stem
     strategies: list = field(default_factory=list)  # {batch, database, text} of each export's search strategy
     authored: dict = field(default_factory=dict)  # the team's own sections, rendered (authored.py)
 
@@ -549,6 +550,7 @@ def after_pooling_rows(kq_id: str, tables: Tables, headings: dict) -> list[dict]
                 **analysis,
                 "pooled_text": f"{analysis['measure']} {_num(analysis['estimate'])} ({analysis['k']})",
                 "funnel": tables.funnel.get(ident, ""),
+                "plots": [svg for stem, svg in sorted(tables.after_plots.items()) if stem.split(".")[0] == ident],
                 "loo_range": f"{_num(loo.min())} to {_num(loo.max())}" if len(loo) else "",
                 "without": _without_text(without[0]) if without else "",
                 "bias": bias[0] if bias else {},

@@ -35,6 +35,7 @@ def report_context(inputs: dict, config: dict, output: str) -> None:
         changes_summary=t.read_json(inputs["changes_summary"]),
         forest={f.stem: f.read_text(encoding="utf-8") for f in sorted(Path(inputs["forest"]).glob("*.svg"))},
         funnel={f.stem: f.read_text(encoding="utf-8") for f in sorted(Path(inputs["funnel"]).glob("*.svg"))},
+        after_plots={f.stem: f.read_text(encoding="utf-8") for f in sorted(Path(inputs["after"]).glob("*.svg"))},
         figures={Path(f).stem: Path(f).read_text(encoding="utf-8") for f in inputs["figures"]},
         match_rules=t.read_csv(inputs["dedup_records"])["match_rule"].value_counts().to_dict(),
         awaiting=t.read_csv(inputs["awaiting"], t.AWAITING_COLUMNS),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import shutil
 from pathlib import Path
 
@@ -47,7 +48,9 @@ def synthesis(inputs: dict, outputs: dict, params: dict) -> None:
     units = sheet_units(soe_sheet, evidence, list(params["kq_ids"]), soe_file)
     analyses, estimates = run_analyses(results, settings, units)
     rob = read_csv(inputs["rob"])
-    after = after_pooling(inputs, analyses, estimates, rob, tool, settings, vocabulary, params.get("subgroups") or {})
+    after, plotting = after_pooling(
+        inputs, analyses, estimates, rob, tool, settings, vocabulary, params.get("subgroups") or {}
+    )
     designs = {d["name"]: bool(d.get("randomised")) for d in vocabulary["designs"]}
     registry = read_csv(inputs["studies"])
     randomised = set(registry.loc[registry["design"].map(designs).fillna(False).astype(bool), "study_id"])
@@ -61,6 +64,7 @@ def synthesis(inputs: dict, outputs: dict, params: dict) -> None:
     }
     write_forest_plots(analyses, estimates, judgements, params.get("palette", "cochrane"), outputs["forest"])
     write_funnel_plots(analyses, estimates, after["bias"], settings.method, outputs["funnel"])
+    write_after_plots(analyses, estimates, {**after, **plotting}, settings, outputs["after"])
     log.info(
         "%d analyses (%d pooled) from %d study results",
         len(analyses),
@@ -95,7 +99,7 @@ def after_pooling(inputs, analyses, estimates, rob, tool, settings, vocabulary, 
 
     by_kq = {kq: [(s["name"], lookup(s["characteristic"])) for s in declared] for kq, declared in subgroups.items()}
     covariates = [(name, studies[name].to_dict() if name in studies else {}) for name in settings.metaregression]
-    return beyond_pooling(
+    tables = beyond_pooling(
         analyses,
         estimates,
         method=settings.method,
@@ -106,6 +110,11 @@ def after_pooling(inputs, analyses, estimates, rob, tool, settings, vocabulary, 
         min_k=settings.small_study_min_k,
         alpha=settings.small_study_alpha,
     )
+    plotting = {
+        "level_of": {name: level_of for declared in by_kq.values() for name, level_of in declared},
+        "covariate_values": dict(covariates),
+    }
+    return tables, plotting
 
 
 def sides(analysis: dict) -> tuple[str, str]:
@@ -152,6 +161,97 @@ def write_funnel_plots(
         filled = depth.trimfill(yi, vi, "REML" if method != "FE" else "FE")["filled"]
         svg = funnel_plot(analysis, list(yi), list(np.sqrt(vi)), [(a, math.sqrt(b)) for a, b in filled])
         (target / f"{analysis['analysis_id']}.svg").write_text(svg, encoding="utf-8")
+
+
+def write_after_plots(analyses: pd.DataFrame, estimates: pd.DataFrame, after: dict, settings, folder: str) -> None:
+    """For each analysis tested for small-study effects (enough studies): a leave-one-out
+    plot, a subgroup forest plot per subgroup compared, a bubble plot per covariate."""
+    from .plots import bubble_plot, interval_plot
+
+    target = Path(folder)
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    bias = after["bias"]
+    tested = set(bias.loc[bias["egger_p"] != "", "analysis_id"]) if len(bias) else set()
+    for analysis in analyses[analyses["analysis_id"].isin(tested)].to_dict("records"):
+        ident, measure = analysis["analysis_id"], analysis["measure"]
+        scale = (lambda v: math.log(float(v))) if measure in ("RR", "OR", "HR") else (lambda v: float(v))
+        name = f"{analysis['kq']}, {analysis['kq_group']}, {analysis['outcome']}, {analysis['timepoint']}"
+        pooled = {"label": f"All {analysis['k']} studies", "kind": "summary"} | {
+            key: scale(analysis[key]) for key in ("estimate", "ci_low", "ci_high")
+        }
+        studies = pooled_studies(estimates, ident)
+        labels = dict(zip(studies["study_id"], studies["label"]))
+        sens = after["sensitivity"]
+        rows = [pooled] + [
+            {"label": f"without {labels.get(r['study_id'], r['study_id'])}", "kind": "study"}
+            | {key: scale(r[key]) for key in ("estimate", "ci_low", "ci_high")}
+            for r in sens[(sens["analysis_id"] == ident) & (sens["kind"] == "leave one out")].to_dict("records")
+        ]
+        svg = interval_plot(f"Leave-one-out plot: {name}", measure, rows)
+        (target / f"{ident}.leave-one-out.svg").write_text(svg, encoding="utf-8")
+        groups = after["subgroups"]
+        for subgroup, levels in groups[(groups["analysis_id"] == ident) & (groups["level"] != "")].groupby(
+            "subgroup", sort=False
+        ):
+            rows = []
+            for level in levels.to_dict("records"):
+                rows.append({"label": f"{level['level']} (k = {level['k']})", "kind": "heading"})
+                members = studies[[_level == level["level"] for _level in _levels(studies, after, ident, subgroup)]]
+                for study in members.to_dict("records"):
+                    y, v = float(study["yi"]), float(study["vi"])
+                    half = 1.959963984540054 * math.sqrt(v)
+                    rows.append(
+                        {
+                            "label": study["label"],
+                            "kind": "study",
+                            "estimate": y,
+                            "ci_low": y - half,
+                            "ci_high": y + half,
+                        }
+                    )
+                rows.append(
+                    {"label": f"{level['level']}: pooled", "kind": "summary"}
+                    | {key: scale(level[key]) for key in ("estimate", "ci_low", "ci_high")}
+                )
+            first = levels.iloc[0]
+            footer = (
+                f"Test for subgroup differences: Q = {float(first['q_between']):.2f}, df = {first['q_between_df']}, "
+                f"p = {float(first['q_between_p']):.3f}"
+            )
+            svg = interval_plot(f"Subgroup forest plot by {subgroup}: {name}", measure, rows, footer)
+            (target / f"{ident}.subgroups-{_slug(subgroup)}.svg").write_text(svg, encoding="utf-8")
+        regressions = after["metareg"]
+        for row in regressions[(regressions["analysis_id"] == ident) & (regressions["slope"] != "")].to_dict("records"):
+            values = after.get("covariate_values", {}).get(row["covariate"], {})
+            points = [
+                (float(values[s]), float(y), float(v))
+                for s, y, v in zip(studies["study_id"], studies["yi"], studies["vi"])
+                if _is_number(values.get(s, ""))
+            ]
+            if len(points) < 3:
+                continue
+            fit = (float(row["intercept"]), float(row["slope"]))
+            svg = bubble_plot(f"Bubble plot: {name} by {row['covariate']}", measure, row["covariate"], points, fit)
+            (target / f"{ident}.metareg-{_slug(row['covariate'])}.svg").write_text(svg, encoding="utf-8")
+
+
+def _levels(studies: pd.DataFrame, after: dict, ident: str, subgroup: str) -> list[str]:
+    lookup = after.get("level_of", {}).get(subgroup)
+    return [lookup(s, c) if lookup else "" for s, c in zip(studies["study_id"], studies["comparison_id"])]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(str(text).split()[0])
+        return True
+    except (ValueError, IndexError):
+        return False
 
 
 def run(inputs: dict, outputs: dict, params: dict) -> None:
