@@ -251,6 +251,16 @@ def _sheet_command(commands, name: str, help: str, source: tuple[str, str], shee
     return command
 
 
+def _workbook_command(commands, name: str, help: str, source: tuple[str, str], run):
+    """A command that takes a review's config and a filled workbook of its last run, and
+    writes what the workbook holds into the review's own sheets."""
+    command = commands.add_parser(name, help=help)
+    command.add_argument("config", help="config/<review>.yaml")
+    command.add_argument(source[0], help=source[1])
+    command.set_defaults(run=run)
+    return command
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="reviewflow", description=__doc__)
     main.add_argument("--version", action="version", version=f"reviewflow {__version__}")
@@ -366,12 +376,13 @@ def parser() -> argparse.ArgumentParser:
 
     studies = commands.add_parser("studies", help="link included citations to studies")
     studies_commands = studies.add_subparsers(dest="studies_command", required=True)
-    studies_add = studies_commands.add_parser(
-        "add", help="link the citations of a filled studies/to_link.xlsx (and add the new studies it names)"
+    _workbook_command(
+        studies_commands,
+        "add",
+        "link the citations of a filled studies/to_link.xlsx (and add the new studies it names)",
+        ("worksheet", "results/<review>/studies/to_link.xlsx, filled in"),
+        _studies_add,
     )
-    studies_add.add_argument("config", help="config/<review>.yaml")
-    studies_add.add_argument("worksheet", help="results/<review>/studies/to_link.xlsx, filled in")
-    studies_add.set_defaults(run=_studies_add)
     studies_new = studies_commands.add_parser("new", help="add one study with its primary publication")
     studies_new.add_argument("config", help="config/<review>.yaml")
     studies_new.add_argument("study_id", help="the new study's id: lower-case letters, digits and '-', e.g. smith-2021")
@@ -383,12 +394,13 @@ def parser() -> argparse.ArgumentParser:
 
     extraction = commands.add_parser("extraction", help="extraction of studies")
     extraction_commands = extraction.add_subparsers(dest="extraction_command", required=True)
-    extraction_add = extraction_commands.add_parser(
-        "add", help="append the filled arms and outcomes of studies/to_extract.xlsx to arms.csv and outcomes.csv"
+    _workbook_command(
+        extraction_commands,
+        "add",
+        "append the filled arms and outcomes of studies/to_extract.xlsx to arms.csv and outcomes.csv",
+        ("workbook", "results/<review>/studies/to_extract.xlsx, filled in"),
+        _extraction_add,
     )
-    extraction_add.add_argument("config", help="config/<review>.yaml")
-    extraction_add.add_argument("workbook", help="results/<review>/studies/to_extract.xlsx, filled in")
-    extraction_add.set_defaults(run=_extraction_add)
 
     importer = commands.add_parser("import", help="bring screening decisions made in Rayyan or ASReview LAB")
     importer.add_argument("tool", choices=["rayyan", "asreview"])
