@@ -465,3 +465,30 @@ def test_no_figure_or_table_of_the_report_overflows_its_page(run):
     from reviewflow.report.render import overflowing_boxes
 
     assert overflowing_boxes((run / RESULTS / "report.html").read_text(encoding="utf-8")) == []
+
+
+def test_every_number_in_every_workbook_is_a_number_and_identifiers_stay_text(run):
+    """A spreadsheet user sums and sorts: no cell holds a number as text, but for identifier
+    columns (a study id, PMID or DOI that looks like a number stays as it was written)."""
+    from reviewflow.xlsx import IDENTIFIERS, NUMBER
+
+    skipped = {"Read me", "allowed", "about this order", "domains"}
+    as_text, books = [], sorted((run / RESULTS).rglob("*.xlsx"))
+    assert len(books) >= 8
+    for book in books:
+        workbook = openpyxl.load_workbook(book)
+        for sheet in workbook.worksheets:
+            if sheet.title in skipped or sheet.sheet_state == "hidden":
+                continue
+            header = [str(c.value or "").strip().lower().replace(" ", "_") for c in sheet[1]]
+            for row in sheet.iter_rows(min_row=2):
+                for name, cell in zip(header, row):
+                    base = name[:-2] if name.endswith(("_a", "_b")) else name
+                    if isinstance(cell.value, str) and NUMBER.fullmatch(cell.value) and base not in IDENTIFIERS:
+                        as_text.append(f"{book.name}/{sheet.title}/{name}")
+    assert as_text == [], sorted(set(as_text))[:10]
+    merges = openpyxl.load_workbook(run / RESULTS / "dedup" / "clusters.xlsx")["merges"]
+    header = [c.value for c in merges[1]]
+    first = [c.value for c in merges[2]]
+    assert isinstance(first[header.index("title_similarity")], float) and isinstance(first[header.index("year_a")], int)
+    assert isinstance(first[header.index("record_a")], str)

@@ -19,6 +19,24 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@")
+# A cell whose whole text is a number is written as one, so a spreadsheet sums and sorts it
+# (scores, years, N, estimates); identifiers stay text, whatever they look like.
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+IDENTIFIERS = frozenset(
+    ("study_id", "analysis_id", "comparison_id", "citation_id", "citation", "record", "record_id", "pmid", "pmcid")
+    + ("doi", "issn", "arm", "stage", "id")
+)
+
+
+def as_number(value, column: str = ""):
+    """The value as an int or float when its whole text is a number and the column holds no
+    identifier (a side-by-side column's suffix _a/_b aside); else as it is."""
+    base = column[:-2] if column.endswith(("_a", "_b")) else column
+    if isinstance(value, str) and base not in IDENTIFIERS and NUMBER.fullmatch(value):
+        return int(value) if "." not in value else float(value)
+    return value
+
+
 HEADER_FONT = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
@@ -32,16 +50,23 @@ def safe_cell(worksheet, row: int, column: int, value) -> None:
 
 
 def add_table_sheet(
-    workbook: Workbook, title: str, header: list[str], rows: list[list], widths: dict[str, int] | None = None
+    workbook: Workbook,
+    title: str,
+    header: list[str],
+    rows: list[list],
+    widths: dict[str, int] | None = None,
+    numbers: bool = True,
 ):
-    """A sheet with a bold frozen header, filters, wrapped text and sensible widths."""
+    """A sheet with a bold frozen header, filters, wrapped text and sensible widths; with
+    `numbers`, cells whose text is a number written as numbers by the header's column name
+    (a caller whose header holds headings, not column names, converts its cells itself)."""
     sheet = workbook.create_sheet(title=title[:31])
     for column, name in enumerate(header, start=1):
         safe_cell(sheet, 1, column, name)
         sheet.cell(row=1, column=column).font = HEADER_FONT
     for row_number, values in enumerate(rows, start=2):
         for column, value in enumerate(values, start=1):
-            safe_cell(sheet, row_number, column, value)
+            safe_cell(sheet, row_number, column, as_number(value, header[column - 1]) if numbers else value)
             sheet.cell(row=row_number, column=column).alignment = WRAP
     sheet.freeze_panes = "B2"  # the header row and the first column stay in view
     sheet.print_title_rows = "1:1"  # printed on every page

@@ -5,13 +5,12 @@ characteristics and outcome columns come from its vocabulary."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
 
-from ..xlsx import add_table_sheet, fill, save_deterministic
+from ..xlsx import add_table_sheet, as_number, fill, save_deterministic
 
 # Cell colours by the level the tool gives each judgement (see rob/tools/*.yaml).
 LEVEL_FILLS = {"low": "CFE8CF", "some": "FFF1C2", "high": "F6CDCD", "critical": "C98B8B", "ni": "D6E8FB"}
@@ -27,19 +26,11 @@ MARKS = ("Illustrative columns", "illustrative_columns")
 SOURCE = [("Source", "source"), MARKS]
 
 
-# A cell whose whole text is a number is written as one (N, age, % male, participants,
-# estimates), so a spreadsheet sums and sorts it; identifiers stay text.
-NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-IDENTIFIERS = ("study_id", "analysis_id", "comparison_id", "citation_id", "pmid", "pmcid", "doi")
-
-
 def _cells(row: dict, field: str):
     value = row.get(field, "")
     if isinstance(value, list):
         return "; ".join(value)
-    if isinstance(value, str) and field not in IDENTIFIERS and NUMBER.fullmatch(value):
-        return int(value) if "." not in value else float(value)
-    return value
+    return as_number(value, field)  # numbers as numbers, identifiers as text (xlsx.as_number)
 
 
 def _sheet(workbook: Workbook, title: str, columns: list[tuple[str, str]], rows: list[dict]):
@@ -55,7 +46,8 @@ def _sheet(workbook: Workbook, title: str, columns: list[tuple[str, str]], rows:
             return "; ".join(headings.get(name, name.replace("_", " ")) for name in named)
         return _cells(row, field)
 
-    return add_table_sheet(workbook, title, header, [[cell(row, field) for _, field in columns] for row in rows])
+    cells = [[cell(row, field) for _, field in columns] for row in rows]
+    return add_table_sheet(workbook, title, header, cells, numbers=False)  # converted by field in _cells
 
 
 def _read_me(workbook: Workbook, context: dict) -> None:
@@ -84,7 +76,8 @@ def _read_me(workbook: Workbook, context: dict) -> None:
         ["Study results", "each study's result in each analysis, numbers as numbers."],
         ["References", "the publications, numbered as in the report."],
     ]
-    sheet = add_table_sheet(workbook, "Read me", ["Item", "Meaning"], rows, widths={"Item": 26, "Meaning": 100})
+    widths = {"Item": 26, "Meaning": 100}
+    sheet = add_table_sheet(workbook, "Read me", ["Item", "Meaning"], rows, widths=widths, numbers=False)
     for row, (label, _) in enumerate(rows, start=2):
         level = context["rob_levels"].get(label.removeprefix("Risk of bias: "))
         if label.startswith("Risk of bias: ") and level in LEVEL_FILLS:
