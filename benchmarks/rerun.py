@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -20,6 +19,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT / "workflow"))
+
+from reviewflow.verify import copy_project  # noqa: E402
+
 TARGET_TOTAL, TARGET_MANIFEST = 30.0, 2.0
 NEW_EXPORT = """TY  - JOUR
 TI  - A pragmatic trial of an interdisciplinary pain programme in primary care
@@ -66,13 +69,7 @@ def main() -> int:
     args = parser.parse_args()
     snakemake = [str(BIN / "snakemake"), "--cores", args.cores, "--quiet", "all"]
     with tempfile.TemporaryDirectory(prefix="reviewflow-rerun-") as folder:
-        project = Path(folder)
-        for name in ("Snakefile", "workflow", "config", "resources"):
-            source = ROOT / name
-            if source.is_dir():
-                shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-            else:
-                shutil.copy(source, project / name)
+        project = copy_project(Path(folder))
         first = _run(snakemake, project)
         before = {p: p.stat().st_mtime for p in (project / "logs" / "ipmp" / "benchmarks").rglob("*.tsv")}
         export = project / "medline_2022.ris"

@@ -191,7 +191,7 @@ def _meta(args) -> None:
         data,
         args.measure,
         args.method,
-        args.hksj,
+        hksj=args.hksj,
         file=args.data,
         drop_double_zero=args.drop_double_zero,
         by=args.by,

@@ -106,6 +106,11 @@ class Layout:
         path = self.resource(named or default_sheet(section, key))
         return path if named or Path(path).is_file() else None
 
+    def sheet_file(self, section: str, key: str) -> str:
+        """Where a sheet is, or will be once a command adds its first row: the name the
+        config gives it, else its default name."""
+        return self.sheet(section, key) or self.resource(default_sheet(section, key))
+
     def exports(self) -> list[tuple[dict, dict]]:
         """(search, export) of every export file, in config order: the order fixes citation ids."""
         return [(search, export) for search in self.config["searches"] for export in search["exports"]]

@@ -97,9 +97,8 @@ def _csv_rows(path: str | None) -> list[dict]:
 
 
 def _screening(layout: Layout) -> list[Pending]:
-    from .layout import default_sheet
 
-    sheet = layout.sheet("screening", "decisions") or layout.resource(default_sheet("screening", "decisions"))
+    sheet = layout.sheet_file("screening", "decisions")
     found = []
     worksheets = [(layout.result(f"screening/to_screen_{s}.xlsx"), "add") for s in STAGES]
     worksheets.append((layout.result("screening/disagreements.xlsx"), "resolve"))
@@ -132,7 +131,6 @@ def _final(sheet: str, resolve) -> set[tuple[str, str]]:
 
 
 def _dedup(layout: Layout) -> list[Pending]:
-    from .layout import default_sheet
 
     path = layout.result("dedup/review_queue.xlsx")
     if not Path(path).is_file():
@@ -141,14 +139,13 @@ def _dedup(layout: Layout) -> list[Pending]:
     typed = [(n, c) for n, c in body if c.get("decision", "")]
     if not typed:
         return []
-    sheet = layout.sheet("dedup", "decisions") or layout.resource(default_sheet("dedup", "decisions"))
+    sheet = layout.sheet_file("dedup", "decisions")
     known = {frozenset((r.get("record_a", ""), r.get("record_b", ""))) for r in _csv_rows(sheet)}
     waiting = [n for n, c in typed if frozenset((c.get("record_a", ""), c.get("record_b", ""))) not in known]
     return [Pending(path, waiting, sheet, f"reviewflow dedup-add {path} --to {sheet}")] if waiting else []
 
 
 def _rob(layout: Layout) -> list[Pending]:
-    from .layout import default_sheet
 
     path = layout.result("rob/assessment_template.xlsx")
     if not Path(path).is_file():
@@ -157,18 +154,12 @@ def _rob(layout: Layout) -> list[Pending]:
     typed = [(n, c) for n, c in body if _typed(c, [h for h in header if h != "study_id"])]
     if not typed:
         return []
-    sheet = layout.sheet("rob", "assessments") or layout.resource(default_sheet("rob", "assessments"))
+    sheet = layout.sheet_file("rob", "assessments")
     known = {(r.get("study_id", ""), r.get("outcome", "")) for r in _csv_rows(sheet)}
     waiting = [n for n, c in typed if (c.get("study_id", ""), c.get("outcome", "")) not in known]
     tool = layout.config["rob"]["tool"]
     command = f"reviewflow rob add {path} --to {sheet} --tool {tool}"
     return [Pending(path, waiting, sheet, command)] if waiting else []
-
-
-def _studies_sheet(layout: Layout, key: str) -> str:
-    from .layout import default_sheet
-
-    return layout.sheet("studies", key) or layout.resource(default_sheet("studies", key))
 
 
 def _linking(layout: Layout, config_file: str) -> list[Pending]:
@@ -182,7 +173,7 @@ def _linking(layout: Layout, config_file: str) -> list[Pending]:
     if not typed:
         return []
     resolve = _resolver(layout)
-    sheet = _studies_sheet(layout, "publications")
+    sheet = layout.sheet_file("studies", "publications")
     linked = {resolve(r.get("citation", "")) for r in _csv_rows(sheet)}
     waiting = [n for n, c in typed if resolve(c.get("citation", "")) not in linked]
     command = f"reviewflow studies add {config_file} {path}"
@@ -193,7 +184,7 @@ def _extraction(layout: Layout, config_file: str) -> list[Pending]:
     path = layout.result("studies/to_extract.xlsx")
     if not Path(path).is_file():
         return []
-    sheet = _studies_sheet(layout, "arms")
+    sheet = layout.sheet_file("studies", "arms")
     extracted = None
     waiting = []
     for name, prefilled in (("arms", {"study_id", "arm"}), ("outcomes", {"study_id"})):

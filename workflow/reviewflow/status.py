@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .layout import STAGES, Layout, default_sheet
+from .layout import STAGES, Layout
 from .screening import AWAITING_FT, AWAITING_TA
 from .tables import AWAITING_COLUMNS, STATUS_COLUMNS, read_csv
 
@@ -25,7 +25,7 @@ def review_status(config: dict, config_file: str) -> str:
     from .pending import pending_work
 
     layout = Layout(config)
-    sheet = layout.sheet("screening", "decisions") or layout.resource(default_sheet("screening", "decisions"))
+    sheet = layout.sheet_file("screening", "decisions")
     lines = [f"Review {layout.review_id} ({config_file})"]
     status_file = Path(layout.result("screening/status.csv"))
     if not status_file.is_file():
@@ -80,7 +80,7 @@ def review_status(config: dict, config_file: str) -> str:
         lines.append(f"Risk of bias: {_count(len(gaps), 'study', 'studies')} without an assessment")
         if len(gaps):
             template = layout.result("rob/assessment_template.xlsx")
-            rob_sheet = layout.sheet("rob", "assessments") or layout.resource(default_sheet("rob", "assessments"))
+            rob_sheet = layout.sheet_file("rob", "assessments")
             tool = config["rob"]["tool"]
             lines.append(f"  Next: fill {template}, then reviewflow rob add {template} --to {rob_sheet} --tool {tool}")
     unwritten = _unwritten_sections(layout)

@@ -54,14 +54,20 @@ def golden_file(review_id: str) -> Path:
     return GOLDEN_DIR / f"{review_id}.sha256"
 
 
-def run_copy(target: Path, cores: str) -> dict[str, str]:
-    """Every review run in a fresh copy of the project; their manifests, keyed '<review>/<file>'."""
+def copy_project(target: Path) -> Path:
+    """The parts of the checkout a run needs (Snakefile, workflow, config, resources), copied."""
     for name in PROJECT_FILES:
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy(source, target / name)
+    return target
+
+
+def run_copy(target: Path, cores: str) -> dict[str, str]:
+    """Every review run in a fresh copy of the project; their manifests, keyed '<review>/<file>'."""
+    copy_project(target)
     from .progress import bar
 
     snakemake = str(Path(sys.executable).parent / "snakemake")

@@ -16,6 +16,7 @@ from ..ingest.normalise import NAME_SUFFIX
 from ..layout import FIGURE_KINDS
 from ..marks import MARK, with_marked_columns
 from ..rob import Tool
+from ..synthesis.forest import number
 from ..tables import split_list
 
 
@@ -539,7 +540,7 @@ def after_pooling_rows(kq_id: str, tables: Tables, headings: dict) -> list[dict]
             for name, group in subgroups.groupby("subgroup", sort=False)
         ]
         slopes = [
-            f"{headings.get(r['covariate'], r['covariate'])}: slope {_num(r['slope'], 3)}, p = {_p(r['slope_p'])}, "
+            f"{headings.get(r['covariate'], r['covariate'])}: slope {number(r['slope'], 3)}, p = {_p(r['slope_p'])}, "
             f"R² {float(r['r2']):.0f}%"
             if r["slope"]
             else f"{headings.get(r['covariate'], r['covariate'])}: too few studies with a value"
@@ -548,10 +549,10 @@ def after_pooling_rows(kq_id: str, tables: Tables, headings: dict) -> list[dict]
         rows.append(
             {
                 **analysis,
-                "pooled_text": f"{analysis['measure']} {_num(analysis['estimate'])} ({analysis['k']})",
+                "pooled_text": f"{analysis['measure']} {number(analysis['estimate'])} ({analysis['k']})",
                 "funnel": tables.funnel.get(ident, ""),
                 "plots": [svg for stem, svg in sorted(tables.after_plots.items()) if stem.split(".")[0] == ident],
-                "loo_range": f"{_num(loo.min())} to {_num(loo.max())}" if len(loo) else "",
+                "loo_range": f"{number(loo.min())} to {number(loo.max())}" if len(loo) else "",
                 "without": _without_text(without[0]) if without else "",
                 "bias": bias[0] if bias else {},
                 "subgroup_tests": tests,
@@ -564,16 +565,12 @@ def after_pooling_rows(kq_id: str, tables: Tables, headings: dict) -> list[dict]
 def _without_text(row: dict) -> str:
     if not row.get("estimate"):
         return row.get("note", "")
-    return f"{_num(row['estimate'])} ({_num(row['ci_low'])} to {_num(row['ci_high'])}; k = {row['k']})"
-
-
-def _num(value, decimals: int = 2) -> str:
-    return f"{float(value):.{decimals}f}".replace("-", "\u2212")
+    return f"{number(row['estimate'])} ({number(row['ci_low'])} to {number(row['ci_high'])}; k = {row['k']})"
 
 
 def _p(value) -> str:
-    number = float(value)
-    return "< 0.001" if number < 0.001 else f"{number:.3f}"
+    p_value = float(value)
+    return "< 0.001" if p_value < 0.001 else f"{p_value:.3f}"
 
 
 def versions_context(tables: Tables) -> dict:

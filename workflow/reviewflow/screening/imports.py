@@ -43,27 +43,29 @@ def _fold(text: str) -> str:
 
 
 class CitationMatcher:
-    """A source row -> the review's citation id, by DOI, PMID, then title + year + first author."""
+    """A source row -> the review's citation id, by DOI, then PMID (the keys decision sheets
+    use, through `citation_resolver`), then title + year + first author."""
 
     def __init__(self, citations: pd.DataFrame) -> None:
         from ..studies.linking import first_author
+        from . import citation_resolver
 
         self.first_author = first_author
-        self.doi, self.pmid, self.described = {}, {}, {}
+        self.resolve = citation_resolver(citations)
+        self.described = {}
         for row in citations.to_dict("records"):
-            if row["doi"]:
-                self.doi[row["doi"].lower()] = row["citation_id"]
-            if row["pmid"]:
-                self.pmid[row["pmid"]] = row["citation_id"]
             key = (_fold(row["title"]), str(row["year"]), first_author(row["authors"]))
             self.described.setdefault(key, row["citation_id"])
 
     def __call__(self, doi: str = "", pmid: str = "", title: str = "", year: str = "", authors: str = "") -> str | None:
         doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", doi.strip().lower())
-        if doi and doi in self.doi:
-            return self.doi[doi]
-        if pmid.strip() and pmid.strip() in self.pmid:
-            return self.pmid[pmid.strip()]
+        for key in (f"doi:{doi}" if doi else "", f"pmid:{pmid.strip()}" if pmid.strip() else ""):
+            try:
+                found = self.resolve(key) if key else None
+            except ReviewflowError:  # a DOI or PMID two citations share names neither
+                found = None
+            if found:
+                return found
         authors = authors.replace(" and ", "; ")
         return self.described.get((_fold(title), str(year).strip()[:4], self.first_author(authors)))
 
@@ -221,7 +223,6 @@ def import_decisions(
 ) -> Imported:
     """Read another tool's export and append its decisions to the sheet (see module doc)."""
     from ..layout import Layout
-    from . import citation_resolver
 
     citations = _citations(Path(Layout(config).results))
     matcher = CitationMatcher(citations)
@@ -235,8 +236,7 @@ def import_decisions(
         raise ReviewflowError(
             f"none of its {len(imported.unmatched)} decided rows matches a citation of the review", file=path
         )
-    resolve = citation_resolver(citations)
-    write_imported(imported, sheet, lambda key: resolve(key))
+    write_imported(imported, sheet, matcher.resolve)
     return imported
 
 

@@ -107,14 +107,14 @@ class _Review:
     """The sheets and last run of one review, for the commands below."""
 
     def __init__(self, config: dict) -> None:
-        from ..layout import Layout, default_sheet
+        from ..layout import Layout
 
         self.config = config
         self.layout = Layout(config)
         self.vocabulary = config["vocabulary"]
 
         def path(key: str) -> Path:
-            return Path(self.layout.sheet("studies", key) or self.layout.resource(default_sheet("studies", key)))
+            return Path(self.layout.sheet_file("studies", key))
 
         self.registry_file, self.publications_file = path("registry"), path("publications")
         self.arms_file, self.outcomes_file = path("arms"), path("outcomes")

@@ -107,22 +107,22 @@ def meta_analyses(
     data: pd.DataFrame,
     measure: str,
     method: str,
-    hksj: bool = False,
-    file: str = "data",
-    drop_double_zero: bool = False,
     *,
     by: str | None = None,
     mods: str | None = None,
     order: str | None = None,
     bias: bool = False,
     leave_one_out: bool = False,
+    **pooling,
 ) -> dict:
-    """`meta()`'s keys, `main`, and the analyses metafor users run after pooling, each as
-    depth.py computes it: subgroups (`by`), meta-regression (`mods`), cumulative (`order`),
-    small-study effects (`bias`) and leave one out, on the studies pooled."""
+    """`meta()`'s keys (`pooling`: its hksj, file and drop_double_zero), `main`, and the
+    analyses metafor users run after pooling, each as depth.py computes it: subgroups
+    (`by`), meta-regression (`mods`), cumulative (`order`), small-study effects (`bias`)
+    and leave one out, on the studies pooled."""
     from . import depth
 
-    result = meta(data, measure, method, hksj, file, drop_double_zero)
+    file = pooling.get("file", "data")
+    result = meta(data, measure, method, **pooling)
     result["main"] = {key: result[key] for key in ("estimate", "ci_low", "ci_high", "tau2", "i2")}
     wanted = [name for name, given in (("--by", by), ("--mods", mods), ("--bias", bias)) if given]
     if wanted and method not in DEPTH_METHODS:

@@ -177,7 +177,7 @@ def subgroup_rows(analysis: dict, studies: pd.DataFrame, name: str, level_of, me
 
 def metareg_row(analysis: dict, studies: pd.DataFrame, name: str, values: dict[str, str], method: str) -> dict:
     ident = analysis["analysis_id"]
-    x = np.array([_number(values.get(s, "")) for s in studies["study_id"]])
+    x = np.array([leading_number(values.get(s, "")) for s in studies["study_id"]])
     present = ~np.isnan(x)
     base = {"analysis_id": ident, "covariate": name, "k": int(present.sum()), "left_out": int((~present).sum())}
     if present.sum() < 3 or len(set(x[present])) < 2:
@@ -199,7 +199,8 @@ def metareg_row(analysis: dict, studies: pd.DataFrame, name: str, values: dict[s
     }
 
 
-def _number(text: str) -> float:
+def leading_number(text: str) -> float:
+    """The number a cell starts with ('47', '47 years'), NaN when it starts with none."""
     try:
         return float(str(text).split()[0])
     except (ValueError, IndexError):

@@ -24,8 +24,9 @@ WIDTH = X_WEIGHT + 56
 RATIOS = ("RR", "OR", "HR")
 
 
-def _fmt(value: float) -> str:
-    return f"{value:.2f}".replace("-", "\u2212")
+def number(value, places: int = 2) -> str:
+    """A number as readers see it in figures and tables: fixed decimals, a true minus sign."""
+    return f"{float(value):.{places}f}".replace("-", "\u2212")
 
 
 def _ticks(low: float, high: float, ratio: bool) -> list[float]:
@@ -105,7 +106,7 @@ def forest_plot(
             f'<line x1="{x(ci_low):.1f}" y1="{mid:.1f}" x2="{x(ci_high):.1f}" y2="{mid:.1f}" stroke="#1d2731"/>'
             f'<rect x="{x(estimate) - side / 2:.1f}" y="{mid - side / 2:.1f}" width="{side:.1f}" '
             f'height="{side:.1f}" fill="#33506b"/>'
-            f'<text x="{X_TEXT}" y="{mid + 4:.1f}">{_fmt(estimate)} ({_fmt(ci_low)} to {_fmt(ci_high)})</text>'
+            f'<text x="{X_TEXT}" y="{mid + 4:.1f}">{number(estimate)} ({number(ci_low)} to {number(ci_high)})</text>'
             f'<text x="{X_WEIGHT + 48}" y="{mid + 4:.1f}" text-anchor="end">{weight:.1f}%</text>'
         )
         y += height
@@ -121,8 +122,8 @@ def forest_plot(
             f"{analysis.get('participants', '')}</text>"
             f'<polygon points="{x(ci_low):.1f},{mid:.1f} {x(estimate):.1f},{mid - 6:.1f} {x(ci_high):.1f},{mid:.1f} '
             f'{x(estimate):.1f},{mid + 6:.1f}" fill="#1d2731"/>'
-            f'<text x="{X_TEXT}" y="{mid + 4:.1f}" font-weight="bold">{_fmt(estimate)} ({_fmt(ci_low)} to '
-            f"{_fmt(ci_high)})</text>"
+            f'<text x="{X_TEXT}" y="{mid + 4:.1f}" font-weight="bold">{number(estimate)} ({number(ci_low)} to '
+            f"{number(ci_high)})</text>"
             f'<text x="{X_WEIGHT + 48}" y="{mid + 4:.1f}" text-anchor="end" font-weight="bold">100%</text>'
         )
         y += 26
@@ -132,7 +133,7 @@ def forest_plot(
                 f'<line x1="{x(pi_low):.1f}" y1="{y:.1f}" x2="{x(pi_high):.1f}" y2="{y:.1f}" stroke="#1d2731" '
                 f'stroke-dasharray="4 3"/>'
                 f'<text x="{X_LABEL}" y="{y + 4:.1f}">Prediction interval</text>'
-                f'<text x="{X_TEXT}" y="{y + 4:.1f}">({_fmt(pi_low)} to {_fmt(pi_high)})</text>'
+                f'<text x="{X_TEXT}" y="{y + 4:.1f}">({number(pi_low)} to {number(pi_high)})</text>'
             )
             y += 10
         i2 = float(analysis["i2"])
@@ -152,7 +153,7 @@ def forest_plot(
     for tick in ticks:
         axis.append(
             f'<line x1="{x(tick):.1f}" y1="{bottom}" x2="{x(tick):.1f}" y2="{bottom + 4}" stroke="#1d2731"/>'
-            f'<text x="{x(tick):.1f}" y="{bottom + 15}" text-anchor="middle">{_fmt_tick(tick)}</text>'
+            f'<text x="{x(tick):.1f}" y="{bottom + 15}" text-anchor="middle">{tick_text(tick)}</text>'
         )
     left, right = sides
     axis.append(
@@ -160,18 +161,27 @@ def forest_plot(
         f'<text x="{x(null) + 6:.1f}" y="{bottom + 30}">{escape(right)} \u2192</text>'
     )
     height = bottom + 40
-    group = analysis["kq_group"] + (f" ({analysis['intervention']})" if analysis.get("intervention") else "")
     title = (
-        f"Forest plot: {analysis['kq']}, {group}, {analysis['outcome']}, {analysis['timepoint']}: "
+        f"Forest plot: {analysis['kq']}, {group_label(analysis)}, {analysis['outcome']}, {analysis['timepoint']}: "
         f"{analysis['measure']} of {len(studies)} {'study' if len(studies) == 1 else 'studies'}"
     )
+    return figure_svg(WIDTH, height, title, [*axis, *parts])
+
+
+def group_label(analysis: dict) -> str:
+    """The comparison of an analysis, with its intervention where it has one."""
+    return analysis["kq_group"] + (f" ({analysis['intervention']})" if analysis.get("intervention") else "")
+
+
+def figure_svg(width: float, height: float, title: str, parts: list[str]) -> str:
+    """A figure's SVG document: its size, its title for screen readers, its drawing."""
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" width="{WIDTH}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" '
         f'height="{height:.0f}" role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>'
-        f'<g {FONT} fill="#1d2731">{"".join(axis)}{"".join(parts)}</g></svg>\n'
+        f'<g {FONT} fill="#1d2731">{"".join(parts)}</g></svg>\n'
     )
 
 
-def _fmt_tick(value: float) -> str:
+def tick_text(value: float) -> str:
     text = f"{value:g}"
     return text.replace("-", "\u2212")

@@ -12,17 +12,13 @@ from html import escape
 
 from scipy import stats
 
-from .forest import FONT, RATIOS
+from .forest import RATIOS, figure_svg, group_label, tick_text
 
 WIDTH, HEIGHT = 460, 330
 LEFT, TOP, PLOT_W, PLOT_H = 62, 34, 370, 240
 SIGNIFICANT = "#b5b5b5"  # p < 0.01
 # The triangle inside which p exceeds each level, widest first, and the shade of its band.
 BANDS = ((0.01, "#cfcfcf"), (0.05, "#e4e4e4"), (0.10, "#ffffff"))
-
-
-def _fmt(value: float) -> str:
-    return f"{value:g}".replace("-", "\u2212")
 
 
 def funnel_plot(analysis: dict, yi: list[float], sei: list[float], filled: list[tuple[float, float]]) -> str:
@@ -60,12 +56,12 @@ def funnel_plot(analysis: dict, yi: list[float], sei: list[float], filled: list[
         parts.append(f'<circle cx="{x(value):.1f}" cy="{y(se):.1f}" r="3.5" fill="#ffffff" stroke="#1d2731"/>')
     for fraction in (0, 0.25, 0.5, 0.75, 1):
         se = top_se * fraction
-        parts.append(f'<text x="{LEFT - 6}" y="{y(se) + 4:.1f}" text-anchor="end">{_fmt(round(se, 2))}</text>')
+        parts.append(f'<text x="{LEFT - 6}" y="{y(se) + 4:.1f}" text-anchor="end">{tick_text(round(se, 2))}</text>')
     for fraction in (-1, -0.5, 0, 0.5, 1):
         value = reach * fraction
         shown = math.exp(value) if ratio else value
         parts.append(
-            f'<text x="{x(value):.1f}" y="{bottom + 15:.1f}" text-anchor="middle">{_fmt(round(shown, 2))}</text>'
+            f'<text x="{x(value):.1f}" y="{bottom + 15:.1f}" text-anchor="middle">{tick_text(round(shown, 2))}</text>'
         )
     axis = f"{analysis['measure']}{' (log scale)' if ratio else ''}"
     parts.append(f'<text x="{LEFT + PLOT_W / 2:.1f}" y="{bottom + 32:.1f}" text-anchor="middle">{escape(axis)}</text>')
@@ -75,13 +71,8 @@ def funnel_plot(analysis: dict, yi: list[float], sei: list[float], filled: list[
     )
     legend = "Shading: p < 0.10, 0.05, 0.01; open: filled in by trim and fill"
     parts.append(f'<text x="{LEFT}" y="20">{escape(legend)}</text>')
-    group = analysis["kq_group"] + (f" ({analysis['intervention']})" if analysis.get("intervention") else "")
     title = (
-        f"Funnel plot: {analysis['kq']}, {group}, {analysis['outcome']}, {analysis['timepoint']}: "
+        f"Funnel plot: {analysis['kq']}, {group_label(analysis)}, {analysis['outcome']}, {analysis['timepoint']}: "
         f"{len(yi)} studies, {len(filled)} filled in"
     )
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
-        f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>'
-        f'<g {FONT} fill="#1d2731">{"".join(parts)}</g></svg>\n'
-    )
+    return figure_svg(WIDTH, HEIGHT, title, parts)

@@ -11,26 +11,14 @@ from __future__ import annotations
 import math
 from html import escape
 
-from .forest import FONT, RATIOS
+from .forest import RATIOS, figure_svg, number
 
 ROW, TOP, LABEL_W, PLOT_W, TEXT_W = 16, 40, 220, 260, 150
 WIDTH = LABEL_W + PLOT_W + TEXT_W + 24
 
 
-def _fmt(value: float) -> str:
-    return f"{value:.2f}".replace("-", "\u2212")
-
-
 def _shown(measure: str, value: float) -> float:
     return math.exp(value) if measure in RATIOS else value
-
-
-def _svg(width: float, height: float, title: str, parts: list[str]) -> str:
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" '
-        f'height="{height:.0f}" role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>'
-        f'<g {FONT} fill="#1d2731">{"".join(parts)}</g></svg>\n'
-    )
 
 
 def interval_plot(title: str, measure: str, rows: list[dict], footer: str = "") -> str:
@@ -65,8 +53,8 @@ def interval_plot(title: str, measure: str, rows: list[dict], footer: str = "") 
             parts.append(f'<polygon points="{points}" fill="#2f6690"/>')
         if row["kind"] != "heading":
             text = (
-                f"{_fmt(_shown(measure, row['estimate']))} ({_fmt(_shown(measure, row['ci_low']))} to "
-                f"{_fmt(_shown(measure, row['ci_high']))})"
+                f"{number(_shown(measure, row['estimate']))} ({number(_shown(measure, row['ci_low']))} to "
+                f"{number(_shown(measure, row['ci_high']))})"
             )
             parts.append(f'<text x="{LABEL_W + PLOT_W + 12}" y="{mid + 4:.1f}">{text}</text>')
         y += ROW
@@ -77,7 +65,7 @@ def interval_plot(title: str, measure: str, rows: list[dict], footer: str = "") 
     )
     if footer:
         parts.append(f'<text x="8" y="{bottom + 34:.1f}">{escape(footer)}</text>')
-    return _svg(WIDTH, bottom + (44 if footer else 26), title, parts)
+    return figure_svg(WIDTH, bottom + (44 if footer else 26), title, parts)
 
 
 def bubble_plot(title: str, measure: str, covariate: str, points: list[tuple[float, float, float]], fit) -> str:
@@ -117,10 +105,10 @@ def bubble_plot(title: str, measure: str, covariate: str, points: list[tuple[flo
     )
     for fraction in (0, 0.5, 1):
         value = x_low + (x_high - x_low) * fraction
-        parts.append(f'<text x="{x(value):.1f}" y="{top + plot_h + 15}" text-anchor="middle">{_fmt(value)}</text>')
+        parts.append(f'<text x="{x(value):.1f}" y="{top + plot_h + 15}" text-anchor="middle">{number(value)}</text>')
         level = y_low + (y_high - y_low) * fraction
         parts.append(
-            f'<text x="{left - 6}" y="{y(level) + 4:.1f}" text-anchor="end">{_fmt(_shown(measure, level))}</text>'
+            f'<text x="{left - 6}" y="{y(level) + 4:.1f}" text-anchor="end">{number(_shown(measure, level))}</text>'
         )
     parts.append(
         f'<text x="{left + plot_w / 2:.1f}" y="{top + plot_h + 32}" text-anchor="middle">{escape(covariate)}</text>'
@@ -130,4 +118,4 @@ def bubble_plot(title: str, measure: str, covariate: str, points: list[tuple[flo
         f'<text x="14" y="{middle:.1f}" text-anchor="middle" transform="rotate(-90 14 {middle:.1f})">'
         f"{escape(measure)}</text>"
     )
-    return _svg(width, height, title, parts)
+    return figure_svg(width, height, title, parts)

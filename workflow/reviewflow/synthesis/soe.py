@@ -23,6 +23,7 @@ from ..marks import check_illustrative
 from ..rob import Tool
 from ..rob.assessments import study_limitations
 from .analyses import UNIT, Settings, analysis_id
+from .forest import number
 
 RULED = ("study_limitations", "consistency", "precision", "grade")  # AHRQ's, as the criteria suggest them
 GRADES = ("High", "Moderate", "Low", "Insufficient")
@@ -347,18 +348,13 @@ def effect_text(analysis: dict) -> str:
     """'MD -0.52 (95% CI -0.90 to -0.14); 3 studies, I2 41%' or '' without an estimate."""
     if analysis["estimate"] == "":
         return ""
-    interval = f"95% CI {_fmt(analysis['ci_low'])} to {_fmt(analysis['ci_high'])}"
-    parts = [f"{analysis['measure']} {_fmt(analysis['estimate'])} ({interval})"]
+    interval = f"95% CI {number(analysis['ci_low'])} to {number(analysis['ci_high'])}"
+    parts = [f"{analysis['measure']} {number(analysis['estimate'])} ({interval})"]
     if analysis["k"] and int(analysis["k"]) > 1:
         parts.append(f"{analysis['k']} studies, I² {float(analysis['i2']):.0f}%")
     else:
         parts.append("1 study")
     return "; ".join(parts)
-
-
-def _fmt(value: str) -> str:
-    """Two decimals, with a true minus sign."""
-    return f"{float(value):.2f}".replace("-", "\u2212")
 
 
 __all__ = [

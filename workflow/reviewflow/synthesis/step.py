@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 import shutil
 from pathlib import Path
 
@@ -21,8 +20,8 @@ from ..schemas import sheet_schema
 from ..sheets import read_optional
 from ..tables import read_csv, write_csv
 from . import depth
-from .analyses import Settings, run_analyses
-from .beyond import beyond_pooling, pooled_studies
+from .analyses import Settings, run_analyses, slug
+from .beyond import beyond_pooling, leading_number, pooled_studies
 from .forest import forest_plot
 from .funnel import funnel_plot
 from .results import structured_results
@@ -221,37 +220,25 @@ def write_after_plots(analyses: pd.DataFrame, estimates: pd.DataFrame, after: di
                 f"p = {float(first['q_between_p']):.3f}"
             )
             svg = interval_plot(f"Subgroup forest plot by {subgroup}: {name}", measure, rows, footer)
-            (target / f"{ident}.subgroups-{_slug(subgroup)}.svg").write_text(svg, encoding="utf-8")
+            (target / f"{ident}.subgroups-{slug(subgroup)}.svg").write_text(svg, encoding="utf-8")
         regressions = after["metareg"]
         for row in regressions[(regressions["analysis_id"] == ident) & (regressions["slope"] != "")].to_dict("records"):
             values = after.get("covariate_values", {}).get(row["covariate"], {})
             points = [
-                (float(values[s]), float(y), float(v))
+                (leading_number(values[s]), float(y), float(v))
                 for s, y, v in zip(studies["study_id"], studies["yi"], studies["vi"])
-                if _is_number(values.get(s, ""))
+                if not math.isnan(leading_number(values.get(s, "")))
             ]
             if len(points) < 3:
                 continue
             fit = (float(row["intercept"]), float(row["slope"]))
             svg = bubble_plot(f"Bubble plot: {name} by {row['covariate']}", measure, row["covariate"], points, fit)
-            (target / f"{ident}.metareg-{_slug(row['covariate'])}.svg").write_text(svg, encoding="utf-8")
+            (target / f"{ident}.metareg-{slug(row['covariate'])}.svg").write_text(svg, encoding="utf-8")
 
 
 def _levels(studies: pd.DataFrame, after: dict, ident: str, subgroup: str) -> list[str]:
     lookup = after.get("level_of", {}).get(subgroup)
     return [lookup(s, c) if lookup else "" for s, c in zip(studies["study_id"], studies["comparison_id"])]
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(str(text).split()[0])
-        return True
-    except (ValueError, IndexError):
-        return False
 
 
 def run(inputs: dict, outputs: dict, params: dict) -> None:
