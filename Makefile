@@ -114,7 +114,8 @@ bench-screening: $(STAMP) $(ASREVIEW)/bin/asreview
 
 bench-synthesis: $(STAMP)
 	command -v Rscript >/dev/null || (apt-get update -qq && apt-get install -y -qq r-cran-metafor) || true
-	$(BIN)/python benchmarks/synthesis.py
+	$(BIN)/python benchmarks/synthesis.py --studies 500 --outcomes 10
+	$(BIN)/python benchmarks/synthesis.py --studies 5000 --outcomes 50 --no-r
 
 # The linking worksheet's suggestions, leave one out on the embedded review's grouping.
 bench-linking: $(STAMP)

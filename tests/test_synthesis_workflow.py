@@ -267,6 +267,10 @@ def test_forest_plot_keeps_forty_long_labels_readable():
     assert "I\u00b2 = 12%" in svg and "favours program" in svg
     height = float(re.search(r'height="(\d+)"', svg).group(1))
     assert height > 40 * 30  # two lines per label, nothing overlaps
+    as_columns = forest_plot(
+        analysis, pd.DataFrame(studies), {"s1": ("Good", "low")}, "cochrane", ("favours program", "favours usual care")
+    )
+    assert as_columns == svg  # the rows read as a frame's columns draw the same bytes
 
 
 def test_forest_plot_of_ratios_has_a_log_axis():

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 
 def wrap_words(text: str, width_chars: int) -> list[str]:
     """Lines of at most width_chars characters, broken between words; a single word
-    longer than a line is cut, so no text can run out of its box."""
+    longer than a line is cut, so no text can run out of its box. (Remembered: a study's
+    label is wrapped once for all the figures it appears in.)"""
+    return list(_wrapped(text, width_chars))
+
+
+@lru_cache(maxsize=65536)
+def _wrapped(text: str, width_chars: int) -> tuple[str, ...]:
     lines, line = [], ""
     text = re.sub(r"\bn = (?=\d)", "n\u00a0=\u00a0", text)  # '(n = 54)' never breaks after 'n'
     for word in [w for w in re.split(r"[ \t\n]+", text) if w]:
@@ -22,4 +29,4 @@ def wrap_words(text: str, width_chars: int) -> list[str]:
             line = word
         else:
             line = f"{line} {word}".strip()
-    return lines + ([line] if line else [])
+    return tuple(lines + ([line] if line else []))

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from html import escape
 
+import pandas as pd
+
 from ..rob import PALETTES, SYMBOLS
 from ..svg import wrap_words
 
@@ -52,12 +54,16 @@ def forest_plot(
     dagger: str = "\u2020",
 ) -> str:
     """analysis: a row of analyses.csv; studies: its pooled rows of estimates.csv (natural
-    scale); judgements: study_id -> (label, level); sides: what each side of no effect
-    favours, left first."""
+    scale), as a frame or a list of dicts; judgements: study_id -> (label, level); sides:
+    what each side of no effect favours, left first. The rows are read as columns, so a
+    plot of thousands of studies builds no dict per row."""
     ratio = analysis["measure"] in RATIOS
     palette = PALETTES[palette_name]
     scale = math.log if ratio else (lambda v: v)
-    values = [float(s[k]) for s in studies for k in ("ci_low", "ci_high")]
+    column = _columns(studies, STUDY_FIELDS)
+    estimates, lows, highs = ([float(v) for v in column[k]] for k in ("estimate", "ci_low", "ci_high"))
+    weights = [float(v or 0) for v in column["weight"]]
+    values = [*lows, *highs]
     pooled = analysis["estimate"] != "" and int(analysis["k"]) > 1
     if pooled:
         values += [float(analysis[k]) for k in ("ci_low", "ci_high")]
@@ -73,7 +79,7 @@ def forest_plot(
         v = min(max(scale(value), low), high)
         return X_PLOT + (v - low) / (high - low) * PLOT_W
 
-    total_weight = sum(float(s.get("weight") or 0) for s in studies) or 1.0
+    total_weight = sum(weights) or 1.0
     parts = [
         f'<text x="{X_LABEL}" y="16" font-weight="bold">Study</text>',
         f'<text x="{X_ROB + 8}" y="16" font-weight="bold" text-anchor="middle">RoB</text>',
@@ -82,13 +88,16 @@ def forest_plot(
         f'<text x="{X_WEIGHT + 48}" y="16" font-weight="bold" text-anchor="end">Weight</text>',
     ]
     y = 28
-    for study in studies:
-        lines = wrap_words(study["label"] + (f" {dagger}" if study.get("illustrative") else ""), LABEL_CHARS)
+    rows = zip(column["study_id"], column["label"], column["illustrative"], column["participants"])
+    for (study_id, name, marked, participants), estimate, ci_low, ci_high, weight in zip(
+        rows, estimates, lows, highs, weights
+    ):
+        lines = wrap_words(name + (f" {dagger}" if marked else ""), LABEL_CHARS)
         height = max(LINE + 6, LINE * len(lines) + 6)
         mid = y + height / 2
         for i, line in enumerate(lines):
             parts.append(f'<text x="{X_LABEL}" y="{y + 12 + i * LINE:.0f}">{escape(line)}</text>')
-        label, level = judgements.get(study["study_id"], ("not assessed", ""))
+        label, level = judgements.get(study_id, ("not assessed", ""))
         if level:
             parts.append(
                 f'<circle cx="{X_ROB + 8}" cy="{mid:.1f}" r="6" fill="{palette[level]}" stroke="#555">'
@@ -98,9 +107,7 @@ def forest_plot(
             )
         else:
             parts.append(f'<text x="{X_ROB + 8}" y="{mid + 4:.1f}" text-anchor="middle">?</text>')
-        parts.append(f'<text x="{X_N + 40}" y="{mid + 4:.1f}" text-anchor="end">{study.get("participants", "")}</text>')
-        estimate, ci_low, ci_high = (float(study[k]) for k in ("estimate", "ci_low", "ci_high"))
-        weight = float(study.get("weight") or 0)
+        parts.append(f'<text x="{X_N + 40}" y="{mid + 4:.1f}" text-anchor="end">{participants}</text>')
         side = 3 + 7 * math.sqrt(weight / total_weight)
         parts.append(
             f'<line x1="{x(ci_low):.1f}" y1="{mid:.1f}" x2="{x(ci_high):.1f}" y2="{mid:.1f}" stroke="#1d2731"/>'
@@ -163,9 +170,21 @@ def forest_plot(
     height = bottom + 40
     title = (
         f"Forest plot: {analysis['kq']}, {group_label(analysis)}, {analysis['outcome']}, {analysis['timepoint']}: "
-        f"{analysis['measure']} of {len(studies)} {'study' if len(studies) == 1 else 'studies'}"
+        f"{analysis['measure']} of {len(estimates)} {'study' if len(estimates) == 1 else 'studies'}"
     )
     return figure_svg(WIDTH, height, title, [*axis, *parts])
+
+
+STUDY_FIELDS = ("study_id", "label", "illustrative", "participants", "estimate", "ci_low", "ci_high", "weight")
+
+
+def _columns(studies, fields: tuple[str, ...]) -> dict[str, list]:
+    """The named fields of the study rows as lists ('' where a row lacks one)."""
+    if isinstance(studies, pd.DataFrame):
+        return {
+            f: studies[f].astype(object).fillna("").tolist() if f in studies else [""] * len(studies) for f in fields
+        }
+    return {f: [s.get(f, "") for s in studies] for f in fields}
 
 
 def group_label(analysis: dict) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 
+import numpy as np
 import pandas as pd
 
 from ..errors import ReviewflowError
@@ -85,16 +86,38 @@ def category_of(timepoint: str, months: str, categories: list[dict]) -> str:
     return ""
 
 
-def _arm_sizes(arms: pd.DataFrame) -> dict[tuple[str, str], tuple[str, bool]]:
-    """(study, arm) -> (participants analysed, else randomised; whether that number is illustrative)."""
-    sizes = {}
-    for arm in arms.to_dict("records"):
-        marked = split_list(arm.get("illustrative", ""))
-        for column in ("n_analysed", "n_randomised"):
-            if arm.get(column, "") not in ("", "NR"):
-                sizes[(arm["study_id"], arm["arm"])] = (arm[column], "all" in marked or column in marked)
-                break
-    return sizes
+def _arm_sizes(arms: pd.DataFrame) -> pd.DataFrame:
+    """(study, arm) -> size: participants analysed, else randomised, and whether that number
+    is illustrative (the arm's `illustrative` names `all` or the column used)."""
+    frame = arms.reset_index(drop=True).fillna("")
+    analysed = ~frame["n_analysed"].isin(["", "NR"]) if "n_analysed" in frame else pd.Series(False, frame.index)
+    randomised = ~frame["n_randomised"].isin(["", "NR"]) if "n_randomised" in frame else pd.Series(False, frame.index)
+    marks = frame["illustrative"] if "illustrative" in frame else pd.Series("", frame.index)
+    marked = marks.map(lambda text: set(split_list(text)))
+    column = np.where(analysed, "n_analysed", "n_randomised")
+    sizes = pd.DataFrame(
+        {
+            "study_id": frame["study_id"],
+            "arm": frame["arm"],
+            "size": np.where(analysed, frame.get("n_analysed", ""), frame.get("n_randomised", "")),
+            "size_marked": [("all" in m or c in m) for m, c in zip(marked, column)],
+        }
+    )[analysed | randomised]
+    return sizes.drop_duplicates(["study_id", "arm"], keep="last")  # a later row of the same arm wins
+
+
+def _categories(outcomes: pd.DataFrame, categories: list[dict]) -> pd.Series:
+    """Each outcome row's timepoint category, computed once per distinct (timepoint, months)."""
+    months = outcomes["months"] if "months" in outcomes else pd.Series("", outcomes.index)
+    keys = pd.MultiIndex.from_arrays([outcomes["timepoint"], months.fillna("")])
+    distinct = keys.unique()
+    named = {key: category_of(key[0], key[1], categories) for key in distinct}
+    return pd.Series([named[key] for key in keys], index=outcomes.index)
+
+
+GROUP = ["study_id", "domain", "measure", "timepoint"]
+ARM_FIELDS = ["arms", "line", "category", "mean", "sd", "n", "events", "total", "effect_measure", "effect"]
+ARM_FIELDS += ["ci_low", "ci_high", "illustrative", "source"]
 
 
 def structured_results(
@@ -105,36 +128,145 @@ def structured_results(
     categories: list[dict],
 ) -> pd.DataFrame:
     """One row per evidence row x outcome domain x measure x reported timepoint that falls in
-    a category: the comparison's result, oriented first arm (intervention) against second."""
-    sizes = _arm_sizes(arms)
-    arm_types = {(a["study_id"], a["arm"]): a["arm_type"] for a in arms.to_dict("records")}
-    pairs = comparisons.set_index(["study_id", "comparison_id"])[["intervention_arm", "comparator_arm"]]
-    outcomes = outcomes.reset_index(drop=True).copy()
-    outcomes["line"] = outcomes.index + 2
-    outcomes["category"] = [
-        category_of(t, m, categories) for t, m in zip(outcomes["timepoint"], outcomes.get("months", ""))
+    a category: the comparison's result, oriented first arm (intervention) against second.
+
+    Column operations, not a loop over evidence rows: each evidence row meets its study's
+    result groups in one merge, and each group's intervention arm, comparator arm and
+    between-arm row are found by three more; the kind of each result is then decided by
+    masks over the columns (the same rules as the module doc states)."""
+    table = outcomes.reset_index(drop=True).copy()
+    for column in ARM_FIELDS:
+        if column not in table and column not in ("line", "category"):
+            table[column] = ""
+    table[ARM_FIELDS[3:]] = table[ARM_FIELDS[3:]].fillna("")
+    table["line"] = table.index + 2
+    table["category"] = _categories(table, categories) if len(table) else pd.Series(dtype=object)
+    table = table[table["category"] != ""].copy()
+    table["rank"] = table.groupby(GROUP, sort=False).ngroup()  # groups in the order each first appears
+    groups = table.drop_duplicates("rank")[[*GROUP, "rank"]]
+    by_arms = table.drop_duplicates(["rank", "arms"], keep="last")[["rank", *ARM_FIELDS]]
+
+    pairs = comparisons.drop_duplicates(["study_id", "comparison_id"], keep="last")[
+        ["study_id", "comparison_id", "intervention_arm", "comparator_arm"]
     ]
-    by_study = {study: frame for study, frame in outcomes[outcomes["category"] != ""].groupby("study_id", sort=False)}
-    rows = []
-    for row in evidence.to_dict("records"):
-        study = row["study_id"]
-        if study not in by_study or (study, row["comparison_id"]) not in pairs.index:
-            continue
-        first, second = pairs.loc[(study, row["comparison_id"])]
-        head = {
-            "kq": row["kq"],
-            "kq_group": row["kq_group"],
-            "intervention": arm_types.get((study, first), ""),
-            "study_id": study,
-            "label": row["label"],
-            "comparison_id": row["comparison_id"],
+    rows = evidence[["kq", "kq_group", "study_id", "label", "comparison_id"]].reset_index(drop=True)
+    rows["position"] = np.arange(len(rows))
+    rows = rows.merge(pairs, on=["study_id", "comparison_id"]).merge(groups, on="study_id")
+    rows["forward"] = rows["intervention_arm"] + " vs " + rows["comparator_arm"]
+    rows["backward"] = rows["comparator_arm"] + " vs " + rows["intervention_arm"]
+    for side, arm_column in (("one", "intervention_arm"), ("two", "comparator_arm"), ("fw", "forward")):
+        rows = _attach(rows, by_arms, arm_column, side)
+    rows = _attach(rows, by_arms, "backward", "bw")
+    has = {side: rows[f"line_{side}"].notna() for side in ("one", "two", "fw", "bw")}
+    flipped = ~has["fw"] & has["bw"]
+    for field in ARM_FIELDS[1:]:  # the between-arm row: as given, else the reversed pair
+        rows[f"{field}_between"] = rows[f"{field}_fw"].where(has["fw"], rows[f"{field}_bw"])
+    has["between"] = has["fw"] | has["bw"]
+    rows = rows[has["one"] | has["two"] | has["between"]].sort_values(["position", "rank"], kind="stable")
+    return _results_table(rows, flipped.loc[rows.index], arms)
+
+
+def _attach(rows: pd.DataFrame, by_arms: pd.DataFrame, arm_column: str, side: str) -> pd.DataFrame:
+    """The group's outcome row whose `arms` is the row's `arm_column`, its fields suffixed _side."""
+    found = by_arms.rename(columns={f: f"{f}_{side}" for f in ARM_FIELDS})
+    found = found.rename(columns={f"arms_{side}": arm_column})
+    return rows.merge(found, on=["rank", arm_column], how="left")
+
+
+def _results_table(rows: pd.DataFrame, flipped: pd.Series, arms: pd.DataFrame) -> pd.DataFrame:
+    if rows.empty:
+        return pd.DataFrame([], columns=RESULT_COLUMNS)
+    sides = ("one", "two", "between")
+    present = {side: rows[f"line_{side}"].notna() for side in sides}
+
+    def first_of(field: str) -> pd.Series:  # the field of the first present of one, two, between
+        value = rows[f"{field}_between"]
+        for side in ("two", "one"):
+            value = rows[f"{field}_{side}"].where(present[side], value)
+        return value
+
+    out = pd.DataFrame(
+        {
+            "kq": rows["kq"],
+            "kq_group": rows["kq_group"],
+            "study_id": rows["study_id"],
+            "label": rows["label"],
+            "comparison_id": rows["comparison_id"],
+            "outcome": rows["domain"],
+            "measure": rows["measure"],
+            "timepoint_reported": rows["timepoint"],
+            "timepoint": first_of("category"),
+            "kind": "text",
         }
-        for key, results in by_study[study].groupby(["domain", "measure", "timepoint"], sort=False):
-            found = _contrast(results, first, second, sizes, study)
-            if found:
-                rows.append({**head, **found, "outcome": key[0], "measure": key[1], "timepoint_reported": key[2]})
-    table = pd.DataFrame(rows, columns=RESULT_COLUMNS)
-    return table
+    )
+    types = arms.drop_duplicates(["study_id", "arm"], keep="last").set_index(["study_id", "arm"])["arm_type"]
+    keys = pd.MultiIndex.from_arrays([rows["study_id"], rows["intervention_arm"]])
+    out["intervention"] = types.reindex(keys).fillna("").to_numpy()
+    lines = np.column_stack([rows[f"line_{side}"].to_numpy(dtype=float) for side in sides])
+    out["order"] = np.nanmin(lines, axis=1).astype(int)
+    sources = pd.DataFrame({side: rows[f"source_{side}"].where(present[side], "").fillna("") for side in sides})
+    out["source"] = ""
+    cited = (sources != "").any(axis=1)
+    out.loc[cited, "source"] = [
+        "; ".join(dict.fromkeys(s for s in trio if s)) for trio in sources[cited].itertuples(index=False)
+    ]
+    marked = np.zeros(len(rows), dtype=bool)
+    for side in sides:
+        marked |= (present[side] & (rows[f"illustrative_{side}"].fillna("") != "")).to_numpy()
+
+    sizes = _arm_sizes(arms)
+    n = {}
+    for index, (side, arm_column) in enumerate((("one", "intervention_arm"), ("two", "comparator_arm")), start=1):
+        given = rows[f"n_{side}"].fillna("")
+        given = given.where(given != "", rows[f"total_{side}"].fillna("")).where(present[side], "")
+        listed = rows[["study_id", arm_column]].merge(
+            sizes.rename(columns={"arm": arm_column}), on=["study_id", arm_column], how="left"
+        )
+        from_arms = listed["size"].fillna("").to_numpy()
+        n[index] = np.where(given != "", given, from_arms)
+        numeric = (rows[f"mean_{side}"].fillna("") != "") | (rows[f"events_{side}"].fillna("") != "")
+        marked |= (
+            (given == "").to_numpy()
+            & listed["size_marked"].fillna(False).to_numpy(dtype=bool)
+            & (present[side] & numeric).to_numpy()
+        )
+    both = (present["one"] & present["two"]).to_numpy() & (n[1] != "") & (n[2] != "")
+    continuous = both & (rows["mean_one"].fillna("") != "").to_numpy() & (rows["mean_two"].fillna("") != "").to_numpy()
+    binary = ~continuous & both
+    binary &= (rows["events_one"].fillna("") != "").to_numpy() & (rows["events_two"].fillna("") != "").to_numpy()
+    effect = ~continuous & ~binary & (rows["effect_between"].fillna("") != "").to_numpy()
+    out["kind"] = np.select([continuous, binary, effect], ["continuous", "binary", "effect"], "text")
+    missing = pd.Series(np.nan, index=rows.index, dtype=object)
+    for number, side in ((1, "one"), (2, "two")):
+        out[f"mean_{number}"] = rows[f"mean_{side}"].where(continuous, missing)
+        out[f"sd_{number}"] = rows[f"sd_{side}"].where(continuous, missing)
+        out[f"n_{number}"] = pd.Series(n[number], index=rows.index, dtype=object).where(continuous, missing)
+        out[f"events_{number}"] = rows[f"events_{side}"].where(binary, missing)
+        out[f"total_{number}"] = pd.Series(n[number], index=rows.index, dtype=object).where(binary, missing)
+    values = {c: pd.to_numeric(rows[f"{c}_between"].where(effect, np.nan)) for c in ("effect", "ci_low", "ci_high")}
+    measure = rows["effect_measure_between"].where(effect, missing)
+    ratio = measure.isin(RATIO).to_numpy()
+    turn = flipped.to_numpy() & effect
+    value, low, high = (values[c].to_numpy(dtype=float) for c in ("effect", "ci_low", "ci_high"))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value, low, high = (
+            np.where(turn, np.where(ratio, 1 / value, -value), value),
+            np.where(turn, np.where(ratio, 1 / high, -high), low),
+            np.where(turn, np.where(ratio, 1 / low, -low), high),
+        )
+    out["effect_measure"] = measure
+    out["effect"], out["ci_low"], out["ci_high"] = value, low, high
+    counted = (n[1] != "") & (n[2] != "")
+    totals = [int(a) + int(b) if ok else "" for a, b, ok in zip(n[1], n[2], counted)]
+    out["participants"] = pd.Series(totals, index=rows.index, dtype=object)
+    out["illustrative"] = np.where(marked, "all", "")
+    return _as_built_from_records(out[RESULT_COLUMNS].reset_index(drop=True))
+
+
+def _as_built_from_records(table: pd.DataFrame) -> pd.DataFrame:
+    """Each column with the type a frame built from row dicts gives it: numbers where every
+    present value is one (or none is present), text (object) otherwise."""
+    return table.astype(object).infer_objects()
 
 
 def check_numbers(outcomes: pd.DataFrame, file: str) -> None:
@@ -187,61 +319,6 @@ def check_numbers(outcomes: pd.DataFrame, file: str) -> None:
         if bool(row.get("mean", "")) != bool(row.get("sd", "")):
             column = "sd" if row.get("mean", "") else "mean"
             raise ReviewflowError("a mean needs its SD (and an SD its mean)", column=column, **where)
-
-
-def _contrast(results: pd.DataFrame, first: str, second: str, sizes: dict, study: str) -> dict | None:
-    """The result of arms first vs second in one (domain, measure, timepoint), or None
-    when neither arm nor the pair reports it."""
-    by_arms = {r["arms"]: r for r in results.to_dict("records")}
-    one, two = by_arms.get(first), by_arms.get(second)
-    between, flipped = by_arms.get(f"{first} vs {second}"), False
-    if between is None and f"{second} vs {first}" in by_arms:
-        between, flipped = by_arms[f"{second} vs {first}"], True
-    used = [r for r in (one, two, between) if r is not None]
-    if not used:
-        return None
-    found = {
-        "kind": "text",
-        "category": used[0]["category"],
-        "order": min(r["line"] for r in used),
-        "source": "; ".join(dict.fromkeys(r.get("source", "") for r in used if r.get("source", ""))),
-    }
-    found["timepoint"] = found.pop("category")
-    marked = any(r.get("illustrative", "") for r in used)
-    n = {}
-    for index, (arm, record) in enumerate(((first, one), (second, two)), start=1):
-        given = record.get("n", "") or record.get("total", "") if record else ""
-        size, size_marked = (given, False) if given else sizes.get((study, arm), ("", False))
-        n[index] = size
-        marked = marked or (size_marked and record is not None and _numeric_arm(record))
-    if one and two and one.get("mean", "") and two.get("mean", "") and n[1] and n[2]:
-        found.update(
-            kind="continuous",
-            **{f"{k}_{i}": r[k] for i, r in ((1, one), (2, two)) for k in ("mean", "sd")},
-            n_1=n[1],
-            n_2=n[2],
-        )
-    elif one and two and one.get("events", "") and two.get("events", "") and n[1] and n[2]:
-        found.update(kind="binary", events_1=one["events"], events_2=two["events"], total_1=n[1], total_2=n[2])
-    elif between is not None and between.get("effect", ""):
-        effect, low, high = (float(between[c]) for c in ("effect", "ci_low", "ci_high"))
-        if flipped:
-            effect, low, high = _reversed(between["effect_measure"], effect, low, high)
-        found.update(kind="effect", effect_measure=between["effect_measure"], effect=effect, ci_low=low, ci_high=high)
-    participants = [int(n[i]) for i in (1, 2) if n[i]]
-    found["participants"] = sum(participants) if len(participants) == 2 else ""
-    found["illustrative"] = "all" if marked else ""
-    return found
-
-
-def _numeric_arm(record: dict) -> bool:
-    return bool(record.get("mean", "") or record.get("events", ""))
-
-
-def _reversed(measure: str, effect: float, low: float, high: float) -> tuple[float, float, float]:
-    if measure in RATIO:
-        return 1 / effect, 1 / high, 1 / low
-    return -effect, -high, -low
 
 
 def effect_on_analysis_scale(measure: str, effect: float, low: float, high: float) -> tuple[float, float]:

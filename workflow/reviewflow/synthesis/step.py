@@ -136,11 +136,12 @@ def write_forest_plots(
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
+    pooled = {ident: rows for ident, rows in estimates[estimates["pooled"] == "yes"].groupby("analysis_id", sort=False)}
     for analysis in analyses.to_dict("records"):
-        used = estimates[(estimates["analysis_id"] == analysis["analysis_id"]) & (estimates["pooled"] == "yes")]
-        if used.empty:
+        used = pooled.get(analysis["analysis_id"])
+        if used is None:
             continue
-        svg = forest_plot(analysis, used.to_dict("records"), judgements, palette, sides(analysis))
+        svg = forest_plot(analysis, used, judgements, palette, sides(analysis))
         (target / f"{analysis['analysis_id']}.svg").write_text(svg, encoding="utf-8")
 
 
