@@ -646,3 +646,28 @@ def test_contradicting_reviewer_decisions_are_errors_naming_the_rows():
         checked_decisions(chain, ids, "d.csv")
     agreeing = make_sheet("dedup_decisions", [{"record_a": "R1", "record_b": "R2", "decision": "same"}] * 2)
     assert len(checked_decisions(agreeing, ids, "d.csv")) == 2  # the same judgement twice is no contradiction
+
+
+def test_records_exported_without_a_title_are_kept_and_put_to_people():
+    """A title-less record (EndNote's catalogue entry, a placeholder) is kept as exported: it
+    merges by itself only on a shared DOI or PMID; a pair the other rules would merge goes
+    to the review queue; a record that pairs with nothing still gets a row of its own."""
+    venue = {"journal": "Industrielle Beziehungen", "volume": "25", "issue": "1", "year": "2018"}
+    records = [
+        {"record_id": "R1", "title": "Review-Artikel: Plattformkapitalismus", "pages": "128-139", **venue},
+        {"record_id": "R2", "title": "", "pages": "128-139", "authors": "Heiland, H", **venue},
+        {"record_id": "R3", "title": "", "doi": "10.1000/xyz", "year": "2019"},
+        {"record_id": "R4", "title": "", "doi": "10.1000/XYZ", "year": "2019"},
+        {"record_id": "R5", "title": "", "authors": "Alone, A", "year": "2001"},
+    ]
+    records[0]["authors"] = "Heiland, H"
+    explained = deduplicate_explained(make_records(records))
+    owner = dict(zip(explained.records["record_id"], explained.records["citation_id"]))
+    assert owner["R1"] != owner["R2"]  # venue and pages agree, but with no title people decide
+    assert owner["R3"] == owner["R4"]  # one DOI: merged
+    queue = explained.queue
+    pair = queue[(queue["record_a"] == "R1") & (queue["record_b"] == "R2")]
+    assert len(pair) == 1 and "without a title" in pair["reason"].iloc[0]
+    alone = queue[queue["record_a"] == "R5"]
+    assert alone["record_b"].tolist() == [""] and alone["reason"].str.startswith("has no title").all()
+    assert "R2" not in set(queue.loc[queue["record_b"] == "", "record_a"])  # already in a pair: no second row

@@ -1,4 +1,4 @@
-"""Screening decisions made in Rayyan or ASReview LAB, brought into a review's sheet.
+"""Screening decisions made in Rayyan, Covidence or ASReview LAB, brought into a review's sheet.
 
 Fixtures are written here from the tools' public descriptions: Rayyan's CSV export keeps
 each reviewer's decision in `notes` as `RAYYAN-INCLUSION: {"Name"=>"Included", ...}`,
@@ -108,3 +108,59 @@ def test_an_export_that_matches_nothing_is_refused(review, tmp_path, capsys):
     source.write_text(source.read_text().replace("pain", "sleep").replace("10.1000/knee.1", ""))
     assert main(["import", "asreview", str(source), "--config", CONFIG, "--to", SHEET]) == 1
     assert "none of its 2 decided rows matches a citation of the review" in capsys.readouterr().err
+
+
+COVIDENCE = {
+    name: IMPORTS / f"review_1234_{name}_csv_20240301120000.csv" for name in ("irrelevant", "excluded", "included")
+}
+
+
+def test_covidence_lists_land_at_their_stages(review, capsys):
+    """Covidence exports one list at a time (Title, Authors, ..., DOI, Ref, Covidence #, Study,
+    Notes, Tags: its reference export; tags and notes export with the lists, says its help
+    page on tagging); the list is read from the file name Covidence gives it."""
+    for path in COVIDENCE.values():
+        argv = ["import", "covidence", str(path), "--config", CONFIG, "--to", SHEET]
+        assert main([*argv, "--reasons", str(IMPORTS / "covidence_reasons.csv")]) == 0, capsys.readouterr().err
+    sheet = _sheet()
+    rows = list(zip(sheet["stage"], sheet["decision"], sheet["reason"], sheet["note"]))
+    assert rows == [
+        ("title_abstract", "exclude", "", "from Covidence #12"),
+        ("title_abstract", "include", "", "from Covidence #13"),
+        ("full_text", "exclude", "ineligible population", "from Covidence #13"),
+        ("title_abstract", "include", "", "from Covidence #11"),
+        ("full_text", "include", "", "from Covidence #11"),
+    ]
+    run_review(CONFIG, until="screen")
+    status = pd.read_csv("results/demo/screening/status.csv", dtype=str, keep_default_na=False)
+    by_title = dict(zip(status["title"], status["status"]))
+    assert (
+        by_title["Massage for neck pain"]
+        != by_title["Acupuncture for back pain"]
+        != by_title["Exercise for knee pain: a randomised trial"]
+    )
+    assert "include" in by_title["Exercise for knee pain: a randomised trial"]
+
+
+@pytest.mark.parametrize(
+    ("name", "edit", "renamed", "message"),
+    [
+        (
+            "excluded",
+            lambda t: t.replace('"Wrong population"', '""'),
+            [],
+            "row 2: a full-text exclusion with no reason",
+        ),
+        ("excluded", lambda t: t, False, "exclusion reasons with no row in the reason map: Wrong population"),
+        ("included", lambda t: t, True, "does not say which Covidence list it holds"),
+        ("included", lambda t: t.replace('"Covidence #"', '"Number"'), False, "is it Covidence's CSV export?"),
+    ],
+)
+def test_bad_covidence_imports_give_one_line_and_write_nothing(review, tmp_path, capsys, name, edit, renamed, message):
+    source = tmp_path / ("export.csv" if renamed else COVIDENCE[name].name)  # a renamed file no longer names its list
+    source.write_text(edit(COVIDENCE[name].read_text()))
+    before = open(SHEET, encoding="utf-8").read()
+    assert main(["import", "covidence", str(source), "--config", CONFIG, "--to", SHEET]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0]
+    assert open(SHEET, encoding="utf-8").read() == before

@@ -112,8 +112,8 @@ def test_a_malformed_export_is_refused_by_search_add_and_ends_make_report_with_i
     config = (project / "config" / "ipmp.yaml").read_bytes()
     broken = tmp_path / "new.ris"
     broken.write_text(
-        "TY  - JOUR\nTI  - A trial\nPY  - 2022\nER  - \n\nTY  - JOUR\nAU  - Nameless, A\nPY  - 2022\nER  - \n"
-    )
+        "TY  - JOUR\nTI  - A trial\nPY  - 2022\nER  - \n\nTY  - JOUR\nTI  - Cut off\nPY  - 2022\n"
+    )  # the second record has no end-of-record line: the file was cut short
     add = [str(bin_dir / "reviewflow"), "search", "add", "config/ipmp.yaml", "--batch", "2022-01-01"]
     done = subprocess.run([*add, "--date", "2022-01-01", str(broken)], cwd=project, capture_output=True, text=True)
     assert done.returncode == 1 and done.stdout == ""
@@ -122,10 +122,10 @@ def test_a_malformed_export_is_refused_by_search_add_and_ends_make_report_with_i
     assert (project / "config" / "ipmp.yaml").read_bytes() == config
 
     export = project / REVIEW / "searches" / "2020-09-23" / "cinahl.ris"
-    export.write_bytes(export.read_bytes() + b"TY  - JOUR\r\nAU  - Nameless, A\r\nPY  - 2020\r\nER  - \r\n")
+    export.write_bytes(export.read_bytes() + b"TY  - JOUR\r\nTI  - Cut off\r\nPY  - 2020\r\n")
     made = subprocess.run(["make", "report", f"BIN={bin_dir}", "STAMP="], cwd=project, capture_output=True, text=True)
     assert made.returncode != 0
     closing = [line for line in made.stderr.splitlines() if not line.startswith("make")]
     assert closing[-2].startswith(f"reviewflow: {REVIEW}/searches/2020-09-23/cinahl.ris, record 38 (line ")
-    assert closing[-2].endswith("): has no title")
+    assert closing[-2].endswith("): record has no end-of-record (ER) line; the file may be truncated")
     assert closing[-1].startswith("what to do: fix each file and place named above")

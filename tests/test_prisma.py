@@ -173,3 +173,18 @@ def test_citations_left_by_the_stopping_rule_count_as_marked_by_automation():
     assert (p["screened"], p["screening"]["excluded"], p["screening"]["awaiting"]) == (7, 1, 0)
     svg = prisma_svg(scenario(stopped=True))
     assert ">Records marked as ineligible by automation<" in svg and ">tools (n\u00a0=\u00a01)<" in svg
+
+
+def test_records_without_a_title_are_counted_and_shown():
+    from reviewflow.prisma.counts import batch_counts
+
+    records = make_records([{"title": "A trial"}, {"title": ""}, {"title": ""}])
+    searches = [{"batch": "s1", "date_searched": "2020-01-01", "exports": [{"file": "f.ris", "database": "X"}]}]
+    rejected = pd.DataFrame(columns=REJECTED_COLUMNS)
+    (batch,) = batch_counts(records, rejected, searches)
+    assert (batch["records"], batch["without_title"], batch["set_aside"]) == (3, 2, 0)
+    counts = scenario()
+    assert counts["prisma"]["identified"]["without_title"] == 0
+    assert "without a title" not in prisma_svg(counts)
+    counts["prisma"]["identified"]["without_title"] = 2
+    assert "of which without a title, kept (n\u00a0=\u00a02)" in prisma_svg(counts)

@@ -337,15 +337,16 @@ def test_bad_sheet_fails_with_one_line_and_leaves_no_partial_output(tmp_path):
 
 def test_malformed_record_stops_the_run_or_is_set_aside_and_counted(project):
     export = project / REVIEW / "searches" / "2020-09-23" / "cinahl.ris"
-    export.write_bytes(export.read_bytes() + b"TY  - JOUR\r\nAU  - Nameless, A\r\nPY  - 2020\r\nER  - \r\n")
+    cut = "record has no end-of-record (ER) line; the file may be truncated"
+    export.write_bytes(export.read_bytes() + b"TY  - JOUR\r\nTI  - Cut off\r\nPY  - 2020\r\n")
     stopped = snakemake(project)
     assert stopped.returncode != 0
     assert f"reviewflow: {REVIEW}/searches/2020-09-23/cinahl.ris, record 38 (line " in stopped.stderr
-    assert "): has no title" in stopped.stderr
+    assert f"): {cut}" in stopped.stderr
     skipped = snakemake(project, *FLOW, "--config", "ingest={'on_error': 'skip'}")
     assert skipped.returncode == 0, skipped.stderr[-2000:]
     rejected = rows(project / RESULTS / "ingest" / "rejected.csv")
-    assert [(r["file"], r["position"], r["reason"]) for r in rejected] == [("cinahl.ris", "38", "has no title")]
+    assert [(r["file"], r["position"], r["reason"]) for r in rejected] == [("cinahl.ris", "38", cut)]
     import json
 
     batches = json.loads((project / RESULTS / "prisma" / "prisma.json").read_text())["batches"]

@@ -147,11 +147,21 @@ def _import(args) -> None:
     from .pipeline import load_config
     from .screening.imports import import_decisions
 
-    imported = import_decisions(args.tool, args.file, args.to, load_config(args.config), args.stage, args.reasons)
+    config = load_config(args.config)
+    imported = import_decisions(args.tool, args.file, args.to, config, args.stage, args.reasons, args.list)
     for line in imported.unmatched:
         print(f"reviewflow: {line}", file=sys.stderr)
     also = f"; {len(imported.unmatched)} rows matched no citation (listed above)" if imported.unmatched else ""
-    print(f"{args.to}: {len(imported.rows)} {args.stage} decisions imported from {args.tool}{also}")
+    stages = " and ".join(dict.fromkeys(r["stage"] for r in imported.rows)) or args.stage
+    print(f"{args.to}: {len(imported.rows)} {stages} decisions imported from {args.tool}{also}")
+
+
+def _handoff(args) -> None:
+    from .handoff import write_handoff
+    from .pipeline import load_config
+
+    write_handoff(args.kind, load_config(args.config), args.output)
+    print(f"{args.output}: written for {args.kind}")
 
 
 def _status(args) -> None:
@@ -402,14 +412,27 @@ def parser() -> argparse.ArgumentParser:
         _extraction_add,
     )
 
-    importer = commands.add_parser("import", help="bring screening decisions made in Rayyan or ASReview LAB")
-    importer.add_argument("tool", choices=["rayyan", "asreview"])
-    importer.add_argument("file", help="Rayyan's CSV export, or ASReview LAB's CSV export")
+    importer = commands.add_parser("import", help="bring screening decisions made in Rayyan, Covidence or ASReview LAB")
+    importer.add_argument("tool", choices=["rayyan", "covidence", "asreview"])
+    importer.add_argument("file", help="Rayyan's CSV export, a Covidence list's CSV export, or ASReview LAB's CSV")
     importer.add_argument("--config", required=True, help="config/<review>.yaml (its last run's citations are matched)")
     importer.add_argument("--to", required=True, help="the screening sheet, e.g. resources/<review>/screening.csv")
     importer.add_argument("--stage", choices=["title_abstract", "full_text"], default="title_abstract")
-    importer.add_argument("--reasons", metavar="MAP.csv", help="Rayyan: columns rayyan_reason, reason (the config's)")
+    importer.add_argument(
+        "--reasons", metavar="MAP.csv", help="columns rayyan_reason (or covidence_reason), reason (the config's)"
+    )
+    importer.add_argument(
+        "--list", choices=["irrelevant", "excluded", "included"], help="Covidence: the list exported (else its name)"
+    )
     importer.set_defaults(run=_import)
+
+    handoff = commands.add_parser(
+        "handoff", help="the last run's results for the next tool (PRISMA2020, EndNote/Zotero)"
+    )
+    handoff.add_argument("kind", choices=["prisma2020", "ris"], help="prisma2020: the R package's CSV; ris: labelled")
+    handoff.add_argument("--config", required=True, help="config/<review>.yaml")
+    handoff.add_argument("-o", "--output", required=True)
+    handoff.set_defaults(run=_handoff)
 
     status = commands.add_parser("status", help="where the review stands and the next command to run")
     status.add_argument("config", help="config/<review>.yaml")

@@ -23,7 +23,7 @@ from ..tables import BIBLIOGRAPHIC_FIELDS, CITATION_COLUMNS, DEDUPED_RECORD_COLU
 from .cluster import cluster
 from .keys import match_keys
 from .pairs import candidate_pairs, score_pairs
-from .rules import classify
+from .rules import UNTITLED, classify
 
 log = logging.getLogger(__name__)
 
@@ -201,6 +201,20 @@ def _pair_rows(records: pd.DataFrame, scored: pd.DataFrame, pairs: pd.DataFrame)
     return out
 
 
+def _with_untitled(records: pd.DataFrame, queue: pd.DataFrame) -> pd.DataFrame:
+    """The queue, and a row for each record exported without a title that no pair of the
+    queue names: kept as exported, for people to check (record_b left empty)."""
+    named = set(queue["record_a"]) | set(queue["record_b"]) if len(queue) else set()
+    lonely = records[(records["title"] == "") & ~records["record_id"].isin(named)]
+    if lonely.empty:
+        return queue
+    rows = pd.DataFrame({"record_a": lonely["record_id"], "record_b": "", "reason": UNTITLED})
+    for field in SIDE_BY_SIDE:
+        rows[f"{field}_a"], rows[f"{field}_b"] = lonely[field].to_numpy(), ""
+    rows = rows.reindex(columns=QUEUE_COLUMNS, fill_value="")
+    return pd.concat([queue, rows], ignore_index=True) if len(queue) else rows
+
+
 def _explain(records, scored, merges, held, roots, decided) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     roots = np.asarray(roots)
     merge_rows = _pair_rows(records, scored, merges)
@@ -226,6 +240,7 @@ def _explain(records, scored, merges, held, roots, decided) -> tuple[pd.DataFram
             values = records[field].to_numpy()
             queue[f"{field}_a"], queue[f"{field}_b"] = values[a], values[b]
         queue["decision"], queue["note"] = "", ""
+    queue = _with_untitled(records, queue)
 
     apart = scored.loc[scored["decision"].isin(["different", "linked"]), ["i", "j", "decision", "reason"]]
     apart = apart[roots[apart["i"].to_numpy()] != roots[apart["j"].to_numpy()]]

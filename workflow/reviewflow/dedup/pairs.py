@@ -79,6 +79,7 @@ def score_pairs(keys: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
     a, b = keys.iloc[i].reset_index(drop=True), keys.iloc[j].reset_index(drop=True)
     out = pd.DataFrame({"i": i, "j": j})
     out["title"] = process.cpdist(a["title"].tolist(), b["title"].tolist(), scorer=fuzz.ratio, workers=-1) / 100
+    out["untitled"] = (a["title"] == "").to_numpy() | (b["title"] == "").to_numpy()
     for x, y in ((a["title_alt"], b["title"]), (a["title"], b["title_alt"])):
         has = (x != "").to_numpy()
         if has.any():

@@ -30,6 +30,10 @@ RULES = {
 GENERIC_TITLE_WORDS = 4  # 'Editorial', 'Reply to the letter': titles this short identify nothing alone
 
 
+UNTITLED_PAIR = "a record without a title: the rules merge it only on a shared DOI or PMID; decide by hand"
+UNTITLED = "has no title as exported: kept; check it against the database (a placeholder, a catalogue entry?)"
+
+
 def classify(scored: pd.DataFrame, conference_abstracts: str = "separate") -> pd.DataFrame:
     """Adds decision, rule and reason. Decisions: 'duplicate' (merged by `rule`),
     'uncertain' (to the review queue), 'different' (a near pair kept apart by a
@@ -43,7 +47,14 @@ def classify(scored: pd.DataFrame, conference_abstracts: str = "separate") -> pd
         decision[hit] = "duplicate"
         rule[hit] = name
     reason = np.full(len(s), "", dtype=object)
+    # a record exported without a title merges by itself only on a shared DOI or PMID
+    # ('identifier'); any other rule it meets sends the pair to people instead
+    untitled = s["untitled"].to_numpy(dtype=bool) if "untitled" in s else np.zeros(len(s), dtype=bool)
+    held_back = untitled & (decision == "duplicate") & (rule != "identifier")
+    decision[held_back], rule[held_back] = "", ""
     near, hard, why = near_pairs(s, e, decision)
+    near |= held_back
+    why = np.where(held_back & ~hard, UNTITLED_PAIR, why)
     decision[near & hard] = "different"  # a known false friend: kept apart, listed so people can see it
     decision[near & ~hard] = "uncertain"
     reason[near] = why[near]
@@ -57,7 +68,7 @@ def classify(scored: pd.DataFrame, conference_abstracts: str = "separate") -> pd
         & (e["a"] >= 0.8)
         & (s["year_gap"] <= 1)
         & ~(s["doi_differs"] | s["pmid_differs"] | s["signature_differs"])
-    ).to_numpy()
+    ).to_numpy() & ~untitled
     if conference_abstracts == "separate":
         decision[report] = "linked"
         rule[report] = ""

@@ -130,23 +130,12 @@ def frames(
         fields = None
         if problem is None:
             fields = finish(block.fields, block.clean)
-            if not fields["title"]:
-                if not any(v for k, v in fields.items() if k != "type"):
-                    # an empty record (EndNote may open a file with one): set aside, counted, never a stop
-                    rejected.append(
-                        (
-                            rejected_ids.next(block.raw),
-                            source,
-                            search,
-                            file,
-                            str(position),
-                            block.where,
-                            EMPTY,
-                            block.raw,
-                        )
-                    )
-                    continue
-                problem = "has no title"
+            if not fields["title"] and not any(v for k, v in fields.items() if k != "type"):
+                # an empty record (EndNote may open a file with one): set aside, counted, never a stop
+                rejected.append(
+                    (rejected_ids.next(block.raw), source, search, file, str(position), block.where, EMPTY, block.raw)
+                )
+                continue
         if problem:
             if on_error == "stop":
                 raise ReviewflowError(problem, file=file, row=block.where)
@@ -163,6 +152,9 @@ def frames(
     records = pd.DataFrame(
         kept, columns=["record_id", *FIELD_COLUMNS, "source", "search", "file", "position"], dtype=str
     )
+    untitled = int((records["title"] == "").sum())
+    if untitled:  # kept as exported: the dedup review queue lists each, the PRISMA counts say how many
+        log.warning("%s: %d records have no title; kept, and listed in the dedup review queue", file, untitled)
     odd_ids = int(records["extra"].str.contains("PMID (not a number)", regex=False).sum())
     if odd_ids:
         log.warning("%s: %d PMIDs are not numbers; kept in the extra column, not as PMIDs", file, odd_ids)

@@ -43,7 +43,11 @@ def prisma_counts(
         "previous_batches": order[:-1],
         "previous_studies": int(len(earliest) - len(new_studies)),
         "previous_reports": int(len(included) - len(new_reports)),
-        "identified": {"by_database": by_database, "total": sum(b["records"] for b in by_database)},
+        "identified": {
+            "by_database": by_database,
+            "total": sum(b["records"] for b in by_database),
+            "without_title": sum(b["without_title"] for b in by_database),
+        },
         "removed_before_screening": {
             "duplicates_of_earlier_searches": joined_known,
             "duplicates_within_search": int(len(latest_records) - joined_known - len(new)),
@@ -84,6 +88,7 @@ def batch_counts(records: pd.DataFrame, rejected: pd.DataFrame, searches: list[d
                     "file": export["file"],
                     "records": int(mine.sum() + aside.sum()),
                     "set_aside": int(aside.sum()),
+                    "without_title": int((mine & (records["title"] == "")).sum()),  # kept, flagged for people
                 }
             )
     return batches

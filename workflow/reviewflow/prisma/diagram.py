@@ -41,6 +41,8 @@ def prisma_svg(counts: dict) -> str:
         y_prev_middle = y + h / 2
         y += h + GAP
     by_db = [f"{d['database']} (n = {d['records']})" for d in p["identified"]["by_database"]]
+    if p["identified"].get("without_title"):
+        by_db.append(f"of which without a title, kept (n = {p['identified']['without_title']})")
     searched = f"search of {p['latest_batch']}" if update else "databases"
     shape, h_id = _box(left, y, BOX_W, [f"Records identified, {searched} (n = {p['identified']['total']})", *by_db])
     parts, y, y_prev = _screening_boxes(p, parts, shape, left, right, y, h_id, update)

@@ -6,6 +6,12 @@ separated by "| ": `RAYYAN-INCLUSION: {"Ann"=>"Included", "Bo"=>"Excluded"}`,
 (Rayyan's export help page; the rayyanR package reads the same markers). ASReview
 LAB's project export is a CSV whose `included` (or `asreview_label`) column holds 1,
 0 or nothing, in the order the records were screened (`asreview_ranking` where present).
+Covidence exports one list at a time (its reference export, CSV with the columns
+`Title, Authors, Abstract, Published Year, ..., DOI, Ref, Covidence #, Study, Notes,
+Tags`; the file is named `review_<n>_<list>_csv_<stamp>.csv`): "irrelevant" is excluded
+at title and abstract, "excluded" at full text (its reason from a column naming a reason
+where the export has one, else from a tag the reason map names), "included" included at
+both stages. Tags and notes export with the lists (Covidence's help page on tagging).
 
 Each row is matched to a citation of the review's last run by DOI, then PMID, then
 title, year and first author; a row that matches none is listed, never dropped
@@ -82,13 +88,15 @@ def _table(path: str) -> tuple[list[str], list[dict]]:
     return header, [dict(zip(header, row)) for row in rows]
 
 
-def _reason_map(path: str | None, reasons: list[str]) -> dict[str, str]:
-    """The user's two-column map (rayyan_reason, reason), each reason one of the config's."""
+def _reason_map(path: str | None, reasons: list[str], tool: str = "rayyan") -> dict[str, str]:
+    """The user's two-column map (<tool>_reason, reason), each reason one of the config's;
+    a reason that is already one of the config's maps to itself."""
+    identity = {r.casefold(): r for r in reasons}
     if not path:
-        return {}
+        return identity if tool == "covidence" else {}
     header, rows = _table(path)
-    if header[:2] != ["rayyan_reason", "reason"]:
-        raise ReviewflowError("needs the columns rayyan_reason, reason", file=path, row=1)
+    if header[:2] != [f"{tool}_reason", "reason"]:
+        raise ReviewflowError(f"needs the columns {tool}_reason, reason", file=path, row=1)
     allowed = {r.casefold(): r for r in reasons}
     out = {}
     for number, row in enumerate(rows, start=2):
@@ -99,8 +107,8 @@ def _reason_map(path: str | None, reasons: list[str]) -> dict[str, str]:
                 row=number,
                 column="reason",
             )
-        out[row["rayyan_reason"].strip().casefold()] = allowed[row["reason"].casefold()]
-    return out
+        out[row[f"{tool}_reason"].strip().casefold()] = allowed[row["reason"].casefold()]
+    return {**identity, **out} if tool == "covidence" else out
 
 
 def safe_reviewer(name: str) -> str:
@@ -194,6 +202,71 @@ def from_asreview(path: str, matcher, stage: str) -> Imported:
     return Imported(out, unmatched)
 
 
+COVIDENCE_LISTS = ("irrelevant", "excluded", "included")
+
+
+def covidence_list(path: str, given: str | None) -> str:
+    """The list a Covidence export holds: as given, else from its file name."""
+    if given:
+        return given
+    found = re.search(r"_(irrelevant|excluded|included)_", Path(path).name.lower())
+    if not found:
+        raise ReviewflowError(
+            "does not say which Covidence list it holds (its name lacks _irrelevant_, _excluded_ or _included_); "
+            "give --list irrelevant|excluded|included",
+            file=path,
+        )
+    return found.group(1)
+
+
+def from_covidence(path: str, matcher, listed: str, reason_map: dict[str, str]) -> Imported:
+    header, rows = _table(path)
+    if "Covidence #" not in header or "Title" not in header:
+        raise ReviewflowError(
+            "has no 'Covidence #' and 'Title' columns; is it Covidence's CSV export?", file=path, row=1
+        )
+    reason_column = next((c for c in header if "reason" in c.lower()), None)
+    out, unmatched, unmapped = [], [], set()
+    for number, row in enumerate(rows, start=2):
+        citation = matcher(
+            row.get("DOI", ""), "", row.get("Title", ""), row.get("Published Year", ""), row.get("Authors", "")
+        )
+        if citation is None:
+            unmatched.append(f"{path}, row {number}: '{row['Title'][:70]}' matches no citation of the review")
+            continue
+        note = f"from Covidence #{row['Covidence #'].lstrip('#')}"
+        if listed == "irrelevant":
+            out.append({"citation": citation, "stage": "title_abstract", "decision": "exclude", "note": note})
+            continue
+        out.append({"citation": citation, "stage": "title_abstract", "decision": "include", "note": note})
+        if listed == "included":
+            out.append({"citation": citation, "stage": "full_text", "decision": "include", "note": note})
+            continue
+        given = [row[reason_column].strip()] if reason_column and row[reason_column].strip() else []
+        given = given or [t.strip() for t in re.split(r"[;,]", row.get("Tags", "")) if t.strip()]
+        mapped = [reason_map[r.casefold()] for r in given if r.casefold() in reason_map]
+        if not mapped:
+            unmapped.update(given)
+            if not given:
+                raise ReviewflowError(
+                    "a full-text exclusion with no reason: the export has no reason column and the row no tag; "
+                    "add the reason (a column 'Exclusion reason') and import again",
+                    file=path,
+                    row=number,
+                )
+            continue
+        out.append(
+            {"citation": citation, "stage": "full_text", "decision": "exclude", "reason": mapped[0], "note": note}
+        )
+    if unmapped:
+        raise ReviewflowError(
+            f"exclusion reasons with no row in the reason map: {'; '.join(sorted(unmapped))}; map each to one of the "
+            "config's reasons (--reasons MAP.csv with columns covidence_reason, reason)",
+            file=path,
+        )
+    return Imported(out, unmatched)
+
+
 def write_imported(imported: Imported, sheet: str, resolve) -> int:
     """Append the imported rows to the screening sheet, adding any vote columns it lacks;
     a citation already decided at that stage (under any of its keys) is refused; the sheet
@@ -219,7 +292,13 @@ def write_imported(imported: Imported, sheet: str, resolve) -> int:
 
 
 def import_decisions(
-    tool: str, path: str, sheet: str, config: dict, stage: str = "title_abstract", reasons: str | None = None
+    tool: str,
+    path: str,
+    sheet: str,
+    config: dict,
+    stage: str = "title_abstract",
+    reasons: str | None = None,
+    listed: str | None = None,
 ) -> Imported:
     """Read another tool's export and append its decisions to the sheet (see module doc)."""
     from ..layout import Layout
@@ -230,8 +309,11 @@ def import_decisions(
         imported = from_rayyan(path, matcher, stage, _reason_map(reasons, config["screening"]["exclusion_reasons"]))
     elif tool == "asreview":
         imported = from_asreview(path, matcher, stage)
+    elif tool == "covidence":
+        allowed = config["screening"]["exclusion_reasons"]
+        imported = from_covidence(path, matcher, covidence_list(path, listed), _reason_map(reasons, allowed, tool))
     else:
-        raise ReviewflowError(f"unknown tool '{tool}'; allowed: rayyan, asreview")
+        raise ReviewflowError(f"unknown tool '{tool}'; allowed: rayyan, asreview, covidence")
     if imported.unmatched and not imported.rows:
         raise ReviewflowError(
             f"none of its {len(imported.unmatched)} decided rows matches a citation of the review", file=path

@@ -1,0 +1,170 @@
+"""The review's results in the forms the next tools read: the PRISMA2020 R package's
+flow-diagram CSV, and RIS whose records carry their screening outcome for EndNote or
+Zotero.
+
+PRISMA2020's `PRISMA_data()` reads a CSV with the columns `data, node, box, description,
+boxtext, tooltips, url, n` (the template `inst/extdata/PRISMA.csv` of the package); it
+finds each count by the name in `data` and takes its `n`; the boxes that list reasons or
+databases take "name, n; name, n". We fill `n` from the run's own PRISMA counts (the
+latest search batch is the update, as in our diagram) and write our own box texts; boxes
+the review has no data for (registers, other methods) get 0.
+
+RIS: each citation with its screening status in `LB` (EndNote's Label; Zotero keeps it
+in the record's extra field) and a note (`N1`) saying status, exclusion reason and the
+study it belongs to; ingest reads those tags back into `extra`, so the bibliographic
+fields round-trip unchanged (tested).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import ReviewflowError
+from .export import to_ris
+from .tables import CITATION_COLUMNS, read_csv
+
+PRISMA2020_COLUMNS = ["data", "node", "box", "description", "boxtext", "tooltips", "url", "n"]
+
+
+def _pairs(items: list[tuple[str, int]]) -> str:
+    """'name, n; name, n' as PRISMA_data() parses the reason and database boxes."""
+    return "; ".join(f"{name.replace(';', ',').replace(',', ' ')}, {n}" for name, n in items) or "None, 0"
+
+
+def prisma2020_rows(counts: dict) -> list[dict]:
+    """The template's rows with this review's numbers (counts: prisma/prisma.json)."""
+    p = counts["prisma"]
+    removed = p["removed_before_screening"]
+    databases = [(b["database"], b["records"]) for b in p["identified"]["by_database"]]
+    reasons = [(r["reason"], r["count"]) for r in p["eligibility"]["excluded"]]
+    new_reports = p["new_reports"]["of_new_studies"] + p["new_reports"]["of_previous_studies"]
+    values = [
+        # data, node, box, what it counts, n
+        ("previous_studies", "node5", "box1", "Studies included in the previous version", p["previous_studies"]),
+        ("previous_reports", "NA", "box1", "Reports of those studies", p["previous_reports"]),
+        ("database_results", "node7", "box2", "Records from databases", p["identified"]["total"]),
+        ("database_specific_results", "NA", "box2", "Records from each database", _pairs(databases)),
+        ("register_results", "NA", "box2", "Records from registers", 0),
+        ("register_specific_results", "NA", "box2", "Records from each register", "None, 0"),
+        ("website_results", "node17", "box11", "Records from websites", 0),
+        ("organisation_results", "NA", "box11", "Records from organisations", 0),
+        ("citations_results", "NA", "box11", "Records from citation searching", 0),
+        (
+            "duplicates",
+            "node8",
+            "box3",
+            "Duplicates removed (of earlier searches and within this one)",
+            removed["duplicates_of_earlier_searches"] + removed["duplicates_within_search"],
+        ),
+        (
+            "excluded_automatic",
+            "NA",
+            "box3",
+            "Left unscreened by the stopping rule",
+            removed["marked_ineligible_by_automation"],
+        ),
+        ("excluded_other", "NA", "box3", "Unreadable records set aside", removed["set_aside_unreadable"]),
+        ("records_screened", "node9", "box4", "Records screened", p["screened"]),
+        ("records_excluded", "node10", "box5", "Records excluded at title and abstract", p["screening"]["excluded"]),
+        ("dbr_sought_reports", "node11", "box6", "Reports sought", p["screening"]["sought"]),
+        ("dbr_notretrieved_reports", "node12", "box7", "Reports not retrieved", p["retrieval"]["not_retrieved"]),
+        ("other_sought_reports", "node18", "box12", "Reports sought (other methods)", 0),
+        ("other_notretrieved_reports", "node19", "box13", "Reports not retrieved (other methods)", 0),
+        ("dbr_assessed", "node13", "box8", "Reports assessed for eligibility", p["retrieval"]["assessed"]),
+        ("dbr_excluded", "node14", "box9", "Reports excluded, by reason", _pairs(reasons)),
+        ("other_assessed", "node20", "box14", "Reports assessed (other methods)", 0),
+        ("other_excluded", "node21", "box15", "Reports excluded (other methods), by reason", "None, 0"),
+        ("new_studies", "node15", "box10", "New studies included", p["new_studies"]),
+        ("new_reports", "NA", "box10", "Reports of new included studies", new_reports),
+        ("total_studies", "node22", "box16", "Studies included in the review", p["total_studies"]),
+        ("total_reports", "NA", "box16", "Reports of the included studies", p["total_reports"]),
+    ]
+    rows = [
+        {"data": data, "node": node, "box": box, "description": text, "boxtext": text, "tooltips": text, "url": "NA"}
+        | {"n": n}
+        for data, node, box, text, n in values
+    ]
+    titles = [
+        ("NA", "node4", "prevstud", "Previous studies"),
+        ("NA", "node6", "newstud", f"New studies: search of {p['latest_batch']}"),
+        ("NA", "node16", "othstud", "New studies via other methods"),
+        ("identification", "node1", "identification", "Identification"),
+        ("screening", "node2", "screening", "Screening"),
+        ("included", "node3", "included", "Included"),
+    ]
+    rows += [
+        {
+            "data": d,
+            "node": node,
+            "box": box,
+            "description": text,
+            "boxtext": text,
+            "tooltips": text,
+            "url": "NA",
+            "n": 0,
+        }
+        for d, node, box, text in titles
+    ]
+    return rows
+
+
+def prisma2020_csv(counts: dict) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=PRISMA2020_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(prisma2020_rows(counts))
+    return out.getvalue()
+
+
+def labelled_ris(citations: pd.DataFrame, status: pd.DataFrame, publications: pd.DataFrame) -> str:
+    """Every citation as RIS, its screening status as a label and a note."""
+    library = citations.merge(
+        status[["citation_id", "status", "exclusion_reason"]], on="citation_id", how="left"
+    ).fillna("")
+    study_of = dict(zip(publications["citation_id"], publications["study_id"]))
+    extras = []
+    for row in library.itertuples(index=False):
+        note = f"reviewflow: {row.status or 'not screened'}"
+        if row.exclusion_reason:
+            note += f"; reason: {row.exclusion_reason}"
+        if row.citation_id in study_of:
+            note += f"; study: {study_of[row.citation_id]}"
+        lines = [line for line in str(row.extra).split("\n") if line]
+        extras.append("\n".join([*lines, f"LB: {row.status or 'not screened'}", f"N1: {note}"]))
+    library["extra"] = extras
+    return to_ris(library)
+
+
+def write_handoff(kind: str, config: dict, output: str) -> None:
+    """Write the file `kind` names from the review's last run."""
+    from .layout import Layout
+
+    layout = Layout(config)
+    needed = {
+        "prisma2020": ["prisma/prisma.json"],
+        "ris": ["dedup/citations.csv", "screening/status.csv", "studies/publications.csv"],
+    }
+    if kind not in needed:
+        raise ReviewflowError(f"unknown hand-off '{kind}'; allowed: {', '.join(needed)}")
+    for name in needed[kind]:
+        if not Path(layout.result(name)).is_file():
+            raise ReviewflowError("is not there yet; run the review first (make report)", file=layout.result(name))
+    if kind == "prisma2020":
+        text = prisma2020_csv(json.loads(Path(layout.result("prisma/prisma.json")).read_text(encoding="utf-8")))
+    else:
+        text = labelled_ris(
+            read_csv(layout.result("dedup/citations.csv"), CITATION_COLUMNS),
+            read_csv(layout.result("screening/status.csv")),
+            read_csv(layout.result("studies/publications.csv")),
+        )
+    target = Path(output)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+
+
+__all__ = ["PRISMA2020_COLUMNS", "labelled_ris", "prisma2020_csv", "prisma2020_rows", "write_handoff"]
