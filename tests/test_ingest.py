@@ -79,6 +79,7 @@ def test_format_detected_from_content_not_extension(fixtures, tmp_path):
         (b"", "format not recognised"),
         (b"\x00\x01\x02binary", "binary file"),
         (b"TY  - JOUR\nTI  - Cut off\n", "record 1 (line 1): record has no end-of-record (ER) line"),
+        (b"TY  - JOUR\nAU  - Smith, J\nER  - \n", "record 1: has no title, nor has any of its 1 records"),
     ],
 )
 def test_bad_files_name_file_and_place(tmp_path, content, expected):

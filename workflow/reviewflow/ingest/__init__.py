@@ -153,6 +153,8 @@ def frames(
         kept, columns=["record_id", *FIELD_COLUMNS, "source", "search", "file", "position"], dtype=str
     )
     untitled = int((records["title"] == "").sum())
+    if untitled and untitled == len(records):  # a file read in the wrong format, not a few placeholders
+        raise ReviewflowError(f"has no title, nor has any of its {untitled} records", file=file, row="record 1")
     if untitled:  # kept as exported: the dedup review queue lists each, the PRISMA counts say how many
         log.warning("%s: %d records have no title; kept, and listed in the dedup review queue", file, untitled)
     odd_ids = int(records["extra"].str.contains("PMID (not a number)", regex=False).sum())
