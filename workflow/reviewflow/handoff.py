@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -33,7 +34,7 @@ PRISMA2020_COLUMNS = ["data", "node", "box", "description", "boxtext", "tooltips
 
 def _pairs(items: list[tuple[str, int]]) -> str:
     """'name, n; name, n' as PRISMA_data() parses the reason and database boxes."""
-    return "; ".join(f"{name.replace(';', ',').replace(',', ' ')}, {n}" for name, n in items) or "None, 0"
+    return "; ".join(f"{re.sub('[;,]', ' ', name)}, {n}" for name, n in items) or "None, 0"
 
 
 def prisma2020_rows(counts: dict) -> list[dict]:
@@ -84,11 +85,6 @@ def prisma2020_rows(counts: dict) -> list[dict]:
         ("total_studies", "node22", "box16", "Studies included in the review", p["total_studies"]),
         ("total_reports", "NA", "box16", "Reports of the included studies", p["total_reports"]),
     ]
-    rows = [
-        {"data": data, "node": node, "box": box, "description": text, "boxtext": text, "tooltips": text, "url": "NA"}
-        | {"n": n}
-        for data, node, box, text, n in values
-    ]
     titles = [
         ("NA", "node4", "prevstud", "Previous studies"),
         ("NA", "node6", "newstud", f"New studies: search of {p['latest_batch']}"),
@@ -97,18 +93,19 @@ def prisma2020_rows(counts: dict) -> list[dict]:
         ("screening", "node2", "screening", "Screening"),
         ("included", "node3", "included", "Included"),
     ]
-    rows += [
+    values += [(*title, 0) for title in titles]  # the title boxes carry text, no count
+    rows = [
         {
-            "data": d,
+            "data": data,
             "node": node,
             "box": box,
             "description": text,
             "boxtext": text,
             "tooltips": text,
             "url": "NA",
-            "n": 0,
+            "n": n,
         }
-        for d, node, box, text in titles
+        for data, node, box, text, n in values
     ]
     return rows
 

@@ -49,7 +49,7 @@ def classify(scored: pd.DataFrame, conference_abstracts: str = "separate") -> pd
     reason = np.full(len(s), "", dtype=object)
     # a record exported without a title merges by itself only on a shared DOI or PMID
     # ('identifier'); any other rule it meets sends the pair to people instead
-    untitled = s["untitled"].to_numpy(dtype=bool) if "untitled" in s else np.zeros(len(s), dtype=bool)
+    untitled = s["untitled"].to_numpy(dtype=bool)
     held_back = untitled & (decision == "duplicate") & (rule != "identifier")
     decision[held_back], rule[held_back] = "", ""
     near, hard, why = near_pairs(s, e, decision)

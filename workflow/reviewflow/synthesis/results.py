@@ -163,6 +163,8 @@ def structured_results(
         rows[f"{field}_between"] = rows[f"{field}_fw"].where(has["fw"], rows[f"{field}_bw"])
     has["between"] = has["fw"] | has["bw"]
     rows = rows[has["one"] | has["two"] | has["between"]].sort_values(["position", "rank"], kind="stable")
+    text = [f"{field}_{side}" for field in ARM_FIELDS[2:] for side in ("one", "two", "between")]
+    rows[text] = rows[text].fillna("")  # a field of a row not found reads as empty, as in the sheet
     return _results_table(rows, flipped.loc[rows.index], arms)
 
 
@@ -196,7 +198,6 @@ def _results_table(rows: pd.DataFrame, flipped: pd.Series, arms: pd.DataFrame) -
             "measure": rows["measure"],
             "timepoint_reported": rows["timepoint"],
             "timepoint": first_of("category"),
-            "kind": "text",
         }
     )
     types = arms.drop_duplicates(["study_id", "arm"], keep="last").set_index(["study_id", "arm"])["arm_type"]
@@ -204,7 +205,7 @@ def _results_table(rows: pd.DataFrame, flipped: pd.Series, arms: pd.DataFrame) -
     out["intervention"] = types.reindex(keys).fillna("").to_numpy()
     lines = np.column_stack([rows[f"line_{side}"].to_numpy(dtype=float) for side in sides])
     out["order"] = np.nanmin(lines, axis=1).astype(int)
-    sources = pd.DataFrame({side: rows[f"source_{side}"].where(present[side], "").fillna("") for side in sides})
+    sources = pd.DataFrame({side: rows[f"source_{side}"].where(present[side], "") for side in sides})
     out["source"] = ""
     cited = (sources != "").any(axis=1)
     out.loc[cited, "source"] = [
@@ -212,55 +213,66 @@ def _results_table(rows: pd.DataFrame, flipped: pd.Series, arms: pd.DataFrame) -
     ]
     marked = np.zeros(len(rows), dtype=bool)
     for side in sides:
-        marked |= (present[side] & (rows[f"illustrative_{side}"].fillna("") != "")).to_numpy()
+        marked |= (present[side] & (rows[f"illustrative_{side}"] != "")).to_numpy()
+    n, size_marked = _group_sizes(rows, present, arms)
+    marked |= size_marked
 
-    sizes = _arm_sizes(arms)
-    n = {}
-    for index, (side, arm_column) in enumerate((("one", "intervention_arm"), ("two", "comparator_arm")), start=1):
-        given = rows[f"n_{side}"].fillna("")
-        given = given.where(given != "", rows[f"total_{side}"].fillna("")).where(present[side], "")
-        listed = rows[["study_id", arm_column]].merge(
-            sizes.rename(columns={"arm": arm_column}), on=["study_id", arm_column], how="left"
-        )
-        from_arms = listed["size"].fillna("").to_numpy()
-        n[index] = np.where(given != "", given, from_arms)
-        numeric = (rows[f"mean_{side}"].fillna("") != "") | (rows[f"events_{side}"].fillna("") != "")
-        marked |= (
-            (given == "").to_numpy()
-            & listed["size_marked"].fillna(False).to_numpy(dtype=bool)
-            & (present[side] & numeric).to_numpy()
-        )
     both = (present["one"] & present["two"]).to_numpy() & (n[1] != "") & (n[2] != "")
-    continuous = both & (rows["mean_one"].fillna("") != "").to_numpy() & (rows["mean_two"].fillna("") != "").to_numpy()
-    binary = ~continuous & both
-    binary &= (rows["events_one"].fillna("") != "").to_numpy() & (rows["events_two"].fillna("") != "").to_numpy()
-    effect = ~continuous & ~binary & (rows["effect_between"].fillna("") != "").to_numpy()
+    continuous = both & (rows["mean_one"] != "").to_numpy() & (rows["mean_two"] != "").to_numpy()
+    binary = ~continuous & both & (rows["events_one"] != "").to_numpy() & (rows["events_two"] != "").to_numpy()
+    effect = ~continuous & ~binary & (rows["effect_between"] != "").to_numpy()
     out["kind"] = np.select([continuous, binary, effect], ["continuous", "binary", "effect"], "text")
     missing = pd.Series(np.nan, index=rows.index, dtype=object)
     for number, side in ((1, "one"), (2, "two")):
+        size = pd.Series(n[number], index=rows.index, dtype=object)
         out[f"mean_{number}"] = rows[f"mean_{side}"].where(continuous, missing)
         out[f"sd_{number}"] = rows[f"sd_{side}"].where(continuous, missing)
-        out[f"n_{number}"] = pd.Series(n[number], index=rows.index, dtype=object).where(continuous, missing)
+        out[f"n_{number}"] = size.where(continuous, missing)
         out[f"events_{number}"] = rows[f"events_{side}"].where(binary, missing)
-        out[f"total_{number}"] = pd.Series(n[number], index=rows.index, dtype=object).where(binary, missing)
-    values = {c: pd.to_numeric(rows[f"{c}_between"].where(effect, np.nan)) for c in ("effect", "ci_low", "ci_high")}
-    measure = rows["effect_measure_between"].where(effect, missing)
-    ratio = measure.isin(RATIO).to_numpy()
-    turn = flipped.to_numpy() & effect
-    value, low, high = (values[c].to_numpy(dtype=float) for c in ("effect", "ci_low", "ci_high"))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value, low, high = (
-            np.where(turn, np.where(ratio, 1 / value, -value), value),
-            np.where(turn, np.where(ratio, 1 / high, -high), low),
-            np.where(turn, np.where(ratio, 1 / low, -low), high),
-        )
-    out["effect_measure"] = measure
-    out["effect"], out["ci_low"], out["ci_high"] = value, low, high
+        out[f"total_{number}"] = size.where(binary, missing)
+    out["effect_measure"] = rows["effect_measure_between"].where(effect, missing)
+    out["effect"], out["ci_low"], out["ci_high"] = _between_effects(rows, effect, flipped.to_numpy() & effect)
     counted = (n[1] != "") & (n[2] != "")
     totals = [int(a) + int(b) if ok else "" for a, b, ok in zip(n[1], n[2], counted)]
     out["participants"] = pd.Series(totals, index=rows.index, dtype=object)
     out["illustrative"] = np.where(marked, "all", "")
     return _as_built_from_records(out[RESULT_COLUMNS].reset_index(drop=True))
+
+
+def _group_sizes(rows: pd.DataFrame, present: dict, arms: pd.DataFrame) -> tuple[dict, np.ndarray]:
+    """Each arm's n (the result row's n or total, else the arms sheet's size) and whether an
+    illustrative arms-sheet size was used for a numeric result."""
+    sizes = _arm_sizes(arms)
+    n, marked = {}, np.zeros(len(rows), dtype=bool)
+    for index, (side, arm_column) in enumerate((("one", "intervention_arm"), ("two", "comparator_arm")), start=1):
+        given = rows[f"n_{side}"].where(rows[f"n_{side}"] != "", rows[f"total_{side}"]).where(present[side], "")
+        listed = rows[["study_id", arm_column]].merge(
+            sizes.rename(columns={"arm": arm_column}), on=["study_id", arm_column], how="left"
+        )
+        n[index] = np.where(given != "", given, listed["size"].fillna("").to_numpy())
+        numeric = (rows[f"mean_{side}"] != "") | (rows[f"events_{side}"] != "")
+        marked |= (
+            (given == "").to_numpy()
+            & listed["size_marked"].fillna(False).to_numpy(dtype=bool)
+            & (present[side] & numeric).to_numpy()
+        )
+    return n, marked
+
+
+def _between_effects(rows: pd.DataFrame, effect: np.ndarray, turn: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(effect, ci_low, ci_high) of the reported between-arm effects (NaN elsewhere); a pair
+    reported the other way round is turned: ratios inverted, differences negated."""
+    value, low, high = (
+        pd.to_numeric(rows[f"{c}_between"].where(effect, np.nan)).to_numpy(dtype=float)
+        for c in ("effect", "ci_low", "ci_high")
+    )
+    ratio = rows["effect_measure_between"].isin(RATIO).to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (
+            np.where(turn, np.where(ratio, 1 / value, -value), value),
+            np.where(turn, np.where(ratio, 1 / high, -high), low),
+            np.where(turn, np.where(ratio, 1 / low, -low), high),
+        )
 
 
 def _as_built_from_records(table: pd.DataFrame) -> pd.DataFrame:
