@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "workflow"))
 
 from reviewflow.synthesis import meta, meta_analyses  # noqa: E402
+from reviewflow.synthesis.accuracy import meta_dta  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "benchmarks" / "meta"
 FIELDS = ("estimate", "se", "ci_low", "ci_high", "tau2", "i2", "q", "k")
@@ -74,7 +75,7 @@ def metafor_live(csv: Path, measure: str, method: str, hksj: bool, drop00: bool 
 
 # Below these, a value is zero for both tools: metafor stops REML at a threshold of 1e-12, so a
 # tau^2 of 2.5e-13 from it and 0 from us are the same answer (tau^2 below 1e-8 is 0 for both).
-ZERO = {"tau2": 1e-8, "i2": 1e-4}  # i2 in percent
+ZERO = {"tau2": 1e-8, "i2": 1e-4, "tau2_logit_sens": 1e-8, "tau2_logit_spec": 1e-8}  # i2 in percent
 
 
 def relative_error(ours: dict, theirs: dict) -> float:
@@ -130,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     if not args.csv:
         worst = max(worst, depth_comparison(live))
+        worst = max(worst, dta_comparison(live))
     print(f"largest relative error: {worst:.2e} (target 1e-4: {'met' if worst <= 1e-4 else 'NOT met'})")
     return 0 if worst <= 1e-4 else 1
 
@@ -233,6 +235,176 @@ def depth_comparison(live: bool) -> float:
     if source != "metafor live":
         print("(the stored file's cumulative analysis was made with order = order(year), which metafor warns about;")
         print(" reviewflow adds studies in ascending year as metafor's cumul(fit, order = year) does)")
+    return worst
+
+
+DTA_R = r"""
+suppressMessages(library(metafor)); suppressMessages(library(jsonlite))
+args <- commandArgs(trailingOnly = TRUE)
+d <- read.csv(args[1])
+if (args[2] == "kearon") {  # metadat's dat.kearon1998, the rows with a whole 2x2 table
+  k <- dat.kearon1998[complete.cases(dat.kearon1998[, c("tp", "np", "tn", "nn")]), ]
+  d <- data.frame(study = paste(k$study, k$year, k$patients), tp = k$tp, fp = k$nn - k$tn, fn = k$np - k$tp,
+                  tn = k$tn, test = k$patients)
+  write.csv(d, args[1], row.names = FALSE)
+}
+ctl <- list(optimizer = "optim", optmethod = "BFGS", reltol = 1e-14, maxit = 10000)  # tighter than the default
+s <- escalc("PLO", xi = d$tp, mi = d$fn, add = 0.5, to = "only0")
+p <- escalc("PLO", xi = d$tn, mi = d$fp, add = 0.5, to = "only0")
+n <- nrow(d)
+long <- data.frame(study = rep(seq_len(n), 2), outcome = factor(rep(c("sens", "spec"), each = n)),
+                   yi = c(s$yi, p$yi), vi = c(s$vi, p$vi))
+fit <- rma.mv(yi, vi, mods = ~ outcome - 1, random = ~ outcome | study, struct = "UN", data = long,
+              method = "REML", control = ctl)
+out <- list(logit_sens = fit$beta[1], logit_spec = fit$beta[2], se_sens = fit$se[1], se_spec = fit$se[2],
+            tau2_logit_sens = fit$tau2[1], tau2_logit_spec = fit$tau2[2], rho = fit$rho,
+            sensitivity = plogis(fit$beta[1]), sens_ci_low = plogis(fit$ci.lb[1]), sens_ci_high = plogis(fit$ci.ub[1]),
+            specificity = plogis(fit$beta[2]), spec_ci_low = plogis(fit$ci.lb[2]), spec_ci_high = plogis(fit$ci.ub[2]))
+if ("test" %in% names(d)) {
+  long$test <- rep(as.numeric(d$test == sort(unique(d$test))[2]), 2)
+  cmp <- try(rma.mv(yi, vi, mods = ~ outcome + outcome:test - 1, random = ~ outcome | study, struct = "UN",
+                    data = long, method = "REML", control = ctl), silent = TRUE)
+  if (!inherits(cmp, "try-error"))
+    out$compare <- list(diff_sens = cmp$beta[3], diff_spec = cmp$beta[4], se_diff_sens = cmp$se[3],
+                        se_diff_spec = cmp$se[4], wald = anova(cmp, btt = 3:4)$QM, tau2_logit_sens = cmp$tau2[1],
+                        tau2_logit_spec = cmp$tau2[2], rho = cmp$rho)
+}
+cat(toJSON(out, auto_unbox = TRUE, digits = NA))
+"""
+
+
+def loglik_gain(csv: Path, theirs: dict) -> float:
+    """Our REML log-likelihood at our fit minus ours at metafor's (tau2s, rho): not below 0
+    when ours is as good a maximum. Where a tau2 is near 0 the likelihood is flat, and two
+    optimisers can stop at variances that differ by more than 1e-4 relative."""
+    import numpy as np
+
+    from reviewflow.synthesis import accuracy
+
+    counts = accuracy.read_counts(pd.read_csv(csv, dtype=str, keep_default_na=False), str(csv))
+    y, v = accuracy._logits(counts)
+    x = np.broadcast_to(np.eye(2), (len(y), 2, 2))
+    fit = accuracy.bivariate(y, v)
+    theta = np.array([theirs["tau2_logit_sens"], theirs["tau2_logit_spec"], max(-1.0, min(1.0, theirs["rho"]))])
+    return fit.loglik - accuracy._blocks(theta, y, v, x)[6] if fit else float("nan")
+
+
+def dta_values(csv: Path) -> dict:
+    """reviewflow meta-dta's numbers under the names the R script gives metafor's."""
+    data = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    has_test = "test" in data.columns
+    result = meta_dta(data, file=str(csv), compare="test" if has_test else None)
+    out = {
+        "logit_sens": result["logit"]["sensitivity"],
+        "logit_spec": result["logit"]["specificity"],
+        "se_sens": result["logit"]["se_sensitivity"],
+        "se_spec": result["logit"]["se_specificity"],
+        "tau2_logit_sens": result["tau2_logit_sens"],
+        "tau2_logit_spec": result["tau2_logit_spec"],
+        "rho": result["rho"],
+    }
+    for name, short in (("sensitivity", "sens"), ("specificity", "spec")):
+        out[name] = result[name]["estimate"]
+        out[f"{short}_ci_low"], out[f"{short}_ci_high"] = result[name]["ci_low"], result[name]["ci_high"]
+    compared = result.get("comparison")
+    if compared and compared.get("reason") is None:
+        difference = compared["difference"]
+        out["compare"] = {
+            "diff_sens": difference["logit_sensitivity"]["estimate"],
+            "diff_spec": difference["logit_specificity"]["estimate"],
+            "se_diff_sens": difference["logit_sensitivity"]["se"],
+            "se_diff_spec": difference["logit_specificity"]["se"],
+            "wald": compared["wald"]["statistic"],
+            "tau2_logit_sens": compared["tau2_logit_sens"],
+            "tau2_logit_spec": compared["tau2_logit_spec"],
+            "rho": compared["rho"],
+        }
+    return result["model"], result["boundary"], _flatten(out)
+
+
+def dta_sets(folder: Path, count: int = 40, seed: int = 2005) -> list[Path]:
+    """metadat's Kearon 1998 set (written by R), the tests' own DTA fixtures, and `count`
+    random sets: k from 4 to 80, prevalence, sensitivity and specificity spread as in
+    published reviews, small studies with zero cells among them."""
+    import numpy as np
+
+    sets = [folder / "kearon1998.csv"]
+    sets += sorted((ROOT / "tests" / "fixtures" / "dta").glob("*.csv"))
+    rng = np.random.default_rng(seed)
+    for index in range(count):
+        sparse = index % 4 == 1  # few small studies: zero cells, fits on the boundary
+        k = int(rng.integers(4, 9)) if sparse else int(rng.integers(4, 81))
+        sigma = np.array([[0.8, -0.3], [-0.3, 0.6]]) * rng.uniform(0.2, 2.0)
+        logits = rng.multivariate_normal([rng.normal(1.5, 0.8), rng.normal(2.0, 0.8)], sigma, size=k)
+        size = rng.integers(10, 40, size=k) if sparse else rng.integers(15, 400, size=k)
+        diseased = np.maximum(1, rng.binomial(size, rng.uniform(0.1, 0.5)))
+        healthy = np.maximum(1, size - diseased)
+        tp = rng.binomial(diseased, 1 / (1 + np.exp(-logits[:, 0])))
+        tn = rng.binomial(healthy, 1 / (1 + np.exp(-logits[:, 1])))
+        frame = pd.DataFrame(
+            {"study": [f"S{i + 1}" for i in range(k)], "tp": tp, "fp": healthy - tn, "fn": diseased - tp, "tn": tn}
+        )
+        if index % 3 == 0:
+            frame["test"] = np.where(rng.random(k) < 0.5, "A", "B")
+            frame.loc[:1, "test"] = ["A", "B"]  # both tests in every such set
+        path = folder / f"random{index + 1:02d}.csv"
+        frame.to_csv(path, index=False)
+        sets.append(path)
+    return sets
+
+
+def dta_comparison(live: bool) -> float:
+    """reviewflow meta-dta beside metafor's rma.mv (struct UN, REML) on each set: the largest
+    relative error over the logits, their standard errors, tau2s, rho, the summary points and
+    limits, and (two tests) the differences, their standard errors and the Wald statistic."""
+    if not live:
+        print("\nDiagnostic accuracy: R is not installed, nothing to compare (make bench-meta installs it)")
+        return 0.0
+    worst = 0.0
+    print("\nDiagnostic accuracy, bivariate REML (metafor rma.mv, struct UN, live)")
+    print(
+        f"{'data':<24} {'k':>4} {'model':<11} {'sensitivity':>11} {'metafor':>9} {'max rel. error':>15} "
+        f"{'d loglik':>10}  worst key"
+    )
+    with tempfile.TemporaryDirectory() as folder, tempfile.NamedTemporaryFile("w", suffix=".R") as script:
+        script.write(DTA_R)
+        script.flush()
+        for csv in dta_sets(Path(folder)):
+            tag = "kearon" if csv.name == "kearon1998.csv" else "file"
+            if tag == "kearon":
+                csv.write_text("study,tp,fp,fn,tn\n")
+            done = subprocess.run(["Rscript", script.name, str(csv), tag], capture_output=True, text=True)
+            if done.returncode != 0:
+                print(f"{csv.stem:<24} metafor failed: {done.stderr.strip().splitlines()[-1:]}")
+                continue
+            theirs = _flatten(json.loads(done.stdout))
+            model, boundary, ours = dta_values(csv)
+            k = len(pd.read_csv(csv))
+            if model != "bivariate":
+                print(f"{csv.stem:<24} {k:>4} {model:<11} (ours pooled apart: the bivariate fit is at its boundary)")
+                continue
+            errors = [  # rho is undefined where a tau2 is 0: ours None, metafor's wherever it stopped
+                (abs(ours[key] - value) / max(abs(value), ZERO.get(key.split(".")[-1], 1e-12)), key)
+                for key, value in theirs.items()
+                if key in ours and ours[key] is not None
+            ]
+            declined = any(key.startswith("compare.") for key in theirs) and "compare.wald" not in ours
+            if declined:  # ours compares two tests from 2 studies of each and 6 in all; metafor fits fewer
+                theirs = {key: value for key, value in theirs.items() if not key.startswith("compare.")}
+            missing = sorted(set(theirs) - set(ours))
+            if missing:
+                errors.append((float("inf"), missing[0]))
+            error, key = max(errors)
+            gain = loglik_gain(csv, theirs)
+            flat = error > 1e-4 and gain >= -1e-9 and not key.startswith("compare.")
+            if not flat:  # a flat likelihood: ours is a maximum at least as high as metafor's
+                worst = max(worst, error)
+            print(
+                f"{csv.stem:<24} {k:>4} {model:<11} {ours['sensitivity']:>11.6f} {theirs['sensitivity']:>9.6f} "
+                f"{error:>15.2e} {gain:>10.1e}  {key}{f'  (at {boundary})' if boundary else ''}"
+                f"{'  (too few studies to compare tests: ours declines)' if declined else ''}"
+                f"{'  (flat likelihood: ours is as high, not counted)' if flat else ''}"
+            )
     return worst
 
 

@@ -215,6 +215,37 @@ def _meta(args) -> None:
     print(f"{args.output}: k = {result['k']}, estimate {result['estimate']:.4f} ({low:.4f} to {high:.4f})")
 
 
+def _meta_dta(args) -> None:
+    import pandas as pd
+
+    from .synthesis.accuracy import meta_dta
+    from .synthesis.accuracy_plots import paired_forest, sroc_plot
+    from .tables import write_json
+
+    if not Path(args.data).is_file():
+        raise ReviewflowError("does not exist", file=args.data)
+    data = pd.read_csv(args.data, dtype=str, keep_default_na=False)
+    result = meta_dta(data, file=args.data, by=args.by, compare=args.compare)
+    pictures = {  # drawn before anything is written, so a bad option leaves no partial output
+        path: draw()
+        for path, draw in (
+            (args.sroc, lambda: sroc_plot(result)),
+            (args.forest, lambda: paired_forest(result, args.sort)),
+        )
+        if path
+    }
+    write_json(result, args.output)
+    for path, text in pictures.items():
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(text, encoding="utf-8")
+    sens, spec = result["sensitivity"], result["specificity"]
+    print(
+        f"{args.output}: k = {result['k']} ({result['model']}), sensitivity {sens['estimate']:.3f} "
+        f"({sens['ci_low']:.3f} to {sens['ci_high']:.3f}), specificity {spec['estimate']:.3f} "
+        f"({spec['ci_low']:.3f} to {spec['ci_high']:.3f})"
+    )
+
+
 def _rob_check(args) -> None:
     from .rob import load_tool
     from .rob.check import CHECK_COLUMNS, check_table, summary_figure
@@ -456,6 +487,22 @@ def parser() -> argparse.ArgumentParser:
     meta.add_argument("--leave-one-out", action="store_true", help="each study left out in turn")
     meta.add_argument("-o", "--output", required=True, help="JSON to write")
     meta.set_defaults(run=_meta)
+
+    dta = commands.add_parser("meta-dta", help="bivariate meta-analysis of diagnostic accuracy, as metafor's rma.mv")
+    dta.add_argument("data", metavar="DATA.csv", help="columns study, tp, fp, fn, tn (one 2x2 table a row)")
+    dta.add_argument("--by", metavar="COLUMN", help="one analysis per value of this column (test, threshold, setting)")
+    dta.add_argument(
+        "--compare",
+        metavar="COLUMN",
+        help="a column of two values (two index tests) as a covariate, with the test for a difference",
+    )
+    dta.add_argument("--sroc", metavar="FILE.svg", help="draw the SROC plot here")
+    dta.add_argument("--forest", metavar="FILE.svg", help="draw the paired forest plot here")
+    dta.add_argument(
+        "--sort", default="as given", help="the forest plot's order: as given, sensitivity, specificity or study"
+    )
+    dta.add_argument("-o", "--output", required=True, help="JSON to write")
+    dta.set_defaults(run=_meta_dta)
 
     rob = commands.add_parser("rob", help="risk-of-bias tools")
     rob_commands = rob.add_subparsers(dest="rob_command", required=True)
