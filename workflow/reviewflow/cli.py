@@ -113,7 +113,7 @@ def _rob_add(args) -> None:
 def _init(args) -> None:
     from .scaffold import init_review
 
-    written = init_review(args.review_id, args.title, args.tool)
+    written = init_review(args.review_id, args.title, args.tool, review_type=args.type)
     print(f"wrote {written[0]} and {len(written) - 1} sheets in resources/{args.review_id}/")
     print(f"next: reviewflow search add {written[0]} --batch NAME --date YYYY-MM-DD FILE...")
 
@@ -393,7 +393,10 @@ def parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init", help="start a review: config/<id>.yaml and resources/<id>/ with empty sheets")
     init.add_argument("review_id", help="lower-case letters, digits, '-' or '_'")
     init.add_argument("--title", required=True)
-    init.add_argument("--tool", default="rob2", help="the risk-of-bias tool (default rob2)")
+    init.add_argument("--tool", help="the risk-of-bias tool (default rob2; quadas-2 in a diagnostic review)")
+    init.add_argument(
+        "--type", default="intervention", help="intervention (default) or diagnostic: a review of test accuracy"
+    )
     init.set_defaults(run=_init)
 
     search = commands.add_parser("search", help="search batches of a review")

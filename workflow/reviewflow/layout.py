@@ -28,6 +28,7 @@ STEPS = {
     "prisma": "prisma.step:run",
     "rob": "rob.step:run",
     "synthesis": "synthesis.step:run",
+    "accuracy": "synthesis.accuracy_step:run",
     "changes": "versions:run",
     "provenance": "provenance:run_provenance",
     "report_context": "report.step:run_context",
@@ -46,6 +47,7 @@ SHEETS = {
     ("studies", "arms"): "arms",
     ("studies", "outcomes"): "outcomes",
     ("studies", "kq_overrides"): "kq_overrides",
+    ("studies", "accuracy"): "accuracy",  # a diagnostic review's 2x2 tables, read by the accuracy job
     ("rob", "assessments"): "rob",
     ("rob", "soe"): "soe",
 }
@@ -53,7 +55,9 @@ FIGURE_KINDS = ("traffic_light", "summary", "summary_weighted")
 # What the synthesis writes beside analyses.csv about each pooled analysis (synthesis/beyond.py).
 AFTER_POOLING = ("sensitivity", "bias", "subgroups", "metareg")
 # Outputs that are folders: their files depend on the data (one forest plot per analysis).
-FOLDER_OUTPUTS = ("forest", "funnel", "after")
+FOLDER_OUTPUTS = ("forest", "funnel", "after", "accuracy_figures")
+# What the accuracy job of a diagnostic review writes (synthesis/accuracy_step.py).
+ACCURACY_TABLES = ("accuracy_analyses", "accuracy_studies", "accuracy_comparisons")
 
 
 def default_sheet(section: str, key: str) -> str:
@@ -238,7 +242,9 @@ class Layout:
         )
 
     def studies(self) -> Job:
-        sheets = {key: self.sheet("studies", key) for section, key in SHEETS if section == "studies"}
+        sheets = {
+            key: self.sheet("studies", key) for section, key in SHEETS if section == "studies" and key != "accuracy"
+        }
         names = ("studies", "publications", "arms", "outcomes", "comparisons", "evidence_rows", "kq_matrix", "awaiting")
         outputs = {name: self.result(f"studies/{name}.csv") for name in names}
         outputs.update({name: self.result(f"studies/{name}.xlsx") for name in ("to_link", "to_extract")})
@@ -322,6 +328,23 @@ class Layout:
         }
         return Job("synthesis", _present(inputs), outputs, params)
 
+    def diagnostic(self) -> bool:
+        """A review of diagnostic test accuracy (review.type diagnostic)."""
+        return self.config["review"].get("type", "intervention") == "diagnostic"
+
+    def accuracy(self) -> Job:
+        """A diagnostic review's accuracy analyses from its 2x2 tables: per index test and
+        target condition, with subgroups by threshold and test comparisons."""
+        inputs = {
+            "accuracy": self.sheet("studies", "accuracy"),
+            "studies": self.result("studies/studies.csv"),
+        }
+        outputs = {name: self.result(f"synthesis/{name}.csv") for name in ACCURACY_TABLES}
+        outputs["accuracy_figures"] = self.result("synthesis/accuracy")
+        settings = self.config.get("synthesis", {})
+        params = {"vocabulary": self.config["vocabulary"], "prevalence": settings.get("prevalence", [])}
+        return Job("accuracy", _present(inputs), outputs, params)
+
     def changes(self) -> Job:
         """This run against the latest frozen version (see reviewflow.versions)."""
         from .versions import SNAPSHOT, baseline_version, version_rows
@@ -385,6 +408,8 @@ class Layout:
             "dedup_records": self.result("dedup/records.csv"),
             "authored": self.authored_files(),
         }
+        if self.diagnostic():
+            inputs.update(self.accuracy().outputs)
         return Job("report_context", inputs, {"context": self.result("report/context.json")}, {"config": self.config})
 
     def report_html(self) -> Job:
@@ -411,6 +436,7 @@ class Layout:
             self.prisma,
             self.rob,
             self.synthesis,
+            *((self.accuracy,) if self.diagnostic() else ()),
             self.changes,
             self.provenance,
             self.report_context,

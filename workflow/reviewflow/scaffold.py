@@ -32,7 +32,7 @@ CONFIG_TEMPLATE = """\
 review:
   id: {review_id}
   title: {title}
-  version: "0.1.0"
+  version: "0.1.0"{type_line}
   # citation: the published review this reproduces, if any
   # notice: a boxed note on the cover
 
@@ -88,7 +88,7 @@ vocabulary:
     - {{id: benefits, heading: Benefits}}
     - {{id: harms, heading: Harms}}
   timepoints: []
-  glossary: {{}}
+  glossary: {{}}{diagnostic_terms}
 
 # Key questions and the rules that map comparisons to them.
 key_questions:
@@ -101,9 +101,27 @@ key_questions:
 """
 
 
-def init_review(review_id: str, title: str, tool: str = "rob2", root: str | Path = ".") -> list[Path]:
+# A diagnostic review's words: its accuracy sheet's tests, standards and conditions.
+DIAGNOSTIC_TERMS = """
+  index_tests:
+    - {name: index test, description: "the test whose accuracy is reviewed"}
+  reference_standards:
+    - {name: reference standard, description: "how the target condition is established"}
+  target_conditions:
+    - {name: target condition}"""
+TYPES = ("intervention", "diagnostic")
+
+
+def init_review(
+    review_id: str, title: str, tool: str | None = None, root: str | Path = ".", review_type: str = "intervention"
+) -> list[Path]:
     """Write config/<id>.yaml and resources/<id>/ with header-only sheets; refuse to
-    overwrite anything. Returns the files written."""
+    overwrite anything. Returns the files written. A diagnostic review (review_type) gets
+    the accuracy sheet and the vocabulary of its tests, QUADAS-2 unless another tool."""
+    if review_type not in TYPES:
+        raise ReviewflowError(f"'{review_type}' is not a review type; allowed: {', '.join(TYPES)}")
+    diagnostic = review_type == "diagnostic"
+    tool = tool or ("quadas-2" if diagnostic else "rob2")
     if not REVIEW_ID.fullmatch(review_id):
         raise ReviewflowError(f"'{review_id}' is not a review id; use lower-case letters, digits, '-' or '_'")
     load_tool(tool)  # an unknown tool stops here, before anything is written
@@ -113,24 +131,35 @@ def init_review(review_id: str, title: str, tool: str = "rob2", root: str | Path
     for path in (config_path, folder):
         if path.exists():
             raise ReviewflowError("already exists; init never overwrites a review", file=str(path))
-    text = CONFIG_TEMPLATE.format(review_id=review_id, title=_yaml_string(title), tool=tool)
+    text = CONFIG_TEMPLATE.format(
+        review_id=review_id,
+        title=_yaml_string(title),
+        tool=tool,
+        type_line="\n  type: diagnostic  # index tests' accuracy, from accuracy.csv" if diagnostic else "",
+        diagnostic_terms=DIAGNOSTIC_TERMS if diagnostic else "",
+    )
+    if diagnostic:  # accuracy studies first; a randomised comparison of tests stays possible
+        text = text.replace("    - {name: RCT,", "    - {name: cross-sectional accuracy study}\n    - {name: RCT,", 1)
     written = [config_path]
     (folder / "searches").mkdir(parents=True)
     (folder / "searches" / ".gitkeep").write_text("", encoding="utf-8")
     from ruamel.yaml import YAML
 
     vocabulary = YAML(typ="safe").load(text)["vocabulary"]
-    for path, columns in header_rows(vocabulary, tool).items():
+    for path, columns in header_rows(vocabulary, tool, diagnostic).items():
         atomic_write_text(folder / path, ",".join(columns) + "\n")
         written.append(folder / path)
     atomic_write_text(config_path, text)
     return written
 
 
-def header_rows(vocabulary: dict, tool: str) -> dict[str, list[str]]:
-    """The header of every sheet of a review, by file name, as its schema gives it."""
+def header_rows(vocabulary: dict, tool: str, diagnostic: bool = False) -> dict[str, list[str]]:
+    """The header of every sheet of a review, by file name, as its schema gives it (the
+    accuracy sheet only in a diagnostic review)."""
     headers = {}
     for schema in SHEETS.values():
+        if schema == "accuracy" and not diagnostic:
+            continue
         if schema == "rob":
             columns = list(sheet_schema(load_tool(tool))["properties"])
         else:

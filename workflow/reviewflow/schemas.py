@@ -84,6 +84,12 @@ def sheet_columns(name: str, vocabulary: dict | None = None) -> list[str]:
 
 
 NUMBER_OR_NR = "^([0-9]+(\\.[0-9]+)?|NR)$"
+# The accuracy sheet's columns whose values a diagnostic review's vocabulary declares.
+DIAGNOSTIC_TERMS = {
+    "index_test": "index_tests",
+    "reference_standard": "reference_standards",
+    "target_condition": "target_conditions",
+}
 
 
 def sheet_schema(name: str, vocabulary: dict | None = None, certainty: str | None = None) -> dict:
@@ -104,6 +110,9 @@ def sheet_schema(name: str, vocabulary: dict | None = None, certainty: str | Non
         "domain": [d["name"] for d in vocabulary["outcome_domains"]],
         "intervention": names["interventions"],
     }
+    if name == "accuracy":  # a diagnostic review's own tests, standards and conditions
+        for column, key in DIAGNOSTIC_TERMS.items():
+            choices[column] = [term["name"] for term in vocabulary.get(key, [])]
     if name == "soe":  # the sheet grades an outcome domain at a timepoint category
         choices["outcome"] = choices["domain"]
         choices["timepoint"] = [t["name"] for t in vocabulary.get("timepoints", [])]
@@ -186,6 +195,17 @@ def vocabulary_problems(config: dict) -> list[str]:
                 problems.append(
                     f"key 'key_questions[{i}].subgroups[{j}].characteristic' '{subgroup['characteristic']}' is not a "
                     f"study or arm characteristic; allowed: {', '.join(characteristics) or 'none declared'}"
+                )
+    if config["review"].get("type") == "diagnostic":
+        for key in DIAGNOSTIC_TERMS.values():
+            if not vocabulary.get(key):
+                problems.append(f"key 'vocabulary.{key}' is required in a diagnostic review (review.type diagnostic)")
+        conditions = [t["name"] for t in vocabulary.get("target_conditions", [])]
+        for j, item in enumerate(config.get("synthesis", {}).get("prevalence", [])):
+            if item["target_condition"] not in conditions:
+                problems.append(
+                    f"key 'synthesis.prevalence[{j}].target_condition' '{item['target_condition']}' is not a target "
+                    f"condition; allowed: {', '.join(conditions) or 'none declared'}"
                 )
     numeric = [c["id"] for c in vocabulary.get("study_characteristics", []) if c.get("number")]
     for j, covariate in enumerate(config.get("synthesis", {}).get("metaregression", [])):

@@ -91,6 +91,7 @@ class Tables:
     after_plots: dict = field(default_factory=dict)  # leave-one-out, subgroup and bubble plots by file stem
     strategies: list = field(default_factory=list)  # {batch, database, text} of each export's search strategy
     authored: dict = field(default_factory=dict)  # the team's own sections, rendered (authored.py)
+    accuracy: dict | None = None  # a diagnostic review's accuracy tables and figures (accuracy_step.py)
 
 
 def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict:
@@ -185,6 +186,34 @@ def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict
         "strategies": tables.strategies,
         "unwritten": [s["title"] for s in tables.authored.values() if s["html"] is None],
         "awaiting": awaiting_context(tables.awaiting),
+        # a diagnostic review's chapter; absent from a review of interventions, whose context is unchanged
+        **({"accuracy": accuracy_context(tables.accuracy)} if tables.accuracy is not None else {}),
+    }
+
+
+def accuracy_context(accuracy: dict) -> dict:
+    """A diagnostic review's chapter: each test and condition's analysis with its figures,
+    the subgroups by threshold and setting, and the comparisons of tests."""
+    analyses = accuracy["analyses"].to_dict("records")
+    figures = accuracy["figures"]
+    main = [
+        {
+            **row,
+            "forest": figures.get(f"{row['analysis_id']}.forest", ""),
+            "sroc": figures.get(f"{row['analysis_id']}.sroc", ""),
+        }
+        for row in analyses
+        if not row["subgroup"]
+    ]
+    return {
+        "analyses": main,
+        "subgroups": [row for row in analyses if row["subgroup"]],
+        "comparisons": accuracy["comparisons"].to_dict("records"),
+        "tables": len(
+            accuracy["studies"].drop_duplicates(
+                ["study_id", "index_test", "threshold", "reference_standard", "target_condition"]
+            )
+        ),
     }
 
 

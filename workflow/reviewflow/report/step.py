@@ -4,6 +4,7 @@ can never disagree."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from .. import tables as t
@@ -52,6 +53,19 @@ def report_context(inputs: dict, config: dict, output: str) -> None:
             config["vocabulary"].get("glossary", {}),
         ),
     )
+    if layout.diagnostic():
+        folder = Path(inputs["accuracy_figures"])
+        tables = replace(
+            tables,
+            accuracy={
+                "analyses": t.read_csv(inputs["accuracy_analyses"]),
+                "studies": t.read_csv(inputs["accuracy_studies"]),
+                "comparisons": t.read_csv(inputs["accuracy_comparisons"]),
+                "figures": {
+                    f.name.removesuffix(".svg"): f.read_text(encoding="utf-8") for f in sorted(folder.glob("*.svg"))
+                },
+            },
+        )
     digest = inputs_digest(t.read_json(inputs["provenance"]))
     t.write_json(build_context(config, tables, load_tool(config["rob"]["tool"]), digest), output)
 

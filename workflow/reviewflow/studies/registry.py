@@ -84,7 +84,7 @@ def build_studies(
     primary = pubs[pubs["primary"] == "yes"].set_index("study_id")["citation_id"]
     studies["primary_citation"] = studies["study_id"].map(primary)
     studies["citation_ids"] = studies["study_id"].map(pubs.groupby("study_id")["citation_id"].agg(LIST_SEPARATOR.join))
-    studies["kqs"] = studies["study_id"].map(kqs_by_study).fillna("")
+    studies["kqs"] = _looked_up(studies["study_id"], kqs_by_study)
     studies = studies.sort_values("study_id", kind="stable")
     kq_ids = [kq["id"] for kq in key_questions]
     return {
@@ -135,10 +135,10 @@ def _study_table(registry: pd.DataFrame, arms: pd.DataFrame, vocabulary: dict) -
     types = arms.groupby("study_id")["arm_type"].agg(
         lambda kinds: LIST_SEPARATOR.join(t for t in interventions if t in set(kinds))
     )
-    studies["intervention_types"] = studies["study_id"].map(types).fillna("")
+    studies["intervention_types"] = _looked_up(studies["study_id"], types)
     for column in ("n_randomised", "n_analysed"):
         totals = arms.groupby("study_id")[column].agg(lambda ns: str(sum(int(n) for n in ns)) if all(ns) else "")
-        studies[column] = studies["study_id"].map(totals).fillna("")
+        studies[column] = _looked_up(studies["study_id"], totals)
     characteristics = vocabulary.get("study_characteristics", [])
     studies["population"] = [population_text(row, columns, characteristics) for row in registry.to_dict("records")]
     arm_columns_ = list(arms.columns)
@@ -249,3 +249,10 @@ def _link_publications(publications, citations, study_ids, included, file) -> pd
             f"citation {twice['citation_id'].iloc[0]} is linked to two studies", file=file, row=line, column="citation"
         )
     return links
+
+
+def _looked_up(ids: pd.Series, values) -> pd.Series:
+    """Each id's value, '' where it has none: text even when nothing matches (a review
+    without arms), where a Series map would give a column of floats."""
+    found = dict(values)
+    return ids.map(lambda key: found.get(key, ""))
