@@ -190,30 +190,41 @@ def test_the_report_has_the_accuracy_chapter_in_html_and_pdf(review):
     assert review["context"]["accuracy"]["tables"] == len(TABLES)
 
 
-def test_a_table_of_a_study_not_in_the_registry_stops_the_run(tmp_path):
+BASE = {"index_test": "index test", "reference_standard": "reference standard", "target_condition": "target condition"}
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (
+            {"study_id": "nobody-2020", "tp": 1, "fp": 1, "fn": 1, "tn": 1},
+            r"row 12, column 'study_id': 'nobody-2020' is not",
+        ),
+        (
+            {"study_id": "ames-2011", "index_test": "MRI", "tp": 1, "fp": 1, "fn": 1, "tn": 1},
+            r"row 12, column 'index_test': 'MRI' is not allowed; allowed: index test, second test",
+        ),
+        (
+            {"study_id": "ebert-2019", "threshold": "any", "tp": 0, "fp": 1, "fn": 0, "tn": 1},
+            r"row 12, column 'fn': TP \+ FN = 0",
+        ),
+        (
+            {"study_id": "ebert-2019", "threshold": "high", "tp": 3, "fp": 1, "fn": 2, "tn": 9},
+            r"row 6, column 'primary': study 'ebert-2019' gives 2 tables of index test for target condition \(rows 6, 12\)",
+        ),
+    ],
+)
+def test_a_bad_table_stops_the_run_with_one_line(tmp_path, row, message):
     import os
 
     here = os.getcwd()
     os.chdir(tmp_path)
     try:
         _project(tmp_path)
-        _append(
-            "resources/dta/accuracy.csv",
-            [
-                {
-                    "study_id": "nobody-2020",
-                    "index_test": "index test",
-                    "reference_standard": "reference standard",
-                    "target_condition": "target condition",
-                    "tp": 1,
-                    "fp": 1,
-                    "fn": 1,
-                    "tn": 1,
-                }
-            ],
-        )
-        with pytest.raises(ReviewflowError, match=r"accuracy.csv, row 12, column 'study_id': 'nobody-2020' is not"):
+        _append("resources/dta/accuracy.csv", [{**BASE, **row}])
+        with pytest.raises(ReviewflowError, match=r"resources/dta/accuracy.csv, " + message) as error:
             run_review(CONFIG)
+        assert "\n" not in str(error.value)
         assert not (tmp_path / RESULTS / "synthesis/accuracy_analyses.csv").exists()
     finally:
         os.chdir(here)

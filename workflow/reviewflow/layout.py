@@ -342,7 +342,11 @@ class Layout:
         outputs = {name: self.result(f"synthesis/{name}.csv") for name in ACCURACY_TABLES}
         outputs["accuracy_figures"] = self.result("synthesis/accuracy")
         settings = self.config.get("synthesis", {})
-        params = {"vocabulary": self.config["vocabulary"], "prevalence": settings.get("prevalence", [])}
+        params = {
+            "vocabulary": self.config["vocabulary"],
+            "prevalence": settings.get("prevalence", []),
+            "order": settings.get("accuracy_order", "sensitivity"),
+        }
         return Job("accuracy", _present(inputs), outputs, params)
 
     def changes(self) -> Job:

@@ -83,7 +83,9 @@ def run(inputs: dict, outputs: dict, params: dict) -> None:
     file = inputs.get("accuracy") or "accuracy.csv"
     sheet = read_optional(inputs.get("accuracy"), sheet_schema("accuracy", vocabulary))
     registry = read_csv(inputs["studies"])
-    analyses, studies, compared, pictures = accuracy_tables(sheet, registry, params.get("prevalence", []), file)
+    analyses, studies, compared, pictures = accuracy_tables(
+        sheet, registry, params.get("prevalence", []), file, params.get("order", "sensitivity")
+    )
     for name, frame, columns in (
         ("accuracy_analyses", analyses, ANALYSIS_COLUMNS),
         ("accuracy_studies", studies, STUDY_COLUMNS),
@@ -99,8 +101,11 @@ def run(inputs: dict, outputs: dict, params: dict) -> None:
     log.info("%d accuracy analyses of %d 2x2 tables, %d comparisons of tests", len(analyses), len(sheet), len(compared))
 
 
-def accuracy_tables(sheet: pd.DataFrame, registry: pd.DataFrame, prevalence: list[dict], file: str):
-    """(analyses, studies, comparisons, pictures by file name) of the checked sheet."""
+def accuracy_tables(
+    sheet: pd.DataFrame, registry: pd.DataFrame, prevalence: list[dict], file: str, order: str = "sensitivity"
+):
+    """(analyses, studies, comparisons, pictures by file name) of the checked sheet; the
+    forest plots list the studies in `order` (accuracy_plots.SORTS)."""
     _check(sheet, registry, file)
     labels = dict(zip(registry["study_id"], registry["label"]))
     settings = dict(zip(registry["study_id"], registry["setting"])) if "setting" in registry else {}
@@ -129,7 +134,7 @@ def accuracy_tables(sheet: pd.DataFrame, registry: pd.DataFrame, prevalence: lis
             studies += [_study_row(analysis_id, source, values) for source, values in zip(used.to_dict("records"), per)]
             if not subgroup:
                 pictures[f"{analysis_id}.forest.svg"] = paired_forest(
-                    result, "sensitivity", f"Paired forest plot: {test} for {condition}, {result['k']} studies"
+                    result, order, f"Paired forest plot: {test} for {condition}, {result['k']} studies"
                 )
                 pictures[f"{analysis_id}.sroc.svg"] = sroc_plot(
                     result, f"SROC plot: {test} for {condition}, {result['k']} studies"
