@@ -86,6 +86,14 @@ def _project(folder):
     _append(
         "resources/dta/publications.csv", [{"study_id": s, "citation": citation[s], "primary": "yes"} for s in studies]
     )
+    judged = {"D1": "Low", "D2": "Low", "D3": "Unclear", "D4": "Low", "overall": "Unclear", "illustrative": "all"}
+    _append(
+        "resources/dta/rob.csv",
+        [
+            {"study_id": "ames-2011", **judged, "A1": "High", "A2": "Low", "A3": "Low"},
+            {"study_id": "bloch-2013", **judged},  # applicability not judged (yet)
+        ],
+    )
     _append(
         "resources/dta/accuracy.csv",
         [
@@ -190,6 +198,33 @@ def test_the_report_has_the_accuracy_chapter_in_html_and_pdf(review):
     assert review["context"]["accuracy"]["tables"] == len(TABLES)
 
 
+def test_the_workbook_has_the_accuracy_sheets_numbers_as_numbers(review):
+    from openpyxl import load_workbook
+
+    book = load_workbook(review["folder"] / RESULTS / "evidence_tables.xlsx", read_only=True)
+    assert {"Accuracy", "Accuracy by study", "Tests compared"} <= set(book.sheetnames)
+    rows = list(book["Accuracy"].iter_rows(values_only=True))
+    header, first = rows[0], dict(zip(rows[0], rows[1]))
+    row = review["analyses"].iloc[0]
+    assert first["Analysis"] == row["analysis_id"] and first["Sensitivity"] == pytest.approx(float(row["sensitivity"]))
+    assert isinstance(first["Studies"], int) and "TP per 1,000 low" in header
+    assert len(rows) - 1 == len(review["analyses"])
+
+
+def test_quadas2_risk_of_bias_and_applicability_of_the_studies_analysed(review):
+    chapter = review["context"]["accuracy"]
+    risk, concerns = "".join(chapter["risk_of_bias"]), chapter["applicability"]
+    assert ">Overall<" in risk and ">A1<" in concerns and ">Overall<" not in concerns  # no overall applicability
+    studies = len({t[0] for t in TABLES})
+    assert concerns.count("<circle") == 3 + 4  # Ames 2011's three concerns, and the legend's four judgements
+    assert concerns.count(">n/a<") == 3 * (studies - 1)  # the others' applicability not judged yet
+    assert risk.count(">n/a<") == 5 * (studies - 2)  # two studies assessed: four domains and the overall
+    with open(review["folder"] / RESULTS / "rob" / "rob.csv", newline="", encoding="utf-8") as handle:
+        rows = {row["study_id"]: row for row in csv.DictReader(handle)}
+    assert rows["ames-2011"]["A1"] == "High" and rows["ames-2011"]["overall"] == "Unclear"  # not in the overall
+    assert "Concerns about the applicability of each study analysed" in review["text"]
+
+
 BASE = {"index_test": "index test", "reference_standard": "reference standard", "target_condition": "target condition"}
 
 
@@ -210,7 +245,8 @@ BASE = {"index_test": "index test", "reference_standard": "reference standard", 
         ),
         (
             {"study_id": "ebert-2019", "threshold": "high", "tp": 3, "fp": 1, "fn": 2, "tn": 9},
-            r"row 6, column 'primary': study 'ebert-2019' gives 2 tables of index test for target condition \(rows 6, 12\)",
+            r"row 6, column 'primary': study 'ebert-2019' gives 2 tables of index test for target condition "
+            r"\(rows 6, 12\)",
         ),
     ],
 )

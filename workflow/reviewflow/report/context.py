@@ -187,13 +187,44 @@ def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict
         "unwritten": [s["title"] for s in tables.authored.values() if s["html"] is None],
         "awaiting": awaiting_context(tables.awaiting),
         # a diagnostic review's chapter; absent from a review of interventions, whose context is unchanged
-        **({"accuracy": accuracy_context(tables.accuracy)} if tables.accuracy is not None else {}),
+        **(
+            {"accuracy": accuracy_context(tables, tool, config["rob"].get("palette", "cochrane"))}
+            if tables.accuracy is not None
+            else {}
+        ),
     }
 
 
-def accuracy_context(accuracy: dict) -> dict:
+def accuracy_context(tables: Tables, tool: Tool, palette: str) -> dict:
     """A diagnostic review's chapter: each test and condition's analysis with its figures,
-    the subgroups by threshold and setting, and the comparisons of tests."""
+    the subgroups by threshold and setting, the comparisons of tests, and the risk of bias
+    (and, with QUADAS-2, the concerns about applicability) of every study analysed."""
+    from ..rob.figures import traffic_light, traffic_light_parts
+
+    accuracy = tables.accuracy
+    analysed = accuracy["studies"].drop_duplicates("study_id").sort_values("label", kind="stable")
+    assessed = tables.rob.drop_duplicates("study_id").set_index("study_id")
+
+    def rows(domains: tuple[dict, ...], overall: bool) -> list[dict]:
+        out = []
+        for study_id, label in zip(analysed["study_id"], analysed["label"]):
+            found = assessed.loc[study_id] if study_id in assessed.index else {}
+            judged = [found.get(d["id"], "") if len(found) else "" for d in domains]
+            out.append(
+                {
+                    "label": label,
+                    "domains": judged,
+                    "overall": found.get("overall", "") if overall and len(found) else "",
+                }
+            )
+        return out
+
+    title = f"Risk of bias of each study analysed ({tool.name})"
+    risk = traffic_light_parts(rows(tool.domains, True), tool, palette, title) if len(analysed) else []
+    concerns = ""
+    if tool.applicability and len(analysed):
+        heading = f"Concerns about the applicability of each study analysed ({tool.name})"
+        concerns = traffic_light(rows(tool.applicability, False), tool.concerns(), palette, heading)
     analyses = accuracy["analyses"].to_dict("records")
     figures = accuracy["figures"]
     main = [
@@ -209,6 +240,9 @@ def accuracy_context(accuracy: dict) -> dict:
         "analyses": main,
         "subgroups": [row for row in analyses if row["subgroup"]],
         "comparisons": accuracy["comparisons"].to_dict("records"),
+        "studies": accuracy["studies"].to_dict("records"),
+        "risk_of_bias": risk,
+        "applicability": concerns,
         "tables": len(
             accuracy["studies"].drop_duplicates(
                 ["study_id", "index_test", "threshold", "reference_standard", "target_condition"]

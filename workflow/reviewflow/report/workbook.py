@@ -74,6 +74,18 @@ def _read_me(workbook: Workbook, context: dict) -> None:
             f"{context['certainty']['name']}: the team's grades beside what the rules suggest.",
         ],
         ["Study results", "each study's result in each analysis, numbers as numbers."],
+        *(
+            [
+                [
+                    "Accuracy",
+                    "each index test's summary accuracy per target condition, then per threshold and setting.",
+                ],
+                ["Accuracy by study", "each study's 2x2 table and its sensitivity and specificity in each analysis."],
+                ["Tests compared", "two index tests in one model, with the test for a difference."],
+            ]
+            if "accuracy" in context
+            else []
+        ),
         ["References", "the publications, numbered as in the report."],
     ]
     widths = {"Item": 26, "Meaning": 100}
@@ -185,9 +197,77 @@ def write_workbook(context: dict, path: str | Path) -> None:
         *SOURCE,
     ]
     _sheet(workbook, "Study results", studies, context["study_results"])
+    if "accuracy" in context:
+        _accuracy_sheets(workbook, context["accuracy"])
     references = [("No.", "number"), ("Study id", "study_id"), ("Reference", "text"), ("DOI", "doi"), ("PMID", "pmid")]
     _sheet(workbook, "References", references, context["references"])
     save_deterministic(workbook, path, date.fromisoformat(context["batch"]["date_searched"]))
+
+
+def _limits(heading: str, field: str) -> list[tuple[str, str]]:
+    return [(heading, field), (f"{heading} CI low", f"{field}_ci_low"), (f"{heading} CI high", f"{field}_ci_high")]
+
+
+def _accuracy_sheets(workbook: Workbook, accuracy: dict) -> None:
+    """A diagnostic review's analyses (main and subgroups), each study's 2x2 table in each,
+    and the comparisons of tests, numbers as numbers."""
+    test = [("Analysis", "analysis_id"), ("Target condition", "target_condition"), ("Index test", "index_test")]
+    analyses = [
+        *test,
+        ("Subgroup", "subgroup"),
+        ("Level", "level"),
+        ("Studies", "k"),
+        ("Participants", "participants"),
+        ("Reference standards", "reference_standards"),
+        ("Model", "model"),
+        ("Boundary", "boundary"),
+        ("Why pooled apart", "reason"),
+        *_limits("Sensitivity", "sensitivity"),
+        *_limits("Specificity", "specificity"),
+        ("tau2 logit sensitivity", "tau2_logit_sens"),
+        ("tau2 logit specificity", "tau2_logit_spec"),
+        ("rho", "rho"),
+        *_limits("LR+", "lr_pos"),
+        *_limits("LR-", "lr_neg"),
+        *_limits("DOR", "dor"),
+        ("Prevalence", "prevalence"),
+        ("Prevalence from", "prevalence_source"),
+        *[
+            (f"{name} per 1,000{end}", f"{cell}_per_1000{field}")
+            for cell, name in (("tp", "TP"), ("fn", "FN"), ("tn", "TN"), ("fp", "FP"))
+            for end, field in (("", ""), (" low", "_low"), (" high", "_high"))
+        ],
+        ("Illustrative", "illustrative"),
+    ]
+    _sheet(workbook, "Accuracy", analyses, [*accuracy["analyses"], *accuracy["subgroups"]])
+    studies = [
+        ("Analysis", "analysis_id"),
+        ("Study id", "study_id"),
+        ("Study", "label"),
+        ("Index test", "index_test"),
+        ("Threshold", "threshold"),
+        ("Reference standard", "reference_standard"),
+        *[(cell.upper(), cell) for cell in ("tp", "fp", "fn", "tn")],
+        *_limits("Sensitivity", "sensitivity"),
+        *_limits("Specificity", "specificity"),
+        ("Illustrative", "illustrative"),
+    ]
+    _sheet(workbook, "Accuracy by study", studies, accuracy["studies"])
+    compared = [
+        ("Target condition", "target_condition"),
+        ("Reference test", "reference_test"),
+        ("Other test", "other_test"),
+        ("Studies of the reference test", "k_reference"),
+        ("Studies of the other test", "k_other"),
+        *_limits("Difference in logit sensitivity", "diff_logit_sens"),
+        ("p (sensitivity)", "diff_logit_sens_p"),
+        *_limits("Difference in logit specificity", "diff_logit_spec"),
+        ("p (specificity)", "diff_logit_spec_p"),
+        ("Wald chi-square (2 df)", "wald"),
+        ("p (any difference)", "wald_p"),
+        ("Why not compared", "reason"),
+    ]
+    _sheet(workbook, "Tests compared", compared, accuracy["comparisons"])
 
 
 def _rob_sheet(workbook: Workbook, context: dict) -> None:

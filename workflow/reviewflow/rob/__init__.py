@@ -38,6 +38,12 @@ class Tool:
     reference: str = ""
     for_designs: str = "any"
     aliases: tuple[tuple[str, str], ...] = ()  # (another word, the judgement it means)
+    applicability: tuple[dict, ...] = ()  # QUADAS-2's concerns: judged per study, never in the overall
+
+    def concerns(self) -> Tool:
+        """The applicability concerns as a tool of their own, for their traffic light."""
+        overall = {"rule": "none", "column": False}  # no overall judgement of applicability
+        return Tool(self.id, f"{self.name}: applicability concerns", self.applicability, self.judgements, overall)
 
     def fits(self, randomised: bool) -> bool:
         """Whether the tool is made for a study of this kind (randomised or not)."""
@@ -131,6 +137,7 @@ def load_tool(name_or_path: str) -> Tool:
         data.get("reference", ""),
         data.get("for_designs", "any"),
         tuple(data.get("aliases", {}).items()),
+        tuple(data.get("applicability", [])),
     )
 
 
@@ -147,6 +154,9 @@ def sheet_schema(tool: Tool) -> dict:
         "outcome": {"type": "string", "description": "optional: the outcome this assessment is for"},
     }
     for domain in tool.domains:
+        properties[domain["id"]] = judgement
+        properties[f"{domain['id']}_support"] = {"type": "string"}
+    for domain in tool.applicability:  # optional: a sheet made before they were asked for stays valid
         properties[domain["id"]] = judgement
         properties[f"{domain['id']}_support"] = {"type": "string"}
     properties.update(overall=judgement, support={"type": "string"}, source={"type": "string"})

@@ -16,7 +16,7 @@ from . import Tool, sheet_schema
 
 
 def table_columns(tool: Tool) -> list[str]:
-    domains = [d["id"] for d in tool.domains]
+    domains = [d["id"] for d in (*tool.domains, *tool.applicability)]
     return [
         "study_id",
         "label",
@@ -65,7 +65,7 @@ def write_template(tool: Tool, studies: pd.DataFrame, missing: list[str], path: 
     """A blank assessment workbook for the tool, one row per study still lacking one,
     with dropdowns of the allowed judgements. Filled rows go into the assessments sheet."""
     header = ["study_id", "outcome"]
-    for domain in tool.domains:
+    for domain in (*tool.domains, *tool.applicability):
         header += [domain["id"], f"{domain['id']}_support"]
     header += ["overall", "support", "source"]
     labels = studies.set_index("study_id")["label"]
@@ -85,12 +85,12 @@ def write_template(tool: Tool, studies: pd.DataFrame, missing: list[str], path: 
     )
     last = max(len(rows) + 1, 2)
     for index, name in enumerate(header, start=1):
-        if name in {d["id"] for d in tool.domains} or name == "overall":
+        if name in {d["id"] for d in (*tool.domains, *tool.applicability)} or name == "overall":
             letter = sheet.cell(row=1, column=index).column_letter
             judgement.add(f"{letter}2:{letter}{last}")
     sheet.add_data_validation(judgement)
     key = workbook.create_sheet("domains")
-    for _number, domain in enumerate(tool.domains, start=1):
+    for _number, domain in enumerate((*tool.domains, *tool.applicability), start=1):
         key.append([domain["id"], domain["long"]])
     key.append(["study labels"])
     for study_id in missing:

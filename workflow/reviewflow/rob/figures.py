@@ -42,9 +42,11 @@ def _legend(tool: Tool, palette: dict, x: float, y: float) -> tuple[str, float]:
 
 
 def traffic_light(rows: list[dict], tool: Tool, palette_name: str = "cochrane", title: str = "Risk of bias") -> str:
-    """rows: {'label', 'domains': [labels in tool order], 'overall'}; one line of circles per row."""
+    """rows: {'label', 'domains': [labels in tool order], 'overall'}; one line of circles per row
+    (no overall column for a tool without an overall rule: applicability concerns)."""
     palette = PALETTES[palette_name]
-    columns = [d["id"] for d in tool.domains] + ["Overall"]
+    overall = tool.overall.get("column", True)
+    columns = [d["id"] for d in tool.domains] + (["Overall"] if overall else [])
     label_chars = min(max([len(r["label"]) for r in rows] + [12]), 44)
     label_w = label_chars * CHAR + PAD
     wrapped = [wrap_words(r["label"], label_chars) for r in rows]
@@ -60,7 +62,7 @@ def traffic_light(rows: list[dict], tool: Tool, palette_name: str = "cochrane", 
     for row, lines, height in zip(rows, wrapped, heights):
         for number, text in enumerate(lines):
             parts.append(f'<text x="{PAD}" y="{y + 16 + number * 14}">{escape(text)}</text>')
-        for index, judgement in enumerate([*row["domains"], row["overall"]]):
+        for index, judgement in enumerate([*row["domains"], *([row["overall"]] if overall else [])]):
             cx, cy = label_w + index * CELL + CELL / 2, y + height / 2
             if not judgement:
                 parts.append(f'<text x="{cx}" y="{cy + 4}" text-anchor="middle" fill="#8b1a1a">n/a</text>')
