@@ -13,7 +13,7 @@ from reviewflow.pipeline import load_config, run_review
 from reviewflow.scaffold import add_search, init_review
 from reviewflow.status import review_status
 from reviewflow.studies.linking import StudyIndex, first_author, registrations
-from reviewflow.studies.worksheets import add_extraction, add_links
+from reviewflow.study_commands import add_extraction, add_links
 
 CONFIG = "config/demo.yaml"
 RESULTS = "results/demo"

@@ -8,12 +8,13 @@ import pandas as pd
 import pytest
 from conftest import make_records
 
-from reviewflow.checks import check_review, review_problems
+from reviewflow.checks import check_review
 from reviewflow.dedup import deduplicate
 from reviewflow.dedup.decisions import add_queue_decisions, write_review_queue
 from reviewflow.errors import ReviewflowError
 from reviewflow.pending import check_pending, pending_work
 from reviewflow.pipeline import load_config
+from reviewflow.problems import review_problems
 from reviewflow.rob import load_tool
 from reviewflow.rob.assessments import add_assessments, write_template
 from reviewflow.scaffold import add_search, init_review

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .errors import ReviewflowError
 from .layout import SHEETS
-from .schemas import config_problems, validate_config
+from .schemas import validate_config
 
 IGNORED = {"README.md", "README.txt", ".gitkeep"}
 
@@ -82,26 +82,6 @@ def check_sheets(config: dict, config_file: str) -> None:
                 f"remove the key",
                 file=config_file,
             )
-
-
-def review_problems(config: dict, config_file: str) -> list[ReviewflowError]:
-    """Every problem `reviewflow check-config` can find before a run, all at once: the
-    config, the search batches on disk, every bad row a run's steps would meet in the
-    sheets (reviewflow.problems), and worksheets holding typed rows not yet added."""
-    from .pending import pending_work
-    from .problems import every_problem
-
-    problems = config_problems(config, config_file)
-    if problems:
-        return problems
-    for check in (check_searches, check_sheets):
-        try:
-            check(config, config_file)
-        except ReviewflowError as error:
-            problems.append(error)
-    if not problems:
-        problems += every_problem(config, config_file)
-    return problems + [found.error() for found in pending_work(config, config_file)]
 
 
 def check_review(config: dict, config_file: str) -> dict:

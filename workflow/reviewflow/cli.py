@@ -120,7 +120,7 @@ def _init(args) -> None:
 
 def _studies_add(args) -> None:
     from .pipeline import load_config
-    from .studies.worksheets import add_links
+    from .study_commands import add_links
 
     publications, studies = add_links(load_config(args.config), args.worksheet)
     print(f"{args.config}: {publications} publications linked, {studies} new studies in the registry")
@@ -128,7 +128,7 @@ def _studies_add(args) -> None:
 
 def _studies_new(args) -> None:
     from .pipeline import load_config
-    from .studies.worksheets import NEW_STUDY, link_citations
+    from .study_commands import NEW_STUDY, link_citations
 
     request = {"citation": args.citation, "link_to": NEW_STUDY, "new_study_id": args.study_id, "design": args.design}
     link_citations(load_config(args.config), [{**request, "primary": "yes", "note": ""}], "the command line")
@@ -137,18 +137,21 @@ def _studies_new(args) -> None:
 
 def _extraction_add(args) -> None:
     from .pipeline import load_config
-    from .studies.worksheets import add_extraction
+    from .study_commands import add_extraction
 
     arms, outcomes = add_extraction(load_config(args.config), args.workbook)
     print(f"{args.config}: {arms} arms and {outcomes} results added")
 
 
 def _import(args) -> None:
+    from .layout import Layout
     from .pipeline import load_config
     from .screening.imports import import_decisions
 
     config = load_config(args.config)
-    imported = import_decisions(args.tool, args.file, args.to, config, args.stage, args.reasons, args.list)
+    imported = import_decisions(
+        args.tool, args.file, args.to, config, args.stage, args.reasons, args.list, Layout(config).results
+    )
     for line in imported.unmatched:
         print(f"reviewflow: {line}", file=sys.stderr)
     also = f"; {len(imported.unmatched)} rows matched no citation (listed above)" if imported.unmatched else ""
@@ -268,8 +271,8 @@ class Reported(Exception):
 
 
 def _check_config(args) -> None:
-    from .checks import review_problems
     from .pipeline import load_config
+    from .problems import review_problems
 
     problems = review_problems(load_config(args.config), args.config)
     for problem in problems:

@@ -9,6 +9,7 @@ import pandas as pd
 import rispy
 
 from .tables import LIST_SEPARATOR, split_list
+from .xlsx import FORMULA_START
 
 RIS_TAG = re.compile(r"[A-Z][A-Z0-9]")
 EXPORTED_TYPE = "Type (as exported)"
@@ -69,10 +70,6 @@ def _with_extra_tags(text: str, extras: list[str]) -> str:
             f"{tag}  - {value}\n" if RIS_TAG.fullmatch(tag) else f"N1  - {tag}: {value}\n" for tag, value in lines
         )  # a spreadsheet column's name is no RIS tag: written as a note
     return "ER  - \n".join(records)
-
-
-# A cell a spreadsheet would run as a formula starts with one of these (OWASP, CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def formula_safe(value: str) -> str:

@@ -18,6 +18,10 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 
+from .rob.figures import FIGURE_KINDS
+from .screening import STAGES  # noqa: F401 (re-exported)
+from .sheets import SHEETS, default_sheet  # noqa: F401 (re-exported: the commands name sheets through the layout)
+
 # The step function of every rule: "module:function" in the reviewflow package.
 STEPS = {
     "ingest": "ingest.step:run",
@@ -38,34 +42,12 @@ STEPS = {
     "manifest": "provenance:run_manifest",
 }
 
-# The sheets people keep in the resources folder: config key -> the schema they follow.
-SHEETS = {
-    ("dedup", "decisions"): "dedup_decisions",
-    ("screening", "decisions"): "screening",
-    ("studies", "registry"): "studies",
-    ("studies", "publications"): "publications",
-    ("studies", "arms"): "arms",
-    ("studies", "outcomes"): "outcomes",
-    ("studies", "kq_overrides"): "kq_overrides",
-    ("studies", "accuracy"): "accuracy",  # a diagnostic review's 2x2 tables, read by the accuracy job
-    ("rob", "assessments"): "rob",
-    ("rob", "soe"): "soe",
-}
-FIGURE_KINDS = ("traffic_light", "summary", "summary_weighted")
 # What the synthesis writes beside analyses.csv about each pooled analysis (synthesis/beyond.py).
 AFTER_POOLING = ("sensitivity", "bias", "subgroups", "metareg")
 # Outputs that are folders: their files depend on the data (one forest plot per analysis).
 FOLDER_OUTPUTS = ("forest", "funnel", "after", "accuracy_figures")
 # What the accuracy job of a diagnostic review writes (synthesis/accuracy_step.py).
 ACCURACY_TABLES = ("accuracy_analyses", "accuracy_studies", "accuracy_comparisons")
-
-
-def default_sheet(section: str, key: str) -> str:
-    """The file name a sheet has when the config names none: `<schema>.csv`."""
-    return f"{SHEETS[(section, key)]}.csv"
-
-
-STAGES = ("title_abstract", "full_text")
 
 
 @dataclass(frozen=True)
@@ -351,7 +333,7 @@ class Layout:
 
     def changes(self) -> Job:
         """This run against the latest frozen version (see reviewflow.versions)."""
-        from .versions import SNAPSHOT, baseline_version, version_rows
+        from .catalogue import SNAPSHOT, baseline_version, version_rows
 
         inputs = {name.removesuffix(".csv"): self.result(source) for name, (source, _) in SNAPSHOT.items()}
         baseline = baseline_version(self.config)

@@ -167,3 +167,24 @@ def _in_file_order(problems: list[ReviewflowError], config_file: str, layout: La
         return rank, isinstance(problem.row, int) and problem.row or 0
 
     return sorted(problems, key=key)
+
+
+def review_problems(config: dict, config_file: str) -> list[ReviewflowError]:
+    """Every problem `reviewflow check-config` can find before a run, all at once: the
+    config, the search batches on disk, every bad row a run's steps would meet in the
+    sheets (reviewflow.problems), and worksheets holding typed rows not yet added."""
+    from .checks import check_searches, check_sheets
+    from .pending import pending_work
+    from .schemas import config_problems
+
+    problems = config_problems(config, config_file)
+    if problems:
+        return problems
+    for check in (check_searches, check_sheets):
+        try:
+            check(config, config_file)
+        except ReviewflowError as error:
+            problems.append(error)
+    if not problems:
+        problems += every_problem(config, config_file)
+    return problems + [found.error() for found in pending_work(config, config_file)]

@@ -16,6 +16,25 @@ import pandas as pd
 from .errors import ReviewflowError
 from .schemas import load_schema
 
+# The sheets people keep in the resources folder: config key -> the schema they follow.
+SHEETS = {
+    ("dedup", "decisions"): "dedup_decisions",
+    ("screening", "decisions"): "screening",
+    ("studies", "registry"): "studies",
+    ("studies", "publications"): "publications",
+    ("studies", "arms"): "arms",
+    ("studies", "outcomes"): "outcomes",
+    ("studies", "kq_overrides"): "kq_overrides",
+    ("studies", "accuracy"): "accuracy",  # a diagnostic review's 2x2 tables, read by the accuracy job
+    ("rob", "assessments"): "rob",
+    ("rob", "soe"): "soe",
+}
+
+
+def default_sheet(section: str, key: str) -> str:
+    """The file name a sheet has when the config names none: `<schema>.csv`."""
+    return f"{SHEETS[(section, key)]}.csv"
+
 
 def read_rows(path: str | Path, sheet: str | None = None) -> tuple[list[str], list[list[str]]]:
     """Header and rows of a CSV or of one sheet of an XLSX (the first unless named), every

@@ -19,26 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from .catalogue import SNAPSHOT, baseline_version, frozen_versions, version_rows
 from .errors import ReviewflowError
 from .layout import Layout
 from .tables import read_csv, write_csv
 
-# snapshot file -> (result file, columns kept; None for all)
-SNAPSHOT = {
-    "records.csv": ("dedup/records.csv", ["record_id", "search", "source", "citation_id"]),
-    "citations.csv": ("dedup/citations.csv", ["citation_id", "first_search", "title", "year"]),
-    "status.csv": (
-        "screening/status.csv",
-        ["citation_id", "title_abstract", "full_text", "status", "exclusion_reason"],
-    ),
-    "studies.csv": ("studies/studies.csv", None),
-    "publications.csv": ("studies/publications.csv", ["study_id", "citation_id"]),
-    "arms.csv": ("studies/arms.csv", None),
-    "outcomes.csv": ("studies/outcomes.csv", None),
-    "rob.csv": ("rob/rob.csv", None),
-    "soe.csv": ("synthesis/soe.csv", None),
-    "analyses.csv": ("synthesis/analyses.csv", None),
-}
 CHANGE_COLUMNS = ["kind", "id", "label", "what", "before", "after", "source"]
 KINDS = [
     "records",
@@ -51,29 +36,6 @@ KINDS = [
     "strength of evidence",
     "pooled estimate",
 ]
-
-
-def _version_key(name: str) -> list:
-    """Versions in natural order: 2 before 10, 1.2 before 1.10."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
-
-
-def frozen_versions(resources: str | Path) -> list[str]:
-    folder = Path(resources) / "versions"
-    if not folder.is_dir():
-        return []
-    return sorted((p.name for p in folder.iterdir() if (p / "version.json").is_file()), key=_version_key)
-
-
-def baseline_version(config: dict) -> str | None:
-    """The version this run is compared with: the latest frozen one before the config's
-    version, or the config's own once it is frozen (then only later edits show)."""
-    frozen = frozen_versions(config["resources"])
-    current = str(config["review"].get("version", ""))
-    if current in frozen:
-        return current
-    earlier = [v for v in frozen if _version_key(v) < _version_key(current)] if current else frozen
-    return earlier[-1] if earlier else None
 
 
 def freeze(config: dict, config_file: str) -> Path:
@@ -396,15 +358,6 @@ def run(inputs: dict, outputs: dict, params: dict) -> None:
         summary["counts"] = {kind: sum(c["kind"] == kind for c in changes) for kind in KINDS}
     write_csv(pd.DataFrame(changes, columns=CHANGE_COLUMNS), outputs["changes"], CHANGE_COLUMNS)
     Path(outputs["summary"]).write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-
-
-def version_rows(config: dict) -> list[dict]:
-    """Every frozen version's summary, oldest first, for the flow across versions."""
-    folder = Path(config["resources"]) / "versions"
-    return [
-        json.loads((folder / v / "version.json").read_text(encoding="utf-8"))
-        for v in frozen_versions(config["resources"])
-    ]
 
 
 __all__ = ["baseline_version", "compute_changes", "freeze", "frozen_versions", "run", "version_rows"]

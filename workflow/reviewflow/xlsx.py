@@ -18,7 +18,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@")
+# A cell a spreadsheet would run as a formula starts with one of these (OWASP, CSV injection);
+# the CSV export (export.py) guards its cells with the same list.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A cell whose whole text is a number is written as one, so a spreadsheet sums and sorts it
 # (scores, years, N, estimates); identifiers stay text, whatever they look like.
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
@@ -45,7 +47,7 @@ def safe_cell(worksheet, row: int, column: int, value) -> None:
     """Write a value so that a spreadsheet never evaluates it as a formula."""
     cell = worksheet.cell(row=row, column=column)
     cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         cell.data_type = "s"  # stored as a plain string, shown as typed
 
 

@@ -13,9 +13,9 @@ import pandas as pd
 
 from .. import __version__
 from ..ingest.normalise import NAME_SUFFIX
-from ..layout import FIGURE_KINDS
 from ..marks import MARK, with_marked_columns
 from ..rob import Tool
+from ..rob.figures import FIGURE_KINDS
 from ..synthesis.forest import number
 from ..tables import split_list
 

@@ -14,6 +14,8 @@ import pandas as pd
 from ..svg import wrap_words
 from . import PALETTES, SYMBOLS, Tool
 
+# The figures of each key question, by the name their file starts with.
+FIGURE_KINDS = ("traffic_light", "summary", "summary_weighted")
 CHAR = 6.4  # width of one character at 11px, generous for DejaVu Sans
 ROW, CELL, PAD = 24, 40, 10
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif" font-size="11"'

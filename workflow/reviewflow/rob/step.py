@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..layout import default_sheet
-from ..sheets import read_optional
+from ..sheets import default_sheet, read_optional
 from ..tables import read_csv, write_csv
 from . import load_tool, sheet_schema
 from .assessments import rob_table, write_template

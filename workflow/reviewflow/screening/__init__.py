@@ -14,9 +14,10 @@ import pandas as pd
 
 from ..errors import ReviewflowError
 from ..marks import is_illustrative
+from ..schemas import load_schema
 from ..tables import STATUS_COLUMNS, conform, orphan_hint, split_list
 
-STAGES = ("title_abstract", "full_text")
+STAGES = tuple(load_schema("screening")["properties"]["stage"]["enum"])  # the sheet's stages, in order
 VOTE_PREFIX = "vote_"
 
 AWAITING_TA = "awaiting title/abstract screening"

@@ -299,11 +299,11 @@ def import_decisions(
     stage: str = "title_abstract",
     reasons: str | None = None,
     listed: str | None = None,
+    results: str = "",
 ) -> Imported:
-    """Read another tool's export and append its decisions to the sheet (see module doc)."""
-    from ..layout import Layout
-
-    citations = _citations(Path(Layout(config).results))
+    """Read another tool's export and append its decisions to the sheet (see module doc);
+    `results`: the review's results folder (the layout's), whose citations it matches."""
+    citations = _citations(Path(results))
     matcher = CitationMatcher(citations)
     if tool == "rayyan":
         imported = from_rayyan(path, matcher, stage, _reason_map(reasons, config["screening"]["exclusion_reasons"]))

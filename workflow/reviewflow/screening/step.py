@@ -7,8 +7,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from ..layout import default_sheet
-from ..sheets import read_optional
+from ..sheets import default_sheet, read_optional
 from ..tables import CITATION_COLUMNS, STATUS_COLUMNS, read_csv, write_csv, write_json
 from . import STAGES, STOPPED_TA, agreement, disagreements, needs_decision, resolve_decisions, screening_status
 from .prioritise import Settings, title_abstract_order

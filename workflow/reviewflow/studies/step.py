@@ -9,9 +9,8 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from ..layout import default_sheet
 from ..schemas import sheet_schema
-from ..sheets import read_optional
+from ..sheets import default_sheet, read_optional
 from ..tables import CITATION_COLUMNS, STATUS_COLUMNS, read_csv, write_csv
 from . import SheetFiles, build_studies
 from .linking import StudyIndex

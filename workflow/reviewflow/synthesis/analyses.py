@@ -22,13 +22,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .effects import LOG_SCALE, binary_effects, continuous_effects
+from .effects import RATIOS, binary_effects, continuous_effects
 from .pooling import inverse_variance
 from .results import effect_on_analysis_scale
 
 UNIT = ["kq", "kq_group", "intervention", "outcome", "timepoint"]
 CONTINUOUS_KINDS = ("MD", "SMD")
-RATIOS = (*LOG_SCALE, "HR")
 
 ESTIMATE_COLUMNS = [
     "analysis_id",

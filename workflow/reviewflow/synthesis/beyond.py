@@ -18,9 +18,8 @@ import pandas as pd
 
 from ..errors import ReviewflowError
 from . import depth
-from .effects import LOG_SCALE
+from .effects import RATIOS
 
-RATIO_SCALE = (*LOG_SCALE, "HR")
 SENSITIVITY_COLUMNS = ["analysis_id", "kind", "study_id", "k", "estimate", "ci_low", "ci_high", "tau2", "i2", "note"]
 BIAS_COLUMNS = [
     "analysis_id",
@@ -74,7 +73,7 @@ NOT_ASSESSABLE = "not assessable, k < {}"
 
 
 def _natural(measure: str, value: float) -> float:
-    return math.exp(value) if measure in RATIO_SCALE else value
+    return math.exp(value) if measure in RATIOS else value
 
 
 def _fit_row(measure: str, fit: dict) -> dict:

@@ -17,6 +17,8 @@ BINARY = ("RR", "OR", "RD")
 CONTINUOUS = ("MD", "SMD")
 MEASURES = (*BINARY, *CONTINUOUS, "GEN")
 LOG_SCALE = ("RR", "OR")
+# Measures pooled and drawn on the log scale: the two above and reported hazard ratios.
+RATIOS = (*LOG_SCALE, "HR")
 
 
 def cells(events_1, total_1, events_2, total_2) -> tuple[np.ndarray, ...]:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..rob import PALETTES, SYMBOLS
 from ..svg import wrap_words
+from .effects import RATIOS
 
 CHAR = 6.4
 LINE = 14
@@ -23,7 +24,6 @@ X_LABEL, X_ROB, X_N, X_PLOT, PLOT_W = 8, 240, 262, 318, 250
 X_TEXT = X_PLOT + PLOT_W + 12
 X_WEIGHT = X_TEXT + 150
 WIDTH = X_WEIGHT + 56
-RATIOS = ("RR", "OR", "HR")
 
 
 def number(value, places: int = 2) -> str:

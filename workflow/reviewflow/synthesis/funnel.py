@@ -12,7 +12,8 @@ from html import escape
 
 from scipy import stats
 
-from .forest import RATIOS, figure_svg, group_label, tick_text
+from .effects import RATIOS
+from .forest import figure_svg, group_label, tick_text
 
 WIDTH, HEIGHT = 460, 330
 LEFT, TOP, PLOT_W, PLOT_H = 62, 34, 370, 240

@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 from html import escape
 
-from .forest import RATIOS, figure_svg, number
+from .effects import RATIOS
+from .forest import figure_svg, number
 
 ROW, TOP, LABEL_W, PLOT_W, TEXT_W = 16, 40, 220, 260, 150
 WIDTH = LABEL_W + PLOT_W + TEXT_W + 24

@@ -19,9 +19,9 @@ import pandas as pd
 
 from ..errors import ReviewflowError
 from ..tables import split_list
+from .effects import RATIOS
 
 Z95 = 1.959963984540054
-RATIO = ("RR", "OR", "HR")
 AT_END = re.compile(r"^(post[- ]?(intervention|treatment)|end of (the )?(intervention|treatment)|immediately after)")
 DURATION = re.compile(r"^(\d+(?:\.\d+)?)[- ]?(day|week|month|year)s?\b")
 MONTHS_PER = {"day": 12 / 365.25, "week": 12 / 52.1775, "month": 1.0, "year": 12.0}
@@ -266,7 +266,7 @@ def _between_effects(rows: pd.DataFrame, effect: np.ndarray, turn: np.ndarray) -
         pd.to_numeric(rows[f"{c}_between"].where(effect, np.nan)).to_numpy(dtype=float)
         for c in ("effect", "ci_low", "ci_high")
     )
-    ratio = rows["effect_measure_between"].isin(RATIO).to_numpy()
+    ratio = rows["effect_measure_between"].isin(RATIOS).to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         return (
             np.where(turn, np.where(ratio, 1 / value, -value), value),
@@ -318,7 +318,7 @@ def check_numbers(outcomes: pd.DataFrame, file: str) -> None:
                     column="effect",
                     **where,
                 )
-            if row["effect_measure"] in RATIO and low <= 0:
+            if row["effect_measure"] in RATIOS and low <= 0:
                 raise ReviewflowError(
                     f"a {row['effect_measure']} and its CI are ratios above 0 (not logs)", column="ci_low", **where
                 )
@@ -335,7 +335,7 @@ def check_numbers(outcomes: pd.DataFrame, file: str) -> None:
 
 def effect_on_analysis_scale(measure: str, effect: float, low: float, high: float) -> tuple[float, float]:
     """(yi, vi) of a reported effect from its 95% CI; ratios on the log scale."""
-    if measure in RATIO:
+    if measure in RATIOS:
         effect, low, high = math.log(effect), math.log(low), math.log(high)
     return effect, ((high - low) / (2 * Z95)) ** 2
 

@@ -14,10 +14,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..layout import default_sheet
 from ..rob import load_tool
 from ..schemas import sheet_schema
-from ..sheets import read_optional
+from ..sheets import default_sheet, read_optional
 from ..tables import read_csv, write_csv
 from . import depth
 from .analyses import Settings, run_analyses, slug
