@@ -127,3 +127,14 @@ def test_an_analysed_subgroup_and_a_covariate_must_name_characteristics_of_the_v
         "'pain_condition' is not a numeric study characteristic; allowed: mean_age, pct_male" in p for p in problems
     )
     assert vocabulary_problems(config) == []
+
+
+def test_a_setting_left_out_takes_the_default_the_schema_states():
+    from reviewflow.schemas import load_schema, setting
+
+    config = {"rob": {"tool": "rob2"}, "review": {"id": "x", "title": "X", "type": "diagnostic"}}
+    properties = load_schema("config")["properties"]
+    assert setting(config, "rob.palette") == properties["rob"]["properties"]["palette"]["default"] == "cochrane"
+    assert setting(config, "dedup.conference_abstracts") == "separate"  # a whole section left out
+    assert setting(config, "review.type") == "diagnostic"  # a value given wins
+    assert setting({"ingest": None}, "ingest.on_error") == "stop"  # an empty section in YAML

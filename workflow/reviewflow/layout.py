@@ -19,6 +19,7 @@ from importlib import import_module
 from pathlib import Path
 
 from .rob.figures import FIGURE_KINDS
+from .schemas import setting
 from .screening import STAGES  # noqa: F401 (re-exported)
 from .sheets import SHEETS, default_sheet  # noqa: F401 (re-exported: the commands name sheets through the layout)
 
@@ -174,7 +175,7 @@ class Layout:
                 "database": settings.get("database", ""),
                 "format": settings.get("format"),
                 "search": batch,
-                "on_error": self.config.get("ingest", {}).get("on_error", "stop"),
+                "on_error": setting(self.config, "ingest.on_error"),
             },
         )
 
@@ -196,7 +197,7 @@ class Layout:
         outputs = {name: self.result(f"dedup/{name}.csv") for name in ("records", "citations")}
         outputs.update(clusters=self.result("dedup/clusters.xlsx"), queue=self.result("dedup/review_queue.xlsx"))
         params = {
-            "conference_abstracts": self.config.get("dedup", {}).get("conference_abstracts", "separate"),
+            "conference_abstracts": setting(self.config, "dedup.conference_abstracts"),
             "stamp": self.stamp(),
         }
         return Job("dedup", _present(inputs), outputs, params)
@@ -279,7 +280,7 @@ class Layout:
         rob = self.config["rob"]
         return {
             "tool": rob["tool"],
-            "palette": rob.get("palette", "cochrane"),
+            "palette": setting(self.config, "rob.palette"),
             "kq_ids": [kq["id"] for kq in self.config["key_questions"]],
         }
 
@@ -312,7 +313,7 @@ class Layout:
 
     def diagnostic(self) -> bool:
         """A review of diagnostic test accuracy (review.type diagnostic)."""
-        return self.config["review"].get("type", "intervention") == "diagnostic"
+        return setting(self.config, "review.type") == "diagnostic"
 
     def accuracy(self) -> Job:
         """A diagnostic review's accuracy analyses from its 2x2 tables: per index test and
@@ -327,7 +328,7 @@ class Layout:
         params = {
             "vocabulary": self.config["vocabulary"],
             "prevalence": settings.get("prevalence", []),
-            "order": settings.get("accuracy_order", "sensitivity"),
+            "order": setting(self.config, "synthesis.accuracy_order"),
         }
         return Job("accuracy", _present(inputs), outputs, params)
 

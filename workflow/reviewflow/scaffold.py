@@ -17,6 +17,7 @@ from .errors import ReviewflowError
 from .ingest import decode, detect_format
 from .layout import SHEETS
 from .rob import load_tool, sheet_schema
+from .schemas import setting
 from .schemas import sheet_schema as review_sheet_schema
 from .sheets import atomic_write_text
 
@@ -201,7 +202,7 @@ def add_search(
     folder = Path(config["resources"]) / "searches" / batch
     if folder.exists():
         raise ReviewflowError("already exists; choose another batch name", file=str(folder))
-    on_error = (config.get("ingest") or {}).get("on_error", "stop")
+    on_error = setting(config, "ingest.on_error")
     names = databases or [None] * len(files)
     read = [_export_entry(Path(f), names[i], format, on_error) for i, f in enumerate(files)]
     exports = [entry for entry, _ in read]

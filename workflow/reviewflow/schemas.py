@@ -54,6 +54,16 @@ def explain(error: jsonschema.ValidationError) -> tuple[str, str]:
     return location, error.message
 
 
+def setting(config: dict, key: str):
+    """The config's value of a dotted key (`rob.palette`), else the default the config
+    schema states for it: the one place a default is written."""
+    node, spec = config, load_schema("config")
+    for part in key.split("."):
+        spec = spec["properties"][part]
+        node = node.get(part) if isinstance(node, dict) else None
+    return spec["default"] if node is None else node
+
+
 def validate_config(config: dict, file: str) -> dict:
     """Check the workflow config; raise a ReviewflowError naming the key."""
     problems = config_problems(config, file)

@@ -16,6 +16,7 @@ from ..ingest.normalise import NAME_SUFFIX
 from ..marks import MARK, with_marked_columns
 from ..rob import Tool
 from ..rob.figures import FIGURE_KINDS
+from ..schemas import setting
 from ..synthesis.forest import number
 from ..tables import split_list
 
@@ -123,7 +124,7 @@ def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict
                 invented_n,
                 randomised,
                 tool,
-                config["rob"].get("palette", "cochrane"),
+                setting(config, "rob.palette"),
                 headings={
                     c["id"]: c["heading"]
                     for kind in ("study_characteristics", "arm_characteristics")
@@ -188,7 +189,7 @@ def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict
         "awaiting": awaiting_context(tables.awaiting),
         # a diagnostic review's chapter; absent from a review of interventions, whose context is unchanged
         **(
-            {"accuracy": accuracy_context(tables, tool, config["rob"].get("palette", "cochrane"))}
+            {"accuracy": accuracy_context(tables, tool, setting(config, "rob.palette"))}
             if tables.accuracy is not None
             else {}
         ),

@@ -60,7 +60,7 @@ def synthesis(inputs: dict, outputs: dict, params: dict) -> None:
         for row in rob.drop_duplicates("study_id").to_dict("records")
         if row["overall"]
     }
-    write_forest_plots(analyses, estimates, judgements, params.get("palette", "cochrane"), outputs["forest"])
+    write_forest_plots(analyses, estimates, judgements, params["palette"], outputs["forest"])
     write_funnel_plots(analyses, estimates, after["bias"], settings.method, outputs["funnel"])
     write_after_plots(analyses, estimates, {**after, **plotting}, settings, outputs["after"])
     log.info(
