@@ -110,6 +110,22 @@ def _rob_add(args) -> None:
     print(f"{args.to}: {added} assessments added")
 
 
+def _worksheet(args) -> None:
+    from .pipeline import load_config
+    from .reviewer_commands import reviewer_worksheet
+
+    listed = reviewer_worksheet(load_config(args.config), args.reviewer, args.stage, args.output)
+    print(f"{args.output}: {listed} studies for {args.reviewer} to assess, blind to the other reviewers")
+
+
+def _consensus(args) -> None:
+    from .pipeline import load_config
+    from .reviewer_commands import take_consensus
+
+    written, still = take_consensus(load_config(args.config), args.workbook, args.to)
+    print(f"{args.workbook}: {written} consensus assessments added; {still} items still open")
+
+
 def _init(args) -> None:
     from .scaffold import init_review
 
@@ -470,6 +486,19 @@ def parser() -> argparse.ArgumentParser:
     handoff.add_argument("--config", required=True, help="config/<review>.yaml")
     handoff.add_argument("-o", "--output", required=True)
     handoff.set_defaults(run=_handoff)
+
+    worksheet = commands.add_parser("worksheet", help="one reviewer's blind worksheet (risk of bias)")
+    worksheet.add_argument("config", help="config/<review>.yaml")
+    worksheet.add_argument("--reviewer", required=True, metavar="INITIALS", help="whose worksheet")
+    worksheet.add_argument("--stage", default="rob", help="rob (the stage with blind worksheets so far)")
+    worksheet.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
+    worksheet.set_defaults(run=_worksheet)
+
+    consensus = commands.add_parser("consensus", help="write the agreed judgements of two reviewers' differences")
+    consensus.add_argument("config", help="config/<review>.yaml")
+    consensus.add_argument("workbook", metavar="FILE", help="results/<review>/rob/disagreements.xlsx, filled in")
+    consensus.add_argument("--to", help="the consensus sheet (default: the review's rob.csv)")
+    consensus.set_defaults(run=_consensus)
 
     status = commands.add_parser("status", help="where the review stands and the next command to run")
     status.add_argument("config", help="config/<review>.yaml")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 
+from .rob.assessments import REVIEWERS_FOLDER
 from .rob.figures import FIGURE_KINDS
 from .schemas import setting
 from .screening import STAGES  # noqa: F401 (re-exported)
@@ -260,12 +261,25 @@ class Layout:
         outputs = {"counts": self.result("prisma/prisma.json"), "svg": self.result("prisma/prisma.svg")}
         return Job("prisma", inputs, outputs, {"searches": self.config["searches"]})
 
+    def reviewers(self) -> list[str]:
+        """The initials of the reviewers who keep assessments of their own, blind to each
+        other's (<resources>/reviewers/<initials>/rob.csv)."""
+        folder = Path(self.resource(REVIEWERS_FOLDER))
+        if not folder.is_dir():
+            return []
+        return sorted(p.name for p in folder.iterdir() if (p / "rob.csv").is_file())
+
+    def reviewer_sheet(self, initials: str) -> str:
+        return self.resource(f"{REVIEWERS_FOLDER}/{initials}/rob.csv")
+
     def rob(self) -> Job:
+        reviewers = self.reviewers()
         inputs = {
             "assessments": self.sheet("rob", "assessments"),
             "tool": self.rob_tool_file(),
             "studies": self.result("studies/studies.csv"),
             "evidence": self.result("studies/evidence_rows.csv"),
+            **{f"reviewer_{initials}": self.reviewer_sheet(initials) for initials in reviewers},
         }
         outputs = {
             **self.figures(),
@@ -273,7 +287,12 @@ class Layout:
             "gaps": self.result("rob/unassessed_studies.csv"),
             "template": self.result("rob/assessment_template.xlsx"),
         }
-        return Job("rob", _present(inputs), outputs, {**self._tool_params(), "stamp": self.stamp()})
+        if reviewers:  # a review assessed by two reviewers, blind: their differences and agreement
+            outputs.update(
+                disagreements=self.result("rob/disagreements.xlsx"), agreement=self.result("rob/agreement.csv")
+            )
+        params = {**self._tool_params(), "stamp": self.stamp(), "reviewers": reviewers}
+        return Job("rob", _present(inputs), outputs, params)
 
     def _tool_params(self) -> dict:
         """What the rob and synthesis steps both need: the tool, its colours, the KQ ids."""
@@ -397,6 +416,10 @@ class Layout:
         }
         if self.diagnostic():
             inputs.update(self.accuracy().outputs)
+        if self.reviewers():  # two reviewers' agreement and their differences still open
+            inputs.update(
+                rob_agreement=self.result("rob/agreement.csv"), rob_disagreements=self.result("rob/disagreements.xlsx")
+            )
         return Job("report_context", inputs, {"context": self.result("report/context.json")}, {"config": self.config})
 
     def report_html(self) -> Job:

@@ -83,6 +83,19 @@ def review_status(config: dict, config_file: str) -> str:
             rob_sheet = layout.sheet_file("rob", "assessments")
             tool = config["rob"]["tool"]
             lines.append(f"  Next: fill {template}, then reviewflow rob add {template} --to {rob_sheet} --tool {tool}")
+    differences = Path(layout.result("rob/disagreements.xlsx"))
+    if differences.is_file() and layout.reviewers():
+        from .sheets import read_rows
+
+        header, rows = read_rows(differences, "differences")
+        still = sum(row[header.index("status")] == "open" for row in rows)
+        reviewers = " and ".join(layout.reviewers())
+        lines.append(f"  Two reviewers ({reviewers}): {_count(still, 'difference')} not resolved yet")
+        if still:
+            lines.append(
+                f"  Next: fill agreed and agreed_by in {differences}, then reviewflow consensus {config_file} "
+                f"{differences}"
+            )
     unwritten = _unwritten_sections(layout)
     if unwritten:
         lines.append(f"Report: sections still to write in {layout.resource('report')}/: {', '.join(unwritten)}")

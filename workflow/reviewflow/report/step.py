@@ -66,6 +66,18 @@ def report_context(inputs: dict, config: dict, output: str) -> None:
                 },
             },
         )
+    if "rob_agreement" in inputs:
+        from ..sheets import read_rows
+
+        header, rows = read_rows(inputs["rob_disagreements"], "differences")
+        status = header.index("status")
+        tables = replace(
+            tables,
+            rob_agreement={
+                "rows": t.read_csv(inputs["rob_agreement"]).to_dict("records"),
+                "open": sum(row[status] == "open" for row in rows),
+            },
+        )
     digest = inputs_digest(t.read_json(inputs["provenance"]))
     t.write_json(build_context(config, tables, load_tool(config["rob"]["tool"]), digest), output)
 

@@ -86,6 +86,11 @@ def _read_me(workbook: Workbook, context: dict) -> None:
             if "accuracy" in context
             else []
         ),
+        *(
+            [["Reviewer agreement", "two reviewers' agreement on risk of bias per domain: kappa and Gwet's AC1."]]
+            if "rob_agreement" in context
+            else []
+        ),
         ["References", "the publications, numbered as in the report."],
     ]
     widths = {"Item": 26, "Meaning": 100}
@@ -199,6 +204,17 @@ def write_workbook(context: dict, path: str | Path) -> None:
     _sheet(workbook, "Study results", studies, context["study_results"])
     if "accuracy" in context:
         _accuracy_sheets(workbook, context["accuracy"])
+    if "rob_agreement" in context:  # two reviewers, blind: their agreement per domain
+        agreement = [
+            ("Reviewers", "reviewers"),
+            ("Domain", "domain"),
+            ("Items both assessed", "items"),
+            ("Agreement (share)", "agreement"),
+            ("Cohen's kappa", "kappa"),
+            ("Gwet's AC1", "ac1"),
+            ("Illustrative", "illustrative"),
+        ]
+        _sheet(workbook, "Reviewer agreement", agreement, context["rob_agreement"]["rows"])
     references = [("No.", "number"), ("Study id", "study_id"), ("Reference", "text"), ("DOI", "doi"), ("PMID", "pmid")]
     _sheet(workbook, "References", references, context["references"])
     save_deterministic(workbook, path, date.fromisoformat(context["batch"]["date_searched"]))

@@ -14,6 +14,9 @@ from ..errors import ReviewflowError
 from ..xlsx import add_table_sheet, save_deterministic
 from . import Tool, sheet_schema
 
+REVIEWERS_FOLDER = "reviewers"  # <resources>/reviewers/<initials>/rob.csv: one reviewer's own assessments
+REVIEWER_KEY = "reviewer"  # the first row of a blind worksheet's key sheet: reviewer, <initials>
+
 
 def table_columns(tool: Tool) -> list[str]:
     domains = [d["id"] for d in (*tool.domains, *tool.applicability)]
@@ -61,9 +64,13 @@ def rob_table(
     return table.fillna("").astype(str).reset_index(drop=True), missing
 
 
-def write_template(tool: Tool, studies: pd.DataFrame, missing: list[str], path: str | Path, stamp: date) -> None:
+def write_template(
+    tool: Tool, studies: pd.DataFrame, missing: list[str], path: str | Path, stamp: date, reviewer: str = ""
+) -> None:
     """A blank assessment workbook for the tool, one row per study still lacking one,
-    with dropdowns of the allowed judgements. Filled rows go into the assessments sheet."""
+    with dropdowns of the allowed judgements. Filled rows go into the assessments sheet; a
+    reviewer's blind worksheet names its reviewer first in its key sheet, so that it can
+    only go back into that reviewer's own sheet."""
     header = ["study_id", "outcome"]
     for domain in (*tool.domains, *tool.applicability):
         header += [domain["id"], f"{domain['id']}_support"]
@@ -90,6 +97,8 @@ def write_template(tool: Tool, studies: pd.DataFrame, missing: list[str], path: 
             judgement.add(f"{letter}2:{letter}{last}")
     sheet.add_data_validation(judgement)
     key = workbook.create_sheet("domains")
+    if reviewer:
+        key.append([REVIEWER_KEY, reviewer])
     for _number, domain in enumerate((*tool.domains, *tool.applicability), start=1):
         key.append([domain["id"], domain["long"]])
     key.append(["study labels"])
@@ -98,13 +107,38 @@ def write_template(tool: Tool, studies: pd.DataFrame, missing: list[str], path: 
     save_deterministic(workbook, path, stamp)
 
 
+def worksheet_reviewer(template: str | Path) -> str:
+    """The reviewer a blind worksheet was made for ('' for the team's template)."""
+    from ..sheets import read_rows
+
+    if Path(template).suffix.lower() != ".xlsx":
+        return ""
+    try:
+        header, _ = read_rows(template, "domains")
+    except ReviewflowError:
+        return ""
+    return header[1] if len(header) > 1 and header[0] == REVIEWER_KEY else ""
+
+
+def sheet_reviewer(target: Path) -> str:
+    """The reviewer whose own sheet `target` is (<resources>/reviewers/<initials>/rob.csv), or ''."""
+    return target.parent.name if target.parent.parent.name == REVIEWERS_FOLDER else ""
+
+
 def add_assessments(template: str | Path, assessments_csv: str | Path, tool: Tool) -> int:
     """Append the filled rows (those with an overall judgement) of a returned assessment
     workbook to the assessment sheet, checked against the tool first; a study already
-    assessed is refused, not overwritten. Returns how many rows were added."""
+    assessed is refused, not overwritten. A reviewer's blind worksheet goes into that
+    reviewer's own sheet only. Returns how many rows were added."""
     from ..sheets import append_rows, read_sheet, sheet_target
 
     target = sheet_target(assessments_csv, "assessment")
+    made_for, sheet_of = worksheet_reviewer(template), sheet_reviewer(target)
+    if made_for != sheet_of:
+        where = f"{REVIEWERS_FOLDER}/{made_for}/rob.csv" if made_for else "the review's assessment sheet"
+        whose = f"{made_for}'s blind worksheet" if made_for else "not a reviewer's worksheet"
+        into = f"{sheet_of}'s own sheet" if sheet_of else "the consensus sheet (that takes reviewflow consensus)"
+        raise ReviewflowError(f"is {whose}; it goes into {where}, not {into}", file=str(template))
     schema = sheet_schema(tool)
     filled = read_sheet(template, schema, keep=lambda row: bool(str(row.get("overall", "")).strip()))
     existing = read_sheet(target, schema) if target.exists() else None

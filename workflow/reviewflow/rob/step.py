@@ -14,6 +14,7 @@ from ..sheets import default_sheet, read_optional
 from ..tables import read_csv, write_csv
 from . import load_tool, sheet_schema
 from .assessments import rob_table, write_template
+from .dual import compare, write_consensus_workbook
 from .figures import kq_figures
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,24 @@ def risk_of_bias(
     for kq in kq_ids:
         for name, svg in kq_figures(tool, palette, kq, studies, evidence, table).items():
             Path(outputs[name]).write_text(svg, encoding="utf-8")
+    if "disagreements" in outputs:
+        _dual(inputs, outputs, tool, studies, sheet, date.fromisoformat(stamp))
+
+
+def _dual(inputs: dict, outputs: dict, tool, studies, consensus, stamp: date) -> None:
+    """Each reviewer's own sheet checked as the consensus sheet is; their differences, as a
+    workbook the team fills with what they agreed, and their agreement per domain."""
+    sheets = {}
+    for name, path in sorted(inputs.items()):
+        if name.startswith("reviewer_"):
+            sheets[name.removeprefix("reviewer_")] = read_optional(path, sheet_schema(tool))
+            rob_table(sheets[name.removeprefix("reviewer_")], studies, tool, path)  # unknown studies stop here
+    differences, agreement = compare(sheets, consensus, tool)
+    write_csv(agreement, outputs["agreement"], list(agreement.columns))
+    write_consensus_workbook(differences, tool, outputs["disagreements"], stamp)
+    still = differences[differences["status"] == "open"]
+    if len(still):
+        log.warning("%d differences between reviewers not resolved in the consensus sheet yet", len(still))
 
 
 def run(inputs: dict, outputs: dict, params: dict) -> None:

@@ -12,6 +12,7 @@ from itertools import combinations
 
 import pandas as pd
 
+from ..agreement import cohen_kappa
 from ..errors import ReviewflowError
 from ..marks import is_illustrative
 from ..schemas import load_schema
@@ -159,19 +160,6 @@ def needs_decision(status: pd.DataFrame, stage: str) -> pd.Series:
 def disagreements(decisions: pd.DataFrame) -> pd.DataFrame:
     """Rows whose votes differ and that no decision resolves yet."""
     return decisions[decisions["final"] == ""]
-
-
-def cohen_kappa(first: list[str], second: list[str]) -> float | None:
-    """Cohen's kappa of two raters over the same items (None when undefined)."""
-    if not first or len(first) != len(second):
-        return None
-    categories = sorted(set(first) | set(second))
-    n = len(first)
-    observed = sum(a == b for a, b in zip(first, second)) / n
-    expected = sum((first.count(c) / n) * (second.count(c) / n) for c in categories)
-    if expected == 1:
-        return None  # both raters used one category only: agreement by chance alone
-    return (observed - expected) / (1 - expected)
 
 
 def agreement(decisions: pd.DataFrame) -> list[dict]:

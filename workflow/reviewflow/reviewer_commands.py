@@ -1,0 +1,130 @@
+"""Two reviewers, blind, for risk of bias: each reviewer's own worksheet, and the team's
+consensus taken back into the consensus sheet.
+
+`reviewflow worksheet CONFIG --reviewer JS --stage rob -o FILE.xlsx` writes JS's blind
+worksheet: the included studies JS has not assessed yet, with nobody else's judgements;
+`reviewflow rob add FILE --to <resources>/reviewers/JS/rob.csv --tool T` takes it back into
+JS's own sheet (and refuses any other). Each run compares the reviewers' sheets
+(rob/dual.py) into `results/<review>/rob/disagreements.xlsx`; the team fills `agreed`,
+`agreed_by` and, where the agreed judgement is neither reviewer's, a `note`, and
+`reviewflow consensus CONFIG FILE` writes one consensus row per item whose differences are
+all agreed (the judgements both gave where they agree), naming both reviewers in its
+source. Both reviewers' own values stay in their sheets; nothing is overwritten.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from .errors import ReviewflowError
+from .layout import Layout
+from .rob import load_tool, sheet_schema
+from .rob.assessments import write_template
+from .rob.dual import CONSENSUS_TYPED, DISAGREEMENT_COLUMNS
+from .sheets import append_rows, read_optional, read_rows, sheet_target
+from .tables import read_csv
+
+INITIALS = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,7}$")
+STAGES = ("rob",)  # the stages with blind worksheets so far
+
+
+def reviewer_worksheet(config: dict, reviewer: str, stage: str, output: str | Path) -> int:
+    """Write `reviewer`'s blind worksheet; returns how many studies it lists."""
+    if not INITIALS.fullmatch(reviewer):
+        raise ReviewflowError(f"'{reviewer}' is not a reviewer's initials; use up to 8 letters and digits")
+    if stage not in STAGES:
+        raise ReviewflowError(f"no blind worksheet for stage '{stage}' yet; allowed: {', '.join(STAGES)}")
+    layout = Layout(config)
+    tool = load_tool(config["rob"]["tool"])
+    studies_file = Path(layout.result("studies/studies.csv"))
+    if not studies_file.is_file():
+        raise ReviewflowError("has no results yet; run the review first (make report)", file=str(studies_file))
+    studies = read_csv(studies_file)
+    own = layout.reviewer_sheet(reviewer)
+    done = read_optional(own if Path(own).is_file() else None, sheet_schema(tool))
+    missing = sorted(set(studies["study_id"]) - set(done["study_id"]))
+    write_template(tool, studies, missing, output, date.fromisoformat(layout.stamp()), reviewer=reviewer)
+    return len(missing)
+
+
+def take_consensus(config: dict, workbook: str | Path, to: str | None = None) -> tuple[int, int]:
+    """Write a consensus row for each item whose differences the filled workbook all agrees;
+    returns (rows written, items still open). Every row is checked before anything is written."""
+    layout = Layout(config)
+    tool = load_tool(config["rob"]["tool"])
+    schema = sheet_schema(tool)
+    target = sheet_target(to or layout.sheet_file("rob", "assessments"), "assessment")
+    header, rows = read_rows(workbook, "differences")
+    missing = [c for c in (*DISAGREEMENT_COLUMNS, *CONSENSUS_TYPED) if c not in header]
+    if missing:
+        raise ReviewflowError(f"has no column {missing[0]}; is it rob/disagreements.xlsx?", file=str(workbook), row=1)
+    consensus = read_optional(str(target) if target.is_file() else None, schema)
+    done = set(zip(consensus["study_id"], consensus["outcome"]))
+    agreed: dict[tuple, dict] = {}
+    pending: set[tuple] = set()
+    for number, values in enumerate(rows, start=2):
+        row = dict(zip(header, (v.strip() for v in values)))
+        item = (row["study_id"], row["outcome"])
+        if row["status"] == "resolved" or item in done:
+            continue
+        if not row["agreed"]:
+            pending.add(item)
+            continue
+        label = tool.canonical(row["agreed"])
+        if label is None:
+            raise ReviewflowError(
+                f"'{row['agreed']}' is not a judgement of {tool.name}; allowed: {', '.join(tool.labels)}",
+                file=str(workbook),
+                row=number,
+                column="agreed",
+            )
+        if not row["agreed_by"]:
+            raise ReviewflowError(
+                "names no one who agreed; give the reviewers' initials",
+                file=str(workbook),
+                row=number,
+                column="agreed_by",
+            )
+        if label not in (row["judgement_a"], row["judgement_b"]) and not row["note"]:
+            raise ReviewflowError(
+                f"agrees '{label}', neither reviewer's judgement ({row['judgement_a']}, {row['judgement_b']}); "
+                "say why in note",
+                file=str(workbook),
+                row=number,
+                column="note",
+            )
+        agreed.setdefault(item, {"pairs": set(), "by": set(), "notes": []})
+        agreed[item][row["domain"]] = (
+            label,
+            row["note"] or row["support_a" if label == row["judgement_a"] else "support_b"],
+        )
+        agreed[item]["pairs"].add((row["reviewer_a"], row["reviewer_b"]))
+        agreed[item]["by"].add(row["agreed_by"])
+    ready = sorted(item for item in agreed if item not in pending)
+    written = [_consensus_row(layout, tool, item, agreed[item]) for item in ready]
+    if written:
+        append_rows(target, list(consensus.columns) if len(consensus.columns) else list(schema["properties"]), written)
+    return len(written), len(pending)
+
+
+def _consensus_row(layout: Layout, tool, item: tuple, agreed: dict) -> dict:
+    """The item's consensus: the agreed judgement where the reviewers differed, theirs where
+    they gave the same (with the first reviewer's support)."""
+    first, second = sorted(agreed["pairs"])[0]
+    sheets = {}
+    for initials in (first, second):
+        frame = read_optional(layout.reviewer_sheet(initials), sheet_schema(tool))
+        sheets[initials] = frame.set_index(["study_id", "outcome"]).loc[item]
+    row = {"study_id": item[0], "outcome": item[1]}
+    for domain in [*(d["id"] for d in (*tool.domains, *tool.applicability)), "overall"]:
+        support = "support" if domain == "overall" else f"{domain}_support"
+        if domain in agreed:
+            row[domain], row[support] = agreed[domain]
+        else:
+            row[domain], row[support] = sheets[first][domain], sheets[first][support]
+    row["source"] = f"consensus of {first} and {second}, agreed by {', '.join(sorted(agreed['by']))}"
+    marks = {str(sheets[i]["illustrative"]) for i in (first, second)} - {""}
+    row["illustrative"] = "all" if marks else ""
+    return row
