@@ -5,6 +5,7 @@ agreed judgements become consensus rows, naming both reviewers, beside the sheet
 came from."""
 
 import csv
+import json
 import os
 
 import pytest
@@ -208,3 +209,49 @@ def test_the_agreed_judgements_become_consensus_rows_naming_both_reviewers(revie
     assert "2 differences are not resolved yet" in html  # Ebert 2019's two
     assert "Two reviewers (AB and JS): 2 differences not resolved yet" in said
     assert f"reviewflow consensus {CONFIG} {RESULTS}/rob/disagreements.xlsx" in said
+
+
+def test_two_reviewers_screen_blind_and_their_votes_meet_in_the_run(tmp_path):
+    from reviewflow.screening.worksheets import add_filled_rows
+
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        _project(tmp_path)  # five citations included by the team's sheet
+        import yaml
+
+        text = (tmp_path / CONFIG).read_text().replace("screening:\n", "screening:\n  reviewers: [JS, AB]\n", 1)
+        (tmp_path / CONFIG).write_text(text)
+        config = yaml.safe_load(text)
+        screening = tmp_path / "resources/dta/screening.csv"
+        header = screening.read_text(encoding="utf-8").splitlines()[0]
+        screening.write_text(header + "\n", encoding="utf-8")  # nothing decided by the team yet
+        run_review(CONFIG, until="screen")
+        own = {r: tmp_path / f"resources/dta/reviewers/{r}/screening.csv" for r in ("JS", "AB")}
+        sheets = {}
+        for reviewer, votes in (("JS", ["include"] * 5), ("AB", ["include", "include", "exclude", "include", "maybe"])):
+            path = tmp_path / f"{reviewer}-ta.xlsx"
+            assert reviewer_worksheet(config, reviewer, "title_abstract", path) == 5
+            book = load_workbook(path)
+            sheet = book["to screen"]
+            top = [c.value for c in sheet[1]]
+            assert all(row[top.index("reviewer")].value == reviewer for row in sheet.iter_rows(min_row=2))
+            for row, vote in zip(sheet.iter_rows(min_row=2), votes):
+                row[top.index("decision")].value = vote
+            book.save(path)
+            sheets[reviewer] = path
+            with pytest.raises(ReviewflowError, match="blind worksheet; it goes into reviewers/"):
+                add_filled_rows([str(path)], str(screening))  # never into the team's sheet
+            assert add_filled_rows([str(path)], str(own[reviewer])) == 5
+            if reviewer == "JS":  # JS done, AB not begun: JS's votes wait for AB's
+                run_review(CONFIG, until="screen")
+                with open(tmp_path / RESULTS / "screening/status.csv", newline="", encoding="utf-8") as handle:
+                    states = {row["status"] for row in csv.DictReader(handle)}
+                assert states == {"awaiting title/abstract screening"}
+        run_review(CONFIG, until="screen")
+        agreement = json.loads((tmp_path / RESULTS / "screening/agreement.json").read_text(encoding="utf-8"))
+    finally:
+        os.chdir(here)
+    pair = agreement["agreement"][0]
+    assert pair["reviewers"] == "AB and JS" and pair["n"] == 5 and pair["agreement"] == 0.6
+    assert agreement["open_disagreements"] == 2

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 
-from .rob.assessments import REVIEWERS_FOLDER
+from .reviewers import FOLDER as REVIEWERS_FOLDER
+from .reviewers import reviewer_sheets
 from .rob.figures import FIGURE_KINDS
 from .schemas import setting
 from .screening import STAGES  # noqa: F401 (re-exported)
@@ -214,13 +215,21 @@ class Layout:
         return Job(
             "screen",
             _present(
-                {"citations": self.result("dedup/citations.csv"), "decisions": self.sheet("screening", "decisions")}
+                {
+                    "citations": self.result("dedup/citations.csv"),
+                    "decisions": self.sheet("screening", "decisions"),
+                    **{
+                        f"reviewer_{initials}": self.reviewer_sheet(initials, "screening.csv")
+                        for initials in self.reviewers("screening.csv")
+                    },
+                }
             ),
             outputs,
             {
                 "reasons": self.config["screening"]["exclusion_reasons"],
                 "stamp": self.stamp(),
                 "prioritisation": self.config["screening"].get("prioritisation", {}),
+                "reviewers": self.config["screening"].get("reviewers") or self.reviewers("screening.csv"),
                 "search_dates": {s["batch"]: s["date_searched"] for s in self.config["searches"]},
             },
         )
@@ -261,16 +270,13 @@ class Layout:
         outputs = {"counts": self.result("prisma/prisma.json"), "svg": self.result("prisma/prisma.svg")}
         return Job("prisma", inputs, outputs, {"searches": self.config["searches"]})
 
-    def reviewers(self) -> list[str]:
-        """The initials of the reviewers who keep assessments of their own, blind to each
-        other's (<resources>/reviewers/<initials>/rob.csv)."""
-        folder = Path(self.resource(REVIEWERS_FOLDER))
-        if not folder.is_dir():
-            return []
-        return sorted(p.name for p in folder.iterdir() if (p / "rob.csv").is_file())
+    def reviewers(self, sheet: str = "rob.csv") -> list[str]:
+        """The initials of the reviewers who keep this sheet of their own, blind to each
+        other's (<resources>/reviewers/<initials>/<sheet>)."""
+        return sorted(reviewer_sheets(self.resources, sheet))
 
-    def reviewer_sheet(self, initials: str) -> str:
-        return self.resource(f"{REVIEWERS_FOLDER}/{initials}/rob.csv")
+    def reviewer_sheet(self, initials: str, sheet: str = "rob.csv") -> str:
+        return self.resource(f"{REVIEWERS_FOLDER}/{initials}/{sheet}")
 
     def rob(self) -> Job:
         reviewers = self.reviewers()

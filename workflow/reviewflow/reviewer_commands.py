@@ -14,29 +14,30 @@ source. Both reviewers' own values stay in their sheets; nothing is overwritten.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 
 from .errors import ReviewflowError
 from .layout import Layout
+from .reviewers import check_initials
 from .rob import load_tool, sheet_schema
 from .rob.assessments import write_template
 from .rob.dual import CONSENSUS_TYPED, DISAGREEMENT_COLUMNS
 from .sheets import append_rows, read_optional, read_rows, sheet_target
 from .tables import read_csv
 
-INITIALS = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,7}$")
-STAGES = ("rob",)  # the stages with blind worksheets so far
+SCREENING = ("title_abstract", "full_text")
+STAGES = (*SCREENING, "rob")  # the stages with blind worksheets so far (extraction: not yet)
 
 
 def reviewer_worksheet(config: dict, reviewer: str, stage: str, output: str | Path) -> int:
     """Write `reviewer`'s blind worksheet; returns how many studies it lists."""
-    if not INITIALS.fullmatch(reviewer):
-        raise ReviewflowError(f"'{reviewer}' is not a reviewer's initials; use up to 8 letters and digits")
+    check_initials(reviewer)
     if stage not in STAGES:
         raise ReviewflowError(f"no blind worksheet for stage '{stage}' yet; allowed: {', '.join(STAGES)}")
     layout = Layout(config)
+    if stage in SCREENING:
+        return _screening_worksheet(layout, reviewer, stage, output)
     tool = load_tool(config["rob"]["tool"])
     studies_file = Path(layout.result("studies/studies.csv"))
     if not studies_file.is_file():
@@ -47,6 +48,30 @@ def reviewer_worksheet(config: dict, reviewer: str, stage: str, output: str | Pa
     missing = sorted(set(studies["study_id"]) - set(done["study_id"]))
     write_template(tool, studies, missing, output, date.fromisoformat(layout.stamp()), reviewer=reviewer)
     return len(missing)
+
+
+def _screening_worksheet(layout: Layout, reviewer: str, stage: str, output: str | Path) -> int:
+    """The citations awaiting a decision at this stage that `reviewer` has not voted on,
+    with no vote or decision of anyone else, the reviewer's initials filled in."""
+    from .screening import needs_decision
+    from .screening.worksheets import DECISION_COLUMNS, usual_order, worksheet_rows, write_worksheet
+    from .tables import CITATION_COLUMNS, STATUS_COLUMNS
+
+    status_file = Path(layout.result("screening/status.csv"))
+    if not status_file.is_file():
+        raise ReviewflowError("has no results yet; run the review first (make report)", file=str(status_file))
+    status = read_csv(status_file, STATUS_COLUMNS)
+    citations = read_csv(layout.result("dedup/citations.csv"), CITATION_COLUMNS)
+    own = layout.reviewer_sheet(reviewer, "screening.csv")
+    voted = read_optional(own if Path(own).is_file() else None, "screening")
+    done = set(voted.loc[voted["stage"] == stage, "citation"])
+    waiting = [c for c in status.loc[needs_decision(status, stage), "citation_id"] if c not in done]
+    rows = worksheet_rows(citations, usual_order(citations, waiting), stage)
+    for row in rows:
+        row[DECISION_COLUMNS.index("reviewer")] = reviewer
+    reasons = layout.config["screening"]["exclusion_reasons"]
+    write_worksheet(rows, stage, reasons, output, date.fromisoformat(layout.stamp()), reviewer=reviewer)
+    return len(rows)
 
 
 def take_consensus(config: dict, workbook: str | Path, to: str | None = None) -> tuple[int, int]:

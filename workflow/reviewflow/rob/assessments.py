@@ -11,11 +11,9 @@ from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..errors import ReviewflowError
+from ..reviewers import check_destination, mark_worksheet
 from ..xlsx import add_table_sheet, save_deterministic
 from . import Tool, sheet_schema
-
-REVIEWERS_FOLDER = "reviewers"  # <resources>/reviewers/<initials>/rob.csv: one reviewer's own assessments
-REVIEWER_KEY = "reviewer"  # the first row of a blind worksheet's key sheet: reviewer, <initials>
 
 
 def table_columns(tool: Tool) -> list[str]:
@@ -97,32 +95,14 @@ def write_template(
             judgement.add(f"{letter}2:{letter}{last}")
     sheet.add_data_validation(judgement)
     key = workbook.create_sheet("domains")
-    if reviewer:
-        key.append([REVIEWER_KEY, reviewer])
     for _number, domain in enumerate((*tool.domains, *tool.applicability), start=1):
         key.append([domain["id"], domain["long"]])
     key.append(["study labels"])
     for study_id in missing:
         key.append([study_id, labels.get(study_id, "")])
+    if reviewer:
+        mark_worksheet(workbook, reviewer)
     save_deterministic(workbook, path, stamp)
-
-
-def worksheet_reviewer(template: str | Path) -> str:
-    """The reviewer a blind worksheet was made for ('' for the team's template)."""
-    from ..sheets import read_rows
-
-    if Path(template).suffix.lower() != ".xlsx":
-        return ""
-    try:
-        header, _ = read_rows(template, "domains")
-    except ReviewflowError:
-        return ""
-    return header[1] if len(header) > 1 and header[0] == REVIEWER_KEY else ""
-
-
-def sheet_reviewer(target: Path) -> str:
-    """The reviewer whose own sheet `target` is (<resources>/reviewers/<initials>/rob.csv), or ''."""
-    return target.parent.name if target.parent.parent.name == REVIEWERS_FOLDER else ""
 
 
 def add_assessments(template: str | Path, assessments_csv: str | Path, tool: Tool) -> int:
@@ -133,12 +113,7 @@ def add_assessments(template: str | Path, assessments_csv: str | Path, tool: Too
     from ..sheets import append_rows, read_sheet, sheet_target
 
     target = sheet_target(assessments_csv, "assessment")
-    made_for, sheet_of = worksheet_reviewer(template), sheet_reviewer(target)
-    if made_for != sheet_of:
-        where = f"{REVIEWERS_FOLDER}/{made_for}/rob.csv" if made_for else "the review's assessment sheet"
-        whose = f"{made_for}'s blind worksheet" if made_for else "not a reviewer's worksheet"
-        into = f"{sheet_of}'s own sheet" if sheet_of else "the consensus sheet (that takes reviewflow consensus)"
-        raise ReviewflowError(f"is {whose}; it goes into {where}, not {into}", file=str(template))
+    check_destination(template, target, "reviewflow consensus")
     schema = sheet_schema(tool)
     filled = read_sheet(template, schema, keep=lambda row: bool(str(row.get("overall", "")).strip()))
     existing = read_sheet(target, schema) if target.exists() else None

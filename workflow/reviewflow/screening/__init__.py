@@ -66,6 +66,53 @@ def citation_resolver(citations: pd.DataFrame):
     return resolve
 
 
+VOTES = ("include", "exclude", "maybe")
+
+
+def with_reviewer_votes(sheet: pd.DataFrame, reviewers: dict[str, tuple[pd.DataFrame, str]]) -> pd.DataFrame:
+    """The decisions sheet with each blind reviewer's own sheet (initials -> (sheet, file))
+    folded in as their `vote_<initials>` column: on the row of the same citation and stage,
+    or on a row of its own; a vote's reason fills an empty reason, and a vote marked
+    illustrative marks its column. A citation some blind reviewers have voted on and others
+    not (and the team has not decided) awaits the others: it is left out until then."""
+    out = sheet.copy()
+    for initials, (own, file) in sorted(reviewers.items()):
+        column = f"{VOTE_PREFIX}{initials}"
+        if column in out.columns and (out[column] != "").any():
+            raise ReviewflowError(
+                f"{initials} keeps a sheet of their own ({file}); move the {column} votes there", column=column
+            )
+        votes = {}
+        for offset, row in enumerate(own.to_dict("records")):
+            if row["decision"] not in VOTES:
+                raise ReviewflowError(
+                    f"'{row['decision']}' is not a reviewer's vote; allowed: {', '.join(VOTES)}",
+                    file=file,
+                    row=offset + 2,
+                    column="decision",
+                )
+            votes[(row["citation"], row["stage"])] = row
+        keys = list(zip(out["citation"], out["stage"]))
+        found = [votes.pop(key, None) for key in keys]
+        out[column] = [row["decision"] if row else "" for row in found]
+        added = pd.DataFrame(
+            [{"citation": c, "stage": s, column: row["decision"]} for (c, s), row in votes.items()], dtype=str
+        )
+        rows = [*found, *votes.values()]
+        out = pd.concat([out, added], ignore_index=True).astype(object).fillna("")
+        for index, row in enumerate(rows):
+            if row is None:
+                continue
+            if row["reason"] and not out.at[index, "reason"]:
+                out.at[index, "reason"] = row["reason"]
+            if row["illustrative"] and out.at[index, "illustrative"] != "all":
+                marks = [m for m in out.at[index, "illustrative"].split("; ") if m]
+                out.at[index, "illustrative"] = "; ".join([*marks, column])
+    blind = out[[f"{VOTE_PREFIX}{initials}" for initials in reviewers]]
+    waiting = (out["decision"] == "") & (blind != "").any(axis=1) & (blind == "").any(axis=1)
+    return out[~waiting].reset_index(drop=True)
+
+
 def resolve_decisions(decisions: pd.DataFrame, citations: pd.DataFrame, reasons: list[str], file: str) -> pd.DataFrame:
     """Decisions with citation_id, the final decision (or '' while votes disagree)."""
     resolve = citation_resolver(citations)

@@ -9,7 +9,16 @@ from datetime import date
 
 from ..sheets import default_sheet, read_optional
 from ..tables import CITATION_COLUMNS, STATUS_COLUMNS, read_csv, write_csv, write_json
-from . import STAGES, STOPPED_TA, agreement, disagreements, needs_decision, resolve_decisions, screening_status
+from . import (
+    STAGES,
+    STOPPED_TA,
+    agreement,
+    disagreements,
+    needs_decision,
+    resolve_decisions,
+    screening_status,
+    with_reviewer_votes,
+)
 from .prioritise import Settings, title_abstract_order
 from .worksheets import disagreement_rows, usual_order, worksheet_rows, write_worksheet
 
@@ -25,11 +34,16 @@ def screen(
     prioritisation: dict,
     search_dates: dict[str, str],
     outputs: dict[str, str],
+    reviewers: dict[str, str] | None = None,
+    expected: list[str] = (),
 ) -> None:
     """Status of every citation, what is left to screen (the title/abstract worksheet ranked
     by what was decided), whether it is safe to stop, and how reviewers agreed."""
     citation_frame = read_csv(citations, CITATION_COLUMNS)
     sheet = read_optional(decisions, "screening")
+    if expected:  # blind reviewers' own sheets, as their vote columns (a reviewer not begun has none)
+        own = {r: (read_optional(reviewers.get(r), "screening"), reviewers.get(r, "")) for r in expected}
+        sheet = with_reviewer_votes(sheet, own)
     resolved = resolve_decisions(sheet, citation_frame, reasons, decisions or default_sheet("screening", "decisions"))
     status = screening_status(citation_frame, resolved)
     settings = Settings.from_config(prioritisation)
@@ -78,4 +92,8 @@ def run(inputs: dict, outputs: dict, params: dict) -> None:
         prioritisation=dict(params.get("prioritisation") or {}),
         search_dates=dict(params.get("search_dates") or {}),
         outputs=outputs,
+        expected=list(params.get("reviewers") or []),
+        reviewers={
+            name.removeprefix("reviewer_"): path for name, path in inputs.items() if name.startswith("reviewer_")
+        },
     )

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..errors import ReviewflowError
+from ..reviewers import check_destination, mark_worksheet
 from ..sheets import append_rows, atomic_write_text, csv_text, read_sheet, sheet_target
 from ..tables import split_list
 from ..xlsx import add_table_sheet, save_deterministic
@@ -96,6 +97,7 @@ def write_worksheet(
     stamp: date,
     title: str = "to screen",
     about: list[str] = (),
+    reviewer: str = "",
 ) -> None:
     """A workbook with a decision dropdown and a reason dropdown on every row; `about`:
     lines on how the rows are ordered and whether it is safe to stop, shown in a sheet
@@ -135,6 +137,8 @@ def write_worksheet(
     reason.add(f"D2:D{last}")
     sheet.add_data_validation(decision)
     sheet.add_data_validation(reason)
+    if reviewer:
+        mark_worksheet(workbook, reviewer)
     save_deterministic(workbook, path, stamp)
 
 
@@ -146,6 +150,8 @@ def add_filled_rows(worksheets: list[str], decisions_csv: str) -> int:
     worksheet changes nothing. The sheet is rewritten whole, never half appended.
     """
     target = sheet_target(decisions_csv)
+    for path in worksheets:  # a blind reviewer's worksheet goes into that reviewer's own sheet only
+        check_destination(path, target, "reviewflow screening resolve")
     existing = read_sheet(target, "screening") if target.exists() else None
     new_rows = []
     for path in worksheets:
