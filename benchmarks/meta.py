@@ -273,10 +273,11 @@ cat(toJSON(out, auto_unbox = TRUE, digits = NA))
 """
 
 
-def loglik_gain(csv: Path, theirs: dict) -> float:
+def loglik_gain(csv: Path, theirs: dict, ours: float | None) -> float:
     """Our REML log-likelihood at our fit minus ours at metafor's (tau2s, rho): not below 0
     when ours is as good a maximum. Where a tau2 is near 0 the likelihood is flat, and two
-    optimisers can stop at variances that differ by more than 1e-4 relative."""
+    optimisers can stop at variances that differ by more than 1e-4 relative. `ours`: our
+    fit's log-likelihood (meta-dta's `loglik`)."""
     import numpy as np
 
     from reviewflow.synthesis import accuracy
@@ -284,9 +285,8 @@ def loglik_gain(csv: Path, theirs: dict) -> float:
     counts = accuracy.read_counts(pd.read_csv(csv, dtype=str, keep_default_na=False), str(csv))
     y, v = accuracy._logits(counts)
     x = np.broadcast_to(np.eye(2), (len(y), 2, 2))
-    fit = accuracy.bivariate(y, v)
     theta = np.array([theirs["tau2_logit_sens"], theirs["tau2_logit_spec"], max(-1.0, min(1.0, theirs["rho"]))])
-    return fit.loglik - accuracy._blocks(theta, y, v, x)[6] if fit else float("nan")
+    return ours - accuracy._blocks(theta, y, v, x)[6] if ours is not None else float("nan")
 
 
 def dta_values(csv: Path) -> dict:
@@ -319,7 +319,7 @@ def dta_values(csv: Path) -> dict:
             "tau2_logit_spec": compared["tau2_logit_spec"],
             "rho": compared["rho"],
         }
-    return result["model"], result["boundary"], _flatten(out)
+    return result["model"], result["boundary"], result["loglik"], _flatten(out)
 
 
 def dta_sets(folder: Path, count: int = 40, seed: int = 2005) -> list[Path]:
@@ -378,7 +378,7 @@ def dta_comparison(live: bool) -> float:
                 print(f"{csv.stem:<24} metafor failed: {done.stderr.strip().splitlines()[-1:]}")
                 continue
             theirs = _flatten(json.loads(done.stdout))
-            model, boundary, ours = dta_values(csv)
+            model, boundary, loglik, ours = dta_values(csv)
             k = len(pd.read_csv(csv))
             if model != "bivariate":
                 print(f"{csv.stem:<24} {k:>4} {model:<11} (ours pooled apart: the bivariate fit is at its boundary)")
@@ -395,7 +395,7 @@ def dta_comparison(live: bool) -> float:
             if missing:
                 errors.append((float("inf"), missing[0]))
             error, key = max(errors)
-            gain = loglik_gain(csv, theirs)
+            gain = loglik_gain(csv, theirs, loglik)
             flat = error > 1e-4 and gain >= -1e-9 and not key.startswith("compare.")
             if not flat:  # a flat likelihood: ours is a maximum at least as high as metafor's
                 worst = max(worst, error)

@@ -22,7 +22,7 @@ from .layout import Layout
 from .reviewers import check_initials
 from .rob import load_tool, sheet_schema
 from .rob.assessments import write_template
-from .rob.dual import CONSENSUS_TYPED, DISAGREEMENT_COLUMNS
+from .rob.dual import CONSENSUS_TYPED, DISAGREEMENT_COLUMNS, SHEET
 from .sheets import append_rows, read_optional, read_rows, sheet_target
 from .tables import read_csv
 
@@ -81,7 +81,7 @@ def take_consensus(config: dict, workbook: str | Path, to: str | None = None) ->
     tool = load_tool(config["rob"]["tool"])
     schema = sheet_schema(tool)
     target = sheet_target(to or layout.sheet_file("rob", "assessments"), "assessment")
-    header, rows = read_rows(workbook, "differences")
+    header, rows = read_rows(workbook, SHEET)
     missing = [c for c in (*DISAGREEMENT_COLUMNS, *CONSENSUS_TYPED) if c not in header]
     if missing:
         raise ReviewflowError(f"has no column {missing[0]}; is it rob/disagreements.xlsx?", file=str(workbook), row=1)
@@ -120,7 +120,7 @@ def take_consensus(config: dict, workbook: str | Path, to: str | None = None) ->
                 row=number,
                 column="note",
             )
-        agreed.setdefault(item, {"pairs": set(), "by": set(), "notes": []})
+        agreed.setdefault(item, {"pairs": set(), "by": set()})
         agreed[item][row["domain"]] = (
             label,
             row["note"] or row["support_a" if label == row["judgement_a"] else "support_b"],
@@ -128,20 +128,21 @@ def take_consensus(config: dict, workbook: str | Path, to: str | None = None) ->
         agreed[item]["pairs"].add((row["reviewer_a"], row["reviewer_b"]))
         agreed[item]["by"].add(row["agreed_by"])
     ready = sorted(item for item in agreed if item not in pending)
-    written = [_consensus_row(layout, tool, item, agreed[item]) for item in ready]
+    initials = sorted({r for item in ready for pair in agreed[item]["pairs"] for r in pair})
+    sheets = {  # each reviewer's own sheet, read once
+        r: read_optional(layout.reviewer_sheet(r), schema).set_index(["study_id", "outcome"]) for r in initials
+    }
+    written = [_consensus_row(sheets, tool, item, agreed[item]) for item in ready]
     if written:
         append_rows(target, list(consensus.columns) if len(consensus.columns) else list(schema["properties"]), written)
     return len(written), len(pending)
 
 
-def _consensus_row(layout: Layout, tool, item: tuple, agreed: dict) -> dict:
+def _consensus_row(reviewers: dict, tool, item: tuple, agreed: dict) -> dict:
     """The item's consensus: the agreed judgement where the reviewers differed, theirs where
     they gave the same (with the first reviewer's support)."""
     first, second = sorted(agreed["pairs"])[0]
-    sheets = {}
-    for initials in (first, second):
-        frame = read_optional(layout.reviewer_sheet(initials), sheet_schema(tool))
-        sheets[initials] = frame.set_index(["study_id", "outcome"]).loc[item]
+    sheets = {initials: reviewers[initials].loc[item] for initials in (first, second)}
     row = {"study_id": item[0], "outcome": item[1]}
     for domain in [*(d["id"] for d in (*tool.domains, *tool.applicability)), "overall"]:
         support = "support" if domain == "overall" else f"{domain}_support"

@@ -85,10 +85,9 @@ def review_status(config: dict, config_file: str) -> str:
             lines.append(f"  Next: fill {template}, then reviewflow rob add {template} --to {rob_sheet} --tool {tool}")
     differences = Path(layout.result("rob/disagreements.xlsx"))
     if differences.is_file() and layout.reviewers():
-        from .sheets import read_rows
+        from .rob.dual import open_differences
 
-        header, rows = read_rows(differences, "differences")
-        still = sum(row[header.index("status")] == "open" for row in rows)
+        still = open_differences(differences)
         reviewers = " and ".join(layout.reviewers())
         lines.append(f"  Two reviewers ({reviewers}): {_count(still, 'difference')} not resolved yet")
         if still:

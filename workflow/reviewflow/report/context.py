@@ -206,21 +206,18 @@ def accuracy_context(tables: Tables, tool: Tool, palette: str) -> dict:
 
     accuracy = tables.accuracy
     analysed = accuracy["studies"].drop_duplicates("study_id").sort_values("label", kind="stable")
-    assessed = tables.rob.drop_duplicates("study_id").set_index("study_id")
+    # each analysed study's first assessment, empty cells where it has none yet
+    columns = [d["id"] for d in (*tool.domains, *tool.applicability)] + ["overall"]
+    assessed = tables.rob.drop_duplicates("study_id").set_index("study_id").reindex(analysed["study_id"])
+    assessed = assessed.reindex(columns=columns).fillna("")
 
     def rows(domains: tuple[dict, ...], overall: bool) -> list[dict]:
-        out = []
-        for study_id, label in zip(analysed["study_id"], analysed["label"]):
-            found = assessed.loc[study_id] if study_id in assessed.index else {}
-            judged = [found.get(d["id"], "") if len(found) else "" for d in domains]
-            out.append(
-                {
-                    "label": label,
-                    "domains": judged,
-                    "overall": found.get("overall", "") if overall and len(found) else "",
-                }
-            )
-        return out
+        judged = assessed[[d["id"] for d in domains]].to_numpy().tolist()
+        overalls = assessed["overall"] if overall else [""] * len(assessed)
+        return [
+            {"label": label, "domains": marks, "overall": stated}
+            for label, marks, stated in zip(analysed["label"], judged, overalls)
+        ]
 
     title = f"Risk of bias of each study analysed ({tool.name})"
     risk = traffic_light_parts(rows(tool.domains, True), tool, palette, title) if len(analysed) else []

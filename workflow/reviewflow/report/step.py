@@ -67,15 +67,13 @@ def report_context(inputs: dict, config: dict, output: str) -> None:
             },
         )
     if "rob_agreement" in inputs:
-        from ..sheets import read_rows
+        from ..rob.dual import open_differences
 
-        header, rows = read_rows(inputs["rob_disagreements"], "differences")
-        status = header.index("status")
         tables = replace(
             tables,
             rob_agreement={
                 "rows": t.read_csv(inputs["rob_agreement"]).to_dict("records"),
-                "open": sum(row[status] == "open" for row in rows),
+                "open": open_differences(inputs["rob_disagreements"]),
             },
         )
     digest = inputs_digest(t.read_json(inputs["provenance"]))

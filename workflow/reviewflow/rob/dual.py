@@ -31,6 +31,7 @@ DISAGREEMENT_COLUMNS = [
     "consensus",
     "status",
 ]
+SHEET = "differences"  # the disagreements workbook's sheet
 # What the team types into the differences workbook for `reviewflow consensus`.
 CONSENSUS_TYPED = ["agreed", "agreed_by", "note"]
 AGREEMENT_COLUMNS = ["reviewers", "domain", "items", "agreement", "kappa", "ac1", "illustrative"]
@@ -88,6 +89,14 @@ def compare(sheets: dict[str, pd.DataFrame], consensus: pd.DataFrame, tool: Tool
     return pd.DataFrame(differences, columns=DISAGREEMENT_COLUMNS), pd.DataFrame(agreement, columns=AGREEMENT_COLUMNS)
 
 
+def open_differences(workbook: str | Path) -> int:
+    """How many differences of a disagreements workbook the consensus sheet does not hold yet."""
+    from ..sheets import read_rows
+
+    header, rows = read_rows(workbook, SHEET)
+    return sum(row[header.index("status")] == "open" for row in rows)
+
+
 def write_consensus_workbook(differences: pd.DataFrame, tool: Tool, path: str | Path, stamp: date) -> None:
     """The differences, one row per item and domain, with `agreed` (a dropdown of the
     tool's judgements), `agreed_by` and `note` for the team to fill and give back to
@@ -100,7 +109,7 @@ def write_consensus_workbook(differences: pd.DataFrame, tool: Tool, path: str | 
     workbook = Workbook()
     workbook.remove(workbook.active)
     widths = {h: 30 if h.startswith(("support", "note")) else 14 for h in header}
-    sheet = add_table_sheet(workbook, "differences", header, rows, widths, numbers=False)
+    sheet = add_table_sheet(workbook, SHEET, header, rows, widths, numbers=False)
     choice = DataValidation(
         type="list",
         formula1='"' + ",".join(tool.labels) + '"',

@@ -65,19 +65,24 @@ def read_counts(data: pd.DataFrame, file: str = "data") -> dict[str, np.ndarray 
     for index, study in enumerate(studies):
         if not study:
             raise ReviewflowError("names no study", file=file, row=index + 2, column=columns["study"])
-        if out["tp"][index] + out["fn"][index] == 0:
-            raise ReviewflowError(
-                "TP + FN = 0: no participant with the target condition, so sensitivity is undefined",
-                file=file,
-                row=index + 2,
-            )
-        if out["fp"][index] + out["tn"][index] == 0:
-            raise ReviewflowError(
-                "FP + TN = 0: no participant without the target condition, so specificity is undefined",
-                file=file,
-                row=index + 2,
-            )
+        empty = empty_margin(*(out[c][index] for c in COUNTS))
+        if empty:
+            raise ReviewflowError(empty[1], file=file, row=index + 2)
     return out
+
+
+# The margins a 2x2 table cannot have empty: the cell that closes each, and why.
+MARGINS = (
+    (("tp", "fn"), "fn", "TP + FN = 0: no participant with the target condition, so sensitivity is undefined"),
+    (("fp", "tn"), "tn", "FP + TN = 0: no participant without the target condition, so specificity is undefined"),
+)
+
+
+def empty_margin(tp, fp, fn, tn) -> tuple[str, str] | None:
+    """(the cell to look at, what is wrong) when a table has no one with, or no one
+    without, the target condition; else None."""
+    cells = {"tp": tp, "fp": fp, "fn": fn, "tn": tn}
+    return next(((cell, why) for pair, cell, why in MARGINS if sum(float(cells[c]) for c in pair) == 0), None)
 
 
 def clopper_pearson(events: np.ndarray, totals: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:

@@ -18,9 +18,9 @@ from ..errors import ReviewflowError
 from ..schemas import sheet_schema
 from ..sheets import read_optional
 from ..tables import read_csv, write_csv
-from .accuracy import COUNTS, analyse, comparison, per_study
+from .accuracy import COUNTS, analyse, comparison, empty_margin, per_study
 from .accuracy_plots import paired_forest, sroc_plot
-from .analyses import _rounded, slug
+from .analyses import rounded, slug
 
 log = logging.getLogger(__name__)
 
@@ -160,20 +160,9 @@ def _check(sheet: pd.DataFrame, registry: pd.DataFrame, file: str) -> None:
             raise ReviewflowError(
                 f"'{row['study_id']}' is not a study of the study registry", file=file, row=number, column="study_id"
             )
-        if int(row["tp"]) + int(row["fn"]) == 0:
-            raise ReviewflowError(
-                "TP + FN = 0: no participant with the target condition, so sensitivity is undefined",
-                file=file,
-                row=number,
-                column="fn",
-            )
-        if int(row["fp"]) + int(row["tn"]) == 0:
-            raise ReviewflowError(
-                "FP + TN = 0: no participant without the target condition, so specificity is undefined",
-                file=file,
-                row=number,
-                column="tn",
-            )
+        empty = empty_margin(*(row[c] for c in COUNTS))
+        if empty:
+            raise ReviewflowError(empty[1], file=file, row=number, column=empty[0])
 
 
 def _one_per_study(rows: pd.DataFrame, file: str, what: str) -> pd.DataFrame:
@@ -223,14 +212,14 @@ def _analysis_row(ident, condition, test, subgroup, level, used, result, declare
         "model": result["model"],
         "boundary": result["boundary"] or "",
         "reason": result["reason"] or "",
-        "tau2_logit_sens": _rounded(result["tau2_logit_sens"]),
-        "tau2_logit_spec": _rounded(result["tau2_logit_spec"]),
-        "rho": _rounded(result["rho"]),
+        "tau2_logit_sens": rounded(result["tau2_logit_sens"]),
+        "tau2_logit_spec": rounded(result["tau2_logit_spec"]),
+        "rho": rounded(result["rho"]),
     }
     for name in ("sensitivity", "specificity", "dor", "lr_pos", "lr_neg"):
-        row[name] = _rounded(result[name]["estimate"])
-        row[f"{name}_ci_low"] = _rounded(result[name]["ci_low"])
-        row[f"{name}_ci_high"] = _rounded(result[name]["ci_high"])
+        row[name] = rounded(result[name]["estimate"])
+        row[f"{name}_ci_low"] = rounded(result[name]["ci_low"])
+        row[f"{name}_ci_high"] = rounded(result[name]["ci_high"])
     diseased = used["tp"].astype(int) + used["fn"].astype(int)
     total = diseased + used["fp"].astype(int) + used["tn"].astype(int)
     if declared:
@@ -239,7 +228,7 @@ def _analysis_row(ident, condition, test, subgroup, level, used, result, declare
     else:
         prevalence = float(np.median(diseased / total))
         source = "median of the studies' prevalence"
-    row.update(prevalence=_rounded(prevalence), prevalence_source=source.strip())
+    row.update(prevalence=rounded(prevalence), prevalence_source=source.strip())
     row.update(_per_1000(prevalence, result))
     row["illustrative"] = "all" if _illustrative(used) or (declared or {}).get("illustrative") else ""
     return row
@@ -268,7 +257,7 @@ def _study_row(ident: str, source: dict, values: dict) -> dict:
     row.update({c: source[c] for c in COUNTS})
     for name in ("sensitivity", "sens_ci_low", "sens_ci_high", "specificity", "spec_ci_low", "spec_ci_high"):
         column = name.replace("sens_", "sensitivity_").replace("spec_", "specificity_")
-        row[column] = _rounded(values[name])
+        row[column] = rounded(values[name])
     row["illustrative"] = source["illustrative"]
     return row
 
@@ -289,10 +278,10 @@ def _comparison_row(condition: str, first: str, second: str, both: pd.DataFrame)
     for role, test in (("reference", first), ("other", second)):
         for name in ("sensitivity", "specificity"):
             for key, end in (("estimate", ""), ("ci_low", "_ci_low"), ("ci_high", "_ci_high")):
-                row[f"{role}_{name}{end}"] = _rounded(result["tests"][test][name][key])
+                row[f"{role}_{name}{end}"] = rounded(result["tests"][test][name][key])
     for short, name in (("sens", "logit_sensitivity"), ("spec", "logit_specificity")):
         difference = result["difference"][name]
         for key, end in (("estimate", ""), ("ci_low", "_ci_low"), ("ci_high", "_ci_high"), ("p", "_p")):
-            row[f"diff_logit_{short}{end}"] = _rounded(difference[key])
-    row.update(wald=_rounded(result["wald"]["statistic"]), wald_df=2, wald_p=_rounded(result["wald"]["p"]))
+            row[f"diff_logit_{short}{end}"] = rounded(difference[key])
+    row.update(wald=rounded(result["wald"]["statistic"]), wald_df=2, wald_p=rounded(result["wald"]["p"]))
     return row

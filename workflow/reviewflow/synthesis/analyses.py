@@ -218,7 +218,7 @@ def analyse(unit: tuple, frame: pd.DataFrame, settings: Settings) -> tuple[dict,
             for r in rows_in
             if (r["study_id"], r["comparison_id"]) in used_ids and r["kind"] == "binary" and float(r["total_2"] or 0)
         ]
-        summary["control_risk"] = _rounded(float(np.median(risks))) if risks else ""
+        summary["control_risk"] = rounded(float(np.median(risks))) if risks else ""
     if used and summary.get("tau2", "") != "":
         weights = np.array([1 / (e["vi"] + float(summary["tau2"])) for e in used])
         for estimate, weight in zip(used, weights / weights.sum() * 100):
@@ -226,7 +226,7 @@ def analyse(unit: tuple, frame: pd.DataFrame, settings: Settings) -> tuple[dict,
     for estimate in rows:
         for key in ("yi", "vi", "estimate", "ci_low", "ci_high"):
             if key in estimate:
-                estimate[key] = _rounded(estimate[key])
+                estimate[key] = rounded(estimate[key])
     return summary, rows
 
 
@@ -291,7 +291,7 @@ def _natural(measure: str, yi: float, low: float, high: float) -> dict:
     return {"estimate": yi, "ci_low": low, "ci_high": high}
 
 
-def _rounded(value) -> str:
+def rounded(value) -> str:
     """Numbers as text with 6 significant digits: the same bytes on every machine."""
     if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
         return ""
@@ -334,7 +334,7 @@ def _pooled(ident, unit, measure, md_measure, used, frame, settings, betters) ->
             interval = _natural(measure, pooled.estimate, pooled.pi_low, pooled.pi_high)
             summary.update(pi_low=interval["ci_low"], pi_high=interval["ci_high"])
     for key in ("estimate", "ci_low", "ci_high", "pi_low", "pi_high", "tau2", "i2", "q", "q_p"):
-        summary[key] = _rounded(summary.get(key))
+        summary[key] = rounded(summary.get(key))
     return summary
 
 
