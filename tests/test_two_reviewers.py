@@ -66,6 +66,9 @@ def review(tmp_path_factory):
         config = yaml.safe_load((folder / CONFIG).read_text())
         sheets = {r: folder / f"resources/dta/reviewers/{r}/rob.csv" for r in JUDGED}
         worksheets = {r: folder / f"{r}.xlsx" for r in JUDGED}
+        consensus = folder / "resources/dta/rob.csv"
+        agreed = consensus.read_text(encoding="utf-8")  # held back while the reviewers work: see below
+        consensus.write_text(agreed.splitlines()[0] + "\n", encoding="utf-8")
         assert reviewer_worksheet(config, "JS", "rob", worksheets["JS"]) == 5
         _fill(worksheets["JS"], "JS")
         assert add_assessments(worksheets["JS"], sheets["JS"], QUADAS) == 5
@@ -83,6 +86,9 @@ def review(tmp_path_factory):
             refused[name] = str(error.value)
         js_before = sheets["JS"].read_bytes()
         add_assessments(worksheets["AB"], sheets["AB"], QUADAS)
+        consensus.write_text(agreed, encoding="utf-8")  # the team's earlier assessments (Bloch 2013's among them)
+        held = len(agreed.splitlines()) - 1
+        assert held and reviewer_worksheet(config, "XY", "rob", folder / "XY.xlsx") == 5 - held  # not offered again
         run_review(CONFIG)
         differences = folder / RESULTS / "rob/disagreements.xlsx"
         with open(folder / RESULTS / "rob/agreement.csv", newline="", encoding="utf-8") as handle:
@@ -212,7 +218,7 @@ def test_the_agreed_judgements_become_consensus_rows_naming_both_reviewers(revie
 
 
 def test_two_reviewers_screen_blind_and_their_votes_meet_in_the_run(tmp_path):
-    from reviewflow.screening.worksheets import add_filled_rows
+    from reviewflow.screening.worksheets import add_filled_rows, resolve_disagreements
 
     here = os.getcwd()
     os.chdir(tmp_path)
@@ -250,8 +256,29 @@ def test_two_reviewers_screen_blind_and_their_votes_meet_in_the_run(tmp_path):
                 assert states == {"awaiting title/abstract screening"}
         run_review(CONFIG, until="screen")
         agreement = json.loads((tmp_path / RESULTS / "screening/agreement.json").read_text(encoding="utf-8"))
+        # the team settles the two differences; their decisions get rows of their own in the team's sheet
+        differences = tmp_path / RESULTS / "screening/disagreements.xlsx"
+        book = load_workbook(differences)
+        sheet = book.worksheets[0]
+        top = [c.value for c in sheet[1]]
+        settled = 0
+        for row in sheet.iter_rows(min_row=2):
+            if row[top.index("citation")].value:
+                row[top.index("decision")].value = "include"
+                row[top.index("reviewer")].value = "JS, AB"
+                settled += 1
+        book.save(differences)
+        assert resolve_disagreements(str(differences), str(screening)) == settled == 2
+        team = list(csv.DictReader(screening.open(encoding="utf-8")))
+        run_review(CONFIG, until="screen")
+        after = json.loads((tmp_path / RESULTS / "screening/agreement.json").read_text(encoding="utf-8"))
+        with open(tmp_path / RESULTS / "screening/status.csv", newline="", encoding="utf-8") as handle:
+            states = {row["status"] for row in csv.DictReader(handle)}
     finally:
         os.chdir(here)
     pair = agreement["agreement"][0]
     assert pair["reviewers"] == "AB and JS" and pair["n"] == 5 and pair["agreement"] == 0.6
     assert agreement["open_disagreements"] == 2
+    assert [(r["stage"], r["decision"], r["reviewer"]) for r in team] == [("title_abstract", "include", "JS, AB")] * 2
+    assert after["open_disagreements"] == 0 and after["agreement"][0]["agreement"] == 0.6  # votes kept as given
+    assert states == {"awaiting full-text screening"}

@@ -10,6 +10,7 @@ from pathlib import Path
 from . import __version__
 from .errors import ReviewflowError
 from .ingest import FORMATS
+from .reviewers import STAGES as BLIND_STAGES
 
 
 def _ingest(args) -> None:
@@ -123,7 +124,7 @@ def _consensus(args) -> None:
     from .reviewer_commands import take_consensus
 
     written, still = take_consensus(load_config(args.config), args.workbook, args.to)
-    print(f"{args.workbook}: {written} consensus assessments added; {still} items still open")
+    print(f"{args.workbook}: {written} consensus rows added; {still} items still open")
 
 
 def _init(args) -> None:
@@ -155,7 +156,7 @@ def _extraction_add(args) -> None:
     from .pipeline import load_config
     from .study_commands import add_extraction
 
-    arms, outcomes = add_extraction(load_config(args.config), args.workbook)
+    arms, outcomes = add_extraction(load_config(args.config), args.workbook, args.to)
     print(f"{args.config}: {arms} arms and {outcomes} results added")
 
 
@@ -457,12 +458,17 @@ def parser() -> argparse.ArgumentParser:
 
     extraction = commands.add_parser("extraction", help="extraction of studies")
     extraction_commands = extraction.add_subparsers(dest="extraction_command", required=True)
-    _workbook_command(
+    extraction_add = _workbook_command(
         extraction_commands,
         "add",
         "append the filled arms and outcomes of studies/to_extract.xlsx to arms.csv and outcomes.csv",
-        ("workbook", "results/<review>/studies/to_extract.xlsx, filled in"),
+        ("workbook", "results/<review>/studies/to_extract.xlsx, or a reviewer's blind workbook, filled in"),
         _extraction_add,
+    )
+    extraction_add.add_argument(
+        "--to",
+        metavar="FOLDER",
+        help="a reviewer's own folder, resources/<review>/reviewers/<initials> (default: where the workbook belongs)",
     )
 
     importer = commands.add_parser("import", help="bring screening decisions made in Rayyan, Covidence or ASReview LAB")
@@ -487,17 +493,21 @@ def parser() -> argparse.ArgumentParser:
     handoff.add_argument("-o", "--output", required=True)
     handoff.set_defaults(run=_handoff)
 
-    worksheet = commands.add_parser("worksheet", help="one reviewer's blind worksheet (risk of bias)")
+    worksheet = commands.add_parser("worksheet", help="one reviewer's blind worksheet")
     worksheet.add_argument("config", help="config/<review>.yaml")
     worksheet.add_argument("--reviewer", required=True, metavar="INITIALS", help="whose worksheet")
-    worksheet.add_argument("--stage", default="rob", help="rob (the stage with blind worksheets so far)")
+    worksheet.add_argument("--stage", default="rob", choices=BLIND_STAGES, help="the stage (default rob)")
     worksheet.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
     worksheet.set_defaults(run=_worksheet)
 
     consensus = commands.add_parser("consensus", help="write the agreed judgements of two reviewers' differences")
     consensus.add_argument("config", help="config/<review>.yaml")
-    consensus.add_argument("workbook", metavar="FILE", help="results/<review>/rob/disagreements.xlsx, filled in")
-    consensus.add_argument("--to", help="the consensus sheet (default: the review's rob.csv)")
+    consensus.add_argument(
+        "workbook", metavar="FILE", help="results/<review>/rob/ or studies/disagreements.xlsx, filled in"
+    )
+    consensus.add_argument(
+        "--to", help="the consensus sheet (default: the review's rob.csv), or folder (default: the review's sheets)"
+    )
     consensus.set_defaults(run=_consensus)
 
     status = commands.add_parser("status", help="where the review stands and the next command to run")

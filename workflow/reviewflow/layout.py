@@ -241,6 +241,13 @@ class Layout:
         names = ("studies", "publications", "arms", "outcomes", "comparisons", "evidence_rows", "kq_matrix", "awaiting")
         outputs = {name: self.result(f"studies/{name}.csv") for name in names}
         outputs.update({name: self.result(f"studies/{name}.xlsx") for name in ("to_link", "to_extract")})
+        own = {  # blind reviewers' own extraction sheets: reviewer_<sheet>_<initials>
+            f"reviewer_{name}_{initials}": self.reviewer_sheet(initials, f"{name}.csv")
+            for initials in self.extractors()
+            for name in ("arms", "outcomes")
+        }
+        if own:  # their differences and agreement
+            outputs.update(self.extraction_agreement())
         return Job(
             "studies",
             _present(
@@ -248,6 +255,7 @@ class Layout:
                     **sheets,
                     "citations": self.result("dedup/citations.csv"),
                     "status": self.result("screening/status.csv"),
+                    **own,
                 }
             ),
             outputs,
@@ -255,8 +263,19 @@ class Layout:
                 "key_questions": self.config["key_questions"],
                 "vocabulary": self.config["vocabulary"],
                 "stamp": self.stamp(),
+                "tolerance": setting(self.config, "studies.extraction_tolerance"),
             },
         )
+
+    def extractors(self) -> list[str]:
+        """The reviewers who extract blind, each into arms.csv and outcomes.csv of their own."""
+        return sorted(set(self.reviewers("arms.csv")) | set(self.reviewers("outcomes.csv")))
+
+    def extraction_agreement(self) -> dict[str, str]:
+        return {
+            "disagreements": self.result("studies/disagreements.xlsx"),
+            "agreement": self.result("studies/agreement.csv"),
+        }
 
     def prisma(self) -> Job:
         inputs = {
@@ -426,6 +445,8 @@ class Layout:
             inputs.update(
                 rob_agreement=self.result("rob/agreement.csv"), rob_disagreements=self.result("rob/disagreements.xlsx")
             )
+        if self.extractors():
+            inputs.update({f"extraction_{name}": path for name, path in self.extraction_agreement().items()})
         return Job("report_context", inputs, {"context": self.result("report/context.json")}, {"config": self.config})
 
     def report_html(self) -> Job:

@@ -1,8 +1,8 @@
-"""Two reviewers, blind, for risk of bias: each reviewer's own worksheet, and the team's
-consensus taken back into the consensus sheet.
+"""Two reviewers, blind: each reviewer's own worksheet (screening, extraction, risk of
+bias), and the team's consensus taken back into the consensus sheets. Risk of bias:
 
 `reviewflow worksheet CONFIG --reviewer JS --stage rob -o FILE.xlsx` writes JS's blind
-worksheet: the included studies JS has not assessed yet, with nobody else's judgements;
+worksheet: the included studies neither the consensus sheet nor JS has assessed yet, with nobody else's judgements;
 `reviewflow rob add FILE --to <resources>/reviewers/JS/rob.csv --tool T` takes it back into
 JS's own sheet (and refuses any other). Each run compares the reviewers' sheets
 (rob/dual.py) into `results/<review>/rob/disagreements.xlsx`; the team fills `agreed`,
@@ -19,15 +19,15 @@ from pathlib import Path
 
 from .errors import ReviewflowError
 from .layout import Layout
-from .reviewers import check_initials
+from .reviewers import DIFFERENCES as SHEET
+from .reviewers import STAGES, check_initials
 from .rob import load_tool, sheet_schema
 from .rob.assessments import write_template
-from .rob.dual import CONSENSUS_TYPED, DISAGREEMENT_COLUMNS, SHEET
+from .rob.dual import CONSENSUS_TYPED, DISAGREEMENT_COLUMNS
 from .sheets import append_rows, read_optional, read_rows, sheet_target
-from .tables import read_csv
+from .tables import read_csv, split_list
 
 SCREENING = ("title_abstract", "full_text")
-STAGES = (*SCREENING, "rob")  # the stages with blind worksheets so far (extraction: not yet)
 
 
 def reviewer_worksheet(config: dict, reviewer: str, stage: str, output: str | Path) -> int:
@@ -38,6 +38,8 @@ def reviewer_worksheet(config: dict, reviewer: str, stage: str, output: str | Pa
     layout = Layout(config)
     if stage in SCREENING:
         return _screening_worksheet(layout, reviewer, stage, output)
+    if stage == "extraction":
+        return _extraction_worksheet(layout, reviewer, output)
     tool = load_tool(config["rob"]["tool"])
     studies_file = Path(layout.result("studies/studies.csv"))
     if not studies_file.is_file():
@@ -45,7 +47,9 @@ def reviewer_worksheet(config: dict, reviewer: str, stage: str, output: str | Pa
     studies = read_csv(studies_file)
     own = layout.reviewer_sheet(reviewer)
     done = read_optional(own if Path(own).is_file() else None, sheet_schema(tool))
-    missing = sorted(set(studies["study_id"]) - set(done["study_id"]))
+    team = layout.sheet_file("rob", "assessments")  # studies the consensus sheet holds are done
+    agreed = read_optional(team if Path(team).is_file() else None, sheet_schema(tool))
+    missing = sorted(set(studies["study_id"]) - set(agreed["study_id"]) - set(done["study_id"]))
     write_template(tool, studies, missing, output, date.fromisoformat(layout.stamp()), reviewer=reviewer)
     return len(missing)
 
@@ -74,14 +78,38 @@ def _screening_worksheet(layout: Layout, reviewer: str, stage: str, output: str 
     return len(rows)
 
 
+def _extraction_worksheet(layout: Layout, reviewer: str, output: str | Path) -> int:
+    """The studies awaiting extraction that `reviewer` has not extracted, blank: the arms
+    and outcomes sheets of studies/to_extract.xlsx, marked as the reviewer's."""
+    from .schemas import sheet_schema as extraction_schema
+    from .studies.worksheets import write_extraction_workbook
+    from .tables import AWAITING_COLUMNS
+
+    awaiting_file = Path(layout.result("studies/awaiting.csv"))
+    if not awaiting_file.is_file():
+        raise ReviewflowError("has no results yet; run the review first (make report)", file=str(awaiting_file))
+    awaiting = read_csv(awaiting_file, AWAITING_COLUMNS)
+    own = layout.reviewer_sheet(reviewer, "arms.csv")
+    arms = extraction_schema("arms", layout.config["vocabulary"])
+    done = set(read_optional(own if Path(own).is_file() else None, arms)["study_id"])
+    missing = [s for s in awaiting.loc[awaiting["kind"] == "study", "id"] if s not in done]
+    stamp = date.fromisoformat(layout.stamp())
+    write_extraction_workbook(missing, layout.config["vocabulary"], output, stamp, reviewer=reviewer)
+    return len(missing)
+
+
 def take_consensus(config: dict, workbook: str | Path, to: str | None = None) -> tuple[int, int]:
     """Write a consensus row for each item whose differences the filled workbook all agrees;
-    returns (rows written, items still open). Every row is checked before anything is written."""
+    returns (rows written, items still open). Every row is checked before anything is written.
+    A workbook of extraction differences (studies/disagreements.xlsx) goes to
+    extraction_consensus."""
+    header, rows = read_rows(workbook, SHEET)
+    if "value_a" in header:
+        return extraction_consensus(config, workbook, header, rows, to)
     layout = Layout(config)
     tool = load_tool(config["rob"]["tool"])
     schema = sheet_schema(tool)
     target = sheet_target(to or layout.sheet_file("rob", "assessments"), "assessment")
-    header, rows = read_rows(workbook, SHEET)
     missing = [c for c in (*DISAGREEMENT_COLUMNS, *CONSENSUS_TYPED) if c not in header]
     if missing:
         raise ReviewflowError(f"has no column {missing[0]}; is it rob/disagreements.xlsx?", file=str(workbook), row=1)
@@ -154,3 +182,100 @@ def _consensus_row(reviewers: dict, tool, item: tuple, agreed: dict) -> dict:
     marks = {str(sheets[i]["illustrative"]) for i in (first, second)} - {""}
     row["illustrative"] = "all" if marks else ""
     return row
+
+
+def extraction_consensus(config: dict, workbook, header: list[str], rows: list[list[str]], to=None) -> tuple[int, int]:
+    """The agreed extraction of each study whose differences the filled workbook all agrees,
+    appended to the review's arms.csv and outcomes.csv (or the folder `to`): the first
+    reviewer's rows, the rows only the second has, each agreed value put in, a row agreed
+    `absent` left out, and the source naming both reviewers and who agreed. Returns (studies
+    written, studies still open)."""
+    from .schemas import sheet_schema as extraction_schema
+    from .sheets import append_rows, check_cell
+    from .studies import dual
+    from .study_commands import _Review
+
+    missing = [c for c in (*dual.DISAGREEMENT_COLUMNS, *dual.CONSENSUS_TYPED) if c not in header]
+    if missing:
+        raise ReviewflowError(
+            f"has no column {missing[0]}; is it studies/disagreements.xlsx?", file=str(workbook), row=1
+        )
+    review = _Review(config)
+    if to:
+        review.arms_file, review.outcomes_file = Path(to) / "arms.csv", Path(to) / "outcomes.csv"
+    done = set(review.sheet(review.arms_file, "arms")["study_id"])
+    schemas = {name: extraction_schema(name, review.vocabulary) for name in dual.SHEETS}
+    agreed: dict[str, dict] = {}
+    pending: set[str] = set()
+    for number, values in enumerate(rows, start=2):
+        row = dict(zip(header, (v.strip() for v in values)))
+        study = row["study_id"]
+        if row["status"] == "resolved" or study in done:
+            continue
+        if not row["agreed"]:
+            pending.add(study)
+            continue
+        where = {"file": str(workbook), "row": number}
+        if not row["agreed_by"]:
+            raise ReviewflowError("names no one who agreed; give the reviewers' initials", **where, column="agreed_by")
+        if row["column"] == dual.ROW:
+            if row["agreed"].casefold() not in (dual.PRESENT, dual.ABSENT):
+                raise ReviewflowError(
+                    f"'{row['agreed']}' is not allowed for a row one reviewer lacks; allowed: "
+                    f"{dual.PRESENT}, {dual.ABSENT}",
+                    **where,
+                    column="agreed",
+                )
+            value = row["agreed"].casefold()
+        else:
+            spec = schemas[row["sheet"]]["properties"][row["column"]]
+            value = check_cell(row["agreed"], spec, False, str(workbook), number, "agreed")
+        if value not in (row["value_a"], row["value_b"]) and not row["note"]:
+            raise ReviewflowError(
+                f"agrees '{value}', neither reviewer's value ({row['value_a']}, {row['value_b']}); say why in note",
+                **where,
+                column="note",
+            )
+        entry = agreed.setdefault(study, {"values": {}, "pair": (row["reviewer_a"], row["reviewer_b"]), "by": set()})
+        entry["values"][(row["sheet"], row["row"], row["column"])] = value
+        entry["by"].add(row["agreed_by"])
+    ready = sorted(set(agreed) - pending)
+    written = {name: [] for name in dual.SHEETS}
+    for study in ready:
+        for name, composed in _agreed_rows(review, study, agreed[study]).items():
+            written[name] += composed
+    for name, path in (("arms", review.arms_file), ("outcomes", review.outcomes_file)):
+        if written[name]:
+            append_rows(path, list(schemas[name]["properties"]), written[name])
+    return len(ready), len(pending)
+
+
+def _agreed_rows(review, study: str, agreed: dict) -> dict[str, list[dict]]:
+    """One study's consensus rows per sheet, built from both reviewers' own sheets."""
+    from .studies import dual
+
+    first, second = agreed["pair"]
+    by = ", ".join(sorted(agreed["by"]))
+    composed: dict[str, list[dict]] = {}
+    for name in dual.SHEETS:
+
+        def own(initials: str, name=name) -> dict:
+            path = Path(review.layout.reviewer_sheet(initials, f"{name}.csv"))
+            return dual.rows_of(review.sheet(path, name), name, {study})
+
+        rows_a, rows_b = own(first), own(second)
+        composed[name] = []
+        for key in sorted(set(rows_a) | set(rows_b)):
+            row = dict(rows_a.get(key) or rows_b[key])
+            label = dual.row_label(name, row)
+            if agreed["values"].get((name, label, dual.ROW)) == dual.ABSENT:
+                continue
+            for (sheet, row_label, column), value in agreed["values"].items():
+                if sheet == name and row_label == label and column != dual.ROW:
+                    row[column] = value
+            marks = {m for r in (rows_a.get(key), rows_b.get(key)) if r for m in split_list(r["illustrative"])}
+            row["illustrative"] = "all" if "all" in marks else "; ".join(sorted(marks))
+            agreement = f"consensus of {first} and {second}, agreed by {by}"
+            row["source"] = f"{row['source']} ({agreement})" if row["source"] else agreement
+            composed[name].append(row)
+    return composed

@@ -13,6 +13,8 @@ from .errors import ReviewflowError
 
 FOLDER = "reviewers"  # <resources>/reviewers/<initials>/<sheet>.csv
 MARK_SHEET = "reviewer"  # the worksheet's sheet that names its reviewer: reviewer, <initials>
+STAGES = ("title_abstract", "full_text", "extraction", "rob")  # the stages a reviewer can do blind
+DIFFERENCES = "differences"  # the sheet of a disagreements workbook (each stage done by two reviewers)
 INITIALS = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,7}$")
 
 
@@ -65,3 +67,17 @@ def reviewer_sheets(resources: str | Path, name: str) -> dict[str, str]:
     if not folder.is_dir():
         return {}
     return {p.name: str(p / name) for p in sorted(folder.iterdir()) if (p / name).is_file()}
+
+
+def open_differences(workbook: str | Path) -> int:
+    """How many differences of a disagreements workbook the consensus sheet does not hold yet."""
+    return len(open_rows(workbook))
+
+
+def open_rows(workbook: str | Path) -> list[dict]:
+    """The differences of a disagreements workbook the consensus sheet does not hold yet."""
+    from .sheets import read_rows
+
+    header, rows = read_rows(workbook, DIFFERENCES)
+    records = (dict(zip(header, row)) for row in rows)
+    return [row for row in records if row["status"] == "open"]

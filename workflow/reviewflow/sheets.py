@@ -177,7 +177,7 @@ def check_rows(header: list[str], rows: list[list[str]], schema_name: str | dict
         record = {column: "" for column in columns}
         for column, value in zip(header, values):
             value = " ".join(str(value).split()) if column not in _multiline(schema) else str(value).strip()
-            record[column] = _check_cell(value, specs[column], column in required, file, row_number, column)
+            record[column] = check_cell(value, specs[column], column in required, file, row_number, column)
         records.append(record)
     frame = pd.DataFrame(records, columns=columns, dtype=str)
     _check_unique(frame, schema, file)
@@ -188,7 +188,7 @@ def _multiline(schema: dict) -> set[str]:
     return set(schema.get("x-multiline", []))
 
 
-def _check_cell(value: str, spec: dict, required: bool, file: str, row: int, column: str) -> str:
+def check_cell(value: str, spec: dict, required: bool, file: str, row: int, column: str) -> str:
     def fail(problem: str) -> ReviewflowError:
         return ReviewflowError(problem, file=file, row=row, column=column)
 

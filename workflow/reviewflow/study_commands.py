@@ -172,13 +172,20 @@ def add_links(config: dict, worksheet: str) -> tuple[int, int]:
     return link_citations(config, requests, worksheet)
 
 
-def add_extraction(config: dict, workbook: str) -> tuple[int, int]:
+def add_extraction(config: dict, workbook: str, to: str | None = None) -> tuple[int, int]:
     """Append the filled rows of a to_extract.xlsx to arms.csv and outcomes.csv; returns
     (arms, outcomes) added. A study that has arms in arms.csv already is refused (edit it
-    there); outcome rows must name arms the study has."""
+    there); outcome rows must name arms the study has. A reviewer's blind workbook goes into
+    that reviewer's own sheets (`to`, default their folder) and no one else's."""
+    from .reviewers import check_destination, worksheet_reviewer
     from .sheets import append_rows, check_rows, read_rows
 
     review = _Review(config)
+    made_for = worksheet_reviewer(workbook)
+    if to or made_for:
+        folder = Path(to) if to else Path(review.layout.reviewer_sheet(made_for, "arms.csv")).parent
+        check_destination(workbook, folder / "arms.csv", "reviewflow consensus")
+        review.arms_file, review.outcomes_file = folder / "arms.csv", folder / "outcomes.csv"
     registry = review.sheet(review.registry_file, "studies")
     arms_now = review.sheet(review.arms_file, "arms")
     outcomes_now = review.sheet(review.outcomes_file, "outcomes")

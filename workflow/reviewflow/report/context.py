@@ -94,6 +94,7 @@ class Tables:
     authored: dict = field(default_factory=dict)  # the team's own sections, rendered (authored.py)
     accuracy: dict | None = None  # a diagnostic review's accuracy tables and figures (accuracy_step.py)
     rob_agreement: dict | None = None  # two reviewers' agreement per domain and differences still open (rob/dual.py)
+    extraction_agreement: dict | None = None  # two reviewers' extraction agreement, differences open (studies/dual.py)
 
 
 def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict:
@@ -189,6 +190,7 @@ def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict
         "unwritten": [s["title"] for s in tables.authored.values() if s["html"] is None],
         "awaiting": awaiting_context(tables.awaiting),
         **({"rob_agreement": tables.rob_agreement} if tables.rob_agreement is not None else {}),
+        **({"extraction_agreement": tables.extraction_agreement} if tables.extraction_agreement is not None else {}),
         # a diagnostic review's chapter; absent from a review of interventions, whose context is unchanged
         **(
             {"accuracy": accuracy_context(tables, tool, setting(config, "rob.palette"))}

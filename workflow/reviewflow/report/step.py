@@ -67,13 +67,27 @@ def report_context(inputs: dict, config: dict, output: str) -> None:
             },
         )
     if "rob_agreement" in inputs:
-        from ..rob.dual import open_differences
+        from ..reviewers import open_differences
 
         tables = replace(
             tables,
             rob_agreement={
                 "rows": t.read_csv(inputs["rob_agreement"]).to_dict("records"),
                 "open": open_differences(inputs["rob_disagreements"]),
+            },
+        )
+    if "extraction_agreement" in inputs:
+        from ..reviewers import open_rows
+        from ..schemas import setting
+
+        still = open_rows(inputs["extraction_disagreements"])
+        tables = replace(
+            tables,
+            extraction_agreement={
+                "rows": t.read_csv(inputs["extraction_agreement"]).to_dict("records"),
+                "open": len(still),
+                "open_studies": sorted({row["study_id"] for row in still}),
+                "tolerance": setting(config, "studies.extraction_tolerance"),
             },
         )
     digest = inputs_digest(t.read_json(inputs["provenance"]))

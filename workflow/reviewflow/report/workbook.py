@@ -91,6 +91,11 @@ def _read_me(workbook: Workbook, context: dict) -> None:
             if "rob_agreement" in context
             else []
         ),
+        *(
+            [["Extraction agreement", "two reviewers' agreement on extracted values: the share that agree."]]
+            if "extraction_agreement" in context
+            else []
+        ),
         ["References", "the publications, numbered as in the report."],
     ]
     widths = {"Item": 26, "Meaning": 100}
@@ -215,6 +220,18 @@ def write_workbook(context: dict, path: str | Path) -> None:
             ("Illustrative", "illustrative"),
         ]
         _sheet(workbook, "Reviewer agreement", agreement, context["rob_agreement"]["rows"])
+    if "extraction_agreement" in context:  # two reviewers, blind: their extraction agreement
+        agreement = [
+            ("Reviewers", "reviewers"),
+            ("Sheet", "sheet"),
+            ("Studies both extracted", "studies"),
+            ("Rows both gave", "rows_both"),
+            ("Rows one gave", "rows_one"),
+            ("Values compared", "values"),
+            ("Agreement (share)", "agreement"),
+            ("Illustrative", "illustrative"),
+        ]
+        _sheet(workbook, "Extraction agreement", agreement, context["extraction_agreement"]["rows"])
     references = [("No.", "number"), ("Study id", "study_id"), ("Reference", "text"), ("DOI", "doi"), ("PMID", "pmid")]
     _sheet(workbook, "References", references, context["references"])
     save_deterministic(workbook, path, date.fromisoformat(context["batch"]["date_searched"]))

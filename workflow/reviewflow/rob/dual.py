@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..agreement import cohen_kappa, gwet_ac1
+from ..reviewers import DIFFERENCES as SHEET
 from ..xlsx import add_table_sheet, save_deterministic
 from . import Tool
 
@@ -31,7 +32,6 @@ DISAGREEMENT_COLUMNS = [
     "consensus",
     "status",
 ]
-SHEET = "differences"  # the disagreements workbook's sheet
 # What the team types into the differences workbook for `reviewflow consensus`.
 CONSENSUS_TYPED = ["agreed", "agreed_by", "note"]
 AGREEMENT_COLUMNS = ["reviewers", "domain", "items", "agreement", "kappa", "ac1", "illustrative"]
@@ -87,14 +87,6 @@ def compare(sheets: dict[str, pd.DataFrame], consensus: pd.DataFrame, tool: Tool
                     }
                 )
     return pd.DataFrame(differences, columns=DISAGREEMENT_COLUMNS), pd.DataFrame(agreement, columns=AGREEMENT_COLUMNS)
-
-
-def open_differences(workbook: str | Path) -> int:
-    """How many differences of a disagreements workbook the consensus sheet does not hold yet."""
-    from ..sheets import read_rows
-
-    header, rows = read_rows(workbook, SHEET)
-    return sum(row[header.index("status")] == "open" for row in rows)
 
 
 def write_consensus_workbook(differences: pd.DataFrame, tool: Tool, path: str | Path, stamp: date) -> None:

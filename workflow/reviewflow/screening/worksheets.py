@@ -227,13 +227,24 @@ def resolve_disagreements(worksheet: str, decisions_csv: str) -> int:
     rows = list(csv.DictReader(target.read_text(encoding="utf-8-sig").splitlines()))
     resolve = _citation_keys(worksheet)
     where = {(resolve(r["citation"]), r["stage"]): n for n, r in enumerate(rows)}
+    from ..reviewers import reviewer_sheets
+
+    blind = {  # what blind reviewers voted on, in their own sheets beside the team's
+        (resolve(r["citation"]), r["stage"])
+        for own in reviewer_sheets(target.parent, "screening.csv").values()
+        for r in read_sheet(own, "screening").to_dict("records")
+    }
     for offset, row in filled.iterrows():
         line = offset + 2
         key = (resolve(row["citation"]), row["stage"])
         if key not in where:
-            raise ReviewflowError(
-                f"{row['citation']} has no {row['stage']} row in {target} to resolve", file=worksheet, row=line
-            )
+            if key not in blind:
+                raise ReviewflowError(
+                    f"{row['citation']} has no {row['stage']} row in {target} to resolve", file=worksheet, row=line
+                )
+            # blind reviewers' votes live in their own sheets: the team's decision gets a row
+            where[key] = len(rows)
+            rows.append({"citation": row["citation"], "stage": row["stage"]})
         if row["stage"] == "full_text" and row["decision"] == "exclude" and not row["reason"]:
             raise ReviewflowError("a full-text exclusion needs a reason", file=worksheet, row=line, column="reason")
         current = rows[where[key]]

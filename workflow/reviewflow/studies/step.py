@@ -28,9 +28,12 @@ def studies(
     vocabulary: dict,
     outputs: dict[str, str],
     stamp: str,
+    reviewers: dict[str, dict[str, str]] | None = None,
+    tolerance: float = 0.0,
 ) -> None:
     """sheets: the registry, publications, arms, outcomes and kq_overrides paths the review
-    has (a sheet it does not have yet is empty)."""
+    has (a sheet it does not have yet is empty); reviewers: each blind reviewer's own arms
+    and outcomes paths, by initials, compared when two have extracted a study."""
     keys = ("registry", "publications", "arms", "outcomes", "kq_overrides")
     names = {key: sheets.get(key) or default_sheet("studies", key) for key in keys}
     citation_frame = read_csv(citations, CITATION_COLUMNS)
@@ -57,6 +60,8 @@ def studies(
     write_link_worksheet(link_rows(unlinked, citation_frame, index), study_ids, designs, outputs["to_link"], day)
     unextracted = list(awaiting.loc[awaiting["kind"] == "study", "id"])
     write_extraction_workbook(unextracted, vocabulary, outputs["to_extract"], day)
+    if reviewers:
+        _dual(reviewers, sheets, names["registry"], vocabulary, outputs, tolerance, day)
     if len(awaiting):
         log.info("awaiting: %s", awaiting["state"].value_counts().sort_index().to_dict())
     log.info(
@@ -67,8 +72,43 @@ def studies(
     )
 
 
+def _dual(reviewers: dict, sheets: dict, registry_name: str, vocabulary, outputs, tolerance: float, day: date) -> None:
+    """Each reviewer's own extraction checked as the review's is; the differences of two
+    reviewers as a workbook the team fills with what they agreed, and their agreement."""
+    from .dual import compare, write_consensus_workbook
+    from .extraction import check_extraction
+
+    def sheet(path: str | None, name: str):
+        return read_optional(path, sheet_schema(name, vocabulary))
+
+    registry = sheet(sheets.get("registry"), "studies")
+
+    own = {}
+    for initials, files in sorted(reviewers.items()):
+        arms, outcomes = sheet(files.get("arms"), "arms"), sheet(files.get("outcomes"), "outcomes")
+        where = {"registry": registry_name, "arms": files.get("arms", ""), "outcomes": files.get("outcomes", "")}
+        check_extraction(registry, arms, outcomes, where, vocabulary)  # unknown studies and arms stop here
+        own[initials] = {"arms": arms, "outcomes": outcomes}
+    consensus = {name: sheet(sheets.get(name), name) for name in ("arms", "outcomes")}
+    differences, agreement = compare(own, consensus, tolerance)
+    write_csv(agreement, outputs["agreement"], list(agreement.columns))
+    write_consensus_workbook(differences, outputs["disagreements"], day)
+    still = differences[differences["status"] == "open"]
+    if len(still):
+        log.warning("%d extraction differences between reviewers not resolved yet", len(still))
+
+
 def run(inputs: dict, outputs: dict, params: dict) -> None:
-    sheets = {name: path for name, path in inputs.items() if name not in ("citations", "status")}
+    sheets = {
+        name: path
+        for name, path in inputs.items()
+        if name not in ("citations", "status") and not name.startswith("reviewer_")
+    }
+    reviewers: dict[str, dict[str, str]] = {}
+    for name, path in inputs.items():
+        if name.startswith("reviewer_"):  # reviewer_<sheet>_<initials>
+            _, sheet, initials = name.split("_", 2)
+            reviewers.setdefault(initials, {})[sheet] = path
     studies(
         sheets,
         inputs["citations"],
@@ -77,4 +117,6 @@ def run(inputs: dict, outputs: dict, params: dict) -> None:
         vocabulary=dict(params["vocabulary"]),
         outputs=outputs,
         stamp=params["stamp"],
+        reviewers=reviewers,
+        tolerance=float(params.get("tolerance", 0)),
     )

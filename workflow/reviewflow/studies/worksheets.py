@@ -24,6 +24,7 @@ from datetime import date
 import pandas as pd
 from openpyxl import Workbook
 
+from ..reviewers import mark_worksheet
 from ..schemas import sheet_columns, sheet_schema
 from ..tables import split_list
 from ..xlsx import add_choice_list, add_table_sheet, save_deterministic
@@ -80,7 +81,8 @@ def extraction_rows(unextracted: list[str], vocabulary: dict) -> tuple[list[list
     return rows, arms_header, sheet_columns("outcomes", vocabulary)
 
 
-def write_extraction_workbook(unextracted: list[str], vocabulary: dict, path, stamp: date) -> None:
+def write_extraction_workbook(unextracted: list[str], vocabulary: dict, path, stamp: date, reviewer: str = "") -> None:
+    """A reviewer's blind workbook names its reviewer, so it goes back into their sheets only."""
     arm_rows, arms_header, outcomes_header = extraction_rows(unextracted, vocabulary)
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -95,4 +97,6 @@ def write_extraction_workbook(unextracted: list[str], vocabulary: dict, path, st
         for column in header:
             if "enum" in schema.get(column, {}):
                 add_choice_list(workbook, sheet, header, column, room, [str(c) for c in schema[column]["enum"]])
+    if reviewer:
+        mark_worksheet(workbook, reviewer)
     save_deterministic(workbook, path, stamp)

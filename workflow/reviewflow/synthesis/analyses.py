@@ -264,13 +264,18 @@ def _study_effects(rows, chosen, measure, md_measure, settings, mixed_direction)
     return out
 
 
+# Why a study result is not pooled when a number has to be added to pool it (status.py says so).
+NO_NUMBERS = "no numeric result in any study of this analysis"
+WORDS_ONLY = "reported in words only"
+
+
 def _screen(row, chosen, measure, md_measure, settings, mixed_direction) -> tuple[str, float]:
     """(reason a row is not pooled, or ''; the sign its effect takes)."""
     if not measure:
-        return "no numeric result in any study of this analysis", 1.0
+        return NO_NUMBERS, 1.0
     if chosen.get(row["study_id"]) is not row:
         if row["kind"] == "text":
-            return "reported in words only", 1.0
+            return WORDS_ONLY, 1.0
         return "the study's result is taken from another comparison, measure or timepoint", 1.0
     if md_measure and row["measure"] != md_measure:
         return f"measured on another scale than {md_measure}", 1.0
