@@ -89,8 +89,12 @@ def apply(case: dict, project: Path) -> None:
     for path, rows in case.get("workbooks", {}).items():  # a filled worksheet: header, then rows
         (project / path).parent.mkdir(parents=True, exist_ok=True)
         workbook = openpyxl.Workbook()
-        for row in rows:
-            workbook.active.append(row)
+        sheets = rows if isinstance(rows, dict) else {workbook.active.title: rows}  # or {sheet name: rows}
+        workbook.active.title = next(iter(sheets))
+        for name, sheet_rows in sheets.items():
+            sheet = workbook[name] if name in workbook.sheetnames else workbook.create_sheet(name)
+            for row in sheet_rows:
+                sheet.append(row)
         workbook.save(project / path)
     if "config" in case:
         config_path = project / "config" / "ipmp.yaml"
