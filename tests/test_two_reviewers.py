@@ -274,6 +274,12 @@ def test_two_reviewers_screen_blind_and_their_votes_meet_in_the_run(tmp_path):
         after = json.loads((tmp_path / RESULTS / "screening/agreement.json").read_text(encoding="utf-8"))
         with open(tmp_path / RESULTS / "screening/status.csv", newline="", encoding="utf-8") as handle:
             states = {row["status"] for row in csv.DictReader(handle)}
+        for name in ("studies", "publications", "accuracy", "rob"):  # nothing past screening yet
+            sheet_file = tmp_path / f"resources/dta/{name}.csv"
+            sheet_file.write_text(sheet_file.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+        run_review(CONFIG, until="report_workbook")
+        workbook = load_workbook(tmp_path / RESULTS / "evidence_tables.xlsx", read_only=True)
+        kappa_rows = list(workbook["Screening agreement"].iter_rows(values_only=True))
     finally:
         os.chdir(here)
     pair = agreement["agreement"][0]
@@ -282,3 +288,4 @@ def test_two_reviewers_screen_blind_and_their_votes_meet_in_the_run(tmp_path):
     assert [(r["stage"], r["decision"], r["reviewer"]) for r in team] == [("title_abstract", "include", "JS, AB")] * 2
     assert after["open_disagreements"] == 0 and after["agreement"][0]["agreement"] == 0.6  # votes kept as given
     assert states == {"awaiting full-text screening"}
+    assert kappa_rows[1][:5] == ("title_abstract", "AB and JS", 5, 0.6, pytest.approx(pair["kappa"]))

@@ -87,6 +87,11 @@ def _read_me(workbook: Workbook, context: dict) -> None:
             else []
         ),
         *(
+            [["Screening agreement", "two reviewers' agreement on screening votes per stage: share and kappa."]]
+            if (context.get("agreement") or {}).get("agreement")
+            else []
+        ),
+        *(
             [["Reviewer agreement", "two reviewers' agreement on risk of bias per domain: kappa and Gwet's AC1."]]
             if "rob_agreement" in context
             else []
@@ -209,6 +214,18 @@ def write_workbook(context: dict, path: str | Path) -> None:
     _sheet(workbook, "Study results", studies, context["study_results"])
     if "accuracy" in context:
         _accuracy_sheets(workbook, context["accuracy"])
+    screening = (context.get("agreement") or {}).get("agreement") or []
+    if screening:  # two reviewers' screening votes: their agreement per stage
+        columns = [
+            ("Stage", "stage"),
+            ("Reviewers", "reviewers"),
+            ("Citations both voted on", "n"),
+            ("Agreement (share)", "agreement"),
+            ("Cohen's kappa", "kappa"),
+            ("Illustrative", "illustrative"),
+        ]
+        rows = [{**row, "illustrative": "all" if row.get("illustrative") else ""} for row in screening]
+        _sheet(workbook, "Screening agreement", columns, rows)
     if "rob_agreement" in context:  # two reviewers, blind: their agreement per domain
         agreement = [
             ("Reviewers", "reviewers"),
