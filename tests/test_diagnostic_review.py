@@ -198,6 +198,25 @@ def test_the_report_has_the_accuracy_chapter_in_html_and_pdf(review):
     assert review["context"]["accuracy"]["tables"] == len(TABLES)
 
 
+def test_the_key_question_shows_each_table_and_the_certainty_of_each_test(review):
+    accuracy = review["context"]["accuracy"]
+    # the main analyses' tables: five of the index test, four of the second (ames-2011 at its primary threshold)
+    tables = sorted((row["index_test"], row["study_id"], row["threshold"]) for row in accuracy["evidence"])
+    assert len(tables) == 9 and ("second test", "ames-2011", ">= 5") in tables
+    ames = next(r for r in accuracy["evidence"] if r["study_id"] == "ames-2011" and r["index_test"] == "index test")
+    assert ames["participants"] == 150 and ames["quality"] == "Unclear" and ames["quality_illustrative"]
+    assert ames["references"] and ames["setting"] == "primary care"
+    rated = {(r["index_test"], r["measure"]): r for r in accuracy["certainty"]}
+    assert set(rated) == {(t, m) for t in ("index test", "second test") for m in ("sensitivity", "specificity")}
+    # two of five index-test studies assessed, both Unclear: not every study at low risk -> Medium
+    assert rated[("index test", "sensitivity")]["study_limitations"] == "Medium"
+    assert rated[("index test", "sensitivity")]["grade"] == "Moderate"
+    text = review["text"]
+    assert "KQ1: summary of findings" in text and "Strength of evidence: sensitivity" in text
+    assert "No comparison answers KQ1" not in text and "no comparison with an intervention arm" not in text
+    assert "Appendix E. Forest plots" not in text and "Appendix E. Search strategies" in text
+
+
 def test_the_workbook_has_the_accuracy_sheets_numbers_as_numbers(review):
     from openpyxl import load_workbook
 

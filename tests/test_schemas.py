@@ -29,7 +29,7 @@ def test_the_shipped_config_is_valid():
         ),
         (
             lambda c: c["rob"].update(tol="x"),
-            "key 'rob.tol' is not a known key; allowed keys: assessments, palette, soe, tool",
+            "key 'rob.tol' is not a known key; allowed keys: accuracy_certainty, assessments, palette, soe, tool",
         ),
         (lambda c: c.pop("searches"), "key 'searches' is required but missing"),
         (

@@ -50,7 +50,7 @@ AFTER_POOLING = ("sensitivity", "bias", "subgroups", "metareg")
 # Outputs that are folders: their files depend on the data (one forest plot per analysis).
 FOLDER_OUTPUTS = ("forest", "funnel", "after", "accuracy_figures")
 # What the accuracy job of a diagnostic review writes (synthesis/accuracy_step.py).
-ACCURACY_TABLES = ("accuracy_analyses", "accuracy_studies", "accuracy_comparisons")
+ACCURACY_TABLES = ("accuracy_analyses", "accuracy_studies", "accuracy_comparisons", "accuracy_certainty")
 
 
 @dataclass(frozen=True)
@@ -364,7 +364,10 @@ class Layout:
         target condition, with subgroups by threshold and test comparisons."""
         inputs = {
             "accuracy": self.sheet("studies", "accuracy"),
+            "certainty": self.sheet("rob", "accuracy_certainty"),
             "studies": self.result("studies/studies.csv"),
+            "rob": self.result("rob/rob.csv"),
+            "tool": self.rob_tool_file(),
         }
         outputs = {name: self.result(f"synthesis/{name}.csv") for name in ACCURACY_TABLES}
         outputs["accuracy_figures"] = self.result("synthesis/accuracy")
@@ -373,6 +376,8 @@ class Layout:
             "vocabulary": self.config["vocabulary"],
             "prevalence": settings.get("prevalence", []),
             "order": setting(self.config, "synthesis.accuracy_order"),
+            "certainty": settings.get("certainty"),
+            "tool": self.config["rob"]["tool"],
         }
         return Job("accuracy", _present(inputs), outputs, params)
 

@@ -94,7 +94,7 @@ vocabulary:
 # Key questions and the rules that map comparisons to them.
 key_questions:
   - id: KQ1
-    question: "What are the benefits and harms of the intervention compared with control?"
+    question: "{kq_question}"
     compares: intervention vs comparator
     groups:
       - name: control
@@ -111,6 +111,8 @@ DIAGNOSTIC_TERMS = """
   target_conditions:
     - {name: target condition}"""
 TYPES = ("intervention", "diagnostic")
+KQ_QUESTION = "What are the benefits and harms of the intervention compared with control?"
+DIAGNOSTIC_QUESTION = "How accurate is the index test for the target condition, against the reference standard?"
 
 
 def init_review(
@@ -138,6 +140,7 @@ def init_review(
         tool=tool,
         type_line="\n  type: diagnostic  # index tests' accuracy, from accuracy.csv" if diagnostic else "",
         diagnostic_terms=DIAGNOSTIC_TERMS if diagnostic else "",
+        kq_question=DIAGNOSTIC_QUESTION if diagnostic else KQ_QUESTION,
     )
     if diagnostic:  # accuracy studies first; a randomised comparison of tests stays possible
         text = text.replace("    - {name: RCT,", "    - {name: cross-sectional accuracy study}\n    - {name: RCT,", 1)
@@ -159,7 +162,7 @@ def header_rows(vocabulary: dict, tool: str, diagnostic: bool = False) -> dict[s
     accuracy sheet only in a diagnostic review)."""
     headers = {}
     for schema in SHEETS.values():
-        if schema == "accuracy" and not diagnostic:
+        if schema in ("accuracy", "accuracy_certainty") and not diagnostic:
             continue
         if schema == "rob":
             columns = list(sheet_schema(load_tool(tool))["properties"])

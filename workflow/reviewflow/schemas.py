@@ -108,8 +108,13 @@ def sheet_schema(name: str, vocabulary: dict | None = None, certainty: str | Non
     soe sheet's domain and grade columns from the certainty system (default AHRQ's).
     Without a vocabulary, the base schema (every review's columns only)."""
     schema = copy.deepcopy(load_schema(name))
-    if name == "soe":
-        schema["properties"] = _with_certainty(schema["properties"], certainty)
+    if name in ("soe", "accuracy_certainty"):
+        schema["properties"] = _with_certainty(
+            schema["properties"],
+            certainty,
+            schema.get("x-certainty-after"),
+            schema.get("x-certainty-lowers-only", False),
+        )
     if not vocabulary:
         return schema
     properties = schema["properties"]
@@ -120,7 +125,7 @@ def sheet_schema(name: str, vocabulary: dict | None = None, certainty: str | Non
         "domain": [d["name"] for d in vocabulary["outcome_domains"]],
         "intervention": names["interventions"],
     }
-    if name == "accuracy":  # a diagnostic review's own tests, standards and conditions
+    if name in ("accuracy", "accuracy_certainty"):  # a diagnostic review's own tests, standards and conditions
         for column, key in DIAGNOSTIC_TERMS.items():
             choices[column] = [term["name"] for term in vocabulary.get(key, [])]
     if name == "soe":  # the sheet grades an outcome domain at a timepoint category
@@ -137,17 +142,20 @@ def sheet_schema(name: str, vocabulary: dict | None = None, certainty: str | Non
     return schema
 
 
-def _with_certainty(properties: dict, certainty: str | None) -> dict:
-    """The soe sheet's columns with the system's domains and grade after `timepoint`."""
+def _with_certainty(properties: dict, certainty: str | None, after: str | None = None, lowers_only=False) -> dict:
+    """A certainty sheet's columns with the system's domains and grade after `after`
+    (the soe sheet's: `timepoint`); `lowers_only` leaves out the domains that raise
+    certainty (GRADE's, which accuracy evidence does not use)."""
     from .certainty import load_system
 
     system = load_system(certainty)
-    added = {d["id"]: {"enum": list(d["values"]), "description": d["heading"]} for d in system.domains}
+    domains = [d for d in system.domains if not (lowers_only and d.get("effect") == "up")]
+    added = {d["id"]: {"enum": list(d["values"]), "description": d["heading"]} for d in domains}
     added["grade"] = {"enum": list(system.grades), "description": system.heading}
     out = {}
     for column, spec in properties.items():
         out[column] = spec
-        if column == "timepoint":
+        if column == (after or "timepoint"):
             out.update(added)
     return out
 

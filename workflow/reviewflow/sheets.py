@@ -28,6 +28,7 @@ SHEETS = {
     ("studies", "accuracy"): "accuracy",  # a diagnostic review's 2x2 tables, read by the accuracy job
     ("rob", "assessments"): "rob",
     ("rob", "soe"): "soe",
+    ("rob", "accuracy_certainty"): "accuracy_certainty",  # a diagnostic review's certainty per test
 }
 
 

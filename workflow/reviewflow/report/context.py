@@ -13,10 +13,11 @@ import pandas as pd
 
 from .. import __version__
 from ..ingest.normalise import NAME_SUFFIX
-from ..marks import MARK, with_marked_columns
+from ..marks import MARK, illustrative_columns, with_marked_columns
 from ..rob import Tool
 from ..rob.figures import FIGURE_KINDS
 from ..schemas import setting
+from ..synthesis.accuracy_certainty import rated_domains
 from ..synthesis.forest import number
 from ..tables import split_list
 
@@ -143,7 +144,7 @@ def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict
             tables.arms,
             ["name", "arm_type", "n_randomised", "n_analysed"] + _vocabulary_ids(config, "arm_characteristics"),
         ),
-        "unmapped": tables.matrix[tables.matrix["mapped"] == "no"].to_dict("records"),
+        "unmapped": _unmapped(tables),
         "publications_by_study": [
             {"study_id": s, "label": label, "references": [r for r in references if r["study_id"] == s]}
             for s, label in zip(tables.studies["study_id"], tables.studies["label"])
@@ -193,17 +194,64 @@ def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict
         **({"extraction_agreement": tables.extraction_agreement} if tables.extraction_agreement is not None else {}),
         # a diagnostic review's chapter; absent from a review of interventions, whose context is unchanged
         **(
-            {"accuracy": accuracy_context(tables, tool, setting(config, "rob.palette"))}
+            {"accuracy": accuracy_context(tables, tool, setting(config, "rob.palette"), study_refs, system)}
             if tables.accuracy is not None
             else {}
         ),
     }
 
 
-def accuracy_context(tables: Tables, tool: Tool, palette: str) -> dict:
+def _unmapped(tables: Tables) -> list[dict]:
+    """Included studies in no key question's evidence: in a review of interventions, those
+    no comparison of which a KQ rule takes; in a diagnostic review, those without a 2x2
+    table (every table is evidence of the review's key questions)."""
+    if tables.accuracy is None:
+        return tables.matrix[tables.matrix["mapped"] == "no"].to_dict("records")
+    tabled = set(tables.accuracy["studies"]["study_id"])
+    return [
+        {**row, "unmapped_reason": "no 2x2 table in the accuracy sheet yet"}
+        for row in tables.studies.to_dict("records")
+        if row["study_id"] not in tabled
+    ]
+
+
+def accuracy_evidence(tables: Tables, study_refs: dict) -> list[dict]:
+    """Each study's 2x2 tables in the main analyses (one per test and condition), with the
+    study's design, setting, references and overall risk of bias: a diagnostic review's
+    evidence table."""
+    accuracy = tables.accuracy
+    main = set(accuracy["analyses"].loc[accuracy["analyses"]["subgroup"] == "", "analysis_id"])
+    rows = accuracy["studies"][accuracy["studies"]["analysis_id"].isin(main)]
+    registry = tables.studies.set_index("study_id")
+    judged = tables.rob.drop_duplicates("study_id").set_index("study_id") if len(tables.rob) else None
+    out = []
+    for row in rows.sort_values(["target_condition", "index_test", "label"], kind="stable").to_dict("records"):
+        study = registry.loc[row["study_id"]] if row["study_id"] in registry.index else {}
+        assessed = judged.loc[row["study_id"]] if judged is not None and row["study_id"] in judged.index else None
+        overall = "" if assessed is None else assessed["overall"]
+        marked = assessed is not None and "overall" in illustrative_columns(
+            assessed["illustrative"], list(judged.columns)
+        )
+        out.append(
+            {
+                **row,
+                "design": study.get("design", ""),
+                "setting": study.get("setting", ""),
+                "references": study_refs.get(row["study_id"], []),
+                "participants": sum(int(row[cell]) for cell in ("tp", "fp", "fn", "tn")),
+                "quality": overall,
+                "quality_illustrative": bool(overall) and marked,
+            }
+        )
+    return out
+
+
+def accuracy_context(tables: Tables, tool: Tool, palette: str, study_refs: dict | None = None, system=None) -> dict:
     """A diagnostic review's chapter: each test and condition's analysis with its figures,
     the subgroups by threshold and setting, the comparisons of tests, and the risk of bias
-    (and, with QUADAS-2, the concerns about applicability) of every study analysed."""
+    (and, with QUADAS-2, the concerns about applicability) of every study analysed; for
+    its key questions, the evidence table and the certainty of each test's sensitivity
+    and specificity."""
     from ..rob.figures import traffic_light, traffic_light_parts
 
     accuracy = tables.accuracy
@@ -245,6 +293,9 @@ def accuracy_context(tables: Tables, tool: Tool, palette: str) -> dict:
         "studies": accuracy["studies"].to_dict("records"),
         "risk_of_bias": risk,
         "applicability": concerns,
+        "evidence": accuracy_evidence(tables, study_refs or {}),
+        "certainty": with_marked_columns(accuracy["certainty"]) if "certainty" in accuracy else [],
+        "certainty_domains": rated_domains(system) if system is not None else [],
         "tables": len(
             accuracy["studies"].drop_duplicates(
                 ["study_id", "index_test", "threshold", "reference_standard", "target_condition"]

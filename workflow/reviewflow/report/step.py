@@ -61,6 +61,7 @@ def report_context(inputs: dict, config: dict, output: str) -> None:
                 "analyses": t.read_csv(inputs["accuracy_analyses"]),
                 "studies": t.read_csv(inputs["accuracy_studies"]),
                 "comparisons": t.read_csv(inputs["accuracy_comparisons"]),
+                "certainty": t.read_csv(inputs["accuracy_certainty"]),
                 "figures": {
                     f.name.removesuffix(".svg"): f.read_text(encoding="utf-8") for f in sorted(folder.glob("*.svg"))
                 },

@@ -82,6 +82,7 @@ def _read_me(workbook: Workbook, context: dict) -> None:
                 ],
                 ["Accuracy by study", "each study's 2x2 table and its sensitivity and specificity in each analysis."],
                 ["Tests compared", "two index tests in one model, with the test for a difference."],
+                ["Certainty per test", "the certainty of each test's sensitivity and specificity, domain by domain."],
             ]
             if "accuracy" in context
             else []
@@ -318,6 +319,24 @@ def _accuracy_sheets(workbook: Workbook, accuracy: dict) -> None:
         ("Why not compared", "reason"),
     ]
     _sheet(workbook, "Tests compared", compared, accuracy["comparisons"])
+    if accuracy.get("certainty"):  # each test's sensitivity and specificity, as the certainty system rates them
+        rated = [
+            ("Target condition", "target_condition"),
+            ("Index test", "index_test"),
+            ("Measure", "measure"),
+            ("Studies", "k"),
+            ("Participants", "participants"),
+            ("Estimate", "estimate"),
+            ("CI low", "ci_low"),
+            ("CI high", "ci_high"),
+            *((d["heading"], d["id"]) for d in accuracy["certainty_domains"]),
+            ("Certainty", "grade"),
+            ("Certainty the domains give", "grade_by_rule"),
+            ("Stated by the team", "stated"),
+            ("Findings", "findings"),
+            *SOURCE[1:],
+        ]
+        _sheet(workbook, "Certainty per test", rated, accuracy["certainty"])
 
 
 def _rob_sheet(workbook: Workbook, context: dict) -> None:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..errors import ReviewflowError
 from ..schemas import sheet_schema
-from ..sheets import read_optional
+from ..sheets import default_sheet, read_optional
 from ..tables import read_csv, write_csv
 from .accuracy import COUNTS, analyse, comparison, empty_margin, per_study
 from .accuracy_plots import paired_forest, sroc_plot
@@ -86,10 +86,12 @@ def run(inputs: dict, outputs: dict, params: dict) -> None:
     analyses, studies, compared, pictures = accuracy_tables(
         sheet, registry, params.get("prevalence", []), file, params.get("order", "sensitivity")
     )
+    certainty = _certainty(inputs, params, analyses, studies)
     for name, frame, columns in (
         ("accuracy_analyses", analyses, ANALYSIS_COLUMNS),
         ("accuracy_studies", studies, STUDY_COLUMNS),
         ("accuracy_comparisons", compared, COMPARISON_COLUMNS),
+        ("accuracy_certainty", certainty, list(certainty.columns)),
     ):
         write_csv(frame, outputs[name], columns)
     folder = Path(outputs["accuracy_figures"])
@@ -99,6 +101,23 @@ def run(inputs: dict, outputs: dict, params: dict) -> None:
     for name, svg in pictures.items():
         (folder / name).write_text(svg, encoding="utf-8")
     log.info("%d accuracy analyses of %d 2x2 tables, %d comparisons of tests", len(analyses), len(sheet), len(compared))
+
+
+def _certainty(inputs: dict, params: dict, analyses: pd.DataFrame, studies: pd.DataFrame) -> pd.DataFrame:
+    """The certainty of each test's sensitivity and specificity (accuracy_certainty.py)."""
+    from ..certainty import load_system
+    from ..rob import load_tool
+    from .accuracy_certainty import certainty_table
+
+    system = load_system(params.get("certainty"))
+    tool = load_tool(params["tool"])
+    file = inputs.get("certainty") or default_sheet("rob", "accuracy_certainty")
+    schema = sheet_schema("accuracy_certainty", params["vocabulary"], system.id)
+    sheet = read_optional(inputs.get("certainty"), schema)
+    rob = (
+        read_csv(inputs["rob"]) if inputs.get("rob") else pd.DataFrame(columns=["study_id", "overall", "illustrative"])
+    )
+    return certainty_table(analyses, studies, rob, sheet, system, tool, file)
 
 
 def accuracy_tables(
