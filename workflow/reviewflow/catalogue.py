@@ -9,21 +9,21 @@ import json
 import re
 from pathlib import Path
 
-# snapshot file -> (result file, columns kept; None for all)
+# snapshot file -> ((the job, its output) whose file the layout names, columns kept; None for all)
 SNAPSHOT = {
-    "records.csv": ("dedup/records.csv", ["record_id", "search", "source", "citation_id"]),
-    "citations.csv": ("dedup/citations.csv", ["citation_id", "first_search", "title", "year"]),
+    "records.csv": (("dedup", "records"), ["record_id", "search", "source", "citation_id"]),
+    "citations.csv": (("dedup", "citations"), ["citation_id", "first_search", "title", "year"]),
     "status.csv": (
-        "screening/status.csv",
+        ("screen", "status"),
         ["citation_id", "title_abstract", "full_text", "status", "exclusion_reason"],
     ),
-    "studies.csv": ("studies/studies.csv", None),
-    "publications.csv": ("studies/publications.csv", ["study_id", "citation_id"]),
-    "arms.csv": ("studies/arms.csv", None),
-    "outcomes.csv": ("studies/outcomes.csv", None),
-    "rob.csv": ("rob/rob.csv", None),
-    "soe.csv": ("synthesis/soe.csv", None),
-    "analyses.csv": ("synthesis/analyses.csv", None),
+    "studies.csv": (("studies", "studies"), None),
+    "publications.csv": (("studies", "publications"), ["study_id", "citation_id"]),
+    "arms.csv": (("studies", "arms"), None),
+    "outcomes.csv": (("studies", "outcomes"), None),
+    "rob.csv": (("rob", "table"), None),
+    "soe.csv": (("synthesis", "soe"), None),
+    "analyses.csv": (("synthesis", "analyses"), None),
 }
 
 

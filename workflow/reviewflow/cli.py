@@ -10,7 +10,9 @@ from pathlib import Path
 from . import __version__
 from .errors import ReviewflowError
 from .ingest import FORMATS
+from .names import COVIDENCE_LISTS, HANDOFFS, IMPORTERS, MEASURES, METHODS
 from .reviewers import STAGES as BLIND_STAGES
+from .schemas import choices, default, sheet_choices
 
 
 def _ingest(args) -> None:
@@ -334,7 +336,10 @@ def parser() -> argparse.ArgumentParser:
     ingest.add_argument("--source", help="database name (default: the file's name)")
     ingest.add_argument("--search", default="cli", help="search batch name (default: cli)")
     ingest.add_argument(
-        "--on-error", choices=["stop", "skip"], default="stop", help="stop at a malformed record, or set it aside"
+        "--on-error",
+        choices=choices("ingest.on_error"),
+        default=default("ingest.on_error"),
+        help="stop at a malformed record, or set it aside",
     )
     ingest.add_argument("--rejected", help="CSV for records set aside with --on-error skip")
     ingest.set_defaults(run=_ingest)
@@ -354,8 +359,8 @@ def parser() -> argparse.ArgumentParser:
     dedup.add_argument("--explain", help="write every merge with its rule and scores to this XLSX")
     dedup.add_argument(
         "--conference-abstracts",
-        choices=["separate", "merge"],
-        default="separate",
+        choices=choices("dedup.conference_abstracts"),
+        default=default("dedup.conference_abstracts"),
         help="keep a conference abstract and its full report apart (default) or merge them",
     )
     dedup.set_defaults(run=_dedup)
@@ -472,23 +477,22 @@ def parser() -> argparse.ArgumentParser:
     )
 
     importer = commands.add_parser("import", help="bring screening decisions made in Rayyan, Covidence or ASReview LAB")
-    importer.add_argument("tool", choices=["rayyan", "covidence", "asreview"])
+    importer.add_argument("tool", choices=IMPORTERS)
     importer.add_argument("file", help="Rayyan's CSV export, a Covidence list's CSV export, or ASReview LAB's CSV")
     importer.add_argument("--config", required=True, help="config/<review>.yaml (its last run's citations are matched)")
     importer.add_argument("--to", required=True, help="the screening sheet, e.g. resources/<review>/screening.csv")
-    importer.add_argument("--stage", choices=["title_abstract", "full_text"], default="title_abstract")
+    stages = sheet_choices("screening", "stage")
+    importer.add_argument("--stage", choices=stages, default=stages[0])
     importer.add_argument(
         "--reasons", metavar="MAP.csv", help="columns rayyan_reason (or covidence_reason), reason (the config's)"
     )
-    importer.add_argument(
-        "--list", choices=["irrelevant", "excluded", "included"], help="Covidence: the list exported (else its name)"
-    )
+    importer.add_argument("--list", choices=COVIDENCE_LISTS, help="Covidence: the list exported (else its name)")
     importer.set_defaults(run=_import)
 
     handoff = commands.add_parser(
         "handoff", help="the last run's results for the next tool (PRISMA2020, EndNote/Zotero)"
     )
-    handoff.add_argument("kind", choices=["prisma2020", "ris"], help="prisma2020: the R package's CSV; ris: labelled")
+    handoff.add_argument("kind", choices=HANDOFFS, help="prisma2020: the R package's CSV; ris: labelled")
     handoff.add_argument("--config", required=True, help="config/<review>.yaml")
     handoff.add_argument("-o", "--output", required=True)
     handoff.set_defaults(run=_handoff)
@@ -516,8 +520,8 @@ def parser() -> argparse.ArgumentParser:
 
     meta = commands.add_parser("meta", help="pool a table of studies as metafor's rma() does")
     meta.add_argument("data", metavar="DATA.csv", help="binary, continuous or generic (study, yi, vi) columns")
-    meta.add_argument("--measure", required=True, choices=["RR", "OR", "RD", "MD", "SMD", "GEN"])
-    meta.add_argument("--method", required=True, choices=["FE", "MH", "PETO", "DL", "REML", "PM"])
+    meta.add_argument("--measure", required=True, choices=MEASURES)
+    meta.add_argument("--method", required=True, choices=METHODS)
     meta.add_argument("--hksj", action="store_true", help="Hartung-Knapp-Sidik-Jonkman adjustment (random effects)")
     meta.add_argument(
         "--drop-double-zero",

@@ -381,11 +381,19 @@ class Layout:
         }
         return Job("accuracy", _present(inputs), outputs, params)
 
+    def snapshot_sources(self) -> dict[str, str]:
+        """The result file each snapshot file of a frozen version copies (catalogue.SNAPSHOT)."""
+        from .catalogue import SNAPSHOT
+
+        jobs = {job for (job, _), _ in SNAPSHOT.values()}
+        outputs = {job: getattr(self, job)().outputs for job in sorted(jobs)}
+        return {name: outputs[job][output] for name, ((job, output), _) in SNAPSHOT.items()}
+
     def changes(self) -> Job:
         """This run against the latest frozen version (see reviewflow.versions)."""
         from .catalogue import SNAPSHOT, baseline_version, version_rows
 
-        inputs = {name.removesuffix(".csv"): self.result(source) for name, (source, _) in SNAPSHOT.items()}
+        inputs = {name.removesuffix(".csv"): path for name, path in self.snapshot_sources().items()}
         baseline = baseline_version(self.config)
         if baseline:
             folder = self.resource(f"versions/{baseline}")

@@ -10,10 +10,11 @@ import re
 from pathlib import Path
 
 from .errors import ReviewflowError
+from .schemas import sheet_choices
 
 FOLDER = "reviewers"  # <resources>/reviewers/<initials>/<sheet>.csv
 MARK_SHEET = "reviewer"  # the worksheet's sheet that names its reviewer: reviewer, <initials>
-STAGES = ("title_abstract", "full_text", "extraction", "rob")  # the stages a reviewer can do blind
+STAGES = (*sheet_choices("screening", "stage"), "extraction", "rob")  # the stages a reviewer can do blind
 DIFFERENCES = "differences"  # the sheet of a disagreements workbook (each stage done by two reviewers)
 INITIALS = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,7}$")
 

@@ -54,6 +54,28 @@ def explain(error: jsonschema.ValidationError) -> tuple[str, str]:
     return location, error.message
 
 
+def _config_spec(key: str) -> dict:
+    spec = load_schema("config")
+    for part in key.split("."):
+        spec = spec["properties"][part]
+    return spec
+
+
+def choices(key: str) -> list[str]:
+    """The values the config schema allows for a dotted key (a command offers the same)."""
+    return list(_config_spec(key)["enum"])
+
+
+def default(key: str):
+    """The default the config schema states for a dotted key."""
+    return _config_spec(key)["default"]
+
+
+def sheet_choices(name: str, column: str) -> list[str]:
+    """The values a sheet's schema allows in a column (e.g. the screening stages)."""
+    return list(load_schema(name)["properties"][column]["enum"])
+
+
 def setting(config: dict, key: str):
     """The config's value of a dotted key (`rob.palette`), else the default the config
     schema states for it: the one place a default is written."""

@@ -52,7 +52,8 @@ def freeze(config: dict, config_file: str) -> Path:
             f"version {version} is frozen already ({target}); raise review.version in the config first",
             file=config_file,
         )
-    missing = [layout.result(source) for source, _ in SNAPSHOT.values() if not Path(layout.result(source)).is_file()]
+    sources = layout.snapshot_sources()
+    missing = [path for path in sources.values() if not Path(path).is_file()]
     if missing:
         raise ReviewflowError(f"has no results to freeze yet ({missing[0]} is missing): run the workflow first")
     stale = _stale_inputs(layout)
@@ -61,8 +62,8 @@ def freeze(config: dict, config_file: str) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=target.parent))
     try:
-        for name, (source, columns) in SNAPSHOT.items():
-            frame = read_csv(layout.result(source))
+        for name, (_, columns) in SNAPSHOT.items():
+            frame = read_csv(sources[name])
             write_csv(frame, staging / name, columns or list(frame.columns))
         summary = {
             "version": version,

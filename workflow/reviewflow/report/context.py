@@ -134,6 +134,7 @@ def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict
                     for c in config["vocabulary"].get(kind, [])
                 },
                 system=system,
+                outcome_ids=_vocabulary_ids(config, "outcome_columns"),
             )
             for declared in config["key_questions"]
         ],
@@ -561,15 +562,16 @@ def kq_section(
     palette: str = "cochrane",
     headings: dict | None = None,
     system=None,
+    outcome_ids: list[str] | None = None,
 ) -> dict:
     """One key question's chapter: evidence rows by group, counts, RoB, SOE and figures;
-    `headings`: the vocabulary's heading of each characteristic id, for readers."""
+    `headings`: the vocabulary's heading of each characteristic id, for readers;
+    `outcome_ids`: the vocabulary's outcome columns of the evidence table."""
     kq = {"subgroups": [], "sub_questions": {}, **declared}
     kq["subgroups"] = [s["name"] if isinstance(s, dict) else s for s in kq["subgroups"]]  # analysed or named only
     rows = tables.evidence[tables.evidence["kq"] == kq["id"]]
     rob_by_study = tables.rob.set_index("study_id")
-    columns = list(tables.evidence.columns)
-    outcome_ids = columns[columns.index("delivery") + 1 : columns.index("mapped_by")]  # the review's outcome columns
+    outcome_ids = list(outcome_ids or [])
     groups = []
     for name, group in rows.groupby("kq_group", sort=False):
         group_rows = with_marked_columns(group)

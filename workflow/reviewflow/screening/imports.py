@@ -202,9 +202,6 @@ def from_asreview(path: str, matcher, stage: str) -> Imported:
     return Imported(out, unmatched)
 
 
-COVIDENCE_LISTS = ("irrelevant", "excluded", "included")
-
-
 def covidence_list(path: str, given: str | None) -> str:
     """The list a Covidence export holds: as given, else from its file name."""
     if given:

@@ -12,10 +12,8 @@ import numpy as np
 from scipy.special import gammaln
 
 from ..errors import ReviewflowError
+from ..names import BINARY, CONTINUOUS, MEASURES  # noqa: F401 (re-exported: the synthesis names them here)
 
-BINARY = ("RR", "OR", "RD")
-CONTINUOUS = ("MD", "SMD")
-MEASURES = (*BINARY, *CONTINUOUS, "GEN")
 LOG_SCALE = ("RR", "OR")
 # Measures pooled and drawn on the log scale: the two above and reported hazard ratios.
 RATIOS = (*LOG_SCALE, "HR")

@@ -17,10 +17,8 @@ import numpy as np
 from scipy import optimize, stats
 
 from ..errors import ReviewflowError
+from ..names import METHODS, RANDOM  # noqa: F401 (re-exported)
 from .effects import cells, uninformative
-
-RANDOM = ("DL", "REML", "PM")
-METHODS = ("FE", "MH", "PETO", *RANDOM)
 
 
 @dataclass(frozen=True)
