@@ -324,11 +324,8 @@ def _workbook_command(commands, name: str, help: str, source: tuple[str, str], r
     return command
 
 
-def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="reviewflow", description=__doc__)
-    main.add_argument("--version", action="version", version=f"reviewflow {__version__}")
-    commands = main.add_subparsers(dest="command", required=True)
-
+def _citation_commands(commands) -> None:
+    """The commands for read exports, write citations, deduplicate."""
     ingest = commands.add_parser("ingest", help="read citation exports into one records table")
     ingest.add_argument("files", nargs="+", metavar="FILE")
     ingest.add_argument("-o", "--output", required=True, help="records CSV to write")
@@ -374,6 +371,9 @@ def parser() -> argparse.ArgumentParser:
         _dedup_add,
     )
 
+
+def _screening_commands(commands) -> None:
+    """The commands for screening worksheets, simulation."""
     screening = commands.add_parser("screening", help="work with screening worksheets")
     screening_commands = screening.add_subparsers(dest="screening_command", required=True)
     _sheet_command(
@@ -407,6 +407,9 @@ def parser() -> argparse.ArgumentParser:
     simulate.add_argument("-o", "--output", required=True, metavar="RANKING.csv", help="rank, record_id, label")
     simulate.set_defaults(run=_screening_simulate)
 
+
+def _review_commands(commands) -> None:
+    """The commands for versions, a new review, its search batches."""
     version = commands.add_parser("version", help="living-review versions")
     version_commands = version.add_subparsers(dest="version_command", required=True)
     freeze = version_commands.add_parser(
@@ -443,6 +446,9 @@ def parser() -> argparse.ArgumentParser:
     search_rename.add_argument("new", help="its new file name")
     search_rename.set_defaults(run=_search_rename)
 
+
+def _study_commands(commands) -> None:
+    """The commands for studies and their extraction."""
     studies = commands.add_parser("studies", help="link included citations to studies")
     studies_commands = studies.add_subparsers(dest="studies_command", required=True)
     _workbook_command(
@@ -476,6 +482,9 @@ def parser() -> argparse.ArgumentParser:
         help="a reviewer's own folder, resources/<review>/reviewers/<initials> (default: where the workbook belongs)",
     )
 
+
+def _exchange_commands(commands) -> None:
+    """The commands for decisions from other tools, files for the next tool."""
     importer = commands.add_parser("import", help="bring screening decisions made in Rayyan, Covidence or ASReview LAB")
     importer.add_argument("tool", choices=IMPORTERS)
     importer.add_argument("file", help="Rayyan's CSV export, a Covidence list's CSV export, or ASReview LAB's CSV")
@@ -497,6 +506,9 @@ def parser() -> argparse.ArgumentParser:
     handoff.add_argument("-o", "--output", required=True)
     handoff.set_defaults(run=_handoff)
 
+
+def _reviewer_commands(commands) -> None:
+    """The commands for blind reviewers' worksheets, consensus, status."""
     worksheet = commands.add_parser("worksheet", help="one reviewer's blind worksheet")
     worksheet.add_argument("config", help="config/<review>.yaml")
     worksheet.add_argument("--reviewer", required=True, metavar="INITIALS", help="whose worksheet")
@@ -518,6 +530,9 @@ def parser() -> argparse.ArgumentParser:
     status.add_argument("config", help="config/<review>.yaml")
     status.set_defaults(run=_status)
 
+
+def _analysis_commands(commands) -> None:
+    """The commands for pooling a table of studies, of diagnostic accuracy."""
     meta = commands.add_parser("meta", help="pool a table of studies as metafor's rma() does")
     meta.add_argument("data", metavar="DATA.csv", help="binary, continuous or generic (study, yi, vi) columns")
     meta.add_argument("--measure", required=True, choices=MEASURES)
@@ -553,6 +568,9 @@ def parser() -> argparse.ArgumentParser:
     dta.add_argument("-o", "--output", required=True, help="JSON to write")
     dta.set_defaults(run=_meta_dta)
 
+
+def _rob_commands(commands) -> None:
+    """The commands for risk-of-bias tools and the config check."""
     rob = commands.add_parser("rob", help="risk-of-bias tools")
     rob_commands = rob.add_subparsers(dest="rob_command", required=True)
     rob_check = rob_commands.add_parser("check", help="check the overall judgements of a robvis-style table")
@@ -578,6 +596,20 @@ def parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check-config", help="validate a config file against the schema")
     check.add_argument("config", help="a review config, e.g. config/<review id>.yaml")
     check.set_defaults(run=_check_config)
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="reviewflow", description=__doc__)
+    main.add_argument("--version", action="version", version=f"reviewflow {__version__}")
+    commands = main.add_subparsers(dest="command", required=True)
+    _citation_commands(commands)
+    _screening_commands(commands)
+    _review_commands(commands)
+    _study_commands(commands)
+    _exchange_commands(commands)
+    _reviewer_commands(commands)
+    _analysis_commands(commands)
+    _rob_commands(commands)
     return main
 
 
