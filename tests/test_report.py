@@ -10,7 +10,8 @@ from pypdf import PdfReader
 
 from reviewflow.dedup import deduplicate
 from reviewflow.prisma import prisma_counts, prisma_svg
-from reviewflow.report.context import Tables, build_context, journal_forms, reference_list, vancouver
+from reviewflow.report.context import Tables, build_context
+from reviewflow.report.references import journal_forms, reference_list, vancouver
 from reviewflow.report.render import render_html, render_pdf
 from reviewflow.report.workbook import write_workbook
 from reviewflow.rob import load_tool, sheet_schema
@@ -399,7 +400,7 @@ def test_overview_counts_studies_and_publications_by_intervention_comparison_and
 
 
 def test_a_finding_resting_wholly_on_illustrative_values_is_marked_once():
-    from reviewflow.report.context import findings_illustrative
+    from reviewflow.marks import findings_illustrative
 
     invented = {
         "participants_illustrative": True,
@@ -418,7 +419,7 @@ def test_a_finding_resting_wholly_on_illustrative_values_is_marked_once():
 
 
 def test_an_invented_arm_is_marked_once_a_sourced_arm_on_its_invented_values():
-    from reviewflow.report.context import rows_marked_once
+    from reviewflow.marks import rows_marked_once
 
     arms = pd.DataFrame(
         [
@@ -452,8 +453,7 @@ def test_an_invented_arm_is_marked_once_a_sourced_arm_on_its_invented_values():
 
 
 def test_a_wholly_illustrative_row_is_marked_once_a_mixed_row_on_each_value():
-    from reviewflow.marks import MARK
-    from reviewflow.report.context import wholly_illustrative
+    from reviewflow.marks import MARK, wholly_illustrative
 
     columns = ["intervention", "delivery", "primary_outcomes"]
     invented = {"intervention": "A", "delivery": f"A: 6 weeks{MARK}", "primary_outcomes": "NR"}

@@ -66,3 +66,37 @@ def with_marked_columns(frame: pd.DataFrame) -> list[dict]:
         row["illustrative_columns"] = illustrative_columns(row.get("illustrative", ""), list(frame.columns))
         out.append(row)
     return out
+
+
+def findings_illustrative(row: dict) -> bool:
+    """A summary-of-findings row every number of which rests on illustrative values (the
+    participants, the effect if any, the grade shown): marked once, like an evidence row."""
+    grade = "grade" if row.get("grade") else "grade_by_rule"
+    marks = [row["participants_illustrative"], grade in row["illustrative_columns"]]
+    if row.get("effect"):
+        marks.append("effect" in row["illustrative_columns"])
+    return all(marks)
+
+
+def rows_marked_once(frame: pd.DataFrame, shown: list[str]) -> list[dict]:
+    """A table's rows with their marked columns; a row whose shown values are all
+    illustrative is marked once (`wholly_illustrative`), like an evidence row."""
+    rows = with_marked_columns(frame)
+    for row in rows:
+        row["wholly_illustrative"] = wholly_illustrative(row, shown)
+    return rows
+
+
+def wholly_illustrative(row: dict, columns: list[str]) -> bool:
+    """Every value the row itself shows is illustrative: the row is marked once (shaded,
+    one mark by the study) instead of a mark on each value, so marks inform rather than
+    flood; a row mixing sourced and illustrative values keeps a mark on each."""
+    shown = [c for c in columns if str(row.get(c, "")).strip() not in ("", "NR")]
+
+    def illustrative(column: str) -> bool:
+        if column in row["illustrative_columns"]:
+            return True
+        lines = [line for line in str(row[column]).split("\n") if line.strip()]
+        return all(line.rstrip().endswith(MARK) for line in lines)  # a composed cell: a mark after each value
+
+    return bool(shown) and all(illustrative(c) for c in shown)

@@ -12,14 +12,21 @@ from pathlib import Path
 import pandas as pd
 
 from .. import __version__
-from ..ingest.normalise import NAME_SUFFIX
-from ..marks import MARK, illustrative_columns, with_marked_columns
+from ..marks import (
+    MARK,
+    findings_illustrative,
+    illustrative_columns,
+    rows_marked_once,
+    wholly_illustrative,
+    with_marked_columns,
+)
 from ..rob import Tool
 from ..rob.figures import FIGURE_KINDS
 from ..schemas import setting
 from ..synthesis.accuracy_certainty import rated_domains
 from ..synthesis.forest import number
 from ..tables import split_list
+from .references import reference_list
 
 
 def inputs_digest(provenance: dict) -> str:
@@ -30,37 +37,6 @@ def inputs_digest(provenance: dict) -> str:
         digest.update(Path(path).name.encode("utf-8") + b"\0")
         digest.update(bytes.fromhex(sha))
     return digest.hexdigest()[:12]
-
-
-def vancouver(pub: dict) -> str:
-    """A reference in the AMA/Vancouver style: six authors at most, then 'et al'."""
-    names = [_initials(a) for a in split_list(pub["authors"])]
-    authors = ", ".join(names[:3]) + ", et al" if len(names) > 6 else ", ".join(names)
-    title = pub["title"].rstrip(".")
-    parts = [f"{authors}." if authors else "", f"{title}."]
-    if pub["journal"]:
-        where = f"{pub['journal']}. {pub['year']}"
-        if pub["volume"]:
-            where += f";{pub['volume']}"
-            where += f"({pub['issue']})" if pub["issue"] else ""
-        where += f":{pub['pages']}" if pub["pages"] else ""
-        parts.append(where + ".")
-    else:
-        parts.append(f"{pub['year']}.")
-    return " ".join(p for p in parts if p)
-
-
-def _initials(author: str) -> str:
-    """'Dobscha, Steven K' -> 'Dobscha SK'; a suffix stays after the initials, as NLM
-    writes it ('Yancy, WS Jr' -> 'Yancy WS Jr')."""
-    surname, _, given = author.partition(",")
-    found = NAME_SUFFIX.search(given)  # the suffixes ingest keeps after the initials
-    suffix = found.group(1) if found else ""
-    given = given[: found.start()] if found else given
-    letters = "".join(part[0] for part in given.replace("-", " ").split() if part[0].isalpha())
-    if given.strip().isupper() and " " not in given.strip():
-        letters = given.strip()  # already initials: 'SK'
-    return " ".join(p for p in (surname.strip(), letters, suffix.rstrip(".")) if p)
 
 
 @dataclass(frozen=True)
@@ -367,98 +343,11 @@ def study_overview(tables: Tables, kq_ids: list[str]) -> list[dict]:
     return out
 
 
-def findings_illustrative(row: dict) -> bool:
-    """A summary-of-findings row every number of which rests on illustrative values (the
-    participants, the effect if any, the grade shown): marked once, like an evidence row."""
-    grade = "grade" if row.get("grade") else "grade_by_rule"
-    marks = [row["participants_illustrative"], grade in row["illustrative_columns"]]
-    if row.get("effect"):
-        marks.append("effect" in row["illustrative_columns"])
-    return all(marks)
-
-
-def rows_marked_once(frame: pd.DataFrame, shown: list[str]) -> list[dict]:
-    """A table's rows with their marked columns; a row whose shown values are all
-    illustrative is marked once (`wholly_illustrative`), like an evidence row."""
-    rows = with_marked_columns(frame)
-    for row in rows:
-        row["wholly_illustrative"] = wholly_illustrative(row, shown)
-    return rows
-
-
 def _vocabulary_ids(config: dict, items: str) -> list[str]:
     return [c["id"] for c in config["vocabulary"].get(items, [])]
 
 
 EVIDENCE_VALUES = ["intervention", "intervention_n", "comparator", "comparator_n", "delivery"]
-
-
-def wholly_illustrative(row: dict, columns: list[str]) -> bool:
-    """Every value the row itself shows is illustrative: the row is marked once (shaded,
-    one mark by the study) instead of a mark on each value, so marks inform rather than
-    flood; a row mixing sourced and illustrative values keeps a mark on each."""
-    shown = [c for c in columns if str(row.get(c, "")).strip() not in ("", "NR")]
-
-    def illustrative(column: str) -> bool:
-        if column in row["illustrative_columns"]:
-            return True
-        lines = [line for line in str(row[column]).split("\n") if line.strip()]
-        return all(line.rstrip().endswith(MARK) for line in lines)  # a composed cell: a mark after each value
-
-    return bool(shown) and all(illustrative(c) for c in shown)
-
-
-def reference_list(publications: pd.DataFrame) -> list[dict]:
-    """Numbered references in the order of the publications table, each journal named in
-    one form (the abbreviation where the review's own records use one)."""
-    forms = journal_forms(publications["journal"].tolist()) if "journal" in publications else {}
-    return [
-        {**pub, "number": number, "text": vancouver({**pub, "journal": forms.get(pub["journal"], pub["journal"])})}
-        for number, pub in enumerate(publications.to_dict("records"), start=1)
-    ]
-
-
-JOURNAL_FILLER = {"the", "of", "and", "&", "for", "in", "on"}
-
-
-def _journal_words(name: str) -> list[str]:
-    """A journal name's significant words, lower case, without a parenthesised place or
-    year ('BMJ (Clin Res Ed)') and without the words abbreviations leave out."""
-    plain = re.sub(r"\([^)]*\)", " ", name).replace(".", " ").lower()
-    return [w for w in re.split(r"[\s:,-]+", plain) if w and w not in JOURNAL_FILLER]
-
-
-def _abbreviates(short: list[str], full: list[str]) -> bool:
-    """Each word of the short form begins the full form's word at the same place
-    ('j clin epidemiol' against 'journal clinical epidemiology')."""
-    return len(short) == len(full) and all(f.startswith(s) for s, f in zip(short, full))
-
-
-def journal_forms(names: list[str]) -> dict[str, str]:
-    """Map each journal name to the form the reference list prints, learned from the
-    review's own records: databases give one journal as 'Journal of Clinical Epidemiology' in one
-    export and 'J Clin Epidemiol' in another, and a reference list names it one way. The
-    abbreviation wins (NLM style); among equals the form seen most often, then the one
-    with its place of publication ('BMJ (Clin Res Ed)'). Written here because no
-    maintained library carries the NLM journal list offline; a name with no shorter
-    form among the records is printed as it came."""
-    seen: dict[str, int] = {}
-    for name in names:
-        name = str(name or "").strip()
-        if name:
-            seen[name] = seen.get(name, 0) + 1
-    words = {name: _journal_words(name) for name in seen}
-    out: dict[str, str] = {}
-    for name in seen:
-        same = [
-            other
-            for other in seen
-            if _abbreviates(words[other], words[name]) or _abbreviates(words[name], words[other])
-        ]
-        shortest = min(sum(len(w) for w in words[o]) for o in same)
-        best = [o for o in same if sum(len(w) for w in words[o]) == shortest]
-        out[name] = sorted(best, key=lambda o: (-seen[o], -len(o), o))[0]
-    return out
 
 
 PICOTS = [
