@@ -58,11 +58,9 @@ def forest_plot(
     what each side of no effect favours, left first. The rows are read as columns, so a
     plot of thousands of studies builds no dict per row."""
     ratio = analysis["measure"] in RATIOS
-    palette = PALETTES[palette_name]
     scale = math.log if ratio else (lambda v: v)
     column = _columns(studies, STUDY_FIELDS)
     estimates, lows, highs = ([float(v) for v in column[k]] for k in ("estimate", "ci_low", "ci_high"))
-    weights = [float(v or 0) for v in column["weight"]]
     values = [*lows, *highs]
     pooled = analysis["estimate"] != "" and int(analysis["k"]) > 1
     if pooled:
@@ -79,7 +77,6 @@ def forest_plot(
         v = min(max(scale(value), low), high)
         return X_PLOT + (v - low) / (high - low) * PLOT_W
 
-    total_weight = sum(weights) or 1.0
     parts = [
         f'<text x="{X_LABEL}" y="16" font-weight="bold">Study</text>',
         f'<text x="{X_ROB + 8}" y="16" font-weight="bold" text-anchor="middle">RoB</text>',
@@ -87,7 +84,26 @@ def forest_plot(
         f'<text x="{X_TEXT}" y="16" font-weight="bold">{escape(analysis["measure"])} (95% CI)</text>',
         f'<text x="{X_WEIGHT + 48}" y="16" font-weight="bold" text-anchor="end">Weight</text>',
     ]
-    y = 28
+    y = _study_rows(parts, column, judgements, PALETTES[palette_name], dagger, x, 28)
+    top = 22
+    if pooled:
+        y = _pooled_rows(parts, analysis, dagger, x, y)
+    bottom = y + 4
+    axis = _axis(x, null, ticks, sides, top, bottom)
+    height = bottom + 40
+    title = (
+        f"Forest plot: {analysis['kq']}, {group_label(analysis)}, {analysis['outcome']}, {analysis['timepoint']}: "
+        f"{analysis['measure']} of {len(estimates)} {'study' if len(estimates) == 1 else 'studies'}"
+    )
+    return figure_svg(WIDTH, height, title, [*axis, *parts])
+
+
+def _study_rows(parts: list[str], column: dict, judgements: dict, palette: dict, dagger: str, x, y: float) -> float:
+    """Each study's row (label, RoB, n, estimate and CI, weight) added to parts; returns
+    where the next row starts."""
+    estimates, lows, highs = ([float(v) for v in column[k]] for k in ("estimate", "ci_low", "ci_high"))
+    weights = [float(v or 0) for v in column["weight"]]
+    total_weight = sum(weights) or 1.0
     rows = zip(column["study_id"], column["label"], column["illustrative"], column["participants"])
     for (study_id, name, marked, participants), estimate, ci_low, ci_high, weight in zip(
         rows, estimates, lows, highs, weights
@@ -117,42 +133,49 @@ def forest_plot(
             f'<text x="{X_WEIGHT + 48}" y="{mid + 4:.1f}" text-anchor="end">{weight:.1f}%</text>'
         )
         y += height
-    top = 22
-    if pooled:
-        y += 6
-        mid = y + 10
-        estimate, ci_low, ci_high = (float(analysis[k]) for k in ("estimate", "ci_low", "ci_high"))
-        label = f"Pooled, {analysis['method']}" + (f" {dagger}" if analysis.get("illustrative") else "")
+    return y
+
+
+def _pooled_rows(parts: list[str], analysis: dict, dagger: str, x, y: float) -> float:
+    """The pooled diamond, the prediction interval and the heterogeneity line added to
+    parts; returns where the axis goes."""
+    y += 6
+    mid = y + 10
+    estimate, ci_low, ci_high = (float(analysis[k]) for k in ("estimate", "ci_low", "ci_high"))
+    label = f"Pooled, {analysis['method']}" + (f" {dagger}" if analysis.get("illustrative") else "")
+    parts.append(
+        f'<text x="{X_LABEL}" y="{mid + 4:.1f}" font-weight="bold">{escape(label)}</text>'
+        f'<text x="{X_N + 40}" y="{mid + 4:.1f}" text-anchor="end" font-weight="bold">'
+        f"{analysis.get('participants', '')}</text>"
+        f'<polygon points="{x(ci_low):.1f},{mid:.1f} {x(estimate):.1f},{mid - 6:.1f} {x(ci_high):.1f},{mid:.1f} '
+        f'{x(estimate):.1f},{mid + 6:.1f}" fill="#1d2731"/>'
+        f'<text x="{X_TEXT}" y="{mid + 4:.1f}" font-weight="bold">{number(estimate)} ({number(ci_low)} to '
+        f"{number(ci_high)})</text>"
+        f'<text x="{X_WEIGHT + 48}" y="{mid + 4:.1f}" text-anchor="end" font-weight="bold">100%</text>'
+    )
+    y += 26
+    if analysis.get("pi_low", ""):
+        pi_low, pi_high = float(analysis["pi_low"]), float(analysis["pi_high"])
         parts.append(
-            f'<text x="{X_LABEL}" y="{mid + 4:.1f}" font-weight="bold">{escape(label)}</text>'
-            f'<text x="{X_N + 40}" y="{mid + 4:.1f}" text-anchor="end" font-weight="bold">'
-            f"{analysis.get('participants', '')}</text>"
-            f'<polygon points="{x(ci_low):.1f},{mid:.1f} {x(estimate):.1f},{mid - 6:.1f} {x(ci_high):.1f},{mid:.1f} '
-            f'{x(estimate):.1f},{mid + 6:.1f}" fill="#1d2731"/>'
-            f'<text x="{X_TEXT}" y="{mid + 4:.1f}" font-weight="bold">{number(estimate)} ({number(ci_low)} to '
-            f"{number(ci_high)})</text>"
-            f'<text x="{X_WEIGHT + 48}" y="{mid + 4:.1f}" text-anchor="end" font-weight="bold">100%</text>'
+            f'<line x1="{x(pi_low):.1f}" y1="{y:.1f}" x2="{x(pi_high):.1f}" y2="{y:.1f}" stroke="#1d2731" '
+            f'stroke-dasharray="4 3"/>'
+            f'<text x="{X_LABEL}" y="{y + 4:.1f}">Prediction interval</text>'
+            f'<text x="{X_TEXT}" y="{y + 4:.1f}">({number(pi_low)} to {number(pi_high)})</text>'
         )
-        y += 26
-        if analysis.get("pi_low", ""):
-            pi_low, pi_high = float(analysis["pi_low"]), float(analysis["pi_high"])
-            parts.append(
-                f'<line x1="{x(pi_low):.1f}" y1="{y:.1f}" x2="{x(pi_high):.1f}" y2="{y:.1f}" stroke="#1d2731" '
-                f'stroke-dasharray="4 3"/>'
-                f'<text x="{X_LABEL}" y="{y + 4:.1f}">Prediction interval</text>'
-                f'<text x="{X_TEXT}" y="{y + 4:.1f}">({number(pi_low)} to {number(pi_high)})</text>'
-            )
-            y += 10
-        i2 = float(analysis["i2"])
-        q_p = float(analysis["q_p"])
-        p_text = "< 0.001" if q_p < 0.001 else f"= {q_p:.3f}"
-        parts.append(
-            f'<text x="{X_LABEL}" y="{y + 12:.1f}">Heterogeneity: \u03c4\u00b2 = {float(analysis["tau2"]):.3g}; '
-            f"I\u00b2 = {i2:.0f}%; Q = {float(analysis['q']):.2f} (df = {int(analysis['k']) - 1}), "
-            f"p {p_text}</text>"
-        )
-        y += 18
-    bottom = y + 4
+        y += 10
+    i2 = float(analysis["i2"])
+    q_p = float(analysis["q_p"])
+    p_text = "< 0.001" if q_p < 0.001 else f"= {q_p:.3f}"
+    parts.append(
+        f'<text x="{X_LABEL}" y="{y + 12:.1f}">Heterogeneity: \u03c4\u00b2 = {float(analysis["tau2"]):.3g}; '
+        f"I\u00b2 = {i2:.0f}%; Q = {float(analysis['q']):.2f} (df = {int(analysis['k']) - 1}), "
+        f"p {p_text}</text>"
+    )
+    return y + 18
+
+
+def _axis(x, null: float, ticks: list[float], sides: tuple[str, str], top: float, bottom: float) -> list[str]:
+    """The line of no effect, the axis with its ticks, and what each side favours."""
     axis = [
         f'<line x1="{x(null):.1f}" y1="{top}" x2="{x(null):.1f}" y2="{bottom}" stroke="#777"/>',
         f'<line x1="{X_PLOT}" y1="{bottom}" x2="{X_PLOT + PLOT_W}" y2="{bottom}" stroke="#1d2731"/>',
@@ -167,12 +190,7 @@ def forest_plot(
         f'<text x="{x(null) - 6:.1f}" y="{bottom + 30}" text-anchor="end">\u2190 {escape(left)}</text>'
         f'<text x="{x(null) + 6:.1f}" y="{bottom + 30}">{escape(right)} \u2192</text>'
     )
-    height = bottom + 40
-    title = (
-        f"Forest plot: {analysis['kq']}, {group_label(analysis)}, {analysis['outcome']}, {analysis['timepoint']}: "
-        f"{analysis['measure']} of {len(estimates)} {'study' if len(estimates) == 1 else 'studies'}"
-    )
-    return figure_svg(WIDTH, height, title, [*axis, *parts])
+    return axis
 
 
 STUDY_FIELDS = ("study_id", "label", "illustrative", "participants", "estimate", "ci_low", "ci_high", "weight")
