@@ -1,77 +1,14 @@
-import shutil
-import subprocess
-import sys
+"""The tests' fixtures; what they share besides is in helpers.py."""
+
 from pathlib import Path
 
-import pandas as pd
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "workflow"))  # the package, also without an install
-
-import yaml  # noqa: E402
-
-from reviewflow.schemas import sheet_schema  # noqa: E402
-from reviewflow.tables import RECORD_COLUMNS  # noqa: E402
-
-# The embedded review's vocabulary: the sheets of most tests are built with it.
-VOCABULARY = yaml.safe_load((ROOT / "config" / "ipmp.yaml").read_text())["vocabulary"]
-
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from helpers import FIXTURES, copy_project, snakemake
 
 
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
-
-
-def make_records(rows: list[dict]) -> pd.DataFrame:
-    """Records in the ingest schema from a few fields; the rest empty."""
-    full = []
-    for position, row in enumerate(rows, start=1):
-        record = {column: "" for column in RECORD_COLUMNS}
-        record.update(source="db", search="s1", file="f.ris", position=str(position))
-        record.update({k: str(v) for k, v in row.items()})
-        full.append(record)
-    return pd.DataFrame(full, columns=RECORD_COLUMNS)
-
-
-def make_sheet(schema: str | dict, rows: list[dict]) -> pd.DataFrame:
-    """A human-edited sheet as read_sheet returns it: every schema column, empty where not given."""
-    columns = list((sheet_schema(schema, VOCABULARY) if isinstance(schema, str) else schema)["properties"])
-    return pd.DataFrame([{**dict.fromkeys(columns, ""), **row} for row in rows], columns=columns)
-
-
-SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
-
-
-def copy_project(target: Path) -> Path:
-    """The parts of the repository a run needs, copied so a test may change them."""
-    for name in ("Snakefile", "workflow", "config", "resources"):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(source, target / name)
-    return target
-
-
-def copy_inputs(target: Path) -> Path:
-    """The embedded review's config and inputs, copied so a test may change them; the
-    in-process runner (reviewflow.pipeline) reads them from there."""
-    for name in ("config", "resources"):
-        shutil.copytree(ROOT / name, target / name)
-    return target
-
-
-def snakemake(project: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([SNAKEMAKE, "--cores", "2", *args], cwd=project, capture_output=True, text=True, env=env)
-
-
-def copy_built(built: Path, target: Path) -> Path:
-    """A copy of a run project with its results and Snakemake's records, times kept."""
-    shutil.copytree(built, target, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
-    return target
 
 
 @pytest.fixture(scope="session")

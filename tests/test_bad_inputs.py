@@ -18,7 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
-from conftest import copy_inputs, copy_project, snakemake
+from helpers import copy_inputs, copy_project, snakemake
 
 from reviewflow.cli import main as reviewflow
 from reviewflow.errors import ReviewflowError

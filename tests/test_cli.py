@@ -56,14 +56,14 @@ def test_errors_exit_non_zero_with_one_line_and_no_output(fixtures, tmp_path, ca
 
 
 def test_check_config_reports_valid_file(capsys):
-    from conftest import ROOT
+    from helpers import ROOT
 
     assert main(["check-config", str(ROOT / "config" / "ipmp.yaml")]) == 0
     assert "valid" in capsys.readouterr().out
 
 
 def test_check_config_reports_every_problem_of_config_and_sheets_at_once(tmp_path, monkeypatch, capsys):
-    from conftest import copy_inputs
+    from helpers import copy_inputs
 
     project = copy_inputs(tmp_path)
     monkeypatch.chdir(project)
@@ -89,7 +89,7 @@ def test_check_config_lists_every_cross_sheet_problem_a_run_would_meet_and_write
 ):
     """An unknown citation id, a misspelt exclusion reason and an arm of a study the registry
     lacks: a run would stop at the first; check-config names all three, in file order."""
-    from conftest import copy_inputs
+    from helpers import copy_inputs
 
     project = copy_inputs(tmp_path)
     monkeypatch.chdir(project)

@@ -5,7 +5,7 @@ section is documented by its keys; and no row names a key the schema does not ha
 
 import re
 
-from conftest import ROOT
+from helpers import ROOT
 
 from reviewflow.schemas import load_schema
 

@@ -4,7 +4,7 @@ and that citation ids survive new searches."""
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import make_records, make_sheet
+from helpers import make_records, make_sheet
 
 from reviewflow.dedup import deduplicate, deduplicate_explained, title_key
 from reviewflow.dedup.decisions import add_queue_decisions, checked_decisions, write_review_queue

@@ -6,7 +6,7 @@ Every pair below is written for these tests (none is copied from a benchmark set
 names the kind of mess it stands for."""
 
 import pytest
-from conftest import make_records
+from helpers import make_records
 
 from reviewflow.dedup import deduplicate
 

@@ -2,7 +2,7 @@
 checks; comparisons derived from arms."""
 
 import pytest
-from conftest import VOCABULARY, make_sheet
+from helpers import VOCABULARY, make_sheet
 
 from reviewflow.errors import ReviewflowError
 from reviewflow.schemas import sheet_schema

@@ -9,7 +9,7 @@ import csv
 import io
 
 import pandas as pd
-from conftest import make_records
+from helpers import make_records
 from test_prisma import scenario
 
 from reviewflow.dedup import deduplicate

@@ -13,7 +13,7 @@ import shutil
 
 import pandas as pd
 import pytest
-from conftest import FIXTURES
+from helpers import FIXTURES
 
 from reviewflow.cli import main
 from reviewflow.pipeline import run_review

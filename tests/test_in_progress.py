@@ -5,7 +5,7 @@ import csv
 
 import openpyxl
 import pytest
-from conftest import copy_built, snakemake
+from helpers import copy_built, snakemake
 
 from reviewflow.cli import main
 
@@ -103,7 +103,7 @@ def test_a_malformed_export_is_refused_by_search_add_and_ends_make_report_with_i
     import sys
     from pathlib import Path
 
-    from conftest import ROOT, copy_project
+    from helpers import ROOT, copy_project
 
     (tmp_path / "fresh").mkdir()
     project = copy_project(tmp_path / "fresh")

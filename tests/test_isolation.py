@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import copy_project, snakemake
+from helpers import copy_project, snakemake
 
 from reviewflow.report.render import render_pdf
 

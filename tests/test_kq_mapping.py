@@ -1,7 +1,7 @@
 """Key-question rules and per-study overrides."""
 
 import pytest
-from conftest import VOCABULARY, make_sheet
+from helpers import VOCABULARY, make_sheet
 from test_studies import KQS
 
 from reviewflow.errors import ReviewflowError

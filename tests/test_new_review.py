@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES, ROOT, copy_project, snakemake
+from helpers import FIXTURES, ROOT, copy_project, snakemake
 
 from reviewflow.cli import main
 

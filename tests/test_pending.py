@@ -6,7 +6,7 @@ from datetime import date
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import make_records
+from helpers import make_records
 
 from reviewflow.checks import check_review
 from reviewflow.dedup import deduplicate

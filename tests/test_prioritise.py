@@ -5,7 +5,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import make_records, make_sheet
+from helpers import make_records, make_sheet
 from scipy import stats
 
 from reviewflow.cli import main
@@ -239,7 +239,7 @@ def test_title_abstract_order_counts_maybe_as_relevant():
 def test_update_search_of_the_embedded_review_gets_a_ranked_worksheet(tmp_path, monkeypatch):
     """The embedded review with its update batch not yet screened: the new citations come
     ranked by the first batch's decisions, and the stopping estimate says to go on."""
-    from conftest import copy_inputs
+    from helpers import copy_inputs
 
     from reviewflow.pipeline import run_review
     from reviewflow.screening import citation_resolver

@@ -1,5 +1,5 @@
 import pandas as pd
-from conftest import make_records, make_sheet
+from helpers import make_records, make_sheet
 
 import reviewflow.screening as sc
 from reviewflow.dedup import deduplicate

@@ -5,7 +5,7 @@ import openpyxl
 import pandas as pd
 import pytest
 import yaml
-from conftest import ROOT, VOCABULARY, make_records, make_sheet
+from helpers import ROOT, VOCABULARY, make_records, make_sheet
 from pypdf import PdfReader
 
 from reviewflow.dedup import deduplicate

@@ -4,7 +4,7 @@ import re
 
 import pandas as pd
 import pytest
-from conftest import make_sheet
+from helpers import make_sheet
 
 from reviewflow.cli import main
 from reviewflow.errors import ReviewflowError

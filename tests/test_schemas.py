@@ -113,7 +113,7 @@ def test_an_analysed_subgroup_and_a_covariate_must_name_characteristics_of_the_v
     import copy
 
     import yaml
-    from conftest import ROOT
+    from helpers import ROOT
 
     from reviewflow.schemas import vocabulary_problems
 

@@ -1,5 +1,5 @@
 import pytest
-from conftest import make_records, make_sheet
+from helpers import make_records, make_sheet
 
 from reviewflow.dedup import deduplicate
 from reviewflow.errors import ReviewflowError

@@ -3,7 +3,7 @@ Ns, population text, evidence rows and the study x KQ matrix."""
 
 import pandas as pd
 import pytest
-from conftest import VOCABULARY, make_sheet
+from helpers import VOCABULARY, make_sheet
 
 from reviewflow.errors import ReviewflowError
 from reviewflow.marks import MARK

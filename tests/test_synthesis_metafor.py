@@ -6,7 +6,7 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 from reviewflow.synthesis import meta
 

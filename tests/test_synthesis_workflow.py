@@ -5,7 +5,7 @@ import re
 
 import pandas as pd
 import pytest
-from conftest import make_sheet
+from helpers import make_sheet
 
 from reviewflow.errors import ReviewflowError
 from reviewflow.rob import load_tool

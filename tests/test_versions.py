@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from conftest import ROOT, copy_inputs
+from helpers import ROOT, copy_inputs
 
 from reviewflow.cli import main
 from reviewflow.errors import ReviewflowError

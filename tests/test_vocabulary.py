@@ -4,7 +4,7 @@ its own config, and the schemas, code and templates are built from it."""
 import re
 
 import yaml
-from conftest import ROOT
+from helpers import ROOT
 
 PACKAGE_PARTS = ["workflow/reviewflow", "workflow/templates", "workflow/schemas", "workflow/rules"]
 

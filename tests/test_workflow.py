@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import copy_built, copy_project, snakemake
+from helpers import copy_built, copy_project, snakemake
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.e2e

@@ -5,7 +5,7 @@ from datetime import date
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import make_records, make_sheet
+from helpers import make_records, make_sheet
 
 from reviewflow.dedup import deduplicate
 from reviewflow.errors import ReviewflowError
