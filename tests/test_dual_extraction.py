@@ -275,3 +275,59 @@ def test_status_says_what_is_open_and_the_command_that_closes_it(review):
     workbook = f"{RESULTS}/studies/disagreements.xlsx"
     assert f"Next: fill agreed and agreed_by in {workbook}, then reviewflow consensus {CONFIG} {workbook}" in said
     assert "to extract" not in said  # each reviewer has extracted both studies
+
+
+def test_a_diagnostic_review_extracts_its_2x2_tables_blind_too(tmp_path):
+    """Two reviewers' 2x2 tables of a diagnostic review, compared and agreed into accuracy.csv."""
+    import yaml
+    from test_diagnostic_review import CONFIG as DTA_CONFIG
+    from test_diagnostic_review import RESULTS as DTA_RESULTS
+    from test_diagnostic_review import _project
+
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        _project(tmp_path)
+        accuracy = tmp_path / "resources/dta/accuracy.csv"
+        kept = [line for line in accuracy.read_text(encoding="utf-8").splitlines() if not line.startswith("dunn-2017")]
+        accuracy.write_text("\n".join(kept) + "\n", encoding="utf-8")  # dunn-2017's tables not extracted yet
+        run_review(DTA_CONFIG, until="studies")
+        config = yaml.safe_load((tmp_path / DTA_CONFIG).read_text())
+        awaiting = {r["id"] for r in _rows(f"{DTA_RESULTS}/studies/awaiting.csv") if r["kind"] == "study"}
+        typed = {"JS": ["12", "5", "8", "45"], "AB": ["12", "5", "8", "46"]}  # AB typed one TN differently
+        for reviewer, cells in typed.items():
+            book_path = tmp_path / f"{reviewer}.xlsx"
+            assert reviewer_worksheet(config, reviewer, "extraction", book_path) == 1
+            book = load_workbook(book_path)
+            sheet = book["accuracy"]
+            header = [c.value for c in sheet[1]]
+            values = dict(zip(("tp", "fp", "fn", "tn"), cells))
+            values.update(index_test="index test", reference_standard="reference standard")
+            values.update(target_condition="target condition")
+            for column, value in values.items():
+                sheet.cell(row=2, column=header.index(column) + 1).value = value
+            book.save(book_path)
+            assert add_extraction(config, str(book_path)) == (1, 0)
+        run_review(DTA_CONFIG, until="studies")
+        workbook = f"{DTA_RESULTS}/studies/disagreements.xlsx"
+        book = load_workbook(workbook)
+        sheet = book["differences"]
+        header = [c.value for c in sheet[1]]
+        rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
+        for row in sheet.iter_rows(min_row=2):
+            row[header.index("agreed")].value = "45"
+            row[header.index("agreed_by")].value = "JS, AB"
+        book.save(workbook)
+        written = take_consensus(config, workbook)
+        tables = [r for r in _rows(accuracy) if r["study_id"] == "dunn-2017"]
+        run_review(DTA_CONFIG, until="studies")
+        after = {r["id"] for r in _rows(f"{DTA_RESULTS}/studies/awaiting.csv") if r["kind"] == "study"}
+    finally:
+        os.chdir(here)
+    assert awaiting == {"dunn-2017"}  # a diagnostic review's study awaits its 2x2 table, not arms
+    assert [(r[header.index("sheet")], r[header.index("column")], r[5], r[7]) for r in rows] == [
+        ("accuracy", "tn", "46", "45")
+    ]
+    assert written == (1, 0)
+    assert [(t["tp"], t["fp"], t["fn"], t["tn"]) for t in tables] == [("12", "5", "8", "45")]
+    assert tables[0]["source"] == "consensus of AB and JS, agreed by JS, AB" and after == set()

@@ -158,8 +158,12 @@ def _extraction_add(args) -> None:
     from .pipeline import load_config
     from .study_commands import add_extraction
 
-    arms, outcomes = add_extraction(load_config(args.config), args.workbook, args.to)
-    print(f"{args.config}: {arms} arms and {outcomes} results added")
+    config = load_config(args.config)
+    arms, outcomes = add_extraction(config, args.workbook, args.to)
+    if config["review"].get("type") == "diagnostic":  # the first count is of 2x2 tables
+        print(f"{args.config}: {arms} 2x2 tables added")
+    else:
+        print(f"{args.config}: {arms} arms and {outcomes} results added")
 
 
 def _import(args) -> None:

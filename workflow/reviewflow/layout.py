@@ -235,8 +235,10 @@ class Layout:
         )
 
     def studies(self) -> Job:
-        sheets = {
-            key: self.sheet("studies", key) for section, key in SHEETS if section == "studies" and key != "accuracy"
+        sheets = {  # a diagnostic review's accuracy sheet says which studies are extracted
+            key: self.sheet("studies", key)
+            for section, key in SHEETS
+            if section == "studies" and (key != "accuracy" or self.diagnostic())
         }
         names = ("studies", "publications", "arms", "outcomes", "comparisons", "evidence_rows", "kq_matrix", "awaiting")
         outputs = {name: self.result(f"studies/{name}.csv") for name in names}
@@ -244,7 +246,7 @@ class Layout:
         own = {  # blind reviewers' own extraction sheets: reviewer_<sheet>_<initials>
             f"reviewer_{name}_{initials}": self.reviewer_sheet(initials, f"{name}.csv")
             for initials in self.extractors()
-            for name in ("arms", "outcomes")
+            for name in self.extraction_sheets()
         }
         if own:  # their differences and agreement
             outputs.update(self.extraction_agreement())
@@ -264,12 +266,19 @@ class Layout:
                 "vocabulary": self.config["vocabulary"],
                 "stamp": self.stamp(),
                 "tolerance": setting(self.config, "studies.extraction_tolerance"),
+                "diagnostic": self.diagnostic(),
             },
         )
 
+    def extraction_sheets(self) -> tuple[str, ...]:
+        """The sheets this kind of review extracts into (arms and outcomes, or accuracy)."""
+        from .studies.dual import EXTRACTION
+
+        return EXTRACTION[setting(self.config, "review.type")]
+
     def extractors(self) -> list[str]:
-        """The reviewers who extract blind, each into arms.csv and outcomes.csv of their own."""
-        return sorted(set(self.reviewers("arms.csv")) | set(self.reviewers("outcomes.csv")))
+        """The reviewers who extract blind, each into extraction sheets of their own."""
+        return sorted({r for name in self.extraction_sheets() for r in self.reviewers(f"{name}.csv")})
 
     def extraction_agreement(self) -> dict[str, str]:
         return {

@@ -79,8 +79,8 @@ def _screening_worksheet(layout: Layout, reviewer: str, stage: str, output: str 
 
 
 def _extraction_worksheet(layout: Layout, reviewer: str, output: str | Path) -> int:
-    """The studies awaiting extraction that `reviewer` has not extracted, blank: the arms
-    and outcomes sheets of studies/to_extract.xlsx, marked as the reviewer's."""
+    """The studies awaiting extraction that `reviewer` has not extracted, blank: the sheets
+    of studies/to_extract.xlsx (arms and outcomes, or accuracy), marked as the reviewer's."""
     from .schemas import sheet_schema as extraction_schema
     from .studies.worksheets import write_extraction_workbook
     from .tables import AWAITING_COLUMNS
@@ -89,12 +89,14 @@ def _extraction_worksheet(layout: Layout, reviewer: str, output: str | Path) -> 
     if not awaiting_file.is_file():
         raise ReviewflowError("has no results yet; run the review first (make report)", file=str(awaiting_file))
     awaiting = read_csv(awaiting_file, AWAITING_COLUMNS)
-    own = layout.reviewer_sheet(reviewer, "arms.csv")
-    arms = extraction_schema("arms", layout.config["vocabulary"])
-    done = set(read_optional(own if Path(own).is_file() else None, arms)["study_id"])
+    first = layout.extraction_sheets()[0]  # the sheet a study is extracted into first
+    own = layout.reviewer_sheet(reviewer, f"{first}.csv")
+    schema = extraction_schema(first, layout.config["vocabulary"])
+    done = set(read_optional(own if Path(own).is_file() else None, schema)["study_id"])
     missing = [s for s in awaiting.loc[awaiting["kind"] == "study", "id"] if s not in done]
     stamp = date.fromisoformat(layout.stamp())
-    write_extraction_workbook(missing, layout.config["vocabulary"], output, stamp, reviewer=reviewer)
+    vocabulary = layout.config["vocabulary"]
+    write_extraction_workbook(missing, vocabulary, output, stamp, reviewer=reviewer, diagnostic=layout.diagnostic())
     return len(missing)
 
 
@@ -186,10 +188,10 @@ def _consensus_row(reviewers: dict, tool, item: tuple, agreed: dict) -> dict:
 
 def extraction_consensus(config: dict, workbook, header: list[str], rows: list[list[str]], to=None) -> tuple[int, int]:
     """The agreed extraction of each study whose differences the filled workbook all agrees,
-    appended to the review's arms.csv and outcomes.csv (or the folder `to`): the first
-    reviewer's rows, the rows only the second has, each agreed value put in, a row agreed
-    `absent` left out, and the source naming both reviewers and who agreed. Returns (studies
-    written, studies still open)."""
+    appended to the review's extraction sheets (arms.csv and outcomes.csv, or accuracy.csv;
+    or the folder `to`): the first reviewer's rows, the rows only the second has, each
+    agreed value put in, a row agreed `absent` left out, and the source naming both
+    reviewers and who agreed. Returns (studies written, studies still open)."""
     from .schemas import sheet_schema as extraction_schema
     from .sheets import append_rows, check_cell
     from .studies import dual
@@ -201,10 +203,12 @@ def extraction_consensus(config: dict, workbook, header: list[str], rows: list[l
             f"has no column {missing[0]}; is it studies/disagreements.xlsx?", file=str(workbook), row=1
         )
     review = _Review(config)
-    if to:
-        review.arms_file, review.outcomes_file = Path(to) / "arms.csv", Path(to) / "outcomes.csv"
-    done = set(review.sheet(review.arms_file, "arms")["study_id"])
-    schemas = {name: extraction_schema(name, review.vocabulary) for name in dual.SHEETS}
+    names = review.layout.extraction_sheets()  # arms and outcomes, or a diagnostic review's accuracy
+    targets = {
+        name: Path(to) / f"{name}.csv" if to else Path(review.layout.sheet_file("studies", name)) for name in names
+    }
+    done = set(review.sheet(targets[names[0]], names[0])["study_id"])
+    schemas = {name: extraction_schema(name, review.vocabulary) for name in names}
     agreed: dict[str, dict] = {}
     pending: set[str] = set()
     for number, values in enumerate(rows, start=2):
@@ -228,6 +232,12 @@ def extraction_consensus(config: dict, workbook, header: list[str], rows: list[l
                 )
             value = row["agreed"].casefold()
         else:
+            if row["sheet"] not in schemas:
+                raise ReviewflowError(
+                    f"names the sheet '{row['sheet']}', not one this review extracts into; allowed: {', '.join(names)}",
+                    **where,
+                    column="sheet",
+                )
             spec = schemas[row["sheet"]]["properties"][row["column"]]
             value = check_cell(row["agreed"], spec, False, str(workbook), number, "agreed")
         if value not in (row["value_a"], row["value_b"]) and not row["note"]:
@@ -240,24 +250,24 @@ def extraction_consensus(config: dict, workbook, header: list[str], rows: list[l
         entry["values"][(row["sheet"], row["row"], row["column"])] = value
         entry["by"].add(row["agreed_by"])
     ready = sorted(set(agreed) - pending)
-    written = {name: [] for name in dual.SHEETS}
+    written = {name: [] for name in names}
     for study in ready:
-        for name, composed in _agreed_rows(review, study, agreed[study]).items():
+        for name, composed in _agreed_rows(review, study, agreed[study], names).items():
             written[name] += composed
-    for name, path in (("arms", review.arms_file), ("outcomes", review.outcomes_file)):
+    for name, path in targets.items():
         if written[name]:
             append_rows(path, list(schemas[name]["properties"]), written[name])
     return len(ready), len(pending)
 
 
-def _agreed_rows(review, study: str, agreed: dict) -> dict[str, list[dict]]:
-    """One study's consensus rows per sheet, built from both reviewers' own sheets."""
+def _agreed_rows(review, study: str, agreed: dict, names: tuple[str, ...]) -> dict[str, list[dict]]:
+    """One study's consensus rows per extraction sheet, built from both reviewers' own sheets."""
     from .studies import dual
 
     first, second = agreed["pair"]
     by = ", ".join(sorted(agreed["by"]))
     composed: dict[str, list[dict]] = {}
-    for name in dual.SHEETS:
+    for name in names:
 
         def own(initials: str, name=name) -> dict:
             path = Path(review.layout.reviewer_sheet(initials, f"{name}.csv"))

@@ -118,10 +118,11 @@ def _studies(layout: Layout, config_file: str) -> list[str]:
     if len(extraction) and not extractors:
         workbook = layout.result("studies/to_extract.xlsx")
         lines.append(f"  Next: fill {workbook}, then reviewflow extraction add {config_file} {workbook}")
-    arms_schema = sheet_schema("arms", layout.config["vocabulary"])
+    first = layout.extraction_sheets()[0]  # the sheet a study is extracted into first
+    first_schema = sheet_schema(first, layout.config["vocabulary"])
     for initials in extractors:
-        own = layout.reviewer_sheet(initials, "arms.csv")
-        done = set(read_optional(own if Path(own).is_file() else None, arms_schema)["study_id"])
+        own = layout.reviewer_sheet(initials, f"{first}.csv")
+        done = set(read_optional(own if Path(own).is_file() else None, first_schema)["study_id"])
         left = [s for s in extraction["id"] if s not in done]
         if left:
             lines.append(

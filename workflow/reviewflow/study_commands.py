@@ -36,6 +36,7 @@ class _Review:
 
         self.registry_file, self.publications_file = path("registry"), path("publications")
         self.arms_file, self.outcomes_file = path("arms"), path("outcomes")
+        self.accuracy_file = path("accuracy")  # a diagnostic review's 2x2 tables
 
     def sheet(self, path: Path, name: str) -> pd.DataFrame:
         from .sheets import read_optional
@@ -172,6 +173,36 @@ def add_links(config: dict, worksheet: str) -> tuple[int, int]:
     return link_citations(config, requests, worksheet)
 
 
+def _add_tables(review: _Review, workbook: str) -> int:
+    """A diagnostic review's extraction: the filled rows of the workbook's accuracy sheet
+    appended to accuracy.csv (or a reviewer's own); a study with tables there already is
+    refused (edit them there). Returns the tables added."""
+    from .sheets import append_rows, check_rows, read_rows
+
+    header, rows = read_rows(workbook, "accuracy")
+    file = f"{workbook} (sheet accuracy)"
+    tables = check_rows(
+        header,
+        rows,
+        sheet_schema("accuracy", review.vocabulary),
+        file,
+        keep=lambda row: any(str(v).strip() for k, v in row.items() if k != "study_id"),
+    )
+    now = review.sheet(review.accuracy_file, "accuracy")
+    studies = set(review.sheet(review.registry_file, "studies")["study_id"])
+    for offset, row in enumerate(tables.to_dict("records")):
+        where = {"file": file, "row": offset + 2, "column": "study_id"}
+        if row["study_id"] not in studies:
+            raise ReviewflowError(f"study '{row['study_id']}' is not in the study registry", **where)
+        if row["study_id"] in set(now["study_id"]):
+            raise ReviewflowError(
+                f"study '{row['study_id']}' has 2x2 tables in {review.accuracy_file} already; edit them there", **where
+            )
+    if len(tables):
+        append_rows(review.accuracy_file, list(now.columns), tables.to_dict("records"))
+    return len(tables)
+
+
 def add_extraction(config: dict, workbook: str, to: str | None = None) -> tuple[int, int]:
     """Append the filled rows of a to_extract.xlsx to arms.csv and outcomes.csv; returns
     (arms, outcomes) added. A study that has arms in arms.csv already is refused (edit it
@@ -186,6 +217,9 @@ def add_extraction(config: dict, workbook: str, to: str | None = None) -> tuple[
         folder = Path(to) if to else Path(review.layout.reviewer_sheet(made_for, "arms.csv")).parent
         check_destination(workbook, folder / "arms.csv", "reviewflow consensus")
         review.arms_file, review.outcomes_file = folder / "arms.csv", folder / "outcomes.csv"
+        review.accuracy_file = folder / "accuracy.csv"
+    if review.layout.diagnostic():
+        return _add_tables(review, workbook), 0
     registry = review.sheet(review.registry_file, "studies")
     arms_now = review.sheet(review.arms_file, "arms")
     outcomes_now = review.sheet(review.outcomes_file, "outcomes")

@@ -17,7 +17,14 @@ import pandas as pd
 from ..reviewers import DIFFERENCES as SHEET
 from ..xlsx import add_table_sheet, save_deterministic
 
-SHEETS = {"arms": ["study_id", "arm"], "outcomes": ["study_id", "arms", "domain", "measure", "timepoint"]}
+# Each extraction sheet's row identity. A review of interventions extracts arms and outcomes,
+# a diagnostic review 2x2 tables; the first sheet of each kind says which studies are extracted.
+SHEETS = {
+    "arms": ["study_id", "arm"],
+    "outcomes": ["study_id", "arms", "domain", "measure", "timepoint"],
+    "accuracy": ["study_id", "index_test", "threshold", "reference_standard", "target_condition"],
+}
+EXTRACTION = {"intervention": ("arms", "outcomes"), "diagnostic": ("accuracy",)}  # by review.type
 NOT_COMPARED = ("source", "illustrative")  # where a value was found and its mark are not the value
 ROW = "(row)"  # the column of a difference in which one reviewer has a row the other lacks
 PRESENT, ABSENT = "present", "absent"
@@ -70,13 +77,15 @@ def compare(
     sheets: dict[str, dict[str, pd.DataFrame]], consensus: dict[str, pd.DataFrame], tolerance: float
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(every difference of two reviewers on a study both extracted, agreement per pair and
-    sheet). `sheets`: by initials, the reviewer's arms and outcomes frames; `consensus`: the
-    review's own. A study's differences are resolved once the review's arms.csv holds it."""
-    settled = set(consensus["arms"]["study_id"])
+    sheet). `sheets`: by initials, the reviewer's extraction frames (arms and outcomes, or a
+    diagnostic review's accuracy); `consensus`: the review's own. A study's differences are
+    resolved once the review's first extraction sheet (arms.csv, accuracy.csv) holds it."""
+    names = list(consensus)
+    settled = set(consensus[names[0]]["study_id"])
     differences, agreement = [], []
     for a, b in combinations(sorted(sheets), 2):
-        both = set(sheets[a]["arms"]["study_id"]) & set(sheets[b]["arms"]["study_id"])
-        for sheet in SHEETS:
+        both = set(sheets[a][names[0]]["study_id"]) & set(sheets[b][names[0]]["study_id"])
+        for sheet in names:
             first, second = rows_of(sheets[a][sheet], sheet, both), rows_of(sheets[b][sheet], sheet, both)
             agreed_rows = rows_of(consensus[sheet], sheet, both)
             columns = [c for c in sheets[a][sheet].columns if c not in (*SHEETS[sheet], *NOT_COMPARED)]

@@ -65,6 +65,12 @@ def check_extraction(
     return Extraction(studies, arms, outcomes, derive_comparisons(arms, vocabulary), armless)
 
 
+def check_registered(frame: pd.DataFrame, known: set[str], file: str) -> None:
+    """Every row of an extraction sheet names a study of the registry."""
+    for offset, row in enumerate(frame.to_dict("records")):
+        _in_registry(row, known, file, offset + 2)
+
+
 def _in_registry(row: dict, known: set[str], file: str, line: int) -> None:
     if row["study_id"] not in known:
         raise ReviewflowError(

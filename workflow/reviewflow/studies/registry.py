@@ -60,8 +60,11 @@ def build_studies(
     key_questions: list[dict],
     files: SheetFiles,
     vocabulary: dict,
+    tabled: set[str] | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Studies, their publications, extraction, evidence rows per KQ and the study x KQ matrix."""
+    """Studies, their publications, extraction, evidence rows per KQ and the study x KQ matrix.
+    `tabled`: in a diagnostic review, the studies with a 2x2 table; the others await extraction
+    (in a review of interventions, the studies without arms)."""
     sheet_files = {"registry": files.registry, "arms": files.arms, "outcomes": files.outcomes}
     extraction = check_extraction(registry, arms, outcomes, sheet_files, vocabulary)
     study_ids = set(registry["study_id"])
@@ -95,7 +98,12 @@ def build_studies(
         "comparisons": conform(extraction.comparisons, COMPARISON_COLUMNS),
         "evidence_rows": conform(evidence, evidence_columns(vocabulary)),
         "kq_matrix": kq_matrix(studies, mapping, extraction.comparisons, kq_ids, overrides, ruled),
-        "awaiting": awaiting_work(unlinked, extraction.unextracted, citations, registry),
+        "awaiting": awaiting_work(
+            unlinked,
+            extraction.unextracted if tabled is None else tuple(sorted(study_ids - tabled)),
+            citations,
+            registry,
+        ),
     }
 
 

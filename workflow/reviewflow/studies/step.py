@@ -13,6 +13,7 @@ from ..schemas import sheet_schema
 from ..sheets import default_sheet, read_optional
 from ..tables import CITATION_COLUMNS, STATUS_COLUMNS, read_csv, write_csv
 from . import SheetFiles, build_studies
+from .dual import EXTRACTION
 from .linking import StudyIndex
 from .worksheets import link_rows, write_extraction_workbook, write_link_worksheet
 
@@ -30,10 +31,12 @@ def studies(
     stamp: str,
     reviewers: dict[str, dict[str, str]] | None = None,
     tolerance: float = 0.0,
+    diagnostic: bool = False,
 ) -> None:
     """sheets: the registry, publications, arms, outcomes and kq_overrides paths the review
-    has (a sheet it does not have yet is empty); reviewers: each blind reviewer's own arms
-    and outcomes paths, by initials, compared when two have extracted a study."""
+    has (a sheet it does not have yet is empty), and a diagnostic review's accuracy sheet,
+    whose studies are the extracted ones; reviewers: each blind reviewer's own extraction
+    sheets, by initials, compared when two have extracted a study."""
     keys = ("registry", "publications", "arms", "outcomes", "kq_overrides")
     names = {key: sheets.get(key) or default_sheet("studies", key) for key in keys}
     citation_frame = read_csv(citations, CITATION_COLUMNS)
@@ -48,6 +51,7 @@ def studies(
         key_questions,
         SheetFiles(**names),
         vocabulary,
+        tabled=set(_sheet(sheets.get("accuracy"), "accuracy", vocabulary)["study_id"]) if diagnostic else None,
     )
     for name, frame in built.items():
         write_csv(frame, outputs[name], list(frame.columns))
@@ -59,9 +63,10 @@ def studies(
     designs = [d["name"] for d in vocabulary["designs"]]
     write_link_worksheet(link_rows(unlinked, citation_frame, index), study_ids, designs, outputs["to_link"], day)
     unextracted = list(awaiting.loc[awaiting["kind"] == "study", "id"])
-    write_extraction_workbook(unextracted, vocabulary, outputs["to_extract"], day)
+    write_extraction_workbook(unextracted, vocabulary, outputs["to_extract"], day, diagnostic=diagnostic)
     if reviewers:
-        _dual(reviewers, sheets, names["registry"], vocabulary, outputs, tolerance, day)
+        kind = "diagnostic" if diagnostic else "intervention"
+        _dual(reviewers, sheets, names["registry"], vocabulary, outputs, tolerance, day, EXTRACTION[kind])
     if len(awaiting):
         log.info("awaiting: %s", awaiting["state"].value_counts().sort_index().to_dict())
     log.info(
@@ -72,24 +77,29 @@ def studies(
     )
 
 
-def _dual(reviewers: dict, sheets: dict, registry_name: str, vocabulary, outputs, tolerance: float, day: date) -> None:
+def _sheet(path: str | None, name: str, vocabulary: dict):
+    return read_optional(path, sheet_schema(name, vocabulary))
+
+
+def _dual(reviewers: dict, sheets: dict, registry_name: str, vocabulary, outputs, tolerance, day, names) -> None:
     """Each reviewer's own extraction checked as the review's is; the differences of two
-    reviewers as a workbook the team fills with what they agreed, and their agreement."""
+    reviewers as a workbook the team fills with what they agreed, and their agreement.
+    `names`: the extraction sheets of this kind of review (dual.EXTRACTION)."""
     from .dual import compare, write_consensus_workbook
-    from .extraction import check_extraction
+    from .extraction import check_extraction, check_registered
 
-    def sheet(path: str | None, name: str):
-        return read_optional(path, sheet_schema(name, vocabulary))
-
-    registry = sheet(sheets.get("registry"), "studies")
-
+    registry = _sheet(sheets.get("registry"), "studies", vocabulary)
     own = {}
     for initials, files in sorted(reviewers.items()):
-        arms, outcomes = sheet(files.get("arms"), "arms"), sheet(files.get("outcomes"), "outcomes")
-        where = {"registry": registry_name, "arms": files.get("arms", ""), "outcomes": files.get("outcomes", "")}
-        check_extraction(registry, arms, outcomes, where, vocabulary)  # unknown studies and arms stop here
-        own[initials] = {"arms": arms, "outcomes": outcomes}
-    consensus = {name: sheet(sheets.get(name), name) for name in ("arms", "outcomes")}
+        frames = {name: _sheet(files.get(name), name, vocabulary) for name in names}
+        if "arms" in frames:
+            where = {"registry": registry_name, "arms": files.get("arms", ""), "outcomes": files.get("outcomes", "")}
+            check_extraction(registry, frames["arms"], frames["outcomes"], where, vocabulary)  # unknown studies, arms
+        else:
+            for name, frame in frames.items():
+                check_registered(frame, set(registry["study_id"]), files.get(name, ""))
+        own[initials] = frames
+    consensus = {name: _sheet(sheets.get(name), name, vocabulary) for name in names}
     differences, agreement = compare(own, consensus, tolerance)
     write_csv(agreement, outputs["agreement"], list(agreement.columns))
     write_consensus_workbook(differences, outputs["disagreements"], day)
@@ -119,4 +129,5 @@ def run(inputs: dict, outputs: dict, params: dict) -> None:
         stamp=params["stamp"],
         reviewers=reviewers,
         tolerance=float(params.get("tolerance", 0)),
+        diagnostic=bool(params.get("diagnostic")),
     )

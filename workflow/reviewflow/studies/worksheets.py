@@ -9,8 +9,9 @@ same for one citation from the command line.
 
 `studies/to_extract.xlsx` has an `arms` and an `outcomes` sheet with the columns of
 arms.csv and outcomes.csv (the review's vocabulary as dropdowns), two arm rows (A, B)
-for each study awaiting extraction; `reviewflow extraction add CONFIG WORKBOOK`
-appends the filled rows to arms.csv and outcomes.csv after the same checks a run makes.
+for each study awaiting extraction (a diagnostic review's: an `accuracy` sheet with the
+columns of accuracy.csv, a row per study awaiting its 2x2 tables); `reviewflow extraction
+add CONFIG WORKBOOK` appends the filled rows to the sheets after the same checks a run makes.
 
 Every command checks all rows before it writes, and writes each sheet whole
 (a temporary file, then a rename).
@@ -81,16 +82,26 @@ def extraction_rows(unextracted: list[str], vocabulary: dict) -> tuple[list[list
     return rows, arms_header, sheet_columns("outcomes", vocabulary)
 
 
-def write_extraction_workbook(unextracted: list[str], vocabulary: dict, path, stamp: date, reviewer: str = "") -> None:
-    """A reviewer's blind workbook names its reviewer, so it goes back into their sheets only."""
-    arm_rows, arms_header, outcomes_header = extraction_rows(unextracted, vocabulary)
+def write_extraction_workbook(
+    unextracted: list[str], vocabulary: dict, path, stamp: date, reviewer: str = "", diagnostic: bool = False
+) -> None:
+    """The arms and outcomes sheets (a diagnostic review: the accuracy sheet, a row per study
+    for its first 2x2 table). A reviewer's blind workbook names its reviewer, so it goes
+    back into their sheets only."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    outcome_rows = max(len(unextracted) * 20, 20)  # room for typed rows, each with the dropdowns
-    sheets = [
-        (add_table_sheet(workbook, "arms", arms_header, arm_rows), "arms", arms_header, len(arm_rows) + 10),
-        (add_table_sheet(workbook, "outcomes", outcomes_header, []), "outcomes", outcomes_header, outcome_rows),
-    ]
+    if diagnostic:
+        header = sheet_columns("accuracy", vocabulary)
+        rows = [[study, *[""] * (len(header) - 1)] for study in unextracted]
+        room = len(rows) * 5 + 10  # more tables per study: more tests, thresholds or conditions
+        sheets = [(add_table_sheet(workbook, "accuracy", header, rows), "accuracy", header, room)]
+    else:
+        arm_rows, arms_header, outcomes_header = extraction_rows(unextracted, vocabulary)
+        outcome_rows = max(len(unextracted) * 20, 20)  # room for typed rows, each with the dropdowns
+        sheets = [
+            (add_table_sheet(workbook, "arms", arms_header, arm_rows), "arms", arms_header, len(arm_rows) + 10),
+            (add_table_sheet(workbook, "outcomes", outcomes_header, []), "outcomes", outcomes_header, outcome_rows),
+        ]
     for sheet, title, header, room in sheets:  # after both tables, so the hidden lists come last
         schema = sheet_schema(title, vocabulary)["properties"]
         add_choice_list(workbook, sheet, header, "study_id", room, list(unextracted))
