@@ -116,6 +116,21 @@ def write_workbook(context: dict, path: str | Path) -> None:
     workbook = Workbook()
     workbook.remove(workbook.active)
     _read_me(workbook, context)
+    _evidence_sheets(workbook, context)
+    _study_sheets(workbook, context)
+    _rob_sheet(workbook, context)
+    _certainty_sheet(workbook, context)
+    _results_sheet(workbook, context)
+    if "accuracy" in context:
+        _accuracy_sheets(workbook, context["accuracy"])
+    _agreement_sheets(workbook, context)
+    references = [("No.", "number"), ("Study id", "study_id"), ("Reference", "text"), ("DOI", "doi"), ("PMID", "pmid")]
+    _sheet(workbook, "References", references, context["references"])
+    save_deterministic(workbook, path, date.fromisoformat(context["batch"]["date_searched"]))
+
+
+def _evidence_sheets(workbook: Workbook, context: dict) -> None:
+    """One sheet per key question: its evidence rows, the risk of bias coloured."""
     vocabulary, levels = context["vocabulary"], context["rob_levels"]
     evidence = [
         ("KQ", "kq"),
@@ -137,6 +152,11 @@ def write_workbook(context: dict, path: str | Path) -> None:
         rows = [row for group in kq["groups"] for row in group["rows"]]
         sheet = _sheet(workbook, kq["id"], evidence, rows)
         _colour_judgements(sheet, evidence.index(("Risk of bias (overall)", "quality")) + 1, len(rows), levels)
+
+
+def _study_sheets(workbook: Workbook, context: dict) -> None:
+    """The studies and their arms, with the review's own characteristic columns."""
+    vocabulary = context["vocabulary"]
     characteristics = [(c["heading"], c["id"]) for c in vocabulary["study_characteristics"]]
     studies = [
         ("Study id", "study_id"),
@@ -164,7 +184,10 @@ def write_workbook(context: dict, path: str | Path) -> None:
         *SOURCE,
     ]
     _sheet(workbook, "Arms", arms, context["arms"])
-    _rob_sheet(workbook, context)
+
+
+def _certainty_sheet(workbook: Workbook, context: dict) -> None:
+    """The strength (or certainty) of evidence, domain by domain, with the rules' values."""
     soe = [
         ("KQ", "kq"),
         ("Comparison", "kq_group"),
@@ -193,6 +216,10 @@ def write_workbook(context: dict, path: str | Path) -> None:
     ]
     certainty_sheet = "Strength of evidence" if context["certainty"]["id"] == "ahrq-soe" else "Certainty (GRADE)"
     _sheet(workbook, certainty_sheet, soe, [r for kq in context["key_questions"] for r in kq["soe"]])
+
+
+def _results_sheet(workbook: Workbook, context: dict) -> None:
+    """Each study result of each analysis, pooled or why not."""
     studies = [
         ("Analysis", "analysis_id"),
         ("KQ", "kq"),
@@ -213,8 +240,10 @@ def write_workbook(context: dict, path: str | Path) -> None:
         *SOURCE,
     ]
     _sheet(workbook, "Study results", studies, context["study_results"])
-    if "accuracy" in context:
-        _accuracy_sheets(workbook, context["accuracy"])
+
+
+def _agreement_sheets(workbook: Workbook, context: dict) -> None:
+    """Two reviewers' agreement: screening per stage, risk of bias per domain, extraction."""
     screening = (context.get("agreement") or {}).get("agreement") or []
     if screening:  # two reviewers' screening votes: their agreement per stage
         columns = [
@@ -250,9 +279,6 @@ def write_workbook(context: dict, path: str | Path) -> None:
             ("Illustrative", "illustrative"),
         ]
         _sheet(workbook, "Extraction agreement", agreement, context["extraction_agreement"]["rows"])
-    references = [("No.", "number"), ("Study id", "study_id"), ("Reference", "text"), ("DOI", "doi"), ("PMID", "pmid")]
-    _sheet(workbook, "References", references, context["references"])
-    save_deterministic(workbook, path, date.fromisoformat(context["batch"]["date_searched"]))
 
 
 def _limits(heading: str, field: str) -> list[tuple[str, str]]:
