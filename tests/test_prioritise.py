@@ -14,6 +14,7 @@ from reviewflow.screening import STOPPED_TA, resolve_decisions
 from reviewflow.screening.prioritise import (
     Settings,
     features,
+    first_stop,
     rank,
     simulate,
     stopping_estimate,
@@ -261,3 +262,36 @@ def test_update_search_of_the_embedded_review_gets_a_ranked_worksheet(tmp_path, 
     assert [r[7] for r in rows] == list(range(1, len(rows) + 1))  # numbers: a spreadsheet sorts 10 after 2
     about = [c.value for c in book["about this order"]["A"]]
     assert about[1].startswith("Ordered by a model trained on") and "keep screening" in about[0]
+
+
+def test_the_stopping_rule_walked_along_an_order_reports_where_it_stops_and_what_it_gives():
+    # 20 includes found first, then excludes: the rule stops once enough excludes follow
+    found_first = first_stop([1] * 20 + [0] * 1980, 2000)
+    assert found_first.stopped and found_first.recall == 1.0
+    assert found_first.screened == next(
+        n for n in range(21, 2001) if stopping_estimate([1] * 20 + [0] * (n - 20), 2000).safe_to_stop
+    )
+    assert found_first.saved == pytest.approx((2000 - found_first.screened) / 2000)
+    # one include left far down the order: the rule stops before it, recall 20 of 21
+    late = first_stop([1] * 20 + [0] * 1900 + [1] + [0] * 79, 2000)
+    assert late.stopped and late.recall == pytest.approx(20 / 21) and late.screened < 1921
+    # a small set: the rule says stop only once every record is screened, saving nothing
+    small = first_stop([0, 1, 0, 1, 0], 5)
+    assert small.stopped and small.screened == 5 and small.saved == 0.0
+    # an order cut short (5 of 100 screened): it has not said stop yet
+    partial = first_stop([0, 1, 0, 1, 0], 100)
+    assert not partial.stopped and "has not said stop after 5 of 100" in partial.sentence()
+
+
+def test_screening_simulate_says_where_the_stopping_rule_stops(tmp_path, capsys):
+    rows = [
+        {"record_id": f"r{i}", "title": f"pain trial {i}", "abstract": "", "label_included": "0"} for i in range(40)
+    ]
+    for i in (0, 1, 2):
+        rows[i].update(title=f"exercise for knee pain randomised {i}", label_included="1")
+    data = tmp_path / "labelled.csv"
+    pd.DataFrame(rows).to_csv(data, index=False)
+    assert main(["screening", "simulate", str(data), "--prior-ids", "r0,r5", "-o", str(tmp_path / "order.csv")]) == 0
+    said = capsys.readouterr().out
+    stop = first_stop(pd.read_csv(tmp_path / "order.csv")["label"].tolist(), 40)
+    assert said.strip().endswith(stop.sentence()) and "40 records in the order" in said

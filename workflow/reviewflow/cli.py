@@ -92,8 +92,8 @@ def _screening_resolve(args) -> None:
 def _screening_simulate(args) -> None:
     from .screening.simulation import simulate_file
 
-    count = simulate_file(args.data, args.prior_ids, args.output)
-    print(f"{args.output}: {count} records in the order reviewflow would present them")
+    stop = simulate_file(args.data, args.prior_ids, args.output)
+    print(f"{args.output}: {stop.total} records in the order reviewflow would present them; {stop.sentence()}")
 
 
 def _version_freeze(args) -> None:

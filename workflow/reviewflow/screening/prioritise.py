@@ -173,6 +173,46 @@ def stopping_estimate(
 
 
 @dataclass(frozen=True)
+class StopPoint:
+    """Where the stopping rule first says stop along a screening order, and what it gives."""
+
+    screened: int  # records screened when it says stop (all of them if it never does)
+    total: int
+    recall: float  # share of the includes found by then
+    stopped: bool  # False: the rule never said stop before the last record
+
+    @property
+    def saved(self) -> float:
+        """The share of the records left unscreened."""
+        return (self.total - self.screened) / self.total
+
+    def sentence(self) -> str:
+        if not self.stopped:
+            return f"the stopping rule has not said stop after {self.screened} of {self.total} records"
+        return (
+            f"the stopping rule says stop after {self.screened} of {self.total} records: recall reached "
+            f"{self.recall:.1%}, work saved {self.saved:.1%}"
+        )
+
+
+def first_stop(
+    screened_labels: list[int], total: int, target_recall: float = 0.95, confidence: float = 0.95
+) -> StopPoint:
+    """Walk a screening order (labels in the order screened) to the first record at which
+    the stopping rule says stop: the check a team can make in simulation of how often the
+    target recall holds there. The rule can only newly pass after an exclude."""
+    labels = np.asarray(screened_labels, dtype=int)
+    relevant = int(labels.sum()) or 1
+    found = np.cumsum(labels)
+    for count in range(3, len(labels) + 1):
+        if labels[count - 1] == 1:
+            continue
+        if stopping_estimate(labels[:count].tolist(), total, target_recall, confidence).safe_to_stop:
+            return StopPoint(count, total, float(found[count - 1] / relevant), True)
+    return StopPoint(len(labels), total, 1.0, False)
+
+
+@dataclass(frozen=True)
 class Settings:
     """The config's screening.prioritisation, with its defaults."""
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..errors import ReviewflowError
 from ..sheets import atomic_write_text
-from .prioritise import simulate, texts
+from .prioritise import StopPoint, first_stop, simulate, texts
 
 COLUMNS = ["record_id", "title", "abstract", "label_included"]
 
@@ -60,7 +60,9 @@ def prior_rows(frame: pd.DataFrame, prior_ids: str, path: str) -> list[int]:
     return rows
 
 
-def simulate_file(data: str, prior_ids: str, output: str) -> int:
+def simulate_file(data: str, prior_ids: str, output: str) -> StopPoint:
+    """Write the order and return where the stopping rule (95% recall, 95% confidence)
+    first says stop along it, with the recall reached and the work saved there."""
     frame = read_labelled(data)
     labels = frame["label_included"].astype(int).to_numpy()
     priors = prior_rows(frame, prior_ids, data)
@@ -70,4 +72,4 @@ def simulate_file(data: str, prior_ids: str, output: str) -> int:
     )
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(Path(output), ranking.to_csv(index=False, lineterminator="\n"))
-    return len(order)
+    return first_stop(labels[order].tolist(), len(order))
