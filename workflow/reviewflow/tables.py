@@ -158,7 +158,10 @@ def conform(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
         raise ValueError(f"table lacks columns {missing}")
     out = frame.loc[:, columns].copy()
     for column in columns:
-        out[column] = out[column].map(_as_text).astype(str)
+        if pd.api.types.infer_dtype(out[column], skipna=False) in ("string", "empty"):
+            out[column] = out[column].astype(str)  # every cell a string: _as_text gives each back unchanged
+        else:
+            out[column] = out[column].map(_as_text).astype(str)
     return out.reset_index(drop=True)
 
 
