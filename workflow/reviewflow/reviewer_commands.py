@@ -240,7 +240,8 @@ def extraction_consensus(config: dict, workbook, header: list[str], rows: list[l
                 )
             spec = schemas[row["sheet"]]["properties"][row["column"]]
             value = check_cell(row["agreed"], spec, False, str(workbook), number, "agreed")
-        if value not in (row["value_a"], row["value_b"]) and not row["note"]:
+        given = (row["value_a"], row["value_b"])  # a number read back from the workbook may lose a '.0'
+        if not any(dual.same_value(value, other, 0) for other in given) and not row["note"]:
             raise ReviewflowError(
                 f"agrees '{value}', neither reviewer's value ({row['value_a']}, {row['value_b']}); say why in note",
                 **where,

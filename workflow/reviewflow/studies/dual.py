@@ -151,5 +151,5 @@ def write_consensus_workbook(differences: pd.DataFrame, path: str | Path, stamp:
     workbook = Workbook()
     workbook.remove(workbook.active)
     widths = {h: 24 if h in ("row", "value_a", "value_b", "consensus", "note") else 12 for h in header}
-    add_table_sheet(workbook, SHEET, header, rows, widths, numbers=False)
+    add_table_sheet(workbook, SHEET, header, rows, widths)  # numbers as numbers: a spreadsheet user sorts them
     save_deterministic(workbook, path, stamp)
