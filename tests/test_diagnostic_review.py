@@ -283,3 +283,27 @@ def test_a_bad_table_stops_the_run_with_one_line(tmp_path, row, message):
         assert not (tmp_path / RESULTS / "synthesis/accuracy_analyses.csv").exists()
     finally:
         os.chdir(here)
+
+
+def test_a_key_question_can_show_only_the_index_tests_it_names(review):
+    import copy
+    from html import unescape
+
+    import yaml
+
+    from reviewflow.report.render import render_html
+    from reviewflow.schemas import vocabulary_problems
+
+    context = copy.deepcopy(review["context"])
+    context["key_questions"][0]["index_tests"] = ["second test"]
+    html = render_html(context)
+    start = html.index('<section id="kq1"')
+    section = html[start : html.index("</section>", start)]
+    chapter = unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section)))
+    assert "4 studies give 4 2×2 tables in the main analyses of second test" in chapter
+    assert "second test, target condition" in chapter and "index test, target condition" not in chapter
+    config = yaml.safe_load((review["folder"] / CONFIG).read_text(encoding="utf-8"))
+    config["key_questions"][0]["index_tests"] = ["third test"]
+    assert vocabulary_problems(config) == [
+        "key 'key_questions[0].index_tests[0]' 'third test' is not an index test; allowed: index test, second test"
+    ]

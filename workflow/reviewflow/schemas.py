@@ -240,6 +240,14 @@ def vocabulary_problems(config: dict) -> list[str]:
         for key in DIAGNOSTIC_TERMS.values():
             if not vocabulary.get(key):
                 problems.append(f"key 'vocabulary.{key}' is required in a diagnostic review (review.type diagnostic)")
+        tests = [t["name"] for t in vocabulary.get("index_tests", [])]
+        for i, kq in enumerate(config["key_questions"]):
+            for j, test in enumerate(kq.get("index_tests", [])):
+                if test not in tests:
+                    problems.append(
+                        f"key 'key_questions[{i}].index_tests[{j}]' '{test}' is not an index test; "
+                        f"allowed: {', '.join(tests) or 'none declared'}"
+                    )
         conditions = [t["name"] for t in vocabulary.get("target_conditions", [])]
         for j, item in enumerate(config.get("synthesis", {}).get("prevalence", [])):
             if item["target_condition"] not in conditions:
