@@ -16,6 +16,7 @@ import yaml  # noqa: E402
 
 from reviewflow.schemas import sheet_schema  # noqa: E402
 from reviewflow.tables import RECORD_COLUMNS  # noqa: E402
+from reviewflow.verify import copy_project  # noqa: E402,F401 (the parts of the project a run needs, copied)
 
 # The embedded review's vocabulary: the sheets of most tests are built with it.
 VOCABULARY = yaml.safe_load((ROOT / "config" / "ipmp.yaml").read_text())["vocabulary"]
@@ -41,17 +42,6 @@ def make_sheet(schema: str | dict, rows: list[dict]) -> pd.DataFrame:
 
 
 SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
-
-
-def copy_project(target: Path) -> Path:
-    """The parts of the repository a run needs, copied so a test may change them."""
-    for name in ("Snakefile", "workflow", "config", "resources"):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(source, target / name)
-    return target
 
 
 def copy_inputs(target: Path) -> Path:

@@ -36,6 +36,12 @@ class System:
         """The domains the criteria suggest, then the overall grade."""
         return [d["id"] for d in self.domains if d.get("rule")] + ["grade"]
 
+    @property
+    def lowering(self) -> list[dict]:
+        """The domains that can only lower certainty: all but GRADE's upgrading ones (large
+        effect, dose-response, confounding), which are about effects, not test accuracy."""
+        return [d for d in self.domains if d.get("effect") != "up"]
+
     def domain(self, name: str) -> dict:
         return next(d for d in self.domains if d["id"] == name)
 

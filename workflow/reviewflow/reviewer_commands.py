@@ -251,9 +251,15 @@ def extraction_consensus(config: dict, workbook, header: list[str], rows: list[l
         entry["values"][(row["sheet"], row["row"], row["column"])] = value
         entry["by"].add(row["agreed_by"])
     ready = sorted(set(agreed) - pending)
+    initials = sorted({r for study in ready for r in agreed[study]["pair"]})
+    own = {  # each reviewer's own sheets, read once
+        (r, name): review.sheet(Path(review.layout.reviewer_sheet(r, f"{name}.csv")), name)
+        for r in initials
+        for name in names
+    }
     written = {name: [] for name in names}
     for study in ready:
-        for name, composed in _agreed_rows(review, study, agreed[study], names).items():
+        for name, composed in _agreed_rows(own, study, agreed[study], names).items():
             written[name] += composed
     for name, path in targets.items():
         if written[name]:
@@ -261,20 +267,16 @@ def extraction_consensus(config: dict, workbook, header: list[str], rows: list[l
     return len(ready), len(pending)
 
 
-def _agreed_rows(review, study: str, agreed: dict, names: tuple[str, ...]) -> dict[str, list[dict]]:
-    """One study's consensus rows per extraction sheet, built from both reviewers' own sheets."""
+def _agreed_rows(own: dict, study: str, agreed: dict, names: tuple[str, ...]) -> dict[str, list[dict]]:
+    """One study's consensus rows per extraction sheet, built from both reviewers' own
+    sheets (`own`: by initials and sheet name)."""
     from .studies import dual
 
     first, second = agreed["pair"]
     by = ", ".join(sorted(agreed["by"]))
     composed: dict[str, list[dict]] = {}
     for name in names:
-
-        def own(initials: str, name=name) -> dict:
-            path = Path(review.layout.reviewer_sheet(initials, f"{name}.csv"))
-            return dual.rows_of(review.sheet(path, name), name, {study})
-
-        rows_a, rows_b = own(first), own(second)
+        rows_a, rows_b = (dual.rows_of(own[(r, name)], name, {study}) for r in (first, second))
         composed[name] = []
         for key in sorted(set(rows_a) | set(rows_b)):
             row = dict(rows_a.get(key) or rows_b[key])

@@ -171,7 +171,7 @@ def _with_certainty(properties: dict, certainty: str | None, after: str | None =
     from .certainty import load_system
 
     system = load_system(certainty)
-    domains = [d for d in system.domains if not (lowers_only and d.get("effect") == "up")]
+    domains = system.lowering if lowers_only else system.domains
     added = {d["id"]: {"enum": list(d["values"]), "description": d["heading"]} for d in domains}
     added["grade"] = {"enum": list(system.grades), "description": system.heading}
     out = {}

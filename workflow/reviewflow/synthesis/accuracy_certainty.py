@@ -28,9 +28,8 @@ LIMITATIONS = "study_limitations"  # the AHRQ domain a rule judges; GRADE's risk
 
 
 def rated_domains(system: System) -> list[dict]:
-    """The system's domains that apply to accuracy evidence: all but those that raise
-    certainty (GRADE's large effect, dose-response and confounding are about effects)."""
-    return [d for d in system.domains if d.get("effect") != "up"]
+    """The system's domains that apply to accuracy evidence (System.lowering)."""
+    return system.lowering
 
 
 def certainty_columns(system: System) -> list[str]:
