@@ -186,8 +186,7 @@ def _handoff(args) -> None:
     from .handoff import write_handoff
     from .pipeline import load_config
 
-    write_handoff(args.kind, load_config(args.config), args.output)
-    print(f"{args.output}: written for {args.kind}")
+    print(write_handoff(args.kind, load_config(args.config), args.output))
 
 
 def _status(args) -> None:
@@ -503,9 +502,14 @@ def _exchange_commands(commands) -> None:
     importer.set_defaults(run=_import)
 
     handoff = commands.add_parser(
-        "handoff", help="the last run's results for the next tool (PRISMA2020, EndNote/Zotero)"
+        "handoff", help="the last run's results for the next tool (PRISMA2020, EndNote/Zotero, RevMan, GRADEpro)"
     )
-    handoff.add_argument("kind", choices=HANDOFFS, help="prisma2020: the R package's CSV; ris: labelled")
+    handoff.add_argument(
+        "kind",
+        choices=HANDOFFS,
+        help="prisma2020: the R package's CSV; ris: labelled; revman: a RevMan 5 file (.rm5); "
+        "gradepro: a folder of RevMan 5 files, one per key question, for GRADEpro's import",
+    )
     handoff.add_argument("--config", required=True, help="config/<review>.yaml")
     handoff.add_argument("-o", "--output", required=True)
     handoff.set_defaults(run=_handoff)

@@ -137,20 +137,75 @@ def labelled_ris(citations: pd.DataFrame, status: pd.DataFrame, publications: pd
     return to_ris(library)
 
 
-def write_handoff(kind: str, config: dict, output: str) -> None:
-    """Write the file `kind` names from the review's last run."""
+REVMAN_TABLES = {
+    "studies": "studies/studies.csv",
+    "arms": "studies/arms.csv",
+    "outcomes": "studies/outcomes.csv",
+    "analyses": "synthesis/analyses.csv",
+    "estimates": "synthesis/estimates.csv",
+    "rob": "rob/rob.csv",
+}
+NEEDED = {
+    "prisma2020": ["prisma/prisma.json"],
+    "ris": ["dedup/citations.csv", "screening/status.csv", "studies/publications.csv"],
+    "revman": list(REVMAN_TABLES.values()),
+    "gradepro": list(REVMAN_TABLES.values()),
+}
+
+
+def revman_files(config: dict, layout) -> dict[str, str]:
+    """{file name: RevMan 5 text}: the whole review for `revman`; for `gradepro`, whose
+    summary-of-findings tables are made per question, one file per key question."""
+    from .revman import rm5
+    from .rob import load_tool
+    from .schemas import setting
+
+    tables = {name: read_csv(layout.result(path)) for name, path in REVMAN_TABLES.items()}
+    method = setting(config, "synthesis.method")
+    review = {
+        "title": config["review"]["title"],
+        "synthesis_note": (
+            f"Exported by reviewflow from review '{config['review']['id']}'. Pooled figures are "
+            f"reviewflow's ({method}); RevMan recomputes its own when it opens the file. "
+            "Each study's effect and standard error are those reviewflow pooled."
+        ),
+    }
+    tool = load_tool(layout.rob_tool_file() or config["rob"]["tool"])
+    kq_ids = [kq["id"] for kq in config["key_questions"]]
+    review_id = config["review"]["id"]
+    return {
+        f"{review_id}.rm5": rm5(review, tables, tool),
+        **{f"{review_id}_{kq}.rm5": rm5(review, tables, tool, [kq]) for kq in kq_ids},
+    }
+
+
+def write_handoff(kind: str, config: dict, output: str) -> str:
+    """Write the file `kind` names from the review's last run (for `gradepro`, a folder
+    of files); say what was written."""
     from .layout import Layout
 
     layout = Layout(config)
-    needed = {
-        "prisma2020": ["prisma/prisma.json"],
-        "ris": ["dedup/citations.csv", "screening/status.csv", "studies/publications.csv"],
-    }
-    if kind not in needed:
-        raise ReviewflowError(f"unknown hand-off '{kind}'; allowed: {', '.join(needed)}")
-    for name in needed[kind]:
+    if kind not in NEEDED:
+        raise ReviewflowError(f"unknown hand-off '{kind}'; allowed: {', '.join(NEEDED)}")
+    if kind in ("revman", "gradepro") and layout.diagnostic():
+        raise ReviewflowError(
+            "a diagnostic review has no intervention analyses for a RevMan 5 file; "
+            "its 2x2 tables and pooled accuracy are in synthesis/accuracy.csv"
+        )
+    for name in NEEDED[kind]:
         if not Path(layout.result(name)).is_file():
             raise ReviewflowError("is not there yet; run the review first (make report)", file=layout.result(name))
+    target = Path(output)
+    if kind in ("revman", "gradepro"):
+        files = revman_files(config, layout)
+        whole = f"{config['review']['id']}.rm5"
+        if kind == "revman":
+            _write(target, files[whole])
+            return f"wrote {target}"
+        for name, text in files.items():
+            if name != whole:
+                _write(target / name, text)
+        return f"wrote {len(files) - 1} RevMan 5 files for GRADEpro, one per key question, in {target}"
     if kind == "prisma2020":
         text = prisma2020_csv(json.loads(Path(layout.result("prisma/prisma.json")).read_text(encoding="utf-8")))
     else:
@@ -159,9 +214,15 @@ def write_handoff(kind: str, config: dict, output: str) -> None:
             read_csv(layout.result("screening/status.csv")),
             read_csv(layout.result("studies/publications.csv")),
         )
-    target = Path(output)
+    _write(target, text)
+    return f"wrote {target}"
+
+
+def _write(target: Path, text: str) -> None:
+    from .sheets import atomic_write_text
+
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    atomic_write_text(target, text)
 
 
 __all__ = ["PRISMA2020_COLUMNS", "labelled_ris", "prisma2020_csv", "prisma2020_rows", "write_handoff"]
