@@ -13,7 +13,7 @@ from helpers import make_records
 from test_prisma import scenario
 
 from reviewflow.dedup import deduplicate
-from reviewflow.handoff import PRISMA2020_COLUMNS, labelled_ris, prisma2020_csv
+from reviewflow.handoff import PRISMA2020_COLUMNS, labelled_ris, meta_analysed, prisma2020_csv
 from reviewflow.ingest import loads
 from reviewflow.tables import BIBLIOGRAPHIC_FIELDS
 
@@ -23,12 +23,12 @@ database_specific_results register_specific_results website_results organisation
 citations_results duplicates excluded_automatic excluded_other records_screened records_excluded
 dbr_sought_reports dbr_notretrieved_reports other_sought_reports other_notretrieved_reports
 dbr_assessed dbr_excluded other_assessed other_excluded new_studies new_reports total_studies
-total_reports""".split()
+total_reports total_studies_ma total_reports_ma""".split()
 
 
 def test_prisma2020_csv_carries_every_box_of_the_run():
     counts = scenario()
-    rows = list(csv.DictReader(io.StringIO(prisma2020_csv(counts))))
+    rows = list(csv.DictReader(io.StringIO(prisma2020_csv(counts, (5, 7)))))
     assert list(rows[0]) == PRISMA2020_COLUMNS
     n = {r["data"]: r["n"] for r in rows if r["data"] != "NA"}
     assert set(PRISMA_DATA_NAMES) <= set(n)
@@ -36,6 +36,7 @@ def test_prisma2020_csv_carries_every_box_of_the_run():
     assert int(n["records_screened"]) == p["screened"] and int(n["database_results"]) == p["identified"]["total"]
     assert int(n["records_excluded"]) == p["screening"]["excluded"]
     assert int(n["dbr_assessed"]) == p["retrieval"]["assessed"] and int(n["total_studies"]) == p["total_studies"]
+    assert (int(n["total_studies_ma"]), int(n["total_reports_ma"])) == (5, 7)
     removed = p["removed_before_screening"]
     duplicates = removed["duplicates_of_earlier_searches"] + removed["duplicates_within_search"]
     assert int(n["duplicates"]) == duplicates
@@ -46,6 +47,21 @@ def test_prisma2020_csv_carries_every_box_of_the_run():
     ]
     reasons = [part.rsplit(", ", 1) for part in n["dbr_excluded"].split("; ")]
     assert sum(int(k) for _, k in reasons) == sum(r["count"] for r in p["eligibility"]["excluded"])
+
+
+def test_studies_in_a_meta_analysis_are_those_pooled_with_another():
+    estimates = pd.DataFrame(
+        [
+            {"analysis_id": "a", "study_id": "s1", "pooled": "yes"},
+            {"analysis_id": "a", "study_id": "s2", "pooled": "yes"},
+            {"analysis_id": "a", "study_id": "s3", "pooled": "no"},  # left out of the pooling
+            {"analysis_id": "b", "study_id": "s4", "pooled": "yes"},  # alone in its analysis
+            {"analysis_id": "c", "study_id": "s2", "pooled": "yes"},
+            {"analysis_id": "c", "study_id": "s5", "pooled": "yes"},
+        ]
+    )
+    publications = pd.DataFrame({"study_id": ["s1", "s1", "s2", "s3", "s4", "s5", "s5", "s5"]})
+    assert meta_analysed(estimates, publications) == (3, 6)
 
 
 def test_labelled_ris_round_trips_the_citations_and_carries_their_status():

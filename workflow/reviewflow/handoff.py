@@ -1,13 +1,15 @@
 """The review's results in the forms the next tools read: the PRISMA2020 R package's
-flow-diagram CSV, and RIS whose records carry their screening outcome for EndNote or
-Zotero.
+flow-diagram CSV, RIS whose records carry their screening outcome for EndNote or
+Zotero, and RevMan 5 files for RevMan and GRADEpro (written by `revman.py`).
 
 PRISMA2020's `PRISMA_data()` reads a CSV with the columns `data, node, box, description,
 boxtext, tooltips, url, n` (the template `inst/extdata/PRISMA.csv` of the package); it
 finds each count by the name in `data` and takes its `n`; the boxes that list reasons or
-databases take "name, n; name, n". We fill `n` from the run's own PRISMA counts (the
-latest search batch is the update, as in our diagram) and write our own box texts; boxes
-the review has no data for (registers, other methods) get 0.
+databases take "name, n; name, n". Version 1.1.4 of the package added the box of studies
+in a meta-analysis (`total_studies_ma`, `total_reports_ma`), and its reader stops without
+them. We fill `n` from the run's own PRISMA counts (the latest search batch is the
+update, as in our diagram) and write our own box texts; boxes the review has no data for
+(registers, other methods) get 0.
 
 RIS: each citation with its screening status in `LB` (EndNote's Label; Zotero keeps it
 in the record's extra field) and a note (`N1`) saying status, exclusion reason and the
@@ -37,8 +39,18 @@ def _pairs(items: list[tuple[str, int]]) -> str:
     return "; ".join(f"{re.sub('[;,]', ' ', name)}, {n}" for name, n in items) or "None, 0"
 
 
-def prisma2020_rows(counts: dict) -> list[dict]:
-    """The template's rows with this review's numbers (counts: prisma/prisma.json)."""
+def meta_analysed(estimates: pd.DataFrame, publications: pd.DataFrame) -> tuple[int, int]:
+    """(studies, their reports) in at least one analysis that pooled two studies or more:
+    the package's box of studies included in meta-analysis."""
+    pooled = estimates[estimates["pooled"] == "yes"]
+    sizes = pooled.groupby("analysis_id")["study_id"].transform("nunique")
+    studies = set(pooled.loc[sizes > 1, "study_id"])
+    return len(studies), int(publications["study_id"].isin(studies).sum())
+
+
+def prisma2020_rows(counts: dict, meta_analysis: tuple[int, int] = (0, 0)) -> list[dict]:
+    """The template's rows with this review's numbers (counts: prisma/prisma.json;
+    meta_analysis: the studies and reports pooled, from `meta_analysed`)."""
     p = counts["prisma"]
     removed = p["removed_before_screening"]
     databases = [(b["database"], b["records"]) for b in p["identified"]["by_database"]]
@@ -84,6 +96,8 @@ def prisma2020_rows(counts: dict) -> list[dict]:
         ("new_reports", "NA", "box10", "Reports of new included studies", new_reports),
         ("total_studies", "node22", "box16", "Studies included in the review", p["total_studies"]),
         ("total_reports", "NA", "box16", "Reports of the included studies", p["total_reports"]),
+        ("total_studies_ma", "node23", "box17", "Studies in a meta-analysis", meta_analysis[0]),
+        ("total_reports_ma", "NA", "box17", "Reports of the studies in a meta-analysis", meta_analysis[1]),
     ]
     titles = [
         ("NA", "node4", "prevstud", "Previous studies"),
@@ -110,11 +124,11 @@ def prisma2020_rows(counts: dict) -> list[dict]:
     return rows
 
 
-def prisma2020_csv(counts: dict) -> str:
+def prisma2020_csv(counts: dict, meta_analysis: tuple[int, int] = (0, 0)) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=PRISMA2020_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(prisma2020_rows(counts))
+    writer.writerows(prisma2020_rows(counts, meta_analysis))
     return out.getvalue()
 
 
@@ -146,7 +160,7 @@ REVMAN_TABLES = {
     "rob": "rob/rob.csv",
 }
 NEEDED = {
-    "prisma2020": ["prisma/prisma.json"],
+    "prisma2020": ["prisma/prisma.json", "synthesis/estimates.csv", "studies/publications.csv"],
     "ris": ["dedup/citations.csv", "screening/status.csv", "studies/publications.csv"],
     "revman": list(REVMAN_TABLES.values()),
     "gradepro": list(REVMAN_TABLES.values()),
@@ -207,7 +221,11 @@ def write_handoff(kind: str, config: dict, output: str) -> str:
                 _write(target / name, text)
         return f"wrote {len(files) - 1} RevMan 5 files for GRADEpro, one per key question, in {target}"
     if kind == "prisma2020":
-        text = prisma2020_csv(json.loads(Path(layout.result("prisma/prisma.json")).read_text(encoding="utf-8")))
+        counts = json.loads(Path(layout.result("prisma/prisma.json")).read_text(encoding="utf-8"))
+        pooled = meta_analysed(
+            read_csv(layout.result("synthesis/estimates.csv")), read_csv(layout.result("studies/publications.csv"))
+        )
+        text = prisma2020_csv(counts, pooled)
     else:
         text = labelled_ris(
             read_csv(layout.result("dedup/citations.csv"), CITATION_COLUMNS),
@@ -225,4 +243,4 @@ def _write(target: Path, text: str) -> None:
     atomic_write_text(target, text)
 
 
-__all__ = ["PRISMA2020_COLUMNS", "labelled_ris", "prisma2020_csv", "prisma2020_rows", "write_handoff"]
+__all__ = ["PRISMA2020_COLUMNS", "labelled_ris", "meta_analysed", "prisma2020_csv", "prisma2020_rows", "write_handoff"]

@@ -2,12 +2,11 @@
 
 RevMan 5 keeps a review in one XML file whose element and attribute names are RevMan's
 own; GRADEpro imports its comparisons and outcomes from such a file ("Import from
-Review Manager file": Cochrane Handbook 5.1, section 11.5.4; Cochrane's GRADEpro guides),
-and RevMan Web opens RevMan 5 files. No Python library writes the format, so it is
-written here. Where its names come from: the example review `Fleiss1993.rm5` that R's
-`meta` package ships (written by RevMan 5.0), and the reader of that package
-(`read.rm5`), which takes a file line by line and so needs each element on a line of
-its own, as RevMan writes them.
+Review Manager file": Cochrane Handbook 5.1, section 11.5.4; Cochrane's GRADEpro guides).
+No Python library writes the format, so it is written here. Where its names come
+from: the example review `Fleiss1993.rm5` that R's `meta` package ships (written by
+RevMan 5.0), and the reader of that package (`read.rm5`), which takes a file line by
+line and so needs each element on a line of its own, as RevMan writes them.
 
 What goes in:
 - every included study (`STUDY`, its label as RevMan's name and the label's year);
