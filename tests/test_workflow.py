@@ -494,3 +494,37 @@ def test_every_number_in_every_workbook_is_a_number_and_identifiers_stay_text(ru
     assert isinstance(first[header.index("title_similarity")], int | float)  # 1.000 reads back as 1
     assert isinstance(first[header.index("year_a")], int)
     assert isinstance(first[header.index("record_a")], str)
+
+
+def test_the_run_hands_off_to_revman_gradepro_and_prisma2020(run, tmp_path):
+    """The embedded review's own results as RevMan 5 files: every analysis with a study
+    result to pool is an outcome, every included study is there with its characteristics."""
+    import sys
+
+    import defusedxml.ElementTree as SafeTree
+
+    command = Path(sys.executable).parent / "reviewflow"
+    for kind, target in (("revman", tmp_path / "ipmp.rm5"), ("gradepro", tmp_path / "gradepro")):
+        done = subprocess.run(
+            [command, "handoff", kind, "--config", "config/ipmp.yaml", "-o", target],
+            cwd=run,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+    tree = SafeTree.parse(tmp_path / "ipmp.rm5").getroot()
+    analyses = rows(run / RESULTS / "synthesis" / "analyses.csv")
+    estimates = rows(run / RESULTS / "synthesis" / "estimates.csv")
+    pooled = {e["analysis_id"] for e in estimates if e["pooled"] == "yes"}
+    with_data = [a for a in analyses if a["measure"] and a["analysis_id"] in pooled]
+    assert len(list(tree.iter("IV_OUTCOME"))) == len(with_data)
+    assert len(list(tree.iter("IV_DATA"))) == sum(1 for e in estimates if e["pooled"] == "yes")
+    assert {s.get("NAME") for s in tree.iter("STUDY")} == {
+        s["label"] for s in rows(run / RESULTS / "studies/studies.csv")
+    }
+    per_kq = {p.name: SafeTree.parse(p).getroot() for p in sorted((tmp_path / "gradepro").iterdir())}
+    assert list(per_kq) == ["ipmp_KQ1.rm5", "ipmp_KQ2.rm5"]
+    for name, root in per_kq.items():
+        kq = name.removeprefix("ipmp_").removesuffix(".rm5")
+        assert {c.find("NAME").text.split(":")[0] for c in root.iter("COMPARISON")} == {kq}
+    assert sum(len(list(r.iter("IV_OUTCOME"))) for r in per_kq.values()) == len(with_data)
