@@ -1,5 +1,8 @@
-# Helper functions for the rules. Every path and parameter comes from
-# reviewflow.layout, which the in-process runner and the manifest use too.
+# Helper functions for the rules: each asks reviewflow.layout (which the in-process
+# runner and the manifest use too) for one named file of a rule, so a rule file shows
+# the names of its inputs and outputs and Layout alone holds their paths.
+import functools
+
 from reviewflow.layout import FOLDER_OUTPUTS, Layout
 from reviewflow.scripting import source_files
 
@@ -11,22 +14,52 @@ wildcard_constraints:
     export=r"[A-Za-z0-9_.-]+",
 
 
-def inputs(rule):
-    """The rule's input files, and the package code its step runs (a change reruns it)."""
-    return {**getattr(LAYOUT, rule)().inputs, "code": source_files(rule)}
+@functools.cache
+def job(rule):
+    """The rule's one job as Layout builds it for this review (its files and parameters)."""
+    return getattr(LAYOUT, rule)()
 
 
-def outputs(rule):
-    """The rule's output files; a folder output (one file per analysis) as directory()."""
-    files = getattr(LAYOUT, rule)().outputs
+def named_input(rule, name):
+    """One input file of the rule, by the name its step reads it by."""
+    return job(rule).inputs[name]
+
+
+def named_output(rule, name):
+    """One output of the rule by name; a folder (one file per analysis) as directory()."""
+    path = job(rule).outputs[name]
+    return directory(path) if name in FOLDER_OUTPUTS else path
+
+
+def optional_inputs(rule, *names):
+    """Those of the named inputs this review has: a sheet the config may leave out, a
+    blind reviewer's sheet, a diagnostic review's tables. An absent one is not passed,
+    so the step sees it is absent."""
+    files = job(rule).inputs
+    return {name: files[name] for name in names if name in files}
+
+
+def optional_outputs(rule, *names):
+    files = job(rule).outputs
+    return {name: named_output(rule, name) for name in names if name in files}
+
+
+def inputs_starting(rule, prefix):
+    """The inputs one per reviewer or per key question, whose names start with prefix."""
     return {
-        name: directory(path) if name in FOLDER_OUTPUTS else path
-        for name, path in files.items()
+        name: path for name, path in job(rule).inputs.items() if name.startswith(prefix)
+    }
+
+
+def outputs_starting(rule, *prefixes):
+    files = job(rule).outputs
+    return {
+        name: named_output(rule, name) for name in files if name.startswith(prefixes)
     }
 
 
 def params(rule):
-    return getattr(LAYOUT, rule)().params
+    return job(rule).params
 
 
 def export_file(wildcards):

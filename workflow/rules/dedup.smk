@@ -1,8 +1,14 @@
 rule dedup:
     input:
-        **inputs("dedup"),
+        # the dedup decisions sheet, where the config names one
+        **optional_inputs("dedup", "decisions"),
+        records=named_input("dedup", "records"),
+        code=source_files("dedup"),
     output:
-        **outputs("dedup"),
+        records=named_output("dedup", "records"),
+        citations=named_output("dedup", "citations"),
+        clusters=named_output("dedup", "clusters"),
+        queue=named_output("dedup", "queue"),
     log:
         LAYOUT.log("dedup"),
     benchmark:

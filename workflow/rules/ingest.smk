@@ -3,7 +3,8 @@ rule ingest:
         export=export_file,
         code=source_files("ingest"),
     output:
-        **LAYOUT.ingest().outputs,
+        records=named_output("ingest", "records"),
+        rejected=named_output("ingest", "rejected"),
     log:
         LAYOUT.log("ingest", batch="{batch}", export="{export}"),
     benchmark:
@@ -24,9 +25,10 @@ rule ingest:
 
 rule rejected_records:
     input:
-        **inputs("rejected_records"),
+        rejected=named_input("rejected_records", "rejected"),
+        code=source_files("rejected_records"),
     output:
-        **outputs("rejected_records"),
+        rejected=named_output("rejected_records", "rejected"),
     log:
         LAYOUT.log("rejected_records"),
     benchmark:

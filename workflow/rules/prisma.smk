@@ -1,10 +1,16 @@
 rule prisma:
     input:
-        **inputs("prisma"),
+        records=named_input("prisma", "records"),
+        rejected=named_input("prisma", "rejected"),
+        citations=named_input("prisma", "citations"),
+        status=named_input("prisma", "status"),
+        studies=named_input("prisma", "studies"),
+        publications=named_input("prisma", "publications"),
+        code=source_files("prisma"),
     output:
-        counts=outputs("prisma")["counts"],
+        counts=named_output("prisma", "counts"),
         svg=report(
-            outputs("prisma")["svg"],
+            named_output("prisma", "svg"),
             caption="../report/prisma.rst",
             category="Flow",
         ),

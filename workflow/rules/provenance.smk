@@ -1,8 +1,9 @@
 rule provenance:
     input:
-        **inputs("provenance"),
+        raw=named_input("provenance", "raw"),
+        code=source_files("provenance"),
     output:
-        **outputs("provenance"),
+        provenance=named_output("provenance", "provenance"),
     log:
         LAYOUT.log("provenance"),
     benchmark:
@@ -20,9 +21,10 @@ rule provenance:
 
 rule manifest:
     input:
-        **inputs("manifest"),
+        results=named_input("manifest", "results"),
+        code=source_files("manifest"),
     output:
-        **outputs("manifest"),
+        manifest=named_output("manifest", "manifest"),
     log:
         LAYOUT.log("manifest"),
     benchmark:

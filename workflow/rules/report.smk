@@ -1,8 +1,50 @@
 rule report_context:
     input:
-        **inputs("report_context"),
+        # a diagnostic review's accuracy results; blind reviewers' agreement
+        **optional_inputs(
+            "report_context",
+            "accuracy_analyses",
+            "accuracy_studies",
+            "accuracy_comparisons",
+            "accuracy_certainty",
+            "accuracy_figures",
+            "rob_agreement",
+            "rob_disagreements",
+            "extraction_agreement",
+            "extraction_disagreements",
+        ),
+        prisma=named_input("report_context", "prisma"),
+        prisma_svg=named_input("report_context", "prisma_svg"),
+        agreement=named_input("report_context", "agreement"),
+        prioritisation=named_input("report_context", "prioritisation"),
+        status=named_input("report_context", "status"),
+        studies=named_input("report_context", "studies"),
+        publications=named_input("report_context", "publications"),
+        arms=named_input("report_context", "arms"),
+        evidence=named_input("report_context", "evidence"),
+        matrix=named_input("report_context", "matrix"),
+        awaiting=named_input("report_context", "awaiting"),
+        rob=named_input("report_context", "rob"),
+        rob_gaps=named_input("report_context", "rob_gaps"),
+        analyses=named_input("report_context", "analyses"),
+        estimates=named_input("report_context", "estimates"),
+        soe=named_input("report_context", "soe"),
+        after_sensitivity=named_input("report_context", "after_sensitivity"),
+        after_bias=named_input("report_context", "after_bias"),
+        after_subgroups=named_input("report_context", "after_subgroups"),
+        after_metareg=named_input("report_context", "after_metareg"),
+        forest=named_input("report_context", "forest"),
+        funnel=named_input("report_context", "funnel"),
+        after=named_input("report_context", "after"),
+        changes=named_input("report_context", "changes"),
+        changes_summary=named_input("report_context", "changes_summary"),
+        figures=named_input("report_context", "figures"),
+        provenance=named_input("report_context", "provenance"),
+        dedup_records=named_input("report_context", "dedup_records"),
+        authored=named_input("report_context", "authored"),
+        code=source_files("report_context"),
     output:
-        **outputs("report_context"),
+        context=named_output("report_context", "context"),
     log:
         LAYOUT.log("report_context"),
     benchmark:
@@ -20,10 +62,11 @@ rule report_context:
 
 rule report_html:
     input:
-        **inputs("report_html"),
+        context=named_input("report_html", "context"),
+        code=source_files("report_html"),
     output:
         html=report(
-            outputs("report_html")["html"],
+            named_output("report_html", "html"),
             caption="../report/report.rst",
             category="Report",
         ),
@@ -42,10 +85,11 @@ rule report_html:
 
 rule report_pdf:
     input:
-        **inputs("report_pdf"),
+        html=named_input("report_pdf", "html"),
+        code=source_files("report_pdf"),
     output:
         pdf=report(
-            outputs("report_pdf")["pdf"],
+            named_output("report_pdf", "pdf"),
             caption="../report/report.rst",
             category="Report",
         ),
@@ -64,10 +108,11 @@ rule report_pdf:
 
 rule report_workbook:
     input:
-        **inputs("report_workbook"),
+        context=named_input("report_workbook", "context"),
+        code=source_files("report_workbook"),
     output:
         workbook=report(
-            outputs("report_workbook")["workbook"],
+            named_output("report_workbook", "workbook"),
             caption="../report/workbook.rst",
             category="Report",
         ),

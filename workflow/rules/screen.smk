@@ -1,8 +1,18 @@
 rule screen:
     input:
-        **inputs("screen"),
+        # the screening sheet, where the config names one
+        **optional_inputs("screen", "decisions"),
+        # reviewer_<initials>: each blind reviewer's own sheet
+        **inputs_starting("screen", "reviewer_"),
+        citations=named_input("screen", "citations"),
+        code=source_files("screen"),
     output:
-        **outputs("screen"),
+        status=named_output("screen", "status"),
+        agreement=named_output("screen", "agreement"),
+        disagreements=named_output("screen", "disagreements"),
+        prioritisation=named_output("screen", "prioritisation"),
+        to_screen_title_abstract=named_output("screen", "to_screen_title_abstract"),
+        to_screen_full_text=named_output("screen", "to_screen_full_text"),
     log:
         LAYOUT.log("screen"),
     benchmark:
