@@ -99,26 +99,8 @@ def link_citations(config: dict, requests: list[dict], file: str) -> tuple[int, 
         if primary not in ("", "yes", "no"):
             raise fail(f"'{primary}' is not allowed; allowed: yes, no", "primary")
         if target.casefold() == NEW_STUDY:
-            study_id = request.get("new_study_id", "").strip()
-            if not STUDY_ID.fullmatch(study_id):
-                raise fail(
-                    f"'{study_id}' is not a study id; give the new study one of lower-case letters, digits and '-', "
-                    "e.g. smith-2021",
-                    "new_study_id",
-                )
-            if study_id in known_studies:
-                raise fail(f"study '{study_id}' exists already; choose it in link_to instead", "new_study_id")
-            if study_id not in new_studies:
-                design = _choice(request.get("design", ""), designs)
-                if design is None:
-                    raise fail(
-                        f"'{request.get('design', '')}' is not a design of the config; allowed: {', '.join(designs)}",
-                        "design",
-                    )
-                new_studies[study_id] = {"study_id": study_id, "label": _label(by_id[citation_id]), "design": design}
-                primary = primary or "yes"
-            else:
-                primary = primary or "no"
+            study_id, first = _new_study(request, by_id[citation_id], known_studies, new_studies, designs, fail)
+            primary = primary or ("yes" if first else "no")
         elif target in known_studies or target in new_studies:
             study_id = target
             primary = primary or "no"
@@ -139,6 +121,29 @@ def link_citations(config: dict, requests: list[dict], file: str) -> tuple[int, 
         append_rows(review.registry_file, columns, list(new_studies.values()))
     append_rows(review.publications_file, list(publications.columns), new_pubs)
     return len(new_pubs), len(new_studies)
+
+
+def _new_study(request: dict, citation: dict, known: set, new_studies: dict, designs: list, fail) -> tuple[str, bool]:
+    """The study a 'new study' request names, checked, and whether the request creates it
+    (the first of its publications, the primary one unless the sheet says otherwise)."""
+    study_id = request.get("new_study_id", "").strip()
+    if not STUDY_ID.fullmatch(study_id):
+        raise fail(
+            f"'{study_id}' is not a study id; give the new study one of lower-case letters, digits and '-', "
+            "e.g. smith-2021",
+            "new_study_id",
+        )
+    if study_id in known:
+        raise fail(f"study '{study_id}' exists already; choose it in link_to instead", "new_study_id")
+    if study_id in new_studies:
+        return study_id, False
+    design = _choice(request.get("design", ""), designs)
+    if design is None:
+        raise fail(
+            f"'{request.get('design', '')}' is not a design of the config; allowed: {', '.join(designs)}", "design"
+        )
+    new_studies[study_id] = {"study_id": study_id, "label": _label(citation), "design": design}
+    return study_id, True
 
 
 def _choice(value: str, allowed: list[str]) -> str | None:

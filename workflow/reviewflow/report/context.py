@@ -90,30 +90,11 @@ def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict
     for row in study_rows:
         row["references"] = study_refs.get(row["study_id"], [])
     invented_n = {row["study_id"] for row in study_rows if "n_randomised" in row["illustrative_columns"]}
-    rob = tables.rob
     randomised = {d["name"]: bool(d.get("randomised")) for d in config["vocabulary"]["designs"]}
     return {
         **_front_matter(config, digest),
         **_flow(tables, ref_numbers),
-        "key_questions": [
-            kq_section(
-                declared,
-                tables,
-                study_refs,
-                invented_n,
-                randomised,
-                tool,
-                setting(config, "rob.palette"),
-                headings={
-                    c["id"]: c["heading"]
-                    for kind in ("study_characteristics", "arm_characteristics")
-                    for c in config["vocabulary"].get(kind, [])
-                },
-                system=system,
-                outcome_ids=_vocabulary_ids(config, "outcome_columns"),
-            )
-            for declared in config["key_questions"]
-        ],
+        "key_questions": _key_questions(config, tables, study_refs, invented_n, randomised, tool, system),
         "kq_ids": [kq["id"] for kq in config["key_questions"]],
         "studies": study_rows,
         "matrix": tables.matrix.to_dict("records"),
@@ -126,17 +107,8 @@ def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict
             {"study_id": s, "label": label, "references": [r for r in references if r["study_id"] == s]}
             for s, label in zip(tables.studies["study_id"], tables.studies["label"])
         ],
-        "rob": with_marked_columns(rob),
+        **_risk_of_bias(config, tables, tool, randomised),
         "study_results": with_marked_columns(tables.estimates),
-        "rob_tool": config["rob"]["tool"],
-        "tool": {
-            "id": tool.id,
-            "name": tool.name,
-            "reference": tool.reference,
-            "for_designs": tool.for_designs,
-            "computes_overall": tool.overall["rule"] != "none",
-        },
-        "rob_design_mismatch": design_mismatches(tables.studies, tool, randomised),
         "vocabulary": vocabulary_context(config["vocabulary"]),
         "synthesis": synthesis_context(config.get("synthesis", {})),
         "certainty": {
@@ -149,15 +121,11 @@ def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict
         "versions": versions_context(tables),
         "changes": tables.changes.to_dict("records"),
         "dedup_rules": dedup_rules(tables.match_rules),
-        "rob_domains": [d["id"] for d in tool.domains],
-        "rob_levels": {j["label"]: j["level"] for j in tool.judgements},
-        "rob_disagreements": rob[rob["agrees"] == "false"].to_dict("records"),
-        "rob_missing": tables.rob_missing,
         "excluded_full_text": tables.status[tables.status["status"] == "excluded at full text"].to_dict("records"),
         "references": references,
         "illustrative_rows": sum(
             1
-            for frame in (tables.studies, tables.evidence, rob, tables.arms, tables.soe, tables.analyses)
+            for frame in (tables.studies, tables.evidence, tables.rob, tables.arms, tables.soe, tables.analyses)
             for value in frame["illustrative"]
             if value
         ),
@@ -167,7 +135,6 @@ def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict
         "strategies": tables.strategies,
         "unwritten": [s["title"] for s in tables.authored.values() if s["html"] is None],
         "awaiting": awaiting_context(tables.awaiting),
-        **({"rob_agreement": tables.rob_agreement} if tables.rob_agreement is not None else {}),
         **({"extraction_agreement": tables.extraction_agreement} if tables.extraction_agreement is not None else {}),
         # a diagnostic review's chapter; absent from a review of interventions, whose context is unchanged
         **(
@@ -175,6 +142,52 @@ def build_context(config: dict, tables: Tables, tool: Tool, digest: str) -> dict
             if tables.accuracy is not None
             else {}
         ),
+    }
+
+
+def _key_questions(config, tables: Tables, study_refs, invented_n, randomised, tool: Tool, system) -> list[dict]:
+    """One chapter's data per key question."""
+    headings = {
+        c["id"]: c["heading"]
+        for kind in ("study_characteristics", "arm_characteristics")
+        for c in config["vocabulary"].get(kind, [])
+    }
+    return [
+        kq_section(
+            declared,
+            tables,
+            study_refs,
+            invented_n,
+            randomised,
+            tool,
+            setting(config, "rob.palette"),
+            headings=headings,
+            system=system,
+            outcome_ids=_vocabulary_ids(config, "outcome_columns"),
+        )
+        for declared in config["key_questions"]
+    ]
+
+
+def _risk_of_bias(config: dict, tables: Tables, tool: Tool, randomised: dict) -> dict:
+    """The tool, its judgements and the review's assessments (and blind reviewers' agreement)."""
+    rob = tables.rob
+    return {
+        "rob": with_marked_columns(rob),
+        "rob_tool": config["rob"]["tool"],
+        "tool": {
+            "id": tool.id,
+            "name": tool.name,
+            "reference": tool.reference,
+            "for_designs": tool.for_designs,
+            "computes_overall": tool.overall["rule"] != "none",
+        },
+        "rob_design_mismatch": design_mismatches(tables.studies, tool, randomised),
+        "rob_domains": [d["id"] for d in tool.domains],
+        "rob_levels": {j["label"]: j["level"] for j in tool.judgements},
+        "rob_disagreements": rob[rob["agrees"] == "false"].to_dict("records"),
+        "rob_missing": tables.rob_missing,
+        **({"rob_agreement": tables.rob_agreement} if tables.rob_agreement is not None else {}),
     }
 
 
