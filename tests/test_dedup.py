@@ -671,3 +671,41 @@ def test_records_exported_without_a_title_are_kept_and_put_to_people():
     alone = queue[queue["record_a"] == "R5"]
     assert alone["record_b"].tolist() == [""] and alone["reason"].str.startswith("has no title").all()
     assert "R2" not in set(queue.loc[queue["record_b"] == "", "record_a"])  # already in a pair: no second row
+
+
+def test_blocking_pairs_every_two_records_that_share_a_key_and_skips_oversized_blocks(monkeypatch):
+    """The pairs of candidate_pairs against a brute force over the same blocks, with blocks
+    of every size up to and past the limit (shrunk here to keep the test small)."""
+    import itertools
+
+    import numpy as np
+
+    from reviewflow.dedup import pairs as blocking
+
+    monkeypatch.setattr(blocking, "BLOCK_LIMIT", 40)
+    rng = np.random.default_rng(7)
+    n = 600
+    blocks = {
+        name: pd.Series([f"k{v}" if v >= 0 else "" for v in rng.integers(-1, high, n)])
+        for name, high in (("doi", 400), ("pmid", 30), ("title", 12), ("title_start", 60), ("author_page", 3))
+    }
+    blocks["alt_title_start"] = pd.Series([f"k{v}" if v < 20 else "" for v in rng.integers(0, 200, n)])
+    monkeypatch.setattr(blocking, "blocking_keys", lambda keys: dict(blocks))
+    expected = set()
+    for name, key in blocks.items():
+        if name == "alt_title_start":
+            continue
+        entries = list(enumerate(key))
+        if name == "title_start":
+            entries += list(enumerate(blocks["alt_title_start"]))
+        members: dict[str, set] = {}
+        for position, value in entries:
+            if value:
+                members.setdefault(value, set()).add(position)
+        for group in members.values():
+            if 1 < len(group) <= 40:
+                expected |= set(itertools.combinations(sorted(group), 2))
+    found = blocking.candidate_pairs(pd.DataFrame(index=range(n)))
+    assert {tuple(pair) for pair in found.tolist()} == expected
+    assert found.tolist() == sorted(found.tolist())  # in record order
+    assert any(len(g) > 40 for g in [[v for v in blocks["author_page"] if v == "k0"]])  # an oversized block was there
