@@ -70,7 +70,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix $(PYTHON_SOURCES)
 	$(BIN)/ruff format $(PYTHON_SOURCES)
 
-# The conda environments pin requirements.lock's versions (tests/test_packaging.py checks).
+# The conda environments pin requirements.lock's versions (tests/unit/test_packaging.py checks).
 envs: $(STAMP)
 	$(BIN)/python -m reviewflow.conda_envs --write
 

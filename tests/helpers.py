@@ -22,6 +22,7 @@ from reviewflow.verify import copy_project  # noqa: E402,F401 (the parts of the 
 VOCABULARY = yaml.safe_load((ROOT / "config" / "ipmp.yaml").read_text())["vocabulary"]
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+BAD_INPUTS = Path(__file__).resolve().parent / "bad_inputs"  # the catalogue of malformed inputs
 
 
 def make_records(rows: list[dict]) -> pd.DataFrame:

@@ -9,7 +9,6 @@ from helpers import copy_built, snakemake
 
 from reviewflow.cli import main
 
-pytestmark = pytest.mark.e2e
 REVIEW = "resources/ipmp"
 RESULTS = "results/ipmp"
 FLOW = (f"{RESULTS}/prisma/prisma.json", f"{RESULTS}/screening/to_screen_title_abstract.xlsx")

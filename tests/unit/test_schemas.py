@@ -10,7 +10,7 @@ from reviewflow.rob import load_tool, sheet_schema
 from reviewflow.schemas import validate_config
 from reviewflow.sheets import read_sheet
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 QUALITY = sheet_schema(load_tool("quality-rating"))
 CONFIG = yaml.safe_load((ROOT / "config" / "ipmp.yaml").read_text())
 

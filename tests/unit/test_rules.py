@@ -11,7 +11,7 @@ import pytest
 from reviewflow.layout import Layout
 from reviewflow.pipeline import load_config
 
-RULES = Path(__file__).resolve().parent.parent / "workflow" / "rules"
+RULES = Path(__file__).resolve().parents[2] / "workflow" / "rules"
 RULE = re.compile(r"^rule (\w+):\n(.*?)(?=^rule |\Z)", re.S | re.M)
 SECTION = re.compile(r"^    (input|output):\n(.*?)(?=^    \w+:)", re.S | re.M)
 NAMED = re.compile(r'^        (\w+)=(?:report\(\s*)?named_(?:input|output)\("(\w+)", "(\w+)"\)', re.M)

@@ -13,7 +13,6 @@ import pytest
 from helpers import copy_built, copy_project, snakemake
 from pypdf import PdfReader
 
-pytestmark = pytest.mark.e2e
 REVIEW = "resources/ipmp"
 RESULTS = "results/ipmp"
 # Targets short of the report, for tests that look at the flow or dedup only (no PDF to render).

@@ -1,5 +1,4 @@
-"""Living-review versions: freeze, changes since the last frozen version, and the
-embedded review as version 2 of 2."""
+"""Living-review versions on the embedded review: version 1 frozen, version 2 run."""
 
 import json
 import shutil
@@ -9,16 +8,13 @@ import pandas as pd
 import pytest
 import yaml
 from helpers import ROOT, copy_inputs
+from test_versions import CONFIG, SHEETS, _changes
 
-from reviewflow.cli import main
 from reviewflow.errors import ReviewflowError
 from reviewflow.pipeline import load_config, run_review
 from reviewflow.screening import citation_resolver
 from reviewflow.tables import CITATION_COLUMNS, read_csv
 from reviewflow.versions import SNAPSHOT, freeze
-
-CONFIG = "config/ipmp.yaml"
-SHEETS = "resources/ipmp"
 
 
 def first_batch_only(project: Path, version: str = "1") -> set[str]:
@@ -77,11 +73,6 @@ def versioned(tmp_path_factory):
     return project, frozen, new_studies, layout
 
 
-def _changes(project: Path) -> pd.DataFrame:
-    return pd.read_csv(project / "results/ipmp/changes.csv", dtype=str, keep_default_na=False)
-
-
-@pytest.mark.e2e
 def test_freeze_writes_a_snapshot_and_refuses_the_same_version_twice(versioned, monkeypatch):
     project, frozen, _, _ = versioned
     assert sorted(p.name for p in frozen.iterdir()) == sorted([*SNAPSHOT, "version.json"])
@@ -92,7 +83,6 @@ def test_freeze_writes_a_snapshot_and_refuses_the_same_version_twice(versioned, 
         freeze({**load_config(CONFIG), "review": {**load_config(CONFIG)["review"], "version": "1"}}, CONFIG)
 
 
-@pytest.mark.e2e
 def test_the_update_batch_brings_exactly_its_changes(versioned):
     project, frozen, new_studies, layout = versioned
     changes = _changes(project)
@@ -113,7 +103,6 @@ def test_the_update_batch_brings_exactly_its_changes(versioned):
     assert summary["trigger"] == "new search 2021-05-24" and summary["baseline"]["version"] == "1"
 
 
-@pytest.mark.e2e
 def test_the_committed_version_1_is_the_first_batch_frozen(versioned):
     """resources/ipmp/versions/1 is what freezing the first-batch review gives, byte for byte."""
     _, frozen, *_ = versioned
@@ -123,7 +112,6 @@ def test_the_committed_version_1_is_the_first_batch_frozen(versioned):
         assert path.read_bytes() == (frozen / path.name).read_bytes(), path.name
 
 
-@pytest.mark.e2e
 def test_report_shows_version_2_of_2_with_its_changes(versioned):
     project, *_ = versioned
     html = (project / "results/ipmp/report.html").read_text()
@@ -131,7 +119,6 @@ def test_report_shows_version_2_of_2_with_its_changes(versioned):
     assert "Update triggered by</th><td>new search 2021-05-24" in html
 
 
-@pytest.mark.e2e
 def test_a_corrected_value_is_one_change_with_its_row_and_a_rerun_is_stable(versioned, tmp_path, monkeypatch):
     project, *_ = versioned
     copy = tmp_path / "p"
@@ -169,13 +156,3 @@ def test_a_corrected_value_is_one_change_with_its_row_and_a_rerun_is_stable(vers
     assert study_level[["what", "before", "after", "source"]].values.tolist() == [
         ["mean_age", "45", "46", "studies.csv row 2"]
     ]
-
-
-def test_version_freeze_command_names_what_is_missing(tmp_path, monkeypatch, capsys):
-    project = copy_inputs(tmp_path)
-    monkeypatch.chdir(project)
-    assert main(["version", "freeze", CONFIG]) == 1
-    error = capsys.readouterr().err
-    assert "has no results to freeze yet" in error and error.count("\n") == 1
-    assert not (project / SHEETS / "versions" / "2").exists()
-    assert ROOT.exists()
