@@ -503,7 +503,12 @@ def test_the_run_hands_off_to_revman_gradepro_and_prisma2020(run, tmp_path):
     import defusedxml.ElementTree as SafeTree
 
     command = Path(sys.executable).parent / "reviewflow"
-    for kind, target in (("revman", tmp_path / "ipmp.rm5"), ("gradepro", tmp_path / "gradepro")):
+    targets = (
+        ("revman", tmp_path / "ipmp.rm5"),
+        ("gradepro", tmp_path / "gradepro"),
+        ("revman-web", tmp_path / "p.zip"),
+    )
+    for kind, target in targets:
         done = subprocess.run(
             [command, "handoff", kind, "--config", "config/ipmp.yaml", "-o", target],
             cwd=run,
@@ -527,3 +532,9 @@ def test_the_run_hands_off_to_revman_gradepro_and_prisma2020(run, tmp_path):
         kq = name.removeprefix("ipmp_").removesuffix(".rm5")
         assert {c.find("NAME").text.split(":")[0] for c in root.iter("COMPARISON")} == {kq}
     assert sum(len(list(r.iter("IV_OUTCOME"))) for r in per_kq.values()) == len(with_data)
+    import io
+    import zipfile
+
+    inner = zipfile.ZipFile(io.BytesIO(zipfile.ZipFile(tmp_path / "p.zip").read("ipmp-files/ipmp-data.zip")))
+    data_rows = inner.read("ipmp-analysis-data/ipmp-data-rows.csv").decode("utf-8-sig").splitlines()
+    assert len(data_rows) - 1 == sum(1 for e in estimates if e["pooled"] == "yes")

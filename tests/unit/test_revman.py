@@ -18,7 +18,7 @@ from test_synthesis_workflow import SETTINGS, _frames, _outcome, _study
 from reviewflow.errors import ReviewflowError
 from reviewflow.handoff import write_handoff
 from reviewflow.pipeline import load_config
-from reviewflow.revman import revman_id, rm5, year_of
+from reviewflow.revman import data_package, revman_id, rm5, year_of
 from reviewflow.rob import load_tool
 from reviewflow.synthesis.analyses import run_analyses
 
@@ -182,3 +182,80 @@ def test_ids_years_and_refusals():
     assert year_of("Tavafian 2011, 2014") == "2011" and year_of("Unpublished") == ""
     with pytest.raises(ReviewflowError, match="diagnostic review"):
         write_handoff("revman", load_config("config/dvt.yaml"), "out.rm5")
+
+
+def _package(tables, kqs=None) -> dict:
+    """{name: rows} of every CSV in the data package (the outer zip holds the inner one)."""
+    import csv
+    import io
+    import zipfile
+
+    outer = zipfile.ZipFile(io.BytesIO(data_package(REVIEW, tables, TOOL, "rev1", kqs)))
+    assert outer.namelist() == ["rev1-files/rev1-data.zip"]  # the layout meta::read.cdir unpacks
+    inner = zipfile.ZipFile(io.BytesIO(outer.read("rev1-files/rev1-data.zip")))
+    files = {}
+    for name in inner.namelist():
+        raw = inner.read(name)
+        assert raw.startswith("\ufeff".encode())  # UTF-8 with a byte order mark, as RevMan Web writes
+        files[name.split("/")[-1]] = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    return files
+
+
+def test_the_revman_web_package_has_the_specified_files_columns_and_numbers():
+    """Columns as Cochrane's data package specification (version 1) lists them; the data rows
+    carry generic inverse-variance effects on the analysis scale (log for ratios)."""
+    import csv
+    import io
+    import zipfile
+
+    from reviewflow.revman import DATA_ROW_COLUMNS, SETTINGS_COLUMNS, STUDY_COLUMNS
+
+    tables = _tables()
+    files = _package(tables)
+    assert sorted(files) == [
+        "rev1-data-rows.csv",
+        "rev1-overall-estimates-and-settings.csv",
+        "rev1-risk-of-bias.csv",
+        "rev1-study-information.csv",
+        "rev1-subgroup-estimates.csv",
+    ]
+    inner = zipfile.ZipFile(
+        io.BytesIO(
+            zipfile.ZipFile(io.BytesIO(data_package(REVIEW, tables, TOOL, "rev1"))).read("rev1-files/rev1-data.zip")
+        )
+    )
+    header = lambda name: next(csv.reader(io.StringIO(inner.read(name).decode("utf-8-sig"))))  # noqa: E731
+    assert header("rev1-analysis-data/rev1-data-rows.csv") == DATA_ROW_COLUMNS
+    assert header("rev1-analysis-data/rev1-overall-estimates-and-settings.csv") == SETTINGS_COLUMNS
+    assert header("rev1-study-data/rev1-study-information.csv") == STUDY_COLUMNS
+    settings = {
+        (r["Analysis group"], r["Analysis number"]): r for r in files["rev1-overall-estimates-and-settings.csv"]
+    }
+    analyses = tables["analyses"].set_index("analysis_id")
+    estimates = tables["estimates"]
+    tree = SafeTree.fromstring(rm5(REVIEW, tables, TOOL).encode("ascii"))
+    outcomes = {(o.get("ID")[4:7].lstrip("0"), o.get("NO")): o for o in tree.iter("IV_OUTCOME")}
+    assert set(settings) == set(outcomes)  # numbered as in the RevMan 5 file
+    for key, row in settings.items():
+        name = outcomes[key].find("NAME").text
+        assert row["Analysis name"] == name and row["Data type"] == "Contrast level"
+        analysis = analyses[analyses["outcome"] == name.split(",")[0]].iloc[0]
+        assert row["Log-scale data"] == ("true" if analysis["measure"] == "RR" else "false")
+        assert row["Effect measure"] == {"MD": "Mean Difference", "RR": "Risk Ratio"}[analysis["measure"]]
+        assert float(row["Mean"]) == pytest.approx(float(analysis["estimate"]))
+        assert row["Analysis model"] == "Random effect" and row["Heterogeneity df"] == "2"
+        rows = [r for r in files["rev1-data-rows.csv"] if (r["Analysis group"], r["Analysis number"]) == key]
+        used = estimates[estimates["analysis_id"] == analysis.name]
+        assert [float(r["GIV Mean"]) for r in rows] == pytest.approx(used["yi"].astype(float).tolist())
+        assert [float(r["GIV SE"]) ** 2 for r in rows] == pytest.approx(used["vi"].astype(float).tolist())
+        assert {r["Study"] for r in rows} == {"Smith 2001", "Åberg 1999a, 2003", "Lee-Park 2010"}
+    information = {r["Study"]: r for r in files["rev1-study-information.csv"]}
+    assert information["Smith 2001"]["Char: Methods"] == "RCT, outpatient, Norway"
+    assert information["Åberg 1999a, 2003"]["Year"] == "1999"
+    judged = {r["Study"]: r for r in files["rev1-risk-of-bias.csv"]}
+    assert judged["Åberg 1999a, 2003"][f"Domain (judgement): Overall risk of bias ({TOOL.name})"] == "Poor"
+
+
+def test_the_package_is_the_same_bytes_each_time():
+    tables = _tables()
+    assert data_package(REVIEW, tables, TOOL, "rev1") == data_package(REVIEW, tables, TOOL, "rev1")

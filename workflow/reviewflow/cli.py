@@ -507,8 +507,8 @@ def _exchange_commands(commands) -> None:
     handoff.add_argument(
         "kind",
         choices=HANDOFFS,
-        help="prisma2020: the R package's CSV; ris: labelled; revman: a RevMan 5 file (.rm5); "
-        "gradepro: a folder of RevMan 5 files, one per key question, for GRADEpro's import",
+        help="prisma2020: the R package's CSV; ris: labelled; revman: a RevMan 5 file (.rm5); revman-web: "
+        "RevMan Web's data package (.zip of CSV); gradepro: a folder of RevMan 5 files, one per key question",
     )
     handoff.add_argument("--config", required=True, help="config/<review>.yaml")
     handoff.add_argument("-o", "--output", required=True)

@@ -163,14 +163,21 @@ NEEDED = {
     "prisma2020": ["prisma/prisma.json", "synthesis/estimates.csv", "studies/publications.csv"],
     "ris": ["dedup/citations.csv", "screening/status.csv", "studies/publications.csv"],
     "revman": list(REVMAN_TABLES.values()),
+    "revman-web": list(REVMAN_TABLES.values()),
     "gradepro": list(REVMAN_TABLES.values()),
 }
 
 
-def revman_files(config: dict, layout) -> dict[str, str]:
-    """{file name: RevMan 5 text}: the whole review for `revman`; for `gradepro`, whose
-    summary-of-findings tables are made per question, one file per key question."""
-    from .revman import rm5
+REVMAN_KINDS = ("revman", "revman-web", "gradepro")
+
+
+def revman_files(kind: str, config: dict, layout) -> dict[str, str | bytes]:
+    """{file name: contents}: the whole review as a RevMan 5 file (`revman`) or as RevMan
+    Web's data package (`revman-web`); for `gradepro`, whose summary-of-findings tables are
+    made per question, one RevMan 5 file per key question."""
+    import re
+
+    from .revman import data_package, rm5
     from .rob import load_tool
     from .schemas import setting
 
@@ -185,12 +192,14 @@ def revman_files(config: dict, layout) -> dict[str, str]:
         ),
     }
     tool = load_tool(layout.rob_tool_file() or config["rob"]["tool"])
-    kq_ids = [kq["id"] for kq in config["key_questions"]]
     review_id = config["review"]["id"]
-    return {
-        f"{review_id}.rm5": rm5(review, tables, tool),
-        **{f"{review_id}_{kq}.rm5": rm5(review, tables, tool, [kq]) for kq in kq_ids},
-    }
+    if kind == "revman":
+        return {f"{review_id}.rm5": rm5(review, tables, tool)}
+    if kind == "revman-web":  # the package's id may hold no '-' (readers split the file names at it)
+        return {
+            f"{review_id}-data-package.zip": data_package(review, tables, tool, re.sub(r"[^A-Za-z0-9]", "", review_id))
+        }
+    return {f"{review_id}_{kq['id']}.rm5": rm5(review, tables, tool, [kq["id"]]) for kq in config["key_questions"]}
 
 
 def write_handoff(kind: str, config: dict, output: str) -> str:
@@ -201,25 +210,23 @@ def write_handoff(kind: str, config: dict, output: str) -> str:
     layout = Layout(config)
     if kind not in NEEDED:
         raise ReviewflowError(f"unknown hand-off '{kind}'; allowed: {', '.join(NEEDED)}")
-    if kind in ("revman", "gradepro") and layout.diagnostic():
+    if kind in REVMAN_KINDS and layout.diagnostic():
         raise ReviewflowError(
-            "a diagnostic review has no intervention analyses for a RevMan 5 file; "
+            "a diagnostic review has no intervention analyses for a RevMan file; "
             "its 2x2 tables and pooled accuracy are in synthesis/accuracy.csv"
         )
     for name in NEEDED[kind]:
         if not Path(layout.result(name)).is_file():
             raise ReviewflowError("is not there yet; run the review first (make report)", file=layout.result(name))
     target = Path(output)
-    if kind in ("revman", "gradepro"):
-        files = revman_files(config, layout)
-        whole = f"{config['review']['id']}.rm5"
-        if kind == "revman":
-            _write(target, files[whole])
+    if kind in REVMAN_KINDS:
+        files = revman_files(kind, config, layout)
+        if kind != "gradepro":
+            _write(target, next(iter(files.values())))
             return f"wrote {target}"
-        for name, text in files.items():
-            if name != whole:
-                _write(target / name, text)
-        return f"wrote {len(files) - 1} RevMan 5 files for GRADEpro, one per key question, in {target}"
+        for name, contents in files.items():
+            _write(target / name, contents)
+        return f"wrote {len(files)} RevMan 5 files for GRADEpro, one per key question, in {target}"
     if kind == "prisma2020":
         counts = json.loads(Path(layout.result("prisma/prisma.json")).read_text(encoding="utf-8"))
         pooled = meta_analysed(
@@ -236,11 +243,14 @@ def write_handoff(kind: str, config: dict, output: str) -> str:
     return f"wrote {target}"
 
 
-def _write(target: Path, text: str) -> None:
-    from .sheets import atomic_write_text
+def _write(target: Path, contents: str | bytes) -> None:
+    from .sheets import atomic_write_bytes, atomic_write_text
 
     target.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(target, text)
+    if isinstance(contents, bytes):
+        atomic_write_bytes(target, contents)
+    else:
+        atomic_write_text(target, contents)
 
 
 __all__ = ["PRISMA2020_COLUMNS", "labelled_ris", "meta_analysed", "prisma2020_csv", "prisma2020_rows", "write_handoff"]

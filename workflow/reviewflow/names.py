@@ -11,4 +11,4 @@ RANDOM = ("DL", "REML", "PM")  # between-study variance estimators
 METHODS = ("FE", "MH", "PETO", *RANDOM)
 IMPORTERS = ("rayyan", "covidence", "asreview")  # tools whose screening decisions come in
 COVIDENCE_LISTS = ("irrelevant", "excluded", "included")  # the lists Covidence exports
-HANDOFFS = ("prisma2020", "ris", "revman", "gradepro")  # files written for the next tool
+HANDOFFS = ("prisma2020", "ris", "revman", "revman-web", "gradepro")  # files written for the next tool

@@ -1,4 +1,5 @@
-"""The review's analyses as a RevMan 5 file (.rm5), for RevMan and for GRADEpro.
+"""The review's analyses as a RevMan 5 file (.rm5), for RevMan and for GRADEpro, and as
+RevMan Web's data package (CSV files in a zip; see `data_package`).
 
 RevMan 5 keeps a review in one XML file whose element and attribute names are RevMan's
 own; GRADEpro imports its comparisons and outcomes from such a file ("Import from
@@ -217,12 +218,15 @@ def _se(vi) -> str:
     return number(math.sqrt(float(vi)))
 
 
+def _outcome_name(analysis: dict) -> str:
+    name = f"{analysis['outcome']}, {analysis['timepoint']}"
+    return name + " (illustrative values)" if analysis.get("illustrative") else name
+
+
 def write_outcome(doc: Lines, number_: int, comparison_id: str, analysis: dict, used: pd.DataFrame, ids: dict) -> None:
     measure = analysis["measure"]
     comparator, intervention = _comparator_and_intervention(analysis)
-    name = f"{analysis['outcome']}, {analysis['timepoint']}"
-    if analysis.get("illustrative"):
-        name += " (illustrative values)"
+    name = _outcome_name(analysis)
     k = len(used)
     pooled = {}
     if k > 1:
@@ -296,10 +300,9 @@ def comparisons(analyses: pd.DataFrame, estimates: pd.DataFrame) -> list[tuple[s
     ]
 
 
-def rm5(review: dict, tables: dict, tool, kqs: list[str] | None = None) -> str:
-    """The RevMan 5 file of the review (of the key questions `kqs`, when given).
-
-    tables: studies, arms, outcomes (studies stage), analyses, estimates (synthesis), rob."""
+def _selected(tables: dict, kqs: list[str] | None) -> tuple[list, pd.DataFrame]:
+    """(comparisons with their analyses, the studies) of the key questions `kqs` (all when
+    None): the studies analysed there and those the key questions name, by label."""
     analyses, estimates = tables["analyses"], tables["estimates"]
     if kqs is not None:
         analyses = analyses[analyses["kq"].isin(kqs)]
@@ -308,14 +311,20 @@ def rm5(review: dict, tables: dict, tool, kqs: list[str] | None = None) -> str:
     analysed = {sid for _, items in compared for _, frame in items for sid in frame["study_id"]}
     studies = tables["studies"]
     if kqs is not None:
-        studies = studies[
-            studies["study_id"].isin(analysed) | studies["kqs"].map(lambda v: bool(set(str(v).split("; ")) & set(kqs)))
-        ]
-    studies = studies.sort_values("label", kind="stable")
-    ids = {sid: revman_id("STD-", sid) for sid in studies["study_id"]}
-    missing = sorted(analysed - set(ids))
+        named = studies["kqs"].map(lambda v: bool(set(str(v).split("; ")) & set(kqs)))
+        studies = studies[studies["study_id"].isin(analysed) | named]
+    missing = sorted(analysed - set(studies["study_id"]))
     if missing:
         raise ReviewflowError(f"analysed studies missing from the studies table: {', '.join(missing)}")
+    return compared, studies.sort_values("label", kind="stable")
+
+
+def rm5(review: dict, tables: dict, tool, kqs: list[str] | None = None) -> str:
+    """The RevMan 5 file of the review (of the key questions `kqs`, when given).
+
+    tables: studies, arms, outcomes (studies stage), analyses, estimates (synthesis), rob."""
+    compared, studies = _selected(tables, kqs)
+    ids = {sid: revman_id("STD-", sid) for sid in studies["study_id"]}
 
     doc = Lines()
     doc.open("COCHRANE_REVIEW", REVMAN_VERSION="5", STAGE="R", STATUS="A", TYPE="INTERVENTION")
@@ -359,4 +368,183 @@ def rm5(review: dict, tables: dict, tool, kqs: list[str] | None = None) -> str:
     return doc.document().encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
-__all__ = ["REVMAN_MEASURE", "comparisons", "revman_id", "rm5", "year_of"]
+# RevMan Web's data package, version 1 of Cochrane's "Data package specification"
+# (documentation.cochrane.org/revman-kb/data-package-specification-249561249.html): a zip
+# holding <ID>-files/<ID>-data.zip, and in that the analysis data (overall estimates and
+# settings, data rows, subgroup estimates) and the study data (study information, risk
+# of bias) as CSV files with the columns the specification lists, in the order of the
+# example package R's meta ships (Fleiss1993.zip), which meta::read.cdir reads.
+SETTINGS_COLUMNS = [
+    "Analysis group", "Analysis number", "Analysis name", "Analysis group name", "Data source",
+    "Data source eligibility", "Data type", "Log-scale data", "Outcome", "Intervention grouping",
+    "Experimental intervention", "Control intervention", "Subgroup by", "Filter criteria",
+    "Experimental group label", "Control group label", "Statistical method", "Effect measure",
+    "Unit of effect measure", "Analysis model", "Subgroup estimates", "Overall estimates",
+    "Test for subgroup differences", "Swap event and non-event", "Study CI", "Estimate CI",
+    "Experimental cases", "Experimental N", "Control cases", "Control N", "Mean", "CI start", "CI end",
+    "Heterogeneity Tau²", "Heterogeneity Chi²", "Heterogeneity df", "Heterogeneity P", "Heterogeneity I²",
+    "Effect Z", "Effect P", "Subgroup Chi²", "Subgroup df", "Subgroup P", "Subgroup I²", "ID",
+]  # fmt: skip
+DATA_ROW_COLUMNS = [
+    "Analysis group", "Analysis number", "Analysis name", "Subgroup", "Applicability", "Study", "Study year",
+    "GIV Mean", "GIV SE", "Experimental mean", "Experimental SD", "Experimental cases", "Experimental N",
+    "Control mean", "Control SD", "Control cases", "Control N", "O-E", "Variance", "Weight", "Mean",
+    "CI start", "CI end", "Footnotes",
+]  # fmt: skip
+SUBGROUP_COLUMNS = [
+    "Analysis group", "Analysis number", "Subgroup", "Subgroup number", "Experimental cases", "Experimental N",
+    "Control cases", "Control N", "Weight", "Mean", "CI start", "CI end", "Heterogeneity Tau²",
+    "Heterogeneity Chi²", "Heterogeneity df", "Heterogeneity P", "Heterogeneity I²", "Effect Z", "Effect P", "ID",
+]  # fmt: skip
+STUDY_COLUMNS = [
+    "Study", "Year", "Data source", "Char: Methods", "Char: Participants", "Char: Interventions",
+    "Char: Outcomes", "Char: Notes",
+]  # fmt: skip
+WEB_MEASURE = {**REVMAN_MEASURE, "SMD": "Standardized Mean Difference"}
+FIXED_TIME = (2000, 1, 1, 0, 0, 0)  # every member of the zip dated alike: the same bytes on every run
+
+
+def _csv(columns: list[str], rows: list[dict]) -> bytes:
+    """A CSV as RevMan Web writes it: UTF-8 with a byte order mark, comma separated."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n", extrasaction="raise")
+    writer.writeheader()
+    writer.writerows([{c: row.get(c, "") for c in columns} for row in rows])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            info = zipfile.ZipInfo(name, FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def analysis_rows(compared: list, names: dict) -> tuple[list[dict], list[dict]]:
+    """(overall estimates and settings, data rows) of every analysis, numbered as in the
+    RevMan 5 file: comparison (analysis group), then outcome (analysis number)."""
+    settings, data = [], []
+    for group, (comparison, items) in enumerate(compared, start=1):
+        for position, (analysis, used) in enumerate(items, start=1):
+            measure = analysis["measure"]
+            comparator, intervention = _comparator_and_intervention(analysis)
+            name = _outcome_name(analysis)
+            pooled = len(used) > 1
+            settings.append(
+                {
+                    "Analysis group": group,
+                    "Analysis number": position,
+                    "Analysis name": name,
+                    "Analysis group name": comparison,
+                    "Data source": "Custom input",
+                    "Data source eligibility": "#N/A",
+                    "Data type": "Contrast level",  # generic inverse variance: an effect and its SE per study
+                    "Log-scale data": "true" if measure in RATIOS else "false",
+                    "Experimental group label": intervention,
+                    "Control group label": comparator,
+                    "Statistical method": "IV",
+                    "Effect measure": WEB_MEASURE.get(measure, measure),
+                    "Analysis model": "Random effect" if analysis["method"] in RANDOM_METHODS else "Fixed effect",
+                    "Subgroup estimates": "false",
+                    "Overall estimates": "true" if pooled else "false",
+                    "Test for subgroup differences": "false",
+                    "Swap event and non-event": "false",
+                    "Study CI": "95%",
+                    "Estimate CI": "95%",
+                    **(
+                        {
+                            "Mean": number(analysis["estimate"]),
+                            "CI start": number(analysis["ci_low"]),
+                            "CI end": number(analysis["ci_high"]),
+                            "Heterogeneity Tau²": number(analysis["tau2"]),
+                            "Heterogeneity Chi²": number(analysis["q"]),
+                            "Heterogeneity df": len(used) - 1,
+                            "Heterogeneity P": number(analysis["q_p"]),
+                            "Heterogeneity I²": number(analysis["i2"]),
+                        }
+                        if pooled
+                        else {}
+                    ),
+                    "ID": f"analysis:{group}.{position}",
+                }
+            )
+            for row in used.to_dict("records"):
+                data.append(
+                    {
+                        "Analysis group": group,
+                        "Analysis number": position,
+                        "Analysis name": name,
+                        "Applicability": "SUBGROUP_AND_OVERALL",
+                        "Study": names[row["study_id"]],
+                        "Study year": year_of(names[row["study_id"]]),
+                        "GIV Mean": number(row["yi"]),
+                        "GIV SE": _se(row["vi"]),
+                        "Weight": number(row.get("weight", "")) or "100",
+                        "Mean": number(row["estimate"]),
+                        "CI start": number(row["ci_low"]),
+                        "CI end": number(row["ci_high"]),
+                    }
+                )
+    return settings, data
+
+
+def data_package(review: dict, tables: dict, tool, package_id: str, kqs: list[str] | None = None) -> bytes:
+    """RevMan Web's data package of the review (of the key questions `kqs`, when given)."""
+    compared, studies = _selected(tables, kqs)
+    names = dict(zip(studies["study_id"], studies["label"]))
+    settings, data = analysis_rows(compared, names)
+    text = characteristics(studies, tables["arms"], tables["outcomes"], tables["rob"])
+    information = [
+        {
+            "Study": row["label"],
+            "Year": year_of(row["label"]),
+            "Data source": "PUB",
+            **{
+                f"Char: {heading}": " ".join(p for p in text[row["study_id"]][key] if p)
+                for heading, key in (
+                    ("Methods", "methods"),
+                    ("Participants", "participants"),
+                    ("Interventions", "interventions"),
+                    ("Outcomes", "outcomes"),
+                    ("Notes", "notes"),
+                )
+            },
+        }
+        for row in studies.to_dict("records")
+    ]
+    item = f"Overall risk of bias ({tool.name})"
+    judged = tables["rob"][(tables["rob"]["overall"] != "") & tables["rob"]["study_id"].isin(names)]
+    bias = [
+        {
+            "Study": names[row["study_id"]],
+            f"Domain (judgement): {item}": row["overall"],
+            f"Domain (support): {item}": row.get("support", ""),
+        }
+        for row in judged.drop_duplicates("study_id").to_dict("records")
+    ]
+    bias_columns = ["Study", f"Domain (judgement): {item}", f"Domain (support): {item}"]
+    inner = _zip(
+        {
+            f"{package_id}-analysis-data/{package_id}-overall-estimates-and-settings.csv": _csv(
+                SETTINGS_COLUMNS, settings
+            ),
+            f"{package_id}-analysis-data/{package_id}-data-rows.csv": _csv(DATA_ROW_COLUMNS, data),
+            f"{package_id}-analysis-data/{package_id}-subgroup-estimates.csv": _csv(SUBGROUP_COLUMNS, []),
+            f"{package_id}-study-data/{package_id}-study-information.csv": _csv(STUDY_COLUMNS, information),
+            f"{package_id}-study-data/{package_id}-risk-of-bias.csv": _csv(bias_columns, bias),
+        }
+    )
+    return _zip({f"{package_id}-files/{package_id}-data.zip": inner})
+
+
+__all__ = ["REVMAN_MEASURE", "comparisons", "data_package", "revman_id", "rm5", "year_of"]

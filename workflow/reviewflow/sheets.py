@@ -239,8 +239,14 @@ def atomic_write_text(path: str | Path, text: str) -> None:
     interrupted write never leaves a half sheet behind."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.partial")
-    temporary.write_text(text, encoding="utf-8", newline="")
+    temporary.write_bytes(data)
     os.replace(temporary, path)
 
 
