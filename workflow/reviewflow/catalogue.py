@@ -9,6 +9,8 @@ import json
 import re
 from pathlib import Path
 
+from .places import resources_folder
+
 # snapshot file -> ((the job, its output) whose file the layout names, columns kept; None for all)
 SNAPSHOT = {
     "records.csv": (("dedup", "records"), ["record_id", "search", "source", "citation_id"]),
@@ -42,7 +44,7 @@ def frozen_versions(resources: str | Path) -> list[str]:
 def baseline_version(config: dict) -> str | None:
     """The version this run is compared with: the latest frozen one before the config's
     version, or the config's own once it is frozen (then only later edits show)."""
-    frozen = frozen_versions(config["resources"])
+    frozen = frozen_versions(resources_folder(config))
     current = str(config["review"].get("version", ""))
     if current in frozen:
         return current
@@ -52,8 +54,8 @@ def baseline_version(config: dict) -> str | None:
 
 def version_rows(config: dict) -> list[dict]:
     """Every frozen version's summary, oldest first, for the flow across versions."""
-    folder = Path(config["resources"]) / "versions"
+    folder = Path(resources_folder(config)) / "versions"
     return [
         json.loads((folder / v / "version.json").read_text(encoding="utf-8"))
-        for v in frozen_versions(config["resources"])
+        for v in frozen_versions(resources_folder(config))
     ]

@@ -12,13 +12,14 @@ from pathlib import Path
 
 from .errors import ReviewflowError
 from .layout import SHEETS
+from .places import resources_folder
 from .schemas import validate_config
 
 IGNORED = {"README.md", "README.txt", ".gitkeep"}
 
 
 def check_searches(config: dict, config_file: str) -> None:
-    root = Path(config["resources"]) / "searches"
+    root = Path(resources_folder(config)) / "searches"
     declared = {}
     previous_date = ""
     for index, search in enumerate(config["searches"]):
@@ -76,9 +77,9 @@ def check_sheets(config: dict, config_file: str) -> None:
     workflow error about missing inputs."""
     for section, key in SHEETS:
         name = config.get(section, {}).get(key)
-        if name and not (Path(config["resources"]) / name).is_file():
+        if name and not (Path(resources_folder(config)) / name).is_file():
             raise ReviewflowError(
-                f"key '{section}.{key}': {Path(config['resources']) / name} does not exist; create it or "
+                f"key '{section}.{key}': {Path(resources_folder(config)) / name} does not exist; create it or "
                 f"remove the key",
                 file=config_file,
             )

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 
+from .places import in_project, resources_folder
 from .reviewers import FOLDER as REVIEWERS_FOLDER
 from .reviewers import reviewer_sheets
 from .rob.figures import FIGURE_KINDS
@@ -78,9 +79,9 @@ class Layout:
     def __init__(self, config: dict) -> None:
         self.config = config
         self.review_id = config["review"]["id"]
-        self.resources = config["resources"]
-        self.results = f"results/{self.review_id}"
-        self.logs = f"logs/{self.review_id}"
+        self.resources = resources_folder(config)  # in the config's project (places.py)
+        self.results = in_project(config, f"results/{self.review_id}")
+        self.logs = in_project(config, f"logs/{self.review_id}")
 
     # -- inputs people provide ----------------------------------------------
 
@@ -112,7 +113,7 @@ class Layout:
         from .rob import SHIPPED
 
         tool = self.config["rob"]["tool"]
-        return None if tool in SHIPPED else tool
+        return None if tool in SHIPPED else in_project(self.config, tool)
 
     def raw_inputs(self) -> list[str]:
         """Every file people provide: exports, strategies, sheets and a tool file of their own."""

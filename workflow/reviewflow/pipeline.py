@@ -16,6 +16,7 @@ import yaml
 from .checks import check_review
 from .errors import ReviewflowError
 from .layout import Job, Layout
+from .places import Config, project_of
 from .scripting import remove_outputs
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ def load_config(path: str | Path) -> dict:
         ) from None
     if not isinstance(config, dict):
         raise ReviewflowError("is not a YAML mapping of config keys", file=str(path))
-    return config
+    return Config(config).placed(project_of(path))
 
 
 def run_job(job: Job) -> None:

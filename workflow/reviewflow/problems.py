@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import logging
-import os
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from pathlib import Path
 
 from .errors import ReviewflowError
 from .layout import SHEETS, Layout
+from .places import Config, in_project, resources_folder
 
 LIMIT = 200  # problems listed per step before it gives up: beyond that, the sheet is not the review's
 # Rendering and bookkeeping: they read no sheet a person edits, and the PDF alone takes longer than the rest.
@@ -72,16 +72,15 @@ def every_problem(config: dict, config_file: str) -> list[ReviewflowError]:
     from .sheets import read_rows
 
     layout = Layout(config)
-    source = Path(config["resources"]).resolve()  # the config's own spelling is put back in messages
+    source = Path(resources_folder(config)).resolve()  # the config's own spelling is put back in messages
     problems: list[ReviewflowError] = []
-    here = Path.cwd()
     with tempfile.TemporaryDirectory(prefix="reviewflow-check-") as folder:
         inputs = Path(folder) / "inputs"
         inputs.mkdir()
         for entry in source.iterdir():  # exports, strategies, the team's report sections, versions
             (inputs / entry.name).symlink_to(entry)
         copies: dict[str, SheetCopy] = {}
-        trial = {**config, "resources": str(inputs)}
+        trial = Config({**config, "resources": str(inputs)}).placed(Path(folder))  # results under folder
         for (section, key), schema in SHEETS.items():
             path = layout.sheet(section, key)
             if path is None or not Path(path).is_file():
@@ -96,10 +95,9 @@ def every_problem(config: dict, config_file: str) -> list[ReviewflowError]:
                 continue
             copies[str(inputs / name)] = SheetCopy(path, inputs / name, header, rows)
             trial[section] = {**trial.get(section, {}), key: name}
-        tool = config["rob"]["tool"]
-        if Path(tool).is_file():
-            trial["rob"] = {**trial["rob"], "tool": str(Path(tool).resolve())}
-        os.chdir(folder)
+        tool = Path(in_project(config, config["rob"]["tool"]))
+        if tool.is_file():
+            trial["rob"] = {**trial["rob"], "tool": str(tool.resolve())}
         quiet = logging.getLogger().level
         logging.getLogger().setLevel(logging.WARNING)  # the steps' progress lines are not problems
         try:
@@ -111,7 +109,6 @@ def every_problem(config: dict, config_file: str) -> list[ReviewflowError]:
                 if not finished:
                     break
         finally:
-            os.chdir(here)
             logging.getLogger().setLevel(quiet)
     names = {str(path): copy.original for path, copy in copies.items()}
     names[str(inputs)] = config["resources"]

@@ -16,6 +16,7 @@ from pathlib import Path
 from .errors import ReviewflowError
 from .ingest import decode, detect_format
 from .layout import SHEETS
+from .places import Config, project_of, resources_folder
 from .rob import load_tool, sheet_schema
 from .schemas import setting
 from .schemas import sheet_schema as review_sheet_schema
@@ -202,14 +203,15 @@ def add_search(
         raise ReviewflowError(f"already declares a batch '{batch}'", file=str(config_path))
     if searches and date < str(searches[-1]["date_searched"]):
         raise ReviewflowError(f"{date} is earlier than the last batch's date; batches are listed oldest first")
-    folder = Path(config["resources"]) / "searches" / batch
+    resources = Path(resources_folder(Config(config).placed(project_of(config_path))))
+    folder = resources / "searches" / batch
     if folder.exists():
         raise ReviewflowError("already exists; choose another batch name", file=str(folder))
     on_error = setting(config, "ingest.on_error")
     names = databases or [None] * len(files)
     read = [_export_entry(Path(f), names[i], format, on_error) for i, f in enumerate(files)]
     exports = [entry for entry, _ in read]
-    _refuse_known_files(files, config)
+    _refuse_known_files(files, config, resources)
     folder.mkdir(parents=True)
     copied: list[tuple[Path, str, int]] = []
     for path in files:
@@ -267,14 +269,14 @@ FORMAT_NAMES = {
 }
 
 
-def _refuse_known_files(files: list[str], config) -> None:
+def _refuse_known_files(files: list[str], config, resources: Path) -> None:
     """A file whose bytes an earlier batch holds already would count its records twice."""
     import hashlib
 
     def digest(path: Path) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()
 
-    root = Path(config["resources"]) / "searches"
+    root = resources / "searches"
     known = {}
     for search in config.get("searches") or []:
         for export in search["exports"]:

@@ -46,7 +46,7 @@ def freeze(config: dict, config_file: str) -> Path:
         raise ReviewflowError("review.version is empty: name the version to freeze", file=config_file)
     if not re.fullmatch(r"[A-Za-z0-9._-]+", version):
         raise ReviewflowError(f"review.version '{version}' cannot name a folder (letters, digits, '.', '_', '-')")
-    target = Path(config["resources"]) / "versions" / version
+    target = Path(layout.resources) / "versions" / version
     if target.exists():
         raise ReviewflowError(
             f"version {version} is frozen already ({target}); raise review.version in the config first",
