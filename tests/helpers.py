@@ -61,3 +61,14 @@ def copy_built(built: Path, target: Path) -> Path:
     """A copy of a run project with its results and Snakemake's records, times kept."""
     shutil.copytree(built, target, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
     return target
+
+
+def as_seen_in(project: Path, text: str) -> str:
+    """Messages as a person in the project folder reads them: its own paths relative (the
+    tests name the project's files by absolute path instead of changing directory)."""
+    return text.replace(f"{project}/", "")
+
+
+def reviewflow_lines(project: Path, text: str) -> list[str]:
+    """The 'reviewflow: ' lines of a command's error output, as seen in the project folder."""
+    return [line for line in as_seen_in(project, text).splitlines() if line.startswith("reviewflow: ")]

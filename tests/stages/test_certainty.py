@@ -71,71 +71,65 @@ def test_a_large_effect_needs_a_ratio_whose_ci_excludes_no_effect():
 def graded(tmp_path_factory):
     """A small review of three randomised trials with binary results, run to the HTML
     report twice: graded by AHRQ's method, then by GRADE."""
-    import os
 
     folder = tmp_path_factory.mktemp("certainty")
-    here = os.getcwd()
-    os.chdir(folder)
-    try:
-        init_review("demo", "Certainty demonstration", "rob2")
-        titles = [f"Trial {n} of an intervention" for n in (1, 2, 3)]
-        export = folder / "medline.ris"
-        export.write_text(
-            "".join(f"TY  - JOUR\nTI  - {t}\nAU  - Author{i}, A\nPY  - 2020\nER  - \n\n" for i, t in enumerate(titles))
-        )
-        add_search(CONFIG, "2024-01-01", "2024-01-01", [str(export)])
-        config = yaml.safe_load(open(CONFIG, encoding="utf-8"))
-        config["vocabulary"]["timepoints"] = [{"name": "end of treatment", "definition": "as reported"}]
-        open(CONFIG, "w", encoding="utf-8").write(yaml.safe_dump(config, sort_keys=False))
-        run_review(CONFIG, until="dedup")
-        with open("results/demo/dedup/citations.csv", newline="", encoding="utf-8") as handle:
-            ids = [row["citation_id"] for row in csv.DictReader(handle)]
-        sheets = {
-            name: open(f"resources/demo/{name}", encoding="utf-8").readline().strip().split(",")
-            for name in ("studies.csv", "arms.csv", "outcomes.csv", "publications.csv")
-        }
+    init_review("demo", "Certainty demonstration", "rob2", root=folder)
+    titles = [f"Trial {n} of an intervention" for n in (1, 2, 3)]
+    export = folder / "medline.ris"
+    export.write_text(
+        "".join(f"TY  - JOUR\nTI  - {t}\nAU  - Author{i}, A\nPY  - 2020\nER  - \n\n" for i, t in enumerate(titles))
+    )
+    add_search(folder / CONFIG, "2024-01-01", "2024-01-01", [str(export)])
+    config = yaml.safe_load(open(folder / CONFIG, encoding="utf-8"))
+    config["vocabulary"]["timepoints"] = [{"name": "end of treatment", "definition": "as reported"}]
+    open(folder / CONFIG, "w", encoding="utf-8").write(yaml.safe_dump(config, sort_keys=False))
+    run_review(folder / CONFIG, until="dedup")
+    with open(folder / "results/demo/dedup/citations.csv", newline="", encoding="utf-8") as handle:
+        ids = [row["citation_id"] for row in csv.DictReader(handle)]
+    sheets = {
+        name: open(folder / f"resources/demo/{name}", encoding="utf-8").readline().strip().split(",")
+        for name in ("studies.csv", "arms.csv", "outcomes.csv", "publications.csv")
+    }
 
-        def line(sheet: str, **cells) -> str:
-            import io
+    def line(sheet: str, **cells) -> str:
+        import io
 
-            buffer = io.StringIO()
-            csv.writer(buffer, lineterminator="\n").writerow([cells.get(c, "") for c in sheets[sheet]])
-            return buffer.getvalue()
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerow([cells.get(c, "") for c in sheets[sheet]])
+        return buffer.getvalue()
 
-        screening = open("resources/demo/screening.csv", "a", encoding="utf-8")
-        for number, citation in enumerate(ids):
-            study = f"trial-{number}"
-            screening.write(f"{citation},title_abstract,include,,,,\n{citation},full_text,include,,,,\n")
-            with open("resources/demo/studies.csv", "a", encoding="utf-8") as handle:
-                handle.write(line("studies.csv", study_id=study, label=f"Trial {number}", design="RCT"))
-            with open("resources/demo/publications.csv", "a", encoding="utf-8") as handle:
-                handle.write(line("publications.csv", study_id=study, citation=citation, primary="yes"))
-            with open("resources/demo/arms.csv", "a", encoding="utf-8") as handle:
-                handle.write(line("arms.csv", study_id=study, arm="A", name="Drug", arm_type="intervention"))
-                handle.write(line("arms.csv", study_id=study, arm="B", name="Placebo", arm_type="control"))
-            with open("resources/demo/outcomes.csv", "a", encoding="utf-8") as handle:
-                for arm, events in (("A", 10 + number), ("B", 30 + 2 * number)):
-                    common = {"study_id": study, "arms": arm, "domain": "primary outcome", "measure": "deaths, n/N"}
-                    cells = {"timepoint": "end of treatment", "result": f"{events}/100", "events": events, "total": 100}
-                    handle.write(line("outcomes.csv", **common, **cells))
-        screening.close()
-        run_review(CONFIG, until="report_html")
-        ahrq = {
-            "html": open("results/demo/report.html", encoding="utf-8").read(),
-            "soe": pd.read_csv("results/demo/synthesis/soe.csv", dtype=str, keep_default_na=False),
-        }
-        config = yaml.safe_load(open(CONFIG, encoding="utf-8"))
-        config.setdefault("synthesis", {})["certainty"] = "grade"
-        open(CONFIG, "w", encoding="utf-8").write(yaml.safe_dump(config, sort_keys=False))
-        with open("resources/demo/soe.csv", "w", encoding="utf-8") as handle:  # the sheet follows the system
-            handle.write(",".join(sheet_schema("soe", None, "grade")["properties"]) + "\n")
-        run_review(CONFIG, until="report_html")
-        grade = {
-            "html": open("results/demo/report.html", encoding="utf-8").read(),
-            "soe": pd.read_csv("results/demo/synthesis/soe.csv", dtype=str, keep_default_na=False),
-        }
-    finally:
-        os.chdir(here)
+    screening = open(folder / "resources/demo/screening.csv", "a", encoding="utf-8")
+    for number, citation in enumerate(ids):
+        study = f"trial-{number}"
+        screening.write(f"{citation},title_abstract,include,,,,\n{citation},full_text,include,,,,\n")
+        with open(folder / "resources/demo/studies.csv", "a", encoding="utf-8") as handle:
+            handle.write(line("studies.csv", study_id=study, label=f"Trial {number}", design="RCT"))
+        with open(folder / "resources/demo/publications.csv", "a", encoding="utf-8") as handle:
+            handle.write(line("publications.csv", study_id=study, citation=citation, primary="yes"))
+        with open(folder / "resources/demo/arms.csv", "a", encoding="utf-8") as handle:
+            handle.write(line("arms.csv", study_id=study, arm="A", name="Drug", arm_type="intervention"))
+            handle.write(line("arms.csv", study_id=study, arm="B", name="Placebo", arm_type="control"))
+        with open(folder / "resources/demo/outcomes.csv", "a", encoding="utf-8") as handle:
+            for arm, events in (("A", 10 + number), ("B", 30 + 2 * number)):
+                common = {"study_id": study, "arms": arm, "domain": "primary outcome", "measure": "deaths, n/N"}
+                cells = {"timepoint": "end of treatment", "result": f"{events}/100", "events": events, "total": 100}
+                handle.write(line("outcomes.csv", **common, **cells))
+    screening.close()
+    run_review(folder / CONFIG, until="report_html")
+    ahrq = {
+        "html": open(folder / "results/demo/report.html", encoding="utf-8").read(),
+        "soe": pd.read_csv(folder / "results/demo/synthesis/soe.csv", dtype=str, keep_default_na=False),
+    }
+    config = yaml.safe_load(open(folder / CONFIG, encoding="utf-8"))
+    config.setdefault("synthesis", {})["certainty"] = "grade"
+    open(folder / CONFIG, "w", encoding="utf-8").write(yaml.safe_dump(config, sort_keys=False))
+    with open(folder / "resources/demo/soe.csv", "w", encoding="utf-8") as handle:  # the sheet follows the system
+        handle.write(",".join(sheet_schema("soe", None, "grade")["properties"]) + "\n")
+    run_review(folder / CONFIG, until="report_html")
+    grade = {
+        "html": open(folder / "results/demo/report.html", encoding="utf-8").read(),
+        "soe": pd.read_csv(folder / "results/demo/synthesis/soe.csv", dtype=str, keep_default_na=False),
+    }
     return ahrq, grade
 
 

@@ -63,18 +63,17 @@ def test_check_config_reports_valid_file(capsys):
 
 
 def test_check_config_reports_every_problem_of_config_and_sheets_at_once(tmp_path, monkeypatch, capsys):
-    from helpers import copy_inputs
+    from helpers import copy_inputs, reviewflow_lines
 
     project = copy_inputs(tmp_path)
-    monkeypatch.chdir(project)
     rob = project / "resources" / "ipmp" / "rob.csv"
     rob.write_text(rob.read_text().replace("abbasi-2012,Poor", "abbasi-2012,Terrible"))
     screening = project / "resources" / "ipmp" / "screening.csv"
     lines = screening.read_text().splitlines()
     lines[1] = lines[1].replace("title_abstract", "abstract", 1)
     screening.write_text("\n".join(lines) + "\n")
-    assert main(["check-config", "config/ipmp.yaml"]) == 1
-    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("reviewflow: ")]
+    assert main(["check-config", str(project / "config/ipmp.yaml")]) == 1
+    errors = reviewflow_lines(project, capsys.readouterr().err)
     assert "screening.csv, row 2, column 'stage'" in errors[0] and "rob.csv, row 2, column 'overall'" in errors[-1]
     # between them, what follows from the first: its citation is no longer included
     assert [e.split(",")[0] for e in errors] == [
@@ -89,10 +88,9 @@ def test_check_config_lists_every_cross_sheet_problem_a_run_would_meet_and_write
 ):
     """An unknown citation id, a misspelt exclusion reason and an arm of a study the registry
     lacks: a run would stop at the first; check-config names all three, in file order."""
-    from helpers import copy_inputs
+    from helpers import copy_inputs, reviewflow_lines
 
     project = copy_inputs(tmp_path)
-    monkeypatch.chdir(project)
     sheets = project / "resources" / "ipmp"
     screening = sheets / "screening.csv"
     text = screening.read_text().replace(",exclude,ineligible population,", ",exclude,inelligible population,", 1)
@@ -100,8 +98,8 @@ def test_check_config_lists_every_cross_sheet_problem_a_run_would_meet_and_write
     arms = sheets / "arms.csv"
     arms.write_text(arms.read_text() + "nobody-2020,A,Programme,CPMP,,,,,,10,,,\n")
     before = {p: p.read_bytes() for p in sheets.rglob("*") if p.is_file()}
-    assert main(["check-config", "config/ipmp.yaml"]) == 1
-    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("reviewflow: ")]
+    assert main(["check-config", str(project / "config/ipmp.yaml")]) == 1
+    errors = reviewflow_lines(project, capsys.readouterr().err)
     reason_row = text.splitlines().index(next(line for line in text.splitlines() if "inelligible" in line)) + 1
     assert [e.split(": ", 2)[1] for e in errors] == [
         f"resources/ipmp/screening.csv, row {reason_row}, column 'reason'",

@@ -191,7 +191,7 @@ def revman_files(kind: str, config: dict, layout) -> dict[str, str | bytes]:
             "Each study's effect and standard error are those reviewflow pooled."
         ),
     }
-    tool = load_tool(layout.rob_tool_file() or config["rob"]["tool"])
+    tool = load_tool(layout.rob_tool())
     review_id = config["review"]["id"]
     if kind == "revman":
         return {f"{review_id}.rm5": rm5(review, tables, tool)}

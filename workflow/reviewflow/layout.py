@@ -115,6 +115,10 @@ class Layout:
         tool = self.config["rob"]["tool"]
         return None if tool in SHIPPED else in_project(self.config, tool)
 
+    def rob_tool(self) -> str:
+        """The tool as load_tool takes it: a shipped tool's name, or the team's file in the project."""
+        return self.rob_tool_file() or self.config["rob"]["tool"]
+
     def raw_inputs(self) -> list[str]:
         """Every file people provide: exports, strategies, sheets and a tool file of their own."""
         files = []
@@ -331,9 +335,8 @@ class Layout:
 
     def _tool_params(self) -> dict:
         """What the rob and synthesis steps both need: the tool, its colours, the KQ ids."""
-        rob = self.config["rob"]
         return {
-            "tool": rob["tool"],
+            "tool": self.rob_tool(),
             "palette": setting(self.config, "rob.palette"),
             "kq_ids": [kq["id"] for kq in self.config["key_questions"]],
         }
@@ -387,7 +390,7 @@ class Layout:
             "prevalence": settings.get("prevalence", []),
             "order": setting(self.config, "synthesis.accuracy_order"),
             "certainty": settings.get("certainty"),
-            "tool": self.config["rob"]["tool"],
+            "tool": self.rob_tool(),
         }
         return Job("accuracy", _present(inputs), outputs, params)
 

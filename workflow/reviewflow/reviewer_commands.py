@@ -40,7 +40,7 @@ def reviewer_worksheet(config: dict, reviewer: str, stage: str, output: str | Pa
         return _screening_worksheet(layout, reviewer, stage, output)
     if stage == "extraction":
         return _extraction_worksheet(layout, reviewer, output)
-    tool = load_tool(config["rob"]["tool"])
+    tool = load_tool(layout.rob_tool())
     studies_file = Path(layout.result("studies/studies.csv"))
     if not studies_file.is_file():
         raise ReviewflowError("has no results yet; run the review first (make report)", file=str(studies_file))
@@ -109,7 +109,7 @@ def take_consensus(config: dict, workbook: str | Path, to: str | None = None) ->
     if "value_a" in header:
         return extraction_consensus(config, workbook, header, rows, to)
     layout = Layout(config)
-    tool = load_tool(config["rob"]["tool"])
+    tool = load_tool(layout.rob_tool())
     schema = sheet_schema(tool)
     target = sheet_target(to or layout.sheet_file("rob", "assessments"), "assessment")
     missing = [c for c in (*DISAGREEMENT_COLUMNS, *CONSENSUS_TYPED) if c not in header]

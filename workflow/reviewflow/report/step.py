@@ -92,7 +92,7 @@ def report_context(inputs: dict, config: dict, output: str) -> None:
             },
         )
     digest = inputs_digest(t.read_json(inputs["provenance"]))
-    t.write_json(build_context(config, tables, load_tool(config["rob"]["tool"]), digest), output)
+    t.write_json(build_context(config, tables, load_tool(layout.rob_tool()), digest), output)
 
 
 def report_html(context: str, output: str) -> None:
