@@ -12,6 +12,7 @@ from test_versions import CONFIG, SHEETS, _changes
 
 from reviewflow.errors import ReviewflowError
 from reviewflow.pipeline import load_config, run_review
+from reviewflow.places import with_config
 from reviewflow.screening import citation_resolver
 from reviewflow.tables import CITATION_COLUMNS, read_csv
 from reviewflow.versions import SNAPSHOT, freeze
@@ -54,22 +55,15 @@ def versioned(tmp_path_factory):
     shutil.rmtree(project / SHEETS / "versions", ignore_errors=True)
     original = (project / CONFIG).read_text()
     sheets = {p.name: p.read_bytes() for p in (project / SHEETS).glob("*.csv")}
-    cwd = Path.cwd()
-    import os
-
-    os.chdir(project)
-    try:
-        run_review(CONFIG, until="dedup")
-        new_studies = first_batch_only(project)
-        run_review(CONFIG)
-        frozen = freeze(load_config(CONFIG), CONFIG)
-        (project / CONFIG).write_text(original)  # version 2, both batches
-        for name, data in sheets.items():
-            (project / SHEETS / name).write_bytes(data)
-        (project / "held_back").rename(project / SHEETS / "searches" / "2021-05-24")
-        layout = run_review(CONFIG)
-    finally:
-        os.chdir(cwd)
+    run_review(project / CONFIG, until="dedup")
+    new_studies = first_batch_only(project)
+    run_review(project / CONFIG)
+    frozen = freeze(load_config(project / CONFIG), project / CONFIG)
+    (project / CONFIG).write_text(original)  # version 2, both batches
+    for name, data in sheets.items():
+        (project / SHEETS / name).write_bytes(data)
+    (project / "held_back").rename(project / SHEETS / "searches" / "2021-05-24")
+    layout = run_review(project / CONFIG)
     return project, frozen, new_studies, layout
 
 
@@ -78,9 +72,9 @@ def test_freeze_writes_a_snapshot_and_refuses_the_same_version_twice(versioned, 
     assert sorted(p.name for p in frozen.iterdir()) == sorted([*SNAPSHOT, "version.json"])
     info = json.loads((frozen / "version.json").read_text())
     assert info["version"] == "1" and info["batches"] == ["2020-09-23"]
-    monkeypatch.chdir(project)
+    config = load_config(project / CONFIG)
     with pytest.raises(ReviewflowError, match="version 1 is frozen already"):
-        freeze({**load_config(CONFIG), "review": {**load_config(CONFIG)["review"], "version": "1"}}, CONFIG)
+        freeze(with_config(config, review={**config["review"], "version": "1"}), project / CONFIG)
 
 
 def test_the_update_batch_brings_exactly_its_changes(versioned):
@@ -123,20 +117,19 @@ def test_a_corrected_value_is_one_change_with_its_row_and_a_rerun_is_stable(vers
     project, *_ = versioned
     copy = tmp_path / "p"
     shutil.copytree(project, copy, ignore=shutil.ignore_patterns("logs"))
-    monkeypatch.chdir(copy)
-    layout = run_review(CONFIG)
+    layout = run_review(copy / CONFIG)
     first = (copy / "results/ipmp/changes.csv").read_bytes()
     assert layout and first == (project / "results/ipmp/changes.csv").read_bytes()
     # freeze version 2, then correct one SD in the outcomes sheet
-    freeze(load_config(CONFIG), CONFIG)
+    freeze(load_config(copy / CONFIG), copy / CONFIG)
     assert _changes(copy).shape[0] > 0  # the file from before the freeze
-    run_review(CONFIG)
+    run_review(copy / CONFIG)
     assert _changes(copy).empty  # nothing new since version 2
     sheet = copy / SHEETS / "outcomes.csv"
     text = sheet.read_text()
     assert text.count("postintervention,3 (1.8),,3,1.8,") == 1
     sheet.write_text(text.replace("postintervention,3 (1.8),,3,1.8,", "postintervention,3 (1.9),,3,1.9,"))
-    run_review(CONFIG)
+    run_review(copy / CONFIG)
     changes = _changes(copy)
     extraction = changes[changes["kind"] == "extraction"]
     assert extraction[["what", "before", "after", "source"]].values.tolist() == [
@@ -150,7 +143,7 @@ def test_a_corrected_value_is_one_change_with_its_row_and_a_rerun_is_stable(vers
             "abbasi-2012,Abbasi 2012,RCT,Iran,outpatient,45,", "abbasi-2012,Abbasi 2012,RCT,Iran,outpatient,46,"
         )
     )
-    run_review(CONFIG)
+    run_review(copy / CONFIG)
     study_level = _changes(copy)
     study_level = study_level[(study_level["kind"] == "extraction") & (study_level["id"] == "abbasi-2012")]
     assert study_level[["what", "before", "after", "source"]].values.tolist() == [

@@ -237,7 +237,7 @@ def test_title_abstract_order_counts_maybe_as_relevant():
     assert result["estimate"]["includes_found"] == 1 and result["estimate"]["total"] == len(ids)
 
 
-def test_update_search_of_the_embedded_review_gets_a_ranked_worksheet(tmp_path, monkeypatch):
+def test_update_search_of_the_embedded_review_gets_a_ranked_worksheet(tmp_path):
     """The embedded review with its update batch not yet screened: the new citations come
     ranked by the first batch's decisions, and the stopping estimate says to go on."""
     from helpers import copy_inputs
@@ -247,15 +247,14 @@ def test_update_search_of_the_embedded_review_gets_a_ranked_worksheet(tmp_path, 
     from reviewflow.tables import CITATION_COLUMNS, read_csv
 
     project = copy_inputs(tmp_path)
-    monkeypatch.chdir(project)
-    layout = run_review("config/ipmp.yaml", until="screen")
+    layout = run_review(project / "config/ipmp.yaml", until="screen")
     citations = read_csv(layout.result("dedup/citations.csv"), CITATION_COLUMNS)
     update = set(citations.loc[citations["first_search"] == "2021-05-24", "citation_id"])
     sheet_path = project / "resources" / "ipmp" / "screening.csv"
     sheet = pd.read_csv(sheet_path, dtype=str, keep_default_na=False)
     resolve = citation_resolver(citations)
     sheet[~sheet["citation"].map(resolve).isin(update)].to_csv(sheet_path, index=False)
-    run_review("config/ipmp.yaml", until="screen")
+    run_review(project / "config/ipmp.yaml", until="screen")
     book = openpyxl.load_workbook(layout.result("screening/to_screen_title_abstract.xlsx"))
     rows = list(book["to screen"].iter_rows(min_row=2, values_only=True))
     assert {r[0] for r in rows} == update

@@ -16,10 +16,9 @@ def _changes(project: Path) -> pd.DataFrame:
     return pd.read_csv(project / "results/ipmp/changes.csv", dtype=str, keep_default_na=False)
 
 
-def test_version_freeze_command_names_what_is_missing(tmp_path, monkeypatch, capsys):
+def test_version_freeze_command_names_what_is_missing(tmp_path, capsys):
     project = copy_inputs(tmp_path)
-    monkeypatch.chdir(project)
-    assert main(["version", "freeze", CONFIG]) == 1
+    assert main(["version", "freeze", str(project / CONFIG)]) == 1
     error = capsys.readouterr().err
     assert "has no results to freeze yet" in error and error.count("\n") == 1
     assert not (project / SHEETS / "versions" / "2").exists()
