@@ -77,11 +77,10 @@ def test_suggestions_come_strongest_sign_first_with_their_reason():
 
 
 @pytest.fixture
-def review(tmp_path, monkeypatch):
+def review(tmp_path):
     """A new review whose three citations are included at full text; one is linked to a
     study with arms, the other two are not linked yet."""
-    monkeypatch.chdir(tmp_path)
-    init_review("demo", "Demo", "rob2")
+    init_review("demo", "Demo", "rob2", root=tmp_path)
     export = tmp_path / "medline.ris"
     records = [
         ("Exercise for knee pain: a randomised trial", "Able, A", "2019", "Trial registration: NCT01111111."),
@@ -91,29 +90,29 @@ def review(tmp_path, monkeypatch):
     export.write_text(
         "".join(f"TY  - JOUR\nTI  - {t}\nAU  - {a}\nPY  - {y}\nAB  - {ab}\nER  - \n\n" for t, a, y, ab in records)
     )
-    add_search(CONFIG, "2024-01-01", "2024-01-01", [str(export)], None)
-    run_review(CONFIG, until="dedup")
-    with open(f"{RESULTS}/dedup/citations.csv", newline="", encoding="utf-8") as handle:
+    add_search(str(tmp_path / CONFIG), "2024-01-01", "2024-01-01", [str(export)], None)
+    run_review(str(tmp_path / CONFIG), until="dedup")
+    with open(f"{tmp_path}/{RESULTS}/dedup/citations.csv", newline="", encoding="utf-8") as handle:
         ids = {row["title"]: row["citation_id"] for row in csv.DictReader(handle)}
     first, second, third = (ids[r[0]] for r in records)
-    sheet = "resources/demo/screening.csv"
+    sheet = tmp_path / "resources/demo/screening.csv"
     with open(sheet, "a", encoding="utf-8") as handle:
         for citation in (first, second, third):
             handle.write(f"{citation},title_abstract,include,,,,\n{citation},full_text,include,,,,\n")
-    with open("resources/demo/studies.csv", "a", encoding="utf-8") as handle:
-        handle.write("able-2019,Able 2019,RCT" + "," * (len(handle_header("studies.csv")) - 3) + "\n")
-    with open("resources/demo/publications.csv", "a", encoding="utf-8") as handle:
+    with open(tmp_path / "resources/demo/studies.csv", "a", encoding="utf-8") as handle:
+        handle.write("able-2019,Able 2019,RCT" + "," * (len(handle_header("studies.csv", tmp_path)) - 3) + "\n")
+    with open(tmp_path / "resources/demo/publications.csv", "a", encoding="utf-8") as handle:
         handle.write(f"able-2019,{first},yes,,\n")
-    with open("resources/demo/arms.csv", "a", encoding="utf-8") as handle:
-        width = len(handle_header("arms.csv"))
+    with open(tmp_path / "resources/demo/arms.csv", "a", encoding="utf-8") as handle:
+        width = len(handle_header("arms.csv", tmp_path))
         handle.write("able-2019,A,Exercise,intervention" + "," * (width - 4) + "\n")
         handle.write("able-2019,B,Control,control" + "," * (width - 4) + "\n")
-    run_review(CONFIG, until="studies")
+    run_review(str(tmp_path / CONFIG), until="studies")
     return {"first": first, "second": second, "third": third}
 
 
-def handle_header(name: str) -> list[str]:
-    with open(f"resources/demo/{name}", newline="", encoding="utf-8") as handle:
+def handle_header(name: str, tmp_path) -> list[str]:
+    with open(tmp_path / f"resources/demo/{name}", newline="", encoding="utf-8") as handle:
         return next(csv.reader(handle))
 
 
@@ -134,11 +133,11 @@ def _set(path, sheet, row, values):
     workbook.save(path)
 
 
-def test_unlinked_includes_wait_with_suggestions_and_become_studies_by_two_commands(review):
-    awaiting = pd.read_csv(f"{RESULTS}/studies/awaiting.csv", dtype=str)
+def test_unlinked_includes_wait_with_suggestions_and_become_studies_by_two_commands(review, tmp_path):
+    awaiting = pd.read_csv(f"{tmp_path}/{RESULTS}/studies/awaiting.csv", dtype=str)
     assert sorted(awaiting["id"]) == sorted([review["second"], review["third"]])
     assert set(awaiting["state"]) == {"awaiting linking to a study"}
-    worksheet = f"{RESULTS}/studies/to_link.xlsx"
+    worksheet = f"{tmp_path}/{RESULTS}/studies/to_link.xlsx"
     _, header, rows = _rows(worksheet)
     table = openpyxl.load_workbook(worksheet)["to link"]
     second = {h: table.cell(row=rows[review["second"]], column=i + 1).value for i, h in enumerate(header)}
@@ -148,33 +147,33 @@ def test_unlinked_includes_wait_with_suggestions_and_become_studies_by_two_comma
     third = {h: table.cell(row=rows[review["third"]], column=i + 1).value for i, h in enumerate(header)}
     assert third["suggested_1"] is None  # nothing points anywhere: a new study
     assert "Studies: 1 study in the registry; 2 included citations awaiting linking" in review_status(
-        load_config(CONFIG), CONFIG
+        load_config(str(tmp_path / CONFIG)), CONFIG
     )
 
     _set(worksheet, "to link", rows[review["second"]], {"link_to": "able-2019"})
     _set(worksheet, "to link", rows[review["third"]], {"link_to": "new study", "new_study_id": "baker-2021"})
     with pytest.raises(ReviewflowError, match=r"to_link.xlsx, row \d, column 'design': '' is not a design"):
-        add_links(load_config(CONFIG), worksheet)
+        add_links(load_config(str(tmp_path / CONFIG)), worksheet)
     _set(worksheet, "to link", rows[review["third"]], {"design": "rct"})
-    before = open("resources/demo/publications.csv", encoding="utf-8").read()
-    with pytest.raises(ReviewflowError, match="holds 2 typed rows not yet in resources/demo/publications.csv"):
-        run_review(CONFIG, until="studies")  # typed, not added: the run stops before writing anything
-    assert main(["studies", "add", CONFIG, worksheet]) == 0
-    after = pd.read_csv("resources/demo/publications.csv", dtype=str, keep_default_na=False)
+    before = open(tmp_path / "resources/demo/publications.csv", encoding="utf-8").read()
+    with pytest.raises(ReviewflowError, match="holds 2 typed rows not yet in .*resources/demo/publications.csv"):
+        run_review(str(tmp_path / CONFIG), until="studies")  # typed, not added: the run stops before writing anything
+    assert main(["studies", "add", str(tmp_path / CONFIG), worksheet]) == 0
+    after = pd.read_csv(tmp_path / "resources/demo/publications.csv", dtype=str, keep_default_na=False)
     assert after.iloc[:, :3].values.tolist()[-2:] == [
         ["able-2019", review["second"], "no"],
         ["baker-2021", review["third"], "yes"],
     ]
-    assert open("resources/demo/publications.csv", encoding="utf-8").read().startswith(before)
-    registry = pd.read_csv("resources/demo/studies.csv", dtype=str, keep_default_na=False)
+    assert open(tmp_path / "resources/demo/publications.csv", encoding="utf-8").read().startswith(before)
+    registry = pd.read_csv(tmp_path / "resources/demo/studies.csv", dtype=str, keep_default_na=False)
     assert registry[["study_id", "label", "design"]].values.tolist()[-1] == ["baker-2021", "Baker 2021", "RCT"]
     with pytest.raises(ReviewflowError, match="is already linked to a study"):
-        add_links(load_config(CONFIG), worksheet)  # the same worksheet twice adds nothing
+        add_links(load_config(str(tmp_path / CONFIG)), worksheet)  # the same worksheet twice adds nothing
 
-    run_review(CONFIG, until="studies")
-    awaiting = pd.read_csv(f"{RESULTS}/studies/awaiting.csv", dtype=str)
+    run_review(str(tmp_path / CONFIG), until="studies")
+    awaiting = pd.read_csv(f"{tmp_path}/{RESULTS}/studies/awaiting.csv", dtype=str)
     assert awaiting.values.tolist() == [["study", "baker-2021", "awaiting extraction", "Baker 2021"]]
-    workbook = f"{RESULTS}/studies/to_extract.xlsx"
+    workbook = f"{tmp_path}/{RESULTS}/studies/to_extract.xlsx"
     _, header, rows = _rows(workbook, "arms")
     assert header[:4] == ["study_id", "arm", "name", "arm_type"]
     _set(workbook, "arms", 2, {"name": "Acupuncture", "arm_type": "intervention", "n_randomised": 40})
@@ -185,24 +184,36 @@ def test_unlinked_includes_wait_with_suggestions_and_become_studies_by_two_comma
     with pytest.raises(
         ReviewflowError, match=r"\(sheet outcomes\), row 3, column 'arms': study 'baker-2021' has no arm C"
     ):
-        add_extraction(load_config(CONFIG), workbook)
+        add_extraction(load_config(str(tmp_path / CONFIG)), workbook)
     _set(workbook, "outcomes", 3, {"arms": "B"})
-    assert main(["extraction", "add", CONFIG, workbook]) == 0
-    with pytest.raises(ReviewflowError, match="has arms in resources/demo/arms.csv already"):
-        add_extraction(load_config(CONFIG), workbook)
-    run_review(CONFIG, until="studies")
-    assert pd.read_csv(f"{RESULTS}/studies/awaiting.csv", dtype=str).empty
-    evidence = pd.read_csv(f"{RESULTS}/studies/evidence_rows.csv", dtype=str)
+    assert main(["extraction", "add", str(tmp_path / CONFIG), workbook]) == 0
+    with pytest.raises(ReviewflowError, match="has arms in .*resources/demo/arms.csv already"):
+        add_extraction(load_config(str(tmp_path / CONFIG)), workbook)
+    run_review(str(tmp_path / CONFIG), until="studies")
+    assert pd.read_csv(f"{tmp_path}/{RESULTS}/studies/awaiting.csv", dtype=str).empty
+    evidence = pd.read_csv(f"{tmp_path}/{RESULTS}/studies/evidence_rows.csv", dtype=str)
     assert "baker-2021" in set(evidence["study_id"])
 
 
-def test_studies_new_makes_one_study_with_its_publication_and_refuses_bad_requests(review, capsys):
-    assert main(["studies", "new", CONFIG, "baker-2021", "--citation", review["third"], "--design", "RCT"]) == 0
-    assert main(["studies", "new", CONFIG, "able-2019", "--citation", review["second"], "--design", "RCT"]) == 1
+def test_studies_new_makes_one_study_with_its_publication_and_refuses_bad_requests(review, capsys, tmp_path):
+    assert (
+        main(["studies", "new", str(tmp_path / CONFIG), "baker-2021", "--citation", review["third"], "--design", "RCT"])
+        == 0
+    )
+    assert (
+        main(["studies", "new", str(tmp_path / CONFIG), "able-2019", "--citation", review["second"], "--design", "RCT"])
+        == 1
+    )
     assert "study 'able-2019' exists already; choose it in link_to instead" in capsys.readouterr().err
-    assert main(["studies", "new", CONFIG, "Bad Id", "--citation", review["second"], "--design", "RCT"]) == 1
+    assert (
+        main(["studies", "new", str(tmp_path / CONFIG), "Bad Id", "--citation", review["second"], "--design", "RCT"])
+        == 1
+    )
     assert "'Bad Id' is not a study id" in capsys.readouterr().err
-    assert main(["studies", "new", CONFIG, "x-2020", "--citation", "C0000000000000000", "--design", "RCT"]) == 1
+    assert (
+        main(["studies", "new", str(tmp_path / CONFIG), "x-2020", "--citation", "C0000000000000000", "--design", "RCT"])
+        == 1
+    )
     assert "'C0000000000000000' names no known citation" in capsys.readouterr().err
-    registry = pd.read_csv("resources/demo/studies.csv", dtype=str, keep_default_na=False)
+    registry = pd.read_csv(tmp_path / "resources/demo/studies.csv", dtype=str, keep_default_na=False)
     assert list(registry["study_id"]) == ["able-2019", "baker-2021"]
