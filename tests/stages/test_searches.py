@@ -71,42 +71,50 @@ def test_batches_must_be_listed_oldest_first(tmp_path):
         check_searches(config, "config/ipmp.yaml")
 
 
-def test_search_add_reads_each_export_whole_and_takes_a_declared_format(tmp_path, monkeypatch):
+def test_search_add_reads_each_export_whole_and_takes_a_declared_format(tmp_path):
     """A record without its end line is refused when the export is added, not in a later run;
     --format declares the format (checked by reading the file as that format)."""
     from reviewflow.pipeline import load_config
     from reviewflow.scaffold import add_search, init_review
 
-    monkeypatch.chdir(tmp_path)
-    init_review("demo", "Demo", "rob2")
+    init_review("demo", "Demo", "rob2", root=tmp_path)
     broken = tmp_path / "broken.ris"
     broken.write_text("TY  - JOUR\nTI  - A trial\nPY  - 2020\nER  - \n\nTY  - JOUR\nTI  - Another trial\n")
     with pytest.raises(ReviewflowError, match="broken.ris"):
-        add_search("config/demo.yaml", "b1", "2024-01-01", [str(broken)])
+        add_search(str(tmp_path / "config/demo.yaml"), "b1", "2024-01-01", [str(broken)])
     assert not (tmp_path / "resources/demo/searches/b1").exists()
     medline = tmp_path / "pubmed.txt"
     medline.write_text("PMID- 1\nTI  - A trial\nDP  - 2020\n\nPMID- 2\nTI  - Another trial\nDP  - 2021\n")
     with pytest.raises(ReviewflowError, match="pubmed.txt"):
-        add_search("config/demo.yaml", "b1", "2024-01-01", [str(medline)], format="ris")
-    add_search("config/demo.yaml", "b1", "2024-01-01", [str(medline)], format="medline")
-    assert load_config("config/demo.yaml")["searches"][0]["exports"][0]["format"] == "medline"
+        add_search(str(tmp_path / "config/demo.yaml"), "b1", "2024-01-01", [str(medline)], format="ris")
+    add_search(str(tmp_path / "config/demo.yaml"), "b1", "2024-01-01", [str(medline)], format="medline")
+    assert load_config(str(tmp_path / "config/demo.yaml"))["searches"][0]["exports"][0]["format"] == "medline"
 
 
-def test_search_add_says_what_it_read_and_refuses_an_export_added_before(tmp_path, monkeypatch, capsys):
+def test_search_add_says_what_it_read_and_refuses_an_export_added_before(tmp_path, capsys):
+    from helpers import as_seen_in
+
     from reviewflow.cli import main
     from reviewflow.scaffold import init_review
 
-    monkeypatch.chdir(tmp_path)
-    init_review("demo", "Demo", "rob2")
+    init_review("demo", "Demo", "rob2", root=tmp_path)
     export = tmp_path / "medline.ris"
     export.write_text("TY  - JOUR\nTI  - A trial\nPY  - 2020\nER  - \n")
-    assert main(["search", "add", "config/demo.yaml", "--batch", "b1", "--date", "2024-01-01", str(export)]) == 0
-    assert capsys.readouterr().out.splitlines() == [
+    assert (
+        main(
+            ["search", "add", str(tmp_path / "config/demo.yaml"), "--batch", "b1", "--date", "2024-01-01", str(export)]
+        )
+        == 0
+    )
+    assert as_seen_in(tmp_path, capsys.readouterr().out).splitlines() == [
         "medline.ris: RIS, 1 record",
         "config/demo.yaml: batch b1 declared with 1 export file",
     ]
     again = tmp_path / "medline_again.ris"
     again.write_bytes(export.read_bytes())
-    assert main(["search", "add", "config/demo.yaml", "--batch", "b2", "--date", "2024-02-01", str(again)]) == 1
+    assert (
+        main(["search", "add", str(tmp_path / "config/demo.yaml"), "--batch", "b2", "--date", "2024-02-01", str(again)])
+        == 1
+    )
     assert "holds the same bytes as b1/medline.ris, declared already" in capsys.readouterr().err
     assert not (tmp_path / "resources/demo/searches/b2").exists()

@@ -132,8 +132,8 @@ def _consensus(args) -> None:
 def _init(args) -> None:
     from .scaffold import init_review
 
-    written = init_review(args.review_id, args.title, args.tool, review_type=args.type)
-    print(f"wrote {written[0]} and {len(written) - 1} sheets in resources/{args.review_id}/")
+    written = init_review(args.review_id, args.title, args.tool, root=args.project, review_type=args.type)
+    print(f"wrote {written[0]} and {len(written) - 1} sheets in {Path(args.project) / 'resources' / args.review_id}/")
     print(f"next: reviewflow search add {written[0]} --batch NAME --date YYYY-MM-DD FILE...")
 
 
@@ -428,6 +428,7 @@ def _review_commands(commands) -> None:
     init.add_argument(
         "--type", default="intervention", help="intervention (default) or diagnostic: a review of test accuracy"
     )
+    init.add_argument("--project", default=".", help="the project folder to start it in (default: this one)")
     init.set_defaults(run=_init)
 
     search = commands.add_parser("search", help="search batches of a review")
