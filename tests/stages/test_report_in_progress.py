@@ -16,39 +16,32 @@ RESULTS = "results/demo"
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
-    import os
-
     folder = tmp_path_factory.mktemp("in_progress")
-    here = os.getcwd()
-    os.chdir(folder)
-    try:
-        init_review("demo", "A review in progress", "rob2")
-        export = folder / "medline.ris"
-        titles = ["Exercise for knee pain: a randomised trial", "Yoga for back pain", "Massage for neck pain"]
-        export.write_text("".join(f"TY  - JOUR\nTI  - {t}\nAU  - Able, A\nPY  - 2020\nER  - \n\n" for t in titles))
-        add_search(CONFIG, "2024-01-01", "2024-01-01", [str(export)])
-        run_review(CONFIG, until="dedup")
-        with open(f"{RESULTS}/dedup/citations.csv", newline="", encoding="utf-8") as handle:
-            ids = {row["title"]: row["citation_id"] for row in csv.DictReader(handle)}
-        included = ids[titles[0]]
-        with open("resources/demo/screening.csv", "a", encoding="utf-8") as handle:
-            handle.write(f"{included},title_abstract,include,,,,\n{included},full_text,include,,,,\n")
-        with open("resources/demo/studies.csv", encoding="utf-8") as handle:
-            width = len(handle.readline().split(","))
-        with open("resources/demo/studies.csv", "a", encoding="utf-8") as handle:
-            handle.write("able-2020,Able 2020,RCT" + "," * (width - 3) + "\n")
-        with open("resources/demo/publications.csv", "a", encoding="utf-8") as handle:
-            handle.write(f"able-2020,{included},yes,,\n")
-        with open("resources/demo/arms.csv", encoding="utf-8") as handle:
-            width = len(handle.readline().split(","))
-        with open("resources/demo/arms.csv", "a", encoding="utf-8") as handle:
-            handle.write("able-2020,A,Exercise,intervention" + "," * (width - 4) + "\n")
-            handle.write("able-2020,B,Control,control" + "," * (width - 4) + "\n")
-        run_review(CONFIG)
-        html = (folder / RESULTS / "report.html").read_text(encoding="utf-8")
-        pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(folder / RESULTS / "report.pdf").pages]
-    finally:
-        os.chdir(here)
+    init_review("demo", "A review in progress", "rob2", root=folder)
+    export = folder / "medline.ris"
+    titles = ["Exercise for knee pain: a randomised trial", "Yoga for back pain", "Massage for neck pain"]
+    export.write_text("".join(f"TY  - JOUR\nTI  - {t}\nAU  - Able, A\nPY  - 2020\nER  - \n\n" for t in titles))
+    add_search(folder / CONFIG, "2024-01-01", "2024-01-01", [str(export)])
+    run_review(folder / CONFIG, until="dedup")
+    with open(folder / f"{RESULTS}/dedup/citations.csv", newline="", encoding="utf-8") as handle:
+        ids = {row["title"]: row["citation_id"] for row in csv.DictReader(handle)}
+    included = ids[titles[0]]
+    with open(folder / "resources/demo/screening.csv", "a", encoding="utf-8") as handle:
+        handle.write(f"{included},title_abstract,include,,,,\n{included},full_text,include,,,,\n")
+    with open(folder / "resources/demo/studies.csv", encoding="utf-8") as handle:
+        width = len(handle.readline().split(","))
+    with open(folder / "resources/demo/studies.csv", "a", encoding="utf-8") as handle:
+        handle.write("able-2020,Able 2020,RCT" + "," * (width - 3) + "\n")
+    with open(folder / "resources/demo/publications.csv", "a", encoding="utf-8") as handle:
+        handle.write(f"able-2020,{included},yes,,\n")
+    with open(folder / "resources/demo/arms.csv", encoding="utf-8") as handle:
+        width = len(handle.readline().split(","))
+    with open(folder / "resources/demo/arms.csv", "a", encoding="utf-8") as handle:
+        handle.write("able-2020,A,Exercise,intervention" + "," * (width - 4) + "\n")
+        handle.write("able-2020,B,Control,control" + "," * (width - 4) + "\n")
+    run_review(folder / CONFIG)
+    html = (folder / RESULTS / "report.html").read_text(encoding="utf-8")
+    pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(folder / RESULTS / "report.pdf").pages]
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
     return {"html": html, "text": text, "pages": pages}
 
