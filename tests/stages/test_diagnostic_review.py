@@ -43,7 +43,7 @@ def _append(path, rows):
 
 
 def _project(folder):
-    init_review("dta", "Accuracy of an index test (demonstration)", review_type="diagnostic")
+    init_review("dta", "Accuracy of an index test (demonstration)", root=folder, review_type="diagnostic")
     config = (folder / CONFIG).read_text(encoding="utf-8")
     config = config.replace(
         '    - {name: index test, description: "the test whose accuracy is reviewed"}',
@@ -58,13 +58,13 @@ def _project(folder):
             for s in studies
         )
     )
-    add_search(CONFIG, "2024-01-01", "2024-01-01", [str(export)])
-    run_review(CONFIG, until="dedup")
-    with open(f"{RESULTS}/dedup/citations.csv", newline="", encoding="utf-8") as handle:
+    add_search(folder / CONFIG, "2024-01-01", "2024-01-01", [str(export)])
+    run_review(folder / CONFIG, until="dedup")
+    with open(folder / f"{RESULTS}/dedup/citations.csv", newline="", encoding="utf-8") as handle:
         ids = {row["title"]: row["citation_id"] for row in csv.DictReader(handle)}
     citation = {s: ids[f"Accuracy study {s}"] for s in studies}
     _append(
-        "resources/dta/screening.csv",
+        folder / "resources/dta/screening.csv",
         [
             {"citation": citation[s], "stage": stage, "decision": "include"}
             for s in studies
@@ -72,7 +72,7 @@ def _project(folder):
         ],
     )
     _append(
-        "resources/dta/studies.csv",
+        folder / "resources/dta/studies.csv",
         [
             {
                 "study_id": s,
@@ -84,18 +84,19 @@ def _project(folder):
         ],
     )
     _append(
-        "resources/dta/publications.csv", [{"study_id": s, "citation": citation[s], "primary": "yes"} for s in studies]
+        folder / "resources/dta/publications.csv",
+        [{"study_id": s, "citation": citation[s], "primary": "yes"} for s in studies],
     )
     judged = {"D1": "Low", "D2": "Low", "D3": "Unclear", "D4": "Low", "overall": "Unclear", "illustrative": "all"}
     _append(
-        "resources/dta/rob.csv",
+        folder / "resources/dta/rob.csv",
         [
             {"study_id": "ames-2011", **judged, "A1": "High", "A2": "Low", "A3": "Low"},
             {"study_id": "bloch-2013", **judged},  # applicability not judged (yet)
         ],
     )
     _append(
-        "resources/dta/accuracy.csv",
+        folder / "resources/dta/accuracy.csv",
         [
             {
                 "study_id": s,
@@ -117,22 +118,15 @@ def _project(folder):
 
 @pytest.fixture(scope="module")
 def review(tmp_path_factory):
-    import os
-
     folder = tmp_path_factory.mktemp("diagnostic")
-    here = os.getcwd()
-    os.chdir(folder)
-    try:
-        _project(folder)
-        run_review(CONFIG)
-        html = (folder / RESULTS / "report.html").read_text(encoding="utf-8")
-        pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(folder / RESULTS / "report.pdf").pages]
-        analyses = pd.read_csv(folder / RESULTS / "synthesis/accuracy_analyses.csv", dtype=str, keep_default_na=False)
-        comparisons = pd.read_csv(folder / RESULTS / "synthesis/accuracy_comparisons.csv", dtype=str)
-        figures = sorted(p.name for p in (folder / RESULTS / "synthesis/accuracy").iterdir())
-        context = json.loads((folder / RESULTS / "report/context.json").read_text(encoding="utf-8"))
-    finally:
-        os.chdir(here)
+    _project(folder)
+    run_review(folder / CONFIG)
+    html = (folder / RESULTS / "report.html").read_text(encoding="utf-8")
+    pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(folder / RESULTS / "report.pdf").pages]
+    analyses = pd.read_csv(folder / RESULTS / "synthesis/accuracy_analyses.csv", dtype=str, keep_default_na=False)
+    comparisons = pd.read_csv(folder / RESULTS / "synthesis/accuracy_comparisons.csv", dtype=str)
+    figures = sorted(p.name for p in (folder / RESULTS / "synthesis/accuracy").iterdir())
+    context = json.loads((folder / RESULTS / "report/context.json").read_text(encoding="utf-8"))
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
     return {
         "folder": folder,
@@ -270,19 +264,12 @@ BASE = {"index_test": "index test", "reference_standard": "reference standard", 
     ],
 )
 def test_a_bad_table_stops_the_run_with_one_line(tmp_path, row, message):
-    import os
-
-    here = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        _project(tmp_path)
-        _append("resources/dta/accuracy.csv", [{**BASE, **row}])
-        with pytest.raises(ReviewflowError, match=r"resources/dta/accuracy.csv, " + message) as error:
-            run_review(CONFIG)
-        assert "\n" not in str(error.value)
-        assert not (tmp_path / RESULTS / "synthesis/accuracy_analyses.csv").exists()
-    finally:
-        os.chdir(here)
+    _project(tmp_path)
+    _append(tmp_path / "resources/dta/accuracy.csv", [{**BASE, **row}])
+    with pytest.raises(ReviewflowError, match=r"resources/dta/accuracy.csv, " + message) as error:
+        run_review(tmp_path / CONFIG)
+    assert "\n" not in str(error.value)
+    assert not (tmp_path / RESULTS / "synthesis/accuracy_analyses.csv").exists()
 
 
 def test_a_key_question_can_show_only_the_index_tests_it_names(review):
