@@ -7,13 +7,13 @@ then, a study with open differences takes neither reviewer's values."""
 
 import csv
 import json
-import os
 
 import pytest
+from helpers import as_seen_in
 from openpyxl import load_workbook
 
 from reviewflow.errors import ReviewflowError
-from reviewflow.pipeline import run_review
+from reviewflow.pipeline import load_config, run_review
 from reviewflow.reviewer_commands import reviewer_worksheet, take_consensus
 from reviewflow.scaffold import add_search, init_review
 from reviewflow.study_commands import add_extraction
@@ -77,77 +77,72 @@ def _rows(path):
 
 @pytest.fixture(scope="module")
 def review(tmp_path_factory):
-    import yaml
-
     folder = tmp_path_factory.mktemp("dual_extraction")
-    here = os.getcwd()
-    os.chdir(folder)
-    try:
-        init_review("demo", "Two reviewers extract", "rob2")
-        text = (folder / CONFIG).read_text().replace("studies:\n", "studies:\n  extraction_tolerance: 0.05\n", 1)
-        if "extraction_tolerance" not in text:
-            text += "studies:\n  extraction_tolerance: 0.05\n"
-        (folder / CONFIG).write_text(text)
-        export = folder / "medline.ris"
-        titles = ["Exercise for knee pain: a randomised trial", "Exercise for hip pain: a trial"]
-        export.write_text("".join(f"TY  - JOUR\nTI  - {t}\nAU  - Able, A\nPY  - 2020\nER  - \n\n" for t in titles))
-        add_search(CONFIG, "2024-01-01", "2024-01-01", [str(export)])
-        run_review(CONFIG, until="dedup")
-        ids = {row["title"]: row["citation_id"] for row in _rows(f"{RESULTS}/dedup/citations.csv")}
-        resources = folder / "resources/demo"
-        with open(resources / "screening.csv", "a", encoding="utf-8") as handle:
-            for title in titles:
-                handle.write(f"{ids[title]},title_abstract,include,,,,,\n{ids[title]},full_text,include,,,,,\n")
-        width = len((resources / "studies.csv").read_text().splitlines()[0].split(","))
-        with open(resources / "studies.csv", "a", encoding="utf-8") as handle:
-            for study in STUDIES:
-                handle.write(f"{study},{study.replace('-', ' ').title()},RCT" + "," * (width - 3) + "\n")
-        with open(resources / "publications.csv", "a", encoding="utf-8") as handle:
-            for study, title in zip(STUDIES, titles):
-                handle.write(f"{study},{ids[title]},yes,,\n")
-        run_review(CONFIG, until="studies")
-        config = yaml.safe_load((folder / CONFIG).read_text())
-        books = {r: folder / f"{r}-extraction.xlsx" for r in TYPED}
-        listed = {}
-        for reviewer in TYPED:
-            listed[reviewer] = reviewer_worksheet(config, reviewer, "extraction", books[reviewer])
-            _fill(books[reviewer], reviewer)
-        refused = {}
-        for name, call in {
-            "into the other's sheets": lambda: add_extraction(config, str(books["AB"]), "resources/demo/reviewers/JS"),
-            "into the review's sheets": lambda: add_extraction(config, str(books["AB"]), "resources/demo"),
-        }.items():
-            with pytest.raises(ReviewflowError) as caught:
-                call()
-            refused[name] = str(caught.value)
-        added = {r: add_extraction(config, str(books[r])) for r in TYPED}
+    init_review("demo", "Two reviewers extract", "rob2", root=folder)
+    text = (folder / CONFIG).read_text().replace("studies:\n", "studies:\n  extraction_tolerance: 0.05\n", 1)
+    if "extraction_tolerance" not in text:
+        text += "studies:\n  extraction_tolerance: 0.05\n"
+    (folder / CONFIG).write_text(text)
+    export = folder / "medline.ris"
+    titles = ["Exercise for knee pain: a randomised trial", "Exercise for hip pain: a trial"]
+    export.write_text("".join(f"TY  - JOUR\nTI  - {t}\nAU  - Able, A\nPY  - 2020\nER  - \n\n" for t in titles))
+    add_search(folder / CONFIG, "2024-01-01", "2024-01-01", [str(export)])
+    run_review(folder / CONFIG, until="dedup")
+    ids = {row["title"]: row["citation_id"] for row in _rows(folder / f"{RESULTS}/dedup/citations.csv")}
+    resources = folder / "resources/demo"
+    with open(resources / "screening.csv", "a", encoding="utf-8") as handle:
+        for title in titles:
+            handle.write(f"{ids[title]},title_abstract,include,,,,,\n{ids[title]},full_text,include,,,,,\n")
+    width = len((resources / "studies.csv").read_text().splitlines()[0].split(","))
+    with open(resources / "studies.csv", "a", encoding="utf-8") as handle:
+        for study in STUDIES:
+            handle.write(f"{study},{study.replace('-', ' ').title()},RCT" + "," * (width - 3) + "\n")
+    with open(resources / "publications.csv", "a", encoding="utf-8") as handle:
+        for study, title in zip(STUDIES, titles):
+            handle.write(f"{study},{ids[title]},yes,,\n")
+    run_review(folder / CONFIG, until="studies")
+    config = load_config(folder / CONFIG)
+    books = {r: folder / f"{r}-extraction.xlsx" for r in TYPED}
+    listed = {}
+    for reviewer in TYPED:
+        listed[reviewer] = reviewer_worksheet(config, reviewer, "extraction", books[reviewer])
+        _fill(books[reviewer], reviewer)
+    refused = {}
+    for name, call in {
+        "into the other's sheets": lambda: add_extraction(
+            config, str(books["AB"]), str(folder / "resources/demo/reviewers/JS")
+        ),
+        "into the review's sheets": lambda: add_extraction(config, str(books["AB"]), str(folder / "resources/demo")),
+    }.items():
         with pytest.raises(ReviewflowError) as caught:
-            add_extraction(config, str(books["JS"]))  # the same studies a second time
-        refused["twice"] = str(caught.value)
-        run_review(CONFIG, until="studies")
-        from reviewflow.status import review_status
+            call()
+        refused[name] = as_seen_in(folder, str(caught.value))
+    added = {r: add_extraction(config, str(books[r])) for r in TYPED}
+    with pytest.raises(ReviewflowError) as caught:
+        add_extraction(config, str(books["JS"]))  # the same studies a second time
+    refused["twice"] = as_seen_in(folder, str(caught.value))
+    run_review(folder / CONFIG, until="studies")
+    from reviewflow.status import review_status
 
-        said = review_status(config, CONFIG)
-        before = {
-            "differences": [
-                [c.value for c in row]
-                for row in load_workbook(f"{RESULTS}/studies/disagreements.xlsx")["differences"].iter_rows()
-            ],
-            "agreement": _rows(f"{RESULTS}/studies/agreement.csv"),
-            "awaiting": _rows(f"{RESULTS}/studies/awaiting.csv"),
-        }
-        yield {
-            "folder": folder,
-            "config": config,
-            "listed": listed,
-            "refused": refused,
-            "added": added,
-            "before": before,
-            "resources": resources,
-            "said": said,
-        }
-    finally:
-        os.chdir(here)
+    said = as_seen_in(folder, review_status(config, CONFIG))
+    before = {
+        "differences": [
+            [c.value for c in row]
+            for row in load_workbook(folder / f"{RESULTS}/studies/disagreements.xlsx")["differences"].iter_rows()
+        ],
+        "agreement": _rows(folder / f"{RESULTS}/studies/agreement.csv"),
+        "awaiting": _rows(folder / f"{RESULTS}/studies/awaiting.csv"),
+    }
+    yield {
+        "folder": folder,
+        "config": config,
+        "listed": listed,
+        "refused": refused,
+        "added": added,
+        "before": before,
+        "resources": resources,
+        "said": said,
+    }
 
 
 def test_each_reviewer_gets_the_studies_awaiting_extraction_marked_as_theirs(review):
@@ -192,60 +187,53 @@ def test_a_study_with_open_differences_takes_neither_reviewers_values(review):
 
 
 def test_the_agreed_values_become_the_reviews_extraction_naming_both_reviewers(review):
-    here = os.getcwd()
-    os.chdir(review["folder"])
-    try:
-        workbook = f"{RESULTS}/studies/disagreements.xlsx"
-        book = load_workbook(workbook)
-        sheet = book["differences"]
-        header = [c.value for c in sheet[1]]
-        rows = list(sheet.iter_rows(min_row=2))
-        agreed = {"n_randomised": ("40", "JS, AB", "the CONSORT diagram says 40"), "sd": ("1.1", "JS, AB", "")}
-        for row in rows:
-            column = row[header.index("column")].value
-            if column in agreed:
-                for name, value in zip(("agreed", "agreed_by", "note"), agreed[column]):
-                    row[header.index(name)].value = value
-        book.save(workbook)
-        assert take_consensus(review["config"], workbook) == (1, 1)  # baker-2021's row still open
-        arms = _rows(review["resources"] / "arms.csv")
-        assert [(r["study_id"], r["arm"], r["n_randomised"]) for r in arms] == [
-            ("able-2020", "A", "40"),
-            ("able-2020", "B", "40"),
-        ]
-        assert all(r["source"] == "consensus of AB and JS, agreed by JS, AB" for r in arms)
-        means = {r["arms"]: r["mean"] for r in _rows(review["resources"] / "outcomes.csv")}
-        assert means == {"A": "4.14", "B": "5.0"}  # AB is the first reviewer: their value within the tolerance
+    workbook = str(review["folder"] / f"{RESULTS}/studies/disagreements.xlsx")
+    book = load_workbook(workbook)
+    sheet = book["differences"]
+    header = [c.value for c in sheet[1]]
+    rows = list(sheet.iter_rows(min_row=2))
+    agreed = {"n_randomised": ("40", "JS, AB", "the CONSORT diagram says 40"), "sd": ("1.1", "JS, AB", "")}
+    for row in rows:
+        column = row[header.index("column")].value
+        if column in agreed:
+            for name, value in zip(("agreed", "agreed_by", "note"), agreed[column]):
+                row[header.index(name)].value = value
+    book.save(workbook)
+    assert take_consensus(review["config"], workbook) == (1, 1)  # baker-2021's row still open
+    arms = _rows(review["resources"] / "arms.csv")
+    assert [(r["study_id"], r["arm"], r["n_randomised"]) for r in arms] == [
+        ("able-2020", "A", "40"),
+        ("able-2020", "B", "40"),
+    ]
+    assert all(r["source"] == "consensus of AB and JS, agreed by JS, AB" for r in arms)
+    means = {r["arms"]: r["mean"] for r in _rows(review["resources"] / "outcomes.csv")}
+    assert means == {"A": "4.14", "B": "5.0"}  # AB is the first reviewer: their value within the tolerance
 
-        run_review(CONFIG, until="report_html")  # the study still open is named, and takes no values
-        html = (review["folder"] / RESULTS / "report.html").read_text(encoding="utf-8")
-        awaiting = {r["id"] for r in _rows(f"{RESULTS}/studies/awaiting.csv") if r["kind"] == "study"}
-        assert awaiting == {"baker-2021"}
-        assert "2 differences are not resolved yet, in baker-2021: that study takes no reviewer" in " ".join(
-            html.split()
-        )
+    run_review(review["folder"] / CONFIG, until="report_html")  # the study still open is named, and takes no values
+    html = (review["folder"] / RESULTS / "report.html").read_text(encoding="utf-8")
+    awaiting = {r["id"] for r in _rows(review["folder"] / f"{RESULTS}/studies/awaiting.csv") if r["kind"] == "study"}
+    assert awaiting == {"baker-2021"}
+    assert "2 differences are not resolved yet, in baker-2021: that study takes no reviewer" in " ".join(html.split())
 
-        for row in rows:
-            if row[header.index("column")].value == "(row)":
-                row[header.index("agreed")].value = "Present"
-                row[header.index("agreed_by")].value = "JS"
-        book.save(workbook)
-        with pytest.raises(ReviewflowError, match="agrees '40', neither reviewer's value"):
-            bad = load_workbook(workbook)
-            for row in bad["differences"].iter_rows(min_row=2):
-                if row[header.index("column")].value == "sd":
-                    row[header.index("agreed")].value = "40"
-            bad.save(review["folder"] / "bad.xlsx")
-            take_consensus(review["config"], review["folder"] / "bad.xlsx")
-        assert take_consensus(review["config"], workbook) == (1, 0)
-        baker = [r for r in _rows(review["resources"] / "outcomes.csv") if r["study_id"] == "baker-2021"]
-        assert sorted((r["arms"], r["sd"]) for r in baker) == [("A", "1.1"), ("A vs B", ""), ("B", "1.0")]
+    for row in rows:
+        if row[header.index("column")].value == "(row)":
+            row[header.index("agreed")].value = "Present"
+            row[header.index("agreed_by")].value = "JS"
+    book.save(workbook)
+    with pytest.raises(ReviewflowError, match="agrees '40', neither reviewer's value"):
+        bad = load_workbook(workbook)
+        for row in bad["differences"].iter_rows(min_row=2):
+            if row[header.index("column")].value == "sd":
+                row[header.index("agreed")].value = "40"
+        bad.save(review["folder"] / "bad.xlsx")
+        take_consensus(review["config"], review["folder"] / "bad.xlsx")
+    assert take_consensus(review["config"], workbook) == (1, 0)
+    baker = [r for r in _rows(review["resources"] / "outcomes.csv") if r["study_id"] == "baker-2021"]
+    assert sorted((r["arms"], r["sd"]) for r in baker) == [("A", "1.1"), ("A vs B", ""), ("B", "1.0")]
 
-        run_review(CONFIG, until="report_context")
-        context = json.loads((review["folder"] / RESULTS / "report/context.json").read_text(encoding="utf-8"))
-        differences = [[c.value for c in r] for r in load_workbook(workbook)["differences"].iter_rows(min_row=2)]
-    finally:
-        os.chdir(here)
+    run_review(review["folder"] / CONFIG, until="report_context")
+    context = json.loads((review["folder"] / RESULTS / "report/context.json").read_text(encoding="utf-8"))
+    differences = [[c.value for c in r] for r in load_workbook(workbook)["differences"].iter_rows(min_row=2)]
     status = {row[9] for row in differences}
     assert status == {"resolved"}
     assert context["extraction_agreement"]["open"] == 0
@@ -279,51 +267,45 @@ def test_status_says_what_is_open_and_the_command_that_closes_it(review):
 
 def test_a_diagnostic_review_extracts_its_2x2_tables_blind_too(tmp_path):
     """Two reviewers' 2x2 tables of a diagnostic review, compared and agreed into accuracy.csv."""
-    import yaml
     from test_diagnostic_review import CONFIG as DTA_CONFIG
     from test_diagnostic_review import RESULTS as DTA_RESULTS
     from test_diagnostic_review import _project
 
-    here = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        _project(tmp_path)
-        accuracy = tmp_path / "resources/dta/accuracy.csv"
-        kept = [line for line in accuracy.read_text(encoding="utf-8").splitlines() if not line.startswith("dunn-2017")]
-        accuracy.write_text("\n".join(kept) + "\n", encoding="utf-8")  # dunn-2017's tables not extracted yet
-        run_review(DTA_CONFIG, until="studies")
-        config = yaml.safe_load((tmp_path / DTA_CONFIG).read_text())
-        awaiting = {r["id"] for r in _rows(f"{DTA_RESULTS}/studies/awaiting.csv") if r["kind"] == "study"}
-        typed = {"JS": ["12", "5", "8", "45"], "AB": ["12", "5", "8", "46"]}  # AB typed one TN differently
-        for reviewer, cells in typed.items():
-            book_path = tmp_path / f"{reviewer}.xlsx"
-            assert reviewer_worksheet(config, reviewer, "extraction", book_path) == 1
-            book = load_workbook(book_path)
-            sheet = book["accuracy"]
-            header = [c.value for c in sheet[1]]
-            values = dict(zip(("tp", "fp", "fn", "tn"), cells))
-            values.update(index_test="index test", reference_standard="reference standard")
-            values.update(target_condition="target condition")
-            for column, value in values.items():
-                sheet.cell(row=2, column=header.index(column) + 1).value = value
-            book.save(book_path)
-            assert add_extraction(config, str(book_path)) == (1, 0)
-        run_review(DTA_CONFIG, until="studies")
-        workbook = f"{DTA_RESULTS}/studies/disagreements.xlsx"
-        book = load_workbook(workbook)
-        sheet = book["differences"]
+    _project(tmp_path)
+    accuracy = tmp_path / "resources/dta/accuracy.csv"
+    kept = [line for line in accuracy.read_text(encoding="utf-8").splitlines() if not line.startswith("dunn-2017")]
+    accuracy.write_text("\n".join(kept) + "\n", encoding="utf-8")  # dunn-2017's tables not extracted yet
+    run_review(tmp_path / DTA_CONFIG, until="studies")
+    config = load_config(tmp_path / DTA_CONFIG)
+    awaiting = {r["id"] for r in _rows(tmp_path / f"{DTA_RESULTS}/studies/awaiting.csv") if r["kind"] == "study"}
+    typed = {"JS": ["12", "5", "8", "45"], "AB": ["12", "5", "8", "46"]}  # AB typed one TN differently
+    for reviewer, cells in typed.items():
+        book_path = tmp_path / f"{reviewer}.xlsx"
+        assert reviewer_worksheet(config, reviewer, "extraction", book_path) == 1
+        book = load_workbook(book_path)
+        sheet = book["accuracy"]
         header = [c.value for c in sheet[1]]
-        rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
-        for row in sheet.iter_rows(min_row=2):
-            row[header.index("agreed")].value = "45"
-            row[header.index("agreed_by")].value = "JS, AB"
-        book.save(workbook)
-        written = take_consensus(config, workbook)
-        tables = [r for r in _rows(accuracy) if r["study_id"] == "dunn-2017"]
-        run_review(DTA_CONFIG, until="studies")
-        after = {r["id"] for r in _rows(f"{DTA_RESULTS}/studies/awaiting.csv") if r["kind"] == "study"}
-    finally:
-        os.chdir(here)
+        values = dict(zip(("tp", "fp", "fn", "tn"), cells))
+        values.update(index_test="index test", reference_standard="reference standard")
+        values.update(target_condition="target condition")
+        for column, value in values.items():
+            sheet.cell(row=2, column=header.index(column) + 1).value = value
+        book.save(book_path)
+        assert add_extraction(config, str(book_path)) == (1, 0)
+    run_review(tmp_path / DTA_CONFIG, until="studies")
+    workbook = str(tmp_path / f"{DTA_RESULTS}/studies/disagreements.xlsx")
+    book = load_workbook(workbook)
+    sheet = book["differences"]
+    header = [c.value for c in sheet[1]]
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
+    for row in sheet.iter_rows(min_row=2):
+        row[header.index("agreed")].value = "45"
+        row[header.index("agreed_by")].value = "JS, AB"
+    book.save(workbook)
+    written = take_consensus(config, workbook)
+    tables = [r for r in _rows(accuracy) if r["study_id"] == "dunn-2017"]
+    run_review(tmp_path / DTA_CONFIG, until="studies")
+    after = {r["id"] for r in _rows(tmp_path / f"{DTA_RESULTS}/studies/awaiting.csv") if r["kind"] == "study"}
     assert awaiting == {"dunn-2017"}  # a diagnostic review's study awaits its 2x2 table, not arms
     assert [(r[header.index("sheet")], r[header.index("column")], r[5], r[7]) for r in rows] == [
         ("accuracy", "tn", 46, 45)  # numbers as numbers in the workbook
