@@ -12,6 +12,7 @@ what `absent` lists (a file's contents)."""
 import copy
 import hashlib
 import io
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -22,7 +23,8 @@ from helpers import BAD_INPUTS, copy_inputs
 
 from reviewflow.cli import main as reviewflow
 from reviewflow.errors import ReviewflowError
-from reviewflow.pipeline import run_review
+from reviewflow.layout import Layout
+from reviewflow.pipeline import load_config, run_review
 
 CASES = sorted(BAD_INPUTS.glob("*.yaml"))
 
@@ -144,16 +146,52 @@ def _refused_command(project: Path, case: dict, capsys) -> None:
     assert _files(project) == before  # nothing written, nothing changed
 
 
+@pytest.fixture(scope="module")
+def built_until_synthesis(tmp_path_factory) -> Path:
+    """The embedded review run once, in this process, through synthesis: a late-stage case
+    starts from a copy of these results instead of running every stage before its own."""
+    project = copy_inputs(tmp_path_factory.mktemp("built"))
+    run_review(project / "config/ipmp.yaml", until="synthesis")
+    return project
+
+
+# The stages after screening: a case whose
+# first reader is one of them starts from the built results.
+LATE = ("studies", "prisma", "rob", "synthesis", "accuracy", "changes")
+
+
+def _first_reader(project: Path, case: dict) -> str | None:
+    """The first job, in run order, that reads a file the case changes (None: the config
+    changed, or a file no job reads, so the whole run)."""
+    if "config" in case:
+        return None
+    touched = {
+        (project / path).resolve() for key in ("append", "write", "generate", "workbooks") for path in case.get(key, {})
+    }
+    touched |= {(project / path).resolve() for path, *_ in case.get("replace", [])}
+    for job in Layout(load_config(project / "config/ipmp.yaml")).jobs():
+        files = [f for value in job.inputs.values() for f in (value if isinstance(value, list) else [value])]
+        if touched & {Path(f).resolve() for f in files}:
+            return job.rule
+    return None
+
+
 @pytest.mark.parametrize("case_file", CASES, ids=[c.stem for c in CASES])
-def test_bad_input(tmp_path, capsys, case_file):
-    """Every case, run in this process by the same checks and step functions as the workflow."""
-    project = copy_inputs(tmp_path)
-    case = _case(case_file, project)
+def test_bad_input(tmp_path, capsys, case_file, request):
+    """Every case, run in this process by the same checks and step functions as the workflow;
+    a case about a late stage from a copy of the results built before it."""
+    case = yaml.safe_load(case_file.read_text())
+    project, since = copy_inputs(tmp_path), None
+    if "command" not in case and _first_reader(project, case) in LATE:
+        since = _first_reader(project, case)
+        shutil.rmtree(project)
+        shutil.copytree(request.getfixturevalue("built_until_synthesis"), project, symlinks=True)
+    apply(case, project)
     if "command" in case:
         _refused_command(project, case, capsys)
         return
     with pytest.raises(ReviewflowError) as caught:
-        run_review(project / "config/ipmp.yaml")
+        run_review(project / "config/ipmp.yaml", since=since)
     message = str(caught.value).replace(f"{project}/", "")  # as seen from the project folder
     assert "\n" not in message
     assert case["expect"] in message, message

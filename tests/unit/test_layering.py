@@ -85,3 +85,19 @@ def test_templates_are_wrapped_to_readable_lines():
         if len(line) > 120
     ]
     assert not wide
+
+
+def test_no_test_and_no_module_changes_the_working_directory():
+    """Tests name a project's files by path (places.py finds a config's project), so they
+    may run side by side; the package never changes directory either."""
+    import re
+
+    tests = PACKAGE.parent.parent / "tests"
+    pattern = re.compile(r"\bchdir\(")
+    offenders = [
+        str(path)
+        for folder in (tests, PACKAGE)
+        for path in sorted(folder.rglob("*.py"))
+        if path.name != "test_layering.py" and pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert not offenders

@@ -76,11 +76,19 @@ def run_job(job: Job) -> None:
         raise
 
 
-def run_review(config_file: str | Path, *, until: str | None = None) -> Layout:
-    """Check the review and run its jobs in order (up to and including the rule `until`)."""
+def run_review(config_file: str | Path, *, until: str | None = None, since: str | None = None) -> Layout:
+    """Check the review and run its jobs in order (up to and including the rule `until`;
+    from the rule `since` on, the jobs before it taken as done: their outputs on disk, as
+    Snakemake leaves a job whose inputs did not change)."""
     config = check_review(load_config(config_file), str(config_file))
     layout = Layout(config)
-    for job in [*layout.jobs(), layout.manifest()]:
+    jobs = [*layout.jobs(), layout.manifest()]
+    if since is not None:
+        rules = [job.rule for job in jobs]
+        if since not in rules:
+            raise ReviewflowError(f"no rule '{since}' to start from; the rules: {', '.join(dict.fromkeys(rules))}")
+        jobs = jobs[rules.index(since) :]
+    for job in jobs:
         log.info("running %s", job.rule)
         run_job(job)
         if job.rule == until:
