@@ -116,22 +116,8 @@ CANDIDATES = {"SVM, growing batches": 0.0, "SVM + NB 0.3": 0.3, "SVM + NB 0.5": 
 
 def candidate(frame: pd.DataFrame, labels: np.ndarray, priors: list[int], nb_weight: float) -> list[int]:
     """The order a candidate ranker gives, learning as `simulate` does."""
-    matrix = features(texts(frame["title"], frame["abstract"]))
-    model = _Batched(matrix, nb_weight)
-    model.add(priors, labels[priors])
-    order, screened = list(priors), np.zeros(len(labels), dtype=bool)
-    screened[order] = True
-    while len(order) < len(labels):
-        if model.counts.min() == 0:
-            chosen = int(np.flatnonzero(~screened)[0])
-        else:
-            values = model.scores()
-            values[screened] = -np.inf
-            chosen = int(np.argmax(values))
-        order.append(chosen)
-        screened[chosen] = True
-        model.add([chosen], labels[[chosen]])
-    return order
+    documents = texts(frame["title"], frame["abstract"])
+    return simulate(documents, labels, priors, model=lambda matrix: _Batched(matrix, nb_weight))
 
 
 def asreview(

@@ -52,8 +52,8 @@ RISK_OF_BIAS = {"low": "YES", "high": "NO", "critical": "NO"}  # anything else: 
 RANDOM_METHODS = ("DL", "REML", "PM")
 Z95 = 1.959963984540054
 
-# The parts of a RevMan 5 review that reviewflow leaves empty, in RevMan's order: an
-# element and its children ("" ends a list of children), as the example file has them.
+# The parts of a RevMan 5 review that reviewflow leaves empty, in RevMan's order, as the
+# example file has them.
 COVER = ["CONTACT", "CREATORS", "DATES", "WHATS_NEW", "HISTORY", "SOURCES_OF_SUPPORT", "KEYWORDS"]
 ABSTRACT = [
     "ABS_BACKGROUND",

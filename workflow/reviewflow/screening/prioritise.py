@@ -87,13 +87,14 @@ def rank(matrix, labelled: np.ndarray, labels: np.ndarray, pool: np.ndarray) -> 
     return pool[np.lexsort((np.arange(len(pool)), -values))]
 
 
-def simulate(documents: list[str], labels: np.ndarray, priors: list[int]) -> list[int]:
+def simulate(documents: list[str], labels: np.ndarray, priors: list[int], model=None) -> list[int]:
     """The order in which the method presents every record, priors first, as if a person
     screened them one at a time and the model learned from each decision at once. Until
-    the decisions hold both an include and an exclude, records come in file order."""
+    the decisions hold both an include and an exclude, records come in file order.
+    `model`: another ranker with the same add/scores/counts (the benchmark's candidates)."""
     matrix = features(documents)
     labels = np.asarray(labels, dtype=int)
-    ranker = Ranker(matrix)
+    ranker = (model or Ranker)(matrix)
     ranker.add(priors, labels[priors])
     order = list(priors)
     screened = np.zeros(len(documents), dtype=bool)
