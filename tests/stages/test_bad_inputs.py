@@ -182,8 +182,9 @@ def test_bad_input(tmp_path, capsys, case_file, request):
     a case about a late stage from a copy of the results built before it."""
     case = yaml.safe_load(case_file.read_text())
     project, since = copy_inputs(tmp_path), None
-    if "command" not in case and _first_reader(project, case) in LATE:
-        since = _first_reader(project, case)
+    first = None if "command" in case else _first_reader(project, case)
+    if first in LATE:
+        since = first
         shutil.rmtree(project)
         shutil.copytree(request.getfixturevalue("built_until_synthesis"), project, symlinks=True)
     apply(case, project)

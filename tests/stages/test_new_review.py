@@ -44,21 +44,8 @@ def test_init_writes_a_config_and_header_only_sheets_and_never_overwrites(tmp_pa
 def test_search_add_copies_exports_and_declares_the_batch_keeping_comments(tmp_path):
     main(["init", "gambling", "--title", "Treatments for gambling disorder", "--project", str(tmp_path)])
     export = FIXTURES / "pubmed.nbib"
-    assert (
-        main(
-            [
-                "search",
-                "add",
-                str(tmp_path / "config/gambling.yaml"),
-                "--batch",
-                "2024-03-01",
-                "--date",
-                "2024-03-01",
-                str(export),
-            ]
-        )
-        == 0
-    )
+    add = ["search", "add", str(tmp_path / "config/gambling.yaml"), "--batch", "2024-03-01"]
+    assert main([*add, "--date", "2024-03-01", str(export)]) == 0
     text = (tmp_path / "config" / "gambling.yaml").read_text()
     assert "# Search batches, oldest first." in text  # the comments people read survive
     batch = yaml.safe_load(text)["searches"][0]
@@ -68,16 +55,7 @@ def test_search_add_copies_exports_and_declares_the_batch_keeping_comments(tmp_p
         "exports": [{"file": "pubmed.nbib", "database": "pubmed", "format": "medline"}],
     }
     assert (tmp_path / "resources/gambling/searches/2024-03-01/pubmed.nbib").read_bytes() == export.read_bytes()
-    again = [
-        "search",
-        "add",
-        str(tmp_path / "config/gambling.yaml"),
-        "--batch",
-        "2024-03-01",
-        "--date",
-        "2024-03-02",
-        str(export),
-    ]
+    again = [*add, "--date", "2024-03-02", str(export)]
     assert main(again) == 1  # a batch is declared once
 
 

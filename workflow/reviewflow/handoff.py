@@ -151,27 +151,32 @@ def labelled_ris(citations: pd.DataFrame, status: pd.DataFrame, publications: pd
     return to_ris(library)
 
 
-REVMAN_TABLES = {
-    "studies": "studies/studies.csv",
-    "arms": "studies/arms.csv",
-    "outcomes": "studies/outcomes.csv",
-    "analyses": "synthesis/analyses.csv",
-    "estimates": "synthesis/estimates.csv",
-    "rob": "rob/rob.csv",
-}
-NEEDED = {
-    "prisma2020": ["prisma/prisma.json", "synthesis/estimates.csv", "studies/publications.csv"],
-    "ris": ["dedup/citations.csv", "screening/status.csv", "studies/publications.csv"],
-    "revman": list(REVMAN_TABLES.values()),
-    "revman-web": list(REVMAN_TABLES.values()),
-    "gradepro": list(REVMAN_TABLES.values()),
-}
-
-
 REVMAN_KINDS = ("revman", "revman-web", "gradepro")
+# What each hand-off reads of the last run: {name: (the job, its output)}, the paths Layout's.
+REVMAN_INPUTS = {
+    "studies": ("studies", "studies"),
+    "arms": ("studies", "arms"),
+    "outcomes": ("studies", "outcomes"),
+    "analyses": ("synthesis", "analyses"),
+    "estimates": ("synthesis", "estimates"),
+    "rob": ("rob", "table"),
+}
+INPUTS = {
+    "prisma2020": {
+        "counts": ("prisma", "counts"),
+        "estimates": ("synthesis", "estimates"),
+        "publications": ("studies", "publications"),
+    },
+    "ris": {
+        "citations": ("dedup", "citations"),
+        "status": ("screen", "status"),
+        "publications": ("studies", "publications"),
+    },
+    **dict.fromkeys(REVMAN_KINDS, REVMAN_INPUTS),
+}
 
 
-def revman_files(kind: str, config: dict, layout) -> dict[str, str | bytes]:
+def revman_files(kind: str, config: dict, layout, paths: dict[str, str]) -> dict[str, str | bytes]:
     """{file name: contents}: the whole review as a RevMan 5 file (`revman`) or as RevMan
     Web's data package (`revman-web`); for `gradepro`, whose summary-of-findings tables are
     made per question, one RevMan 5 file per key question."""
@@ -181,7 +186,7 @@ def revman_files(kind: str, config: dict, layout) -> dict[str, str | bytes]:
     from .rob import load_tool
     from .schemas import setting
 
-    tables = {name: read_csv(layout.result(path)) for name, path in REVMAN_TABLES.items()}
+    tables = {name: read_csv(paths[name]) for name in REVMAN_INPUTS}
     method = setting(config, "synthesis.method")
     review = {
         "title": config["review"]["title"],
@@ -208,19 +213,20 @@ def write_handoff(kind: str, config: dict, output: str) -> str:
     from .layout import Layout
 
     layout = Layout(config)
-    if kind not in NEEDED:
-        raise ReviewflowError(f"unknown hand-off '{kind}'; allowed: {', '.join(NEEDED)}")
+    if kind not in INPUTS:
+        raise ReviewflowError(f"unknown hand-off '{kind}'; allowed: {', '.join(INPUTS)}")
     if kind in REVMAN_KINDS and layout.diagnostic():
         raise ReviewflowError(
             "a diagnostic review has no intervention analyses for a RevMan file; "
             "its 2x2 tables and pooled accuracy are in synthesis/accuracy.csv"
         )
-    for name in NEEDED[kind]:
-        if not Path(layout.result(name)).is_file():
-            raise ReviewflowError("is not there yet; run the review first (make report)", file=layout.result(name))
+    paths = {name: getattr(layout, job)().outputs[output] for name, (job, output) in INPUTS[kind].items()}
+    for path in paths.values():
+        if not Path(path).is_file():
+            raise ReviewflowError("is not there yet; run the review first (make report)", file=path)
     target = Path(output)
     if kind in REVMAN_KINDS:
-        files = revman_files(kind, config, layout)
+        files = revman_files(kind, config, layout, paths)
         if kind != "gradepro":
             _write(target, next(iter(files.values())))
             return f"wrote {target}"
@@ -228,16 +234,14 @@ def write_handoff(kind: str, config: dict, output: str) -> str:
             _write(target / name, contents)
         return f"wrote {len(files)} RevMan 5 files for GRADEpro, one per key question, in {target}"
     if kind == "prisma2020":
-        counts = json.loads(Path(layout.result("prisma/prisma.json")).read_text(encoding="utf-8"))
-        pooled = meta_analysed(
-            read_csv(layout.result("synthesis/estimates.csv")), read_csv(layout.result("studies/publications.csv"))
-        )
+        counts = json.loads(Path(paths["counts"]).read_text(encoding="utf-8"))
+        pooled = meta_analysed(read_csv(paths["estimates"]), read_csv(paths["publications"]))
         text = prisma2020_csv(counts, pooled)
     else:
         text = labelled_ris(
-            read_csv(layout.result("dedup/citations.csv"), CITATION_COLUMNS),
-            read_csv(layout.result("screening/status.csv")),
-            read_csv(layout.result("studies/publications.csv")),
+            read_csv(paths["citations"], CITATION_COLUMNS),
+            read_csv(paths["status"]),
+            read_csv(paths["publications"]),
         )
     _write(target, text)
     return f"wrote {target}"

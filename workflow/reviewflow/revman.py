@@ -38,6 +38,8 @@ from xml.sax.saxutils import escape, quoteattr
 import pandas as pd
 
 from .errors import ReviewflowError
+from .names import RANDOM
+from .sheets import csv_text
 from .synthesis.effects import RATIOS
 
 REVMAN_MEASURE = {
@@ -49,8 +51,6 @@ REVMAN_MEASURE = {
     "HR": "Hazard Ratio",
 }
 RISK_OF_BIAS = {"low": "YES", "high": "NO", "critical": "NO"}  # anything else: UNKNOWN
-RANDOM_METHODS = ("DL", "REML", "PM")
-Z95 = 1.959963984540054
 
 # The parts of a RevMan 5 review that reviewflow leaves empty, in RevMan's order, as the
 # example file has them.
@@ -136,8 +136,14 @@ def _comparator_and_intervention(analysis: dict) -> tuple[str, str]:
     return analysis["kq_group"] or "comparator", analysis["intervention"] or "intervention"
 
 
+def judged(rob: pd.DataFrame, study_ids) -> pd.DataFrame:
+    """The overall judgement of each of these studies that has one (its first row)."""
+    return rob[(rob["overall"] != "") & rob["study_id"].isin(study_ids)].drop_duplicates("study_id")
+
+
 def characteristics(studies: pd.DataFrame, arms: pd.DataFrame, outcomes: pd.DataFrame, rob: pd.DataFrame) -> dict:
     """Each study's characteristics of included studies, as RevMan's five headings."""
+    overall = judged(rob, studies["study_id"]).set_index("study_id")["overall"].to_dict()
     arm_names = arms.groupby("study_id", sort=False)["name"].apply(lambda s: "; ".join(v for v in s if v))
     measured = outcomes.groupby("study_id", sort=False)["domain"].apply(lambda s: "; ".join(dict.fromkeys(s)))
     text = {}
@@ -148,9 +154,8 @@ def characteristics(studies: pd.DataFrame, arms: pd.DataFrame, outcomes: pd.Data
         notes.append(f"Source of the data: {row['source']}" if row.get("source") else "")
         if row.get("illustrative"):
             notes.append(f"Illustrative values (not from a public source): {row['illustrative']}")
-        judged = rob[rob["study_id"] == sid]
-        if len(judged):
-            notes.append(f"Overall risk of bias: {judged.iloc[0]['overall']}")
+        if sid in overall:
+            notes.append(f"Overall risk of bias: {overall[sid]}")
         text[sid] = {
             "methods": [methods],
             "participants": [
@@ -199,12 +204,12 @@ def write_risk_of_bias(doc: Lines, rob: pd.DataFrame, ids: dict, tool) -> None:
     doc.paragraphs(
         "DESCRIPTION", [f"The overall judgement of {tool.name}, as the review's risk-of-bias table gives it."]
     )
-    judged = rob[(rob["overall"] != "") & rob["study_id"].isin(ids)].drop_duplicates("study_id")
-    if judged.empty:
+    rows = judged(rob, ids).to_dict("records")
+    if not rows:
         doc.empty("QUALITY_ITEM_DATA")
     else:
         doc.open("QUALITY_ITEM_DATA")
-        for row in judged.to_dict("records"):
+        for row in rows:
             result = RISK_OF_BIAS.get(tool.level(row["overall"]), "UNKNOWN")
             doc.open("QUALITY_ITEM_DATA_ENTRY", RESULT=result, STUDY_ID=ids[row["study_id"]])
             doc.paragraphs("DESCRIPTION", [f"{row['overall']}. {row.get('support', '')}".strip()])
@@ -249,7 +254,7 @@ def write_outcome(doc: Lines, number_: int, comparison_id: str, analysis: dict, 
         LOG_DATA="YES" if measure in RATIOS else "NO",
         METHOD="IV",
         NO=str(number_),
-        RANDOM="YES" if analysis["method"] in RANDOM_METHODS else "NO",
+        RANDOM="YES" if analysis["method"] in RANDOM else "NO",
         SCALE="100.0",
         SORT_BY="STUDY",
         STUDIES=str(k),
@@ -406,14 +411,7 @@ FIXED_TIME = (2000, 1, 1, 0, 0, 0)  # every member of the zip dated alike: the s
 
 def _csv(columns: list[str], rows: list[dict]) -> bytes:
     """A CSV as RevMan Web writes it: UTF-8 with a byte order mark, comma separated."""
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n", extrasaction="raise")
-    writer.writeheader()
-    writer.writerows([{c: row.get(c, "") for c in columns} for row in rows])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return ("\ufeff" + csv_text(columns, [[row.get(c, "") for c in columns] for row in rows])).encode("utf-8")
 
 
 def _zip(members: dict[str, bytes]) -> bytes:
@@ -454,7 +452,7 @@ def analysis_rows(compared: list, names: dict) -> tuple[list[dict], list[dict]]:
                     "Control group label": comparator,
                     "Statistical method": "IV",
                     "Effect measure": WEB_MEASURE.get(measure, measure),
-                    "Analysis model": "Random effect" if analysis["method"] in RANDOM_METHODS else "Fixed effect",
+                    "Analysis model": "Random effect" if analysis["method"] in RANDOM else "Fixed effect",
                     "Subgroup estimates": "false",
                     "Overall estimates": "true" if pooled else "false",
                     "Test for subgroup differences": "false",
@@ -510,27 +508,20 @@ def data_package(review: dict, tables: dict, tool, package_id: str, kqs: list[st
             "Year": year_of(row["label"]),
             "Data source": "PUB",
             **{
-                f"Char: {heading}": " ".join(p for p in text[row["study_id"]][key] if p)
-                for heading, key in (
-                    ("Methods", "methods"),
-                    ("Participants", "participants"),
-                    ("Interventions", "interventions"),
-                    ("Outcomes", "outcomes"),
-                    ("Notes", "notes"),
-                )
+                f"Char: {key.title()}": " ".join(p for p in text[row["study_id"]][key] if p)
+                for _, key in CHARACTERISTICS
             },
         }
         for row in studies.to_dict("records")
     ]
     item = f"Overall risk of bias ({tool.name})"
-    judged = tables["rob"][(tables["rob"]["overall"] != "") & tables["rob"]["study_id"].isin(names)]
     bias = [
         {
             "Study": names[row["study_id"]],
             f"Domain (judgement): {item}": row["overall"],
             f"Domain (support): {item}": row.get("support", ""),
         }
-        for row in judged.drop_duplicates("study_id").to_dict("records")
+        for row in judged(tables["rob"], names).to_dict("records")
     ]
     bias_columns = ["Study", f"Domain (judgement): {item}", f"Domain (support): {item}"]
     inner = _zip(
