@@ -259,3 +259,8 @@ def test_the_revman_web_package_has_the_specified_files_columns_and_numbers():
 def test_the_package_is_the_same_bytes_each_time():
     tables = _tables()
     assert data_package(REVIEW, tables, TOOL, "rev1") == data_package(REVIEW, tables, TOOL, "rev1")
+
+
+def test_a_characteristic_of_several_parts_reads_as_a_list_in_the_package():
+    information = {r["Study"]: r for r in _package(_tables())["rev1-study-information.csv"]}
+    assert information["Smith 2001"]["Char: Participants"] == "Adults with pain (s1); Randomised: 100"

@@ -508,7 +508,7 @@ def data_package(review: dict, tables: dict, tool, package_id: str, kqs: list[st
             "Year": year_of(row["label"]),
             "Data source": "PUB",
             **{
-                f"Char: {key.title()}": " ".join(p for p in text[row["study_id"]][key] if p)
+                f"Char: {key.title()}": "; ".join(p for p in text[row["study_id"]][key] if p)
                 for _, key in CHARACTERISTICS
             },
         }
