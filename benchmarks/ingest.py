@@ -1,5 +1,24 @@
 """Speed of ingestion: ours (split, parse, normalise, ids, frame) against rispy's
-bare parse of the same RIS file, in the same run. Target: ours <= 1.5 x rispy.
+bare parse of the same RIS file, in the same run. Target (issue #31): ours <= 1.0 x rispy.
+
+Where the time went (100,000 generated records, 151 MB; cProfile, then each part timed
+alone): 3.37 s against rispy's 1.87 s. Parsing 1.7 s: per record about 4 us in the tag
+pattern, 9 us of Python around it (pairs, first values, repeated tags, the fields, what
+is kept in extra), and 4 us finding and numbering the records; normalisation 0.5 s; ids
+0.2 s; the frame 0.2 s; and two passes over the whole text: the control-character regular
+expression 0.29 s and the line-end replacement 0.12 s.
+What changed: control characters of ASCII text are counted by deleting the allowed bytes
+(0.10 s); line ends are replaced only where a carriage return is; a tidy record (plain
+ASCII, every line a tag, '  - ' and a value without surrounding white space) is read
+with a simpler pattern and is its own raw text, with no per-record checks (what holds for
+the whole text is checked once); lines are numbered from the record's own count; record
+types and years are looked up once per distinct value; a DOI that already starts with
+'10.' skips the prefix patterns. The same records and ids come out, byte for byte, for
+every export of ../shared/fixtures and for the generated file.
+After: about 2.7 s against 1.9 s (ratio 1.4). Left: per record about 24 us of Python
+against rispy's 19; meeting 1.0 needs parsing and normalisation by column (all records'
+tags in one pass, each field normalised over its column), a rewrite of ris.py and
+normalise.finish, not done.
 
     .venv/bin/python benchmarks/ingest.py [N_RECORDS]
 """
@@ -71,7 +90,7 @@ def main(count: int) -> None:
     print(f"records: {count} ({size:.1f} MB)")
     print(f"rispy bare parse: {bare:.2f} s")
     print(f"reviewflow ingest with normalisation: {ours:.2f} s")
-    print(f"ratio: {ours / bare:.2f} (target <= 1.50) -> {'met' if ours <= 1.5 * bare else 'NOT met'}")
+    print(f"ratio: {ours / bare:.2f} (target <= 1.00) -> {'met' if ours <= bare else 'NOT met'}")
 
 
 if __name__ == "__main__":

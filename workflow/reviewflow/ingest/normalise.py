@@ -155,6 +155,7 @@ _TYPE_OF = {alias: canonical for canonical, aliases in RECORD_TYPES.items() for 
 TYPE_PRIORITY = ["retraction", "erratum", "comment", "letter", "editorial", "conference abstract", "trial registration"]
 
 
+@lru_cache(maxsize=1 << 12)  # a file holds a handful of types, each on thousands of records
 def normalise_type(text: str) -> tuple[str, str]:
     """(type in the one vocabulary, the type as exported when that says more: several
     publication types, or one the vocabulary does not know)."""
@@ -177,6 +178,9 @@ def normalise_doi(value) -> str:
 
 def _doi(text: str) -> str:
     """A DOI copied from a link keeps the link's percent-encoding ('%2817%29' for '(17)')."""
+    if text[:3] == "10." and text[-1] != "]":  # the common case: neither a link prefix nor a '[doi]' suffix
+        text = text.rstrip().rstrip(".")
+        return (unquote(text) if "%" in text else text).lower()
     text = DOI_PREFIX.sub("", DOI_SUFFIX.sub("", text)).strip().rstrip(".")
     text = (unquote(text) if "%" in text else text).lower()
     return text if text.startswith("10.") else ""
@@ -200,6 +204,7 @@ def _pages(text: str) -> str:
     return f"{prefix}{start}-{prefix}{end}"
 
 
+@lru_cache(maxsize=1 << 12)  # years recur on every record
 def _year(text: str) -> str:
     match = YEAR.search(text)
     return match.group(1) if match else ""

@@ -171,7 +171,7 @@ def loads(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Records of one export's text (and the records set aside) in RECORD_COLUMNS."""
     text = text.lstrip("\ufeff")
-    controls = len(CONTROL.findall(text))
+    controls = _control_count(text)
     if controls:  # no export means them, and a spreadsheet refuses them: removed, counted
         text = CONTROL.sub(" ", text)
         log.info("%s: %d control characters removed", file, controls)
@@ -196,6 +196,18 @@ def loads(
         hint = f"; the content looks like {looks_like}" if looks_like not in (None, format) else ""
         raise ReviewflowError(f"holds no {detected} records{hint}", file=file)
     return records, rejected
+
+
+# Bytes an ASCII export may hold: tab, line feed, carriage return and the printable ones.
+ASCII_TEXT = bytes([9, 10, 13, *range(32, 127)])
+
+
+def _control_count(text: str) -> int:
+    """How many control characters CONTROL finds. ASCII text is counted by deleting its
+    allowed bytes in C, several times faster than the regular expression's scan."""
+    if text.isascii():
+        return len(text.encode("ascii").translate(None, ASCII_TEXT))
+    return len(CONTROL.findall(text))
 
 
 def _looks_like(text: str) -> str | None:
