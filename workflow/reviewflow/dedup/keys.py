@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 import pandas as pd
 
@@ -127,14 +127,23 @@ CONFERENCE_JOURNAL = re.compile(r"\babstracts?\b|\bmeeting\b|\bcongress\b", re.I
 JOURNAL_STOP = {"the", "of", "and", "in", "for", "on", "de", "la", "le", "der", "und", "a", "an", "et", "y", "e"}
 
 
+HTML_TAG = re.compile(r"<[^>]+>")
+NOT_WORD = re.compile(r"[^a-z0-9]+")
+DIGITS = re.compile(r"\d+")
+THOUSANDS = re.compile(r"\b(\d{1,3}) (\d{3})\b")
+
+
 def ascii_words(text: str) -> str:
     """Lower-case ASCII words: HTML and accents removed, Greek letters spelled out."""
-    text = html.unescape(str(text))
-    text = re.sub(r"<[^>]+>", " ", text)
+    text = str(text)
+    if "&" in text:
+        text = html.unescape(text)
+    if "<" in text:
+        text = HTML_TAG.sub(" ", text)
     if not text.isascii():
         text = "".join(GREEK.get(c, GREEK.get(c.lower(), c)) if "\u0370" <= c <= "\u03ff" else c for c in text)
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+    return " ".join(NOT_WORD.sub(" ", text.lower()).split())
 
 
 def americanise(words: str) -> str:
@@ -179,12 +188,12 @@ def title_signature(key: str) -> str:
         and words[-2] not in QUALIFIERS
     ):
         words = words[:-1]  # a footnote mark ('... representation 1'), not a number of the title
-    joined = re.sub(r"\b(\d{1,3}) (\d{3})\b", r"\1\2", " ".join(words))  # '10 000' is 10000
+    joined = THOUSANDS.sub(r"\1\2", " ".join(words))  # '10 000' is 10000
     words = joined.split()
     numbers, parts = [], []  # parts: what names a part, phase or report of a series; a typo there is no typo
     for i, word in enumerate(words):
         previous = words[i - 1] if i else ""
-        found = re.findall(r"\d+", word)
+        found = [] if word.isalpha() else DIGITS.findall(word)
         if found:
             (parts if previous in QUALIFIERS else numbers).extend(
                 str(int(n)) for n in found
@@ -244,6 +253,7 @@ def _comma_names(text: str) -> list[str]:
     return pieces
 
 
+@lru_cache(maxsize=1 << 18)  # names recur across records: each is read once
 def _surname(name: str) -> str:
     if "," in name:
         return ascii_words(name.split(",")[0]).replace(" ", "")
@@ -391,26 +401,30 @@ def is_conference(kind: str, journal: str) -> bool:
     return normalise_type(kind)[0] == "conference abstract" or bool(CONFERENCE_JOURNAL.search(str(journal)))
 
 
+def _author_words(text: str) -> str:
+    return " ".join(sorted({w for w in ascii_words(text).split() if len(w) > 2 and w != "and"}))
+
+
 def match_keys(records: pd.DataFrame) -> pd.DataFrame:
-    """One row per record with the normalised fields matching uses."""
-    title = records["title"].map(title_match_key)
+    """One row per record with the normalised fields matching uses. Functions run over
+    plain lists: iterating a pandas string column cell by cell costs more than the work."""
+    titles, authors = records["title"].tolist(), records["authors"].tolist()
+    title = [title_match_key(t) for t in titles]
     volume, issue, pages = (
         (list(column) for column in zip(*map(shifted_fields, records["volume"], records["issue"], records["pages"])))
         if len(records)
         else ([], [], [])
     )
-    doi = records["doi"].map(normalise_doi)  # any form: a link, percent-encoded, 'doi:'...
-    journal = records["journal"].map(journal_key)
+    doi = [normalise_doi(d) for d in records["doi"].tolist()]  # any form: a link, percent-encoded, 'doi:'...
+    journal = [journal_key(j) for j in records["journal"].tolist()]
     misfit = [doi_names_other_journal(d, j) for d, j in zip(doi, journal)]
     return pd.DataFrame(
         {
             "title": title,
-            "title_alt": records["title"].map(alternative_title),
-            "signature": title.map(title_signature),
-            "authors": records["authors"].map(author_surnames),
-            "author_words": records["authors"].map(
-                lambda text: " ".join(sorted({w for w in ascii_words(text).split() if len(w) > 2 and w != "and"}))
-            ),
+            "title_alt": [alternative_title(t) for t in titles],
+            "signature": [title_signature(t) for t in title],
+            "authors": [author_surnames(a) for a in authors],
+            "author_words": [_author_words(a) for a in authors],
             "journal": journal,
             "year": pd.to_numeric(records["year"].str.extract(r"(\d{4})", expand=False), errors="coerce")
             .fillna(0)
@@ -422,7 +436,7 @@ def match_keys(records: pd.DataFrame) -> pd.DataFrame:
             "page_end": [end_page(p) for p in pages],
             "pages_given": [bool(str(p).strip()) for p in pages],
             "report_number": [report_number(p) for p in pages],
-            "doi": doi.where(~pd.Series(misfit, index=records.index, dtype=bool), ""),
+            "doi": [("" if wrong else d) for d, wrong in zip(doi, misfit)],
             "doi_misfit": misfit,
             "pmid": records["pmid"],
             "conference": [is_conference(k, j) for k, j in zip(records["type"], records["journal"])],
