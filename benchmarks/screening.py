@@ -43,7 +43,15 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "workflow"))
 
-from reviewflow.screening.prioritise import features, first_stop, rank, simulate, texts  # noqa: E402
+from reviewflow.screening.prioritise import (  # noqa: E402
+    NaiveBayes,
+    Ranker,
+    features,
+    first_stop,
+    rank,
+    simulate,
+    texts,
+)
 
 DATA = ROOT.parent / "shared" / "benchmarks" / "screening"
 ASREVIEW = ROOT / "benchmarks" / ".venv-asreview" / "bin" / "asreview"
@@ -80,44 +88,23 @@ def ours(frame: pd.DataFrame, labels: np.ndarray, priors: list[int]) -> tuple[li
     return order, time.perf_counter() - start
 
 
-class _Batched:
-    """A candidate: a linear SVM refitted in growing batches, optionally averaged with our
-    naive Bayes updated after every decision."""
-
-    def __init__(self, matrix, nb_weight: float = 0.0) -> None:
-        from reviewflow.screening.prioritise import Ranker
-
-        self.matrix, self.rows, self.labels, self.counts = matrix.tocsr(), [], [], np.zeros(2)
-        self.fitted_at, self.cached, self.weight = 0, None, nb_weight
-        self.nb = Ranker(matrix) if nb_weight else None
-
-    def add(self, rows, labels) -> None:
-        for row, label in zip(rows, labels):
-            self.rows.append(int(row))
-            self.labels.append(int(label))
-            self.counts[int(label)] += 1
-        if self.nb is not None:
-            self.nb.add(rows, labels)
-
-    def scores(self) -> np.ndarray:
-        from sklearn.svm import LinearSVC
-
-        if self.cached is None or len(self.rows) - self.fitted_at >= max(1, 0.1 * self.fitted_at):
-            model = LinearSVC(C=0.11, class_weight="balanced").fit(self.matrix[self.rows], self.labels)
-            self.cached, self.fitted_at = model.decision_function(self.matrix), len(self.rows)
-        if self.nb is None:
-            return self.cached
-        z = lambda v: (v - v.mean()) / (v.std() or 1)  # noqa: E731
-        return (1 - self.weight) * z(self.cached) + self.weight * z(self.nb.scores())
+def _blend(share: float, growth: float = 0.1):
+    return lambda matrix: Ranker(matrix, bayes_share=share, refit_growth=growth)
 
 
-CANDIDATES = {"SVM, growing batches": 0.0, "SVM + NB 0.3": 0.3, "SVM + NB 0.5": 0.5}
+# The rankers tried in place of ours, each learning as `simulate` does.
+CANDIDATES = {
+    "naive Bayes alone (before)": NaiveBayes,
+    "SVM alone (ELAS u4), refit on include or +10%": _blend(0.0),
+    "SVM alone, refit when +3%": _blend(0.0, 0.03),
+    "blend, naive Bayes 0.5": _blend(0.5),
+    "blend, naive Bayes 0.2": _blend(0.2),
+}
 
 
-def candidate(frame: pd.DataFrame, labels: np.ndarray, priors: list[int], nb_weight: float) -> list[int]:
-    """The order a candidate ranker gives, learning as `simulate` does."""
-    documents = texts(frame["title"], frame["abstract"])
-    return simulate(documents, labels, priors, model=lambda matrix: _Batched(matrix, nb_weight))
+def candidate(frame: pd.DataFrame, labels: np.ndarray, priors: list[int], model) -> list[int]:
+    """The order a candidate ranker gives."""
+    return simulate(texts(frame["title"], frame["abstract"]), labels, priors, model=model)
 
 
 def asreview(
@@ -152,12 +139,12 @@ def rerank_seconds(frames: list[pd.DataFrame], size: int = 10_000, decided: int 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--data", type=Path, action="append", help="a folder of labelled sets (repeatable)")
     parser.add_argument("--asreview", type=Path, default=ASREVIEW)
     parser.add_argument("--candidates", action="store_true", help="also run the rankers tried in place of ours")
     args = parser.parse_args()
     have_asreview = args.asreview.exists()
-    files = sorted(args.data.glob("*.csv"))
+    files = [path for folder in args.data or [DATA] for path in sorted(folder.glob("*.csv"))]
     rows, stopping, frames = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         for path in files:
@@ -174,9 +161,9 @@ def main() -> None:
                 stopping.append(
                     {"set": path.stem, "recall": stop.recall, "reached": stop.recall >= 0.95, "saved": stop.saved}
                 )
-                for name, weight in CANDIDATES.items() if args.candidates else ():
+                for name, model in CANDIDATES.items() if args.candidates else ():
                     start = time.perf_counter()
-                    tried = candidate(frame, labels, priors, weight)
+                    tried = candidate(frame, labels, priors, model)
                     wall = time.perf_counter() - start
                     rows.append(
                         {"set": path.stem, "method": name, **metrics(in_order(labels, tried, priors)), "s": wall}
@@ -201,7 +188,13 @@ def main() -> None:
     if have_asreview:
         gap = (table["wss95"]["reviewflow"] - table["wss95"]["ASReview"]) * 100
         print(
-            f"WSS@95 reviewflow - ASReview, points: mean {gap.mean():+.1f}, worst set {gap.min():+.1f} ({gap.idxmin()})"
+            f"WSS@95 reviewflow - ASReview, points: mean {gap.mean():+.1f}, worst set {gap.min():+.1f} "
+            f"({gap.idxmin()}); sets more than 2 points behind: {int((gap < -2).sum())} of {len(gap)}"
+        )
+        seconds = table["s"]
+        print(
+            f"time: reviewflow {seconds['reviewflow'].sum():.1f} s, ASReview {seconds['ASReview'].sum():.1f} s "
+            f"(ratio {seconds['reviewflow'].sum() / seconds['ASReview'].sum():.3f}, target < 0.1)"
         )
     stop = pd.DataFrame(stopping)
     per_set = stop.groupby("set", sort=False).mean()

@@ -63,18 +63,20 @@ def screen(
         if stage == "title_abstract":
             order = [c for c in ranking["order"] if c in set(status.loc[needs_decision(status, stage), "citation_id"])]
             rows = worksheet_rows(citation_frame, order, stage, ranked=ranking["ranked"])
-            about = ranking["about"]
+            about, explained = ranking["about"], ranking["explained"]
         else:
             rows = worksheet_rows(
                 citation_frame,
                 usual_order(citation_frame, status.loc[needs_decision(status, stage), "citation_id"]),
                 stage,
             )
-            about = []
-        write_worksheet(rows, stage, reasons, outputs[f"to_screen_{stage}"], day, about=about)
+            about, explained = [], []
+        write_worksheet(rows, stage, reasons, outputs[f"to_screen_{stage}"], day, about=about, explained=explained)
         log.info("%s: %d citations to screen", stage, len(rows))
     log.info("stopping rule: %s", ranking["estimate"]["sentence"])
-    write_json({k: v for k, v in ranking.items() if k not in ("order", "about")}, outputs["prioritisation"])
+    write_json(
+        {k: v for k, v in ranking.items() if k not in ("order", "about", "explained")}, outputs["prioritisation"]
+    )
     open_votes = disagreements(resolved)
     rows = disagreement_rows(citation_frame, open_votes)
     write_worksheet(rows, "full_text", reasons, outputs["disagreements"], day, title="to resolve")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..errors import ReviewflowError
@@ -89,6 +90,21 @@ def disagreement_rows(citations: pd.DataFrame, open_votes: pd.DataFrame) -> list
     return rows
 
 
+def _write_explanations(notes, first_row: int, explained: list[tuple[str, str]]) -> None:
+    """Why each citation has its priority: the terms of its title and abstract that raise
+    its score most under the model (the model is linear in the terms, so these are its
+    reasons, not a guess at them)."""
+    header = ["priority", "citation_id", "terms that raised its priority most"]
+    for column, name in enumerate(header, start=1):
+        notes.cell(row=first_row, column=column, value=name).font = Font(bold=True)
+    for offset, (citation, terms) in enumerate(explained, start=1):
+        notes.cell(row=first_row + offset, column=1, value=offset)
+        notes.cell(row=first_row + offset, column=2, value=citation)
+        notes.cell(row=first_row + offset, column=3, value=terms)
+    for column, width in zip("ABC", (10, 16, 90)):  # the lines above run on into the empty cells beside them
+        notes.column_dimensions[column].width = width
+
+
 def write_worksheet(
     rows: list[list[str]],
     stage: str,
@@ -98,10 +114,12 @@ def write_worksheet(
     title: str = "to screen",
     about: list[str] = (),
     reviewer: str = "",
+    explained: list[tuple[str, str]] = (),
 ) -> None:
     """A workbook with a decision dropdown and a reason dropdown on every row; `about`:
     lines on how the rows are ordered and whether it is safe to stop, shown in a sheet
-    of their own (the table stays appendable as it is) and in the printed page header."""
+    of their own (the table stays appendable as it is) and in the printed page header;
+    `explained`: (citation id, terms) in priority order, listed below those lines."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     sheet = add_table_sheet(workbook, title, DECISION_COLUMNS + CONTEXT_COLUMNS, rows, WIDTHS)
@@ -110,6 +128,8 @@ def write_worksheet(
         for number, line in enumerate(about, start=1):
             notes.cell(row=number, column=1, value=line)
         notes.column_dimensions["A"].width = 120
+        if explained:
+            _write_explanations(notes, len(about) + 2, explained)
         sheet.oddHeader.center.text = about[0][:250].replace("&", "&&")
     last = max(len(rows) + 1, 2)
     choices = ["include", "exclude", "maybe"] + (["not retrieved"] if stage == "full_text" else [])
