@@ -109,3 +109,23 @@ def test_same_decisions_same_order_and_nothing_learned_without_both_kinds():
     assert ranked(matrix, np.arange(10), labels[:10], pool)[0].tolist() == once.tolist()
     kept, nothing = ranked(matrix, np.array([1, 2]), np.array([0, 0]), pool)
     assert kept.tolist() == pool.tolist() and nothing is None
+
+
+def test_between_fits_only_undecided_rows_are_scored_on_the_scale_of_the_last_fit():
+    docs, labels = corpus(120)
+    matrix, _ = vectorised(docs)
+    ranker = Ranker(matrix)
+    ranker.add(np.arange(60), labels[:60])
+    first = ranker.scores()  # just fitted: every row, the scale taken
+    assert np.isfinite(first).all()
+    margin_spread, bayes_spread = ranker.scale
+    assert margin_spread == pytest.approx(ranker.margin.std()) and bayes_spread == pytest.approx(
+        ranker.bayes.scores().std()
+    )
+    ranker.add([61], [0])  # one exclude: no refit, the same scale
+    after = ranker.scores()
+    assert ranker.fitted == (60, 12) and ranker.scale == (margin_spread, bayes_spread)
+    undecided = np.setdiff1d(np.arange(120), [*range(60), 61])
+    expected = 0.7 * ranker.margin / margin_spread + 0.3 * ranker.bayes.scores() / bayes_spread
+    assert np.allclose(after[undecided], expected[undecided])
+    assert np.isneginf(after[[*range(60), 61]]).all()  # decided rows are out of the running
