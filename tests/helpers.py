@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,3 +73,26 @@ def as_seen_in(project: Path, text: str) -> str:
 def reviewflow_lines(project: Path, text: str) -> list[str]:
     """The 'reviewflow: ' lines of a command's error output, as seen in the project folder."""
     return [line for line in as_seen_in(project, text).splitlines() if line.startswith("reviewflow: ")]
+
+
+RELEVANT = "exercise programme for chronic low back pain randomised trial of physiotherapy"
+OTHER = [
+    "gene expression in mouse liver cells",
+    "economic evaluation of road traffic policy",
+    "imaging of distant galaxies with radio telescopes",
+    "soil bacteria and crop yield in dry regions",
+]
+
+
+def planted(count: int = 60, every: int = 6) -> tuple[list[str], np.ndarray]:
+    """Texts where every `every`-th record (the first among them) is about one topic: the
+    includes a screening model should find first."""
+    docs, labels = [], []
+    for i in range(count):
+        if i % every == 0:
+            docs.append(f"{RELEVANT} cohort {i}")
+            labels.append(1)
+        else:
+            docs.append(f"{OTHER[i % len(OTHER)]} sample {i}")
+            labels.append(0)
+    return docs, np.array(labels)

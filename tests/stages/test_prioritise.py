@@ -5,7 +5,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from helpers import make_records, make_sheet
+from helpers import make_records, make_sheet, planted
 from scipy import stats
 
 from reviewflow.cli import main
@@ -21,27 +21,6 @@ from reviewflow.screening.prioritise import (
     title_abstract_order,
 )
 from reviewflow.screening.step import screen
-
-RELEVANT = "exercise programme for chronic low back pain randomised trial of physiotherapy"
-OTHER = [
-    "gene expression in mouse liver cells",
-    "economic evaluation of road traffic policy",
-    "imaging of distant galaxies with radio telescopes",
-    "soil bacteria and crop yield in dry regions",
-]
-
-
-def planted(count: int = 60, every: int = 6) -> tuple[list[str], np.ndarray]:
-    """Texts where every sixth record is about the review's topic."""
-    docs, labels = [], []
-    for i in range(count):
-        if i % every == 0:
-            docs.append(f"{RELEVANT} cohort {i}")
-            labels.append(1)
-        else:
-            docs.append(f"{OTHER[i % len(OTHER)]} sample {i}")
-            labels.append(0)
-    return docs, np.array(labels)
 
 
 def test_ranking_puts_records_like_the_includes_first():

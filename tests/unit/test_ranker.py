@@ -4,29 +4,14 @@ by the terms of the citation."""
 
 import numpy as np
 import pytest
+from helpers import RELEVANT, planted
 
 from reviewflow.screening.prioritise import NaiveBayes, Ranker, ranked, top_terms, vectorised
 
-TOPIC = "exercise programme for chronic low back pain randomised trial of physiotherapy"
-OTHERS = [
-    "gene expression in mouse liver cells",
-    "economic evaluation of road traffic policy",
-    "imaging of distant galaxies with radio telescopes",
-    "soil bacteria and crop yield in dry regions",
-]
-
 
 def corpus(count: int = 80) -> tuple[list[str], np.ndarray]:
-    """Every fifth text is on the topic; the others vary, and some share a word with it."""
-    docs, labels = [], []
-    for i in range(count):
-        if i % 5 == 0:
-            docs.append(f"{TOPIC} cohort {i}")
-            labels.append(1)
-        else:
-            docs.append(f"{OTHERS[i % 4]} {'trial' if i % 3 == 0 else 'sample'} {i}")
-            labels.append(0)
-    return docs, np.array(labels)
+    """Every fifth text is on the topic."""
+    return planted(count, every=5)
 
 
 def test_naive_bayes_learning_one_decision_at_a_time_equals_learning_them_at_once():
@@ -88,7 +73,7 @@ def test_each_priority_is_explained_by_the_terms_that_raise_it():
     explained = top_terms(matrix, rows, coefficients, terms)
     first = explained[0].split(", ")
     assert labels[rows[0]] == 1 and 0 < len(first) <= 5
-    assert all(any(word in f"{TOPIC} cohort".split() for word in term.split()) for term in first)
+    assert all(any(word in f"{RELEVANT} cohort".split() for word in term.split()) for term in first)
     # the terms are those with the largest weight times coefficient in that text
     start, stop = matrix.indptr[rows[0]], matrix.indptr[rows[0] + 1]
     contribution = dict(
