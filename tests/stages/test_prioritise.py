@@ -188,9 +188,9 @@ def test_worksheet_is_ranked_with_a_priority_and_says_when_to_stop(tmp_path):
     assert about[0].startswith("Not yet 95% confident") and about[1].startswith("Ordered by a model trained on 3")
     # below: each citation in the worksheet's order, with the terms that raised its priority most
     notes = list(book["about this order"].iter_rows(min_row=4, values_only=True))
-    assert notes[0] == ("priority", "citation_id", "terms that raised its priority most")
-    assert [(n[0], n[1]) for n in notes[1:]] == [(r[7], r[0]) for r in rows]
-    assert "back pain" in notes[1][2].split(", ") and "galaxies" not in notes[1][2]
+    assert notes[0] == ("priority", "citation_id", "title", "terms that raised its priority most")
+    assert [n[:3] for n in notes[1:]] == [(r[7], r[0], r[8]) for r in rows]  # priority, citation, title
+    assert "back pain" in notes[1][3].split(", ") and "galaxies" not in notes[1][3]
 
 
 def test_worksheet_keeps_its_usual_order_until_there_is_an_include(tmp_path):

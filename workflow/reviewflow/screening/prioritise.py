@@ -413,7 +413,8 @@ def title_abstract_order(citations, decisions, awaiting: list[str], settings: Se
         ids = citations["citation_id"].to_numpy()
         rows, coefficients = ranked(matrix, labelled, relevant, pool)
         order = ids[rows].tolist()
-        explained = list(zip(order, top_terms(matrix, rows, coefficients, terms)))
+        titles = citations["title"].to_numpy()[rows]
+        explained = list(zip(order, titles, top_terms(matrix, rows, coefficients, terms)))
     why = (
         "No citation awaits a title/abstract decision."
         if not awaiting
@@ -428,7 +429,7 @@ def title_abstract_order(citations, decisions, awaiting: list[str], settings: Se
         "order": order,
         "ranked": learned,
         "about": [estimate.sentence(), why],
-        "explained": explained,  # (citation id, the terms that raised its priority most), in order
+        "explained": explained,  # (citation id, title, the terms that raised its priority most), in order
         "estimate": {
             "screened": estimate.screened,
             "total": estimate.total,

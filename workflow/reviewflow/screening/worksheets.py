@@ -90,18 +90,17 @@ def disagreement_rows(citations: pd.DataFrame, open_votes: pd.DataFrame) -> list
     return rows
 
 
-def _write_explanations(notes, first_row: int, explained: list[tuple[str, str]]) -> None:
+def _write_explanations(notes, first_row: int, explained: list[tuple[str, str, str]]) -> None:
     """Why each citation has its priority: the terms of its title and abstract that raise
     its score most under the model (the model is linear in the terms, so these are its
     reasons, not a guess at them)."""
-    header = ["priority", "citation_id", "terms that raised its priority most"]
+    header = ["priority", "citation_id", "title", "terms that raised its priority most"]
     for column, name in enumerate(header, start=1):
         notes.cell(row=first_row, column=column, value=name).font = Font(bold=True)
-    for offset, (citation, terms) in enumerate(explained, start=1):
-        notes.cell(row=first_row + offset, column=1, value=offset)
-        notes.cell(row=first_row + offset, column=2, value=citation)
-        notes.cell(row=first_row + offset, column=3, value=terms)
-    for column, width in zip("ABC", (10, 16, 90)):  # the lines above run on into the empty cells beside them
+    for offset, values in enumerate(explained, start=1):
+        for column, value in enumerate((offset, *values), start=1):
+            notes.cell(row=first_row + offset, column=column, value=value)
+    for column, width in zip("ABCD", (10, 20, 70, 60)):  # the lines above run on into the empty cells beside them
         notes.column_dimensions[column].width = width
 
 
@@ -114,12 +113,12 @@ def write_worksheet(
     title: str = "to screen",
     about: list[str] = (),
     reviewer: str = "",
-    explained: list[tuple[str, str]] = (),
+    explained: list[tuple[str, str, str]] = (),
 ) -> None:
     """A workbook with a decision dropdown and a reason dropdown on every row; `about`:
     lines on how the rows are ordered and whether it is safe to stop, shown in a sheet
     of their own (the table stays appendable as it is) and in the printed page header;
-    `explained`: (citation id, terms) in priority order, listed below those lines."""
+    `explained`: (citation id, title, terms) in priority order, listed below those lines."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     sheet = add_table_sheet(workbook, title, DECISION_COLUMNS + CONTEXT_COLUMNS, rows, WIDTHS)
