@@ -114,3 +114,18 @@ def test_between_fits_only_undecided_rows_are_scored_on_the_scale_of_the_last_fi
     expected = 0.7 * ranker.margin / margin_spread + 0.3 * ranker.bayes.scores() / bayes_spread
     assert np.allclose(after[undecided], expected[undecided])
     assert np.isneginf(after[[*range(60), 61]]).all()  # decided rows are out of the running
+
+
+def test_naive_bayes_share_fades_once_twenty_includes_are_known():
+    docs, labels = corpus(200)  # 40 includes
+    ranker = Ranker(vectorised(docs)[0])
+    ranker.add(np.arange(50), labels[:50])  # 10 includes
+    assert ranker.share() == 0.3
+    ranker.add(np.arange(50, 100), labels[50:100])  # 20
+    assert ranker.share() == 0.3
+    ranker.add(np.arange(100, 200), labels[100:200])  # 40
+    assert ranker.share() == pytest.approx(0.15)
+    scores, coefficients = ranker.scores(), ranker.coefficients()
+    margin_spread, bayes_spread = ranker.scale
+    expected = 0.85 * ranker.margin_coefficients / margin_spread + 0.15 * ranker.bayes.coefficients / bayes_spread
+    assert np.allclose(coefficients, expected) and np.isfinite(scores).all()

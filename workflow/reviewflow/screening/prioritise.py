@@ -3,7 +3,8 @@ what the team has decided so far, and test whether it is safe to stop.
 
 Ranking: TF-IDF features of title and abstract (word unigrams and bigrams, from
 scikit-learn) scored by two linear models, each standardised over the records, blended
-0.7 and 0.3:
+0.7 and 0.3 while fewer than 20 includes are known, then with naive Bayes's share falling
+as 20 / includes (0.15 at 40 includes):
 - a linear support vector machine with the settings of ASReview LAB's default model
   (ELAS u4: C 0.11, squared hinge loss, includes weighted so their total weight is 9.8
   times the excludes'), scikit-learn's LinearSVC with a fixed seed. It is refitted when
@@ -15,11 +16,11 @@ scikit-learn) scored by two linear models, each standardised over the records, b
   computes it; smoothing alpha 1), kept here as running sums per class, so it learns
   from every decision at the cost of one row.
 Either alone trails the other by 10 to 20 points of WSS@95 on some published reviews
-(the SVM on a review with few includes, naive Bayes where wording varies); the blend
-was chosen by measurement on 17 labelled reviews (benchmarks/screening.py
---candidates). Both models are linear in the features, so a citation's priority is
-explained by the terms that raise its score most. The same decisions give the same
-order on any machine.
+(the SVM on a review with few includes, naive Bayes where wording varies, and the SVM
+gains most as includes accumulate); the blend and its fading were chosen by measurement
+on 17 labelled reviews (benchmarks/screening.py --candidates). Both models are linear in
+the features, so a citation's priority is explained by the terms that raise its score
+most. The same decisions give the same order on any machine.
 
 Stopping: the hypothesis test of Callaghan and Müller-Hansen (Syst Rev 2020;9:273),
 written here because no maintained library provides it. The records screened last are
@@ -48,7 +49,8 @@ from ..progress import bar
 FEATURES = {"ngram_range": (1, 2), "sublinear_tf": True, "min_df": 1, "strip_accents": "unicode"}
 ALPHA = 1.0  # additive smoothing
 MARGIN = {"C": 0.11, "include_ratio": 9.8}  # ASReview LAB's ELAS u4 support vector machine
-BAYES_SHARE = 0.3  # naive Bayes's share of the blend; the SVM has the rest
+BAYES_SHARE = 0.3  # naive Bayes's share of the blend while few includes are known; the SVM has the rest
+BAYES_FADES_AFTER = 20  # includes; beyond, naive Bayes's share is BAYES_SHARE * 20 / includes
 REFIT_GROWTH = 0.1  # refit the SVM when the decisions grew by this share (or an include came)
 
 
@@ -159,9 +161,15 @@ class Ranker:
     been decided): decided rows score minus infinity then. This halves the work of a
     simulation's steps; the scale moves little between fits."""
 
-    def __init__(self, matrix, bayes_share: float = BAYES_SHARE, refit_growth: float = REFIT_GROWTH) -> None:
+    def __init__(
+        self,
+        matrix,
+        bayes_share: float = BAYES_SHARE,
+        refit_growth: float = REFIT_GROWTH,
+        bayes_fades_after: float = BAYES_FADES_AFTER,
+    ) -> None:
         self.matrix = matrix.tocsr()
-        self.bayes_share, self.refit_growth = bayes_share, refit_growth
+        self.bayes_share, self.refit_growth, self.bayes_fades_after = bayes_share, refit_growth, bayes_fades_after
         self.bayes = NaiveBayes(self.matrix)
         self.counts = self.bayes.counts
         self.rows: list[int] = []
@@ -196,7 +204,7 @@ class Ranker:
         """The blended score of every row (higher: more likely an include): each model's
         scores over their spread (their means shift every score alike)."""
         margin = self._margin()
-        share = self.bayes_share
+        share = self.share()
         if self.scale is None:  # just fitted: every row, and the scale taken again
             bayes = self.bayes.scores()
             self.scale = (_spread(margin), _spread(bayes))
@@ -213,9 +221,15 @@ class Ranker:
     def coefficients(self) -> np.ndarray:
         """The blend as one linear model, a coefficient per column (for explanations)."""
         self.scores()
-        return (1 - self.bayes_share) * self.margin_coefficients / self.scale[0] + self.bayes_share * (
+        share = self.share()
+        return (1 - share) * self.margin_coefficients / self.scale[0] + share * (
             self.bayes.coefficients / self.scale[1]
         )
+
+    def share(self) -> float:
+        """Naive Bayes's share of the blend: whole while few includes are known, then falling
+        as the SVM, which gains most from more includes, takes over."""
+        return self.bayes_share * min(1.0, self.bayes_fades_after / max(1.0, float(self.counts[1])))
 
 
 def rank(matrix, labelled: np.ndarray, labels: np.ndarray, pool: np.ndarray) -> np.ndarray:
