@@ -152,20 +152,17 @@ def test_false_friends_stay_apart(a, b):
     assert not together(records, "R1", "R2")
 
 
+def two_trials(first_title: str, second_title: str):
+    """Records R1 and R2: the same trial's details under two titles."""
+    return make_records(
+        [{"record_id": "R1", **TRIAL, "title": first_title}, {"record_id": "R2", **TRIAL, "title": second_title}]
+    )
+
+
 def test_near_pairs_kept_apart_are_listed_with_the_reason():
-    records = make_records(
-        [
-            {
-                "record_id": "R1",
-                **TRIAL,
-                "title": "Chronic low back pain rehabilitation programs: duration and group therapy (Part 1)",
-            },
-            {
-                "record_id": "R2",
-                **TRIAL,
-                "title": "Chronic low back pain rehabilitation programs: duration and group therapy (Part 2)",
-            },
-        ]
+    records = two_trials(
+        "Chronic low back pain rehabilitation programs: duration and group therapy (Part 1)",
+        "Chronic low back pain rehabilitation programs: duration and group therapy (Part 2)",
     )
     apart = deduplicate_explained(records).apart
     assert list(zip(apart["record_a"], apart["record_b"])) == [("R1", "R2")]
@@ -221,19 +218,9 @@ def test_never_two_dois_in_one_citation_even_through_a_chain():
 
 
 def test_every_merge_is_explained_with_rule_and_scores():
-    records = make_records(
-        [
-            {
-                "record_id": "R1",
-                **TRIAL,
-                "title": "Inpatient vs. outpatient pain management: results of a randomised controlled trial",
-            },
-            {
-                "record_id": "R2",
-                **TRIAL,
-                "title": "Inpatient versus outpatient pain management: results of a randomized controlled trial",
-            },
-        ]
+    records = two_trials(
+        "Inpatient vs. outpatient pain management: results of a randomised controlled trial",
+        "Inpatient versus outpatient pain management: results of a randomized controlled trial",
     )
     merges = deduplicate_explained(records).merges
     row = merges.iloc[0]

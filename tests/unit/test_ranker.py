@@ -127,5 +127,5 @@ def test_naive_bayes_share_fades_once_twenty_includes_are_known():
     assert ranker.share() == pytest.approx(0.15)
     scores, coefficients = ranker.scores(), ranker.coefficients()
     margin_spread, bayes_spread = ranker.scale
-    expected = 0.85 * ranker.margin_coefficients / margin_spread + 0.15 * ranker.bayes.coefficients / bayes_spread
+    expected = 0.85 * ranker.margin_coefficients / margin_spread + 0.15 * ranker.bayes.log_odds() / bayes_spread
     assert np.allclose(coefficients, expected) and np.isfinite(scores).all()

@@ -273,17 +273,15 @@ def test_forest_plot_keeps_forty_long_labels_readable():
     assert as_columns == svg  # the rows read as a frame's columns draw the same bytes
 
 
-def test_forest_plot_of_ratios_has_a_log_axis():
+def _one_ratio_study(kq: str) -> tuple[list[dict], dict]:
+    """One study's risk ratio of 0.5 (0.25 to 1.0) and its analysis, for forest plots."""
     studies = [{"study_id": "s1", "label": "A", "participants": 10, "estimate": 0.5, "ci_low": 0.25, "ci_high": 1.0}]
-    analysis = {
-        "kq": "KQ1",
-        "kq_group": "g",
-        "outcome": "o",
-        "timepoint": "t",
-        "measure": "RR",
-        "k": 1,
-        "estimate": "0.5",
-    }
+    analysis = {"kq": kq, "kq_group": "g", "outcome": "o", "timepoint": "t", "measure": "RR", "k": 1, "estimate": "0.5"}
+    return studies, analysis
+
+
+def test_forest_plot_of_ratios_has_a_log_axis():
+    studies, analysis = _one_ratio_study("KQ1")
     svg = forest_plot(analysis, studies, {}, "cochrane", ("favours a", "favours b"))
     ticks = re.findall(r'text-anchor="middle">([0-9.]+)</text>', svg)
     assert ticks == ["0.5", "1"] or {"0.5", "1"} <= set(ticks)
@@ -291,16 +289,7 @@ def test_forest_plot_of_ratios_has_a_log_axis():
 
 def test_forest_plots_of_two_interventions_in_one_group_have_two_titles():
     """The title names the intervention when the analysis has one, as the report's heading does."""
-    studies = [{"study_id": "s1", "label": "A", "participants": 10, "estimate": 0.5, "ci_low": 0.25, "ci_high": 1.0}]
-    analysis = {
-        "kq": "KQ2",
-        "kq_group": "g",
-        "outcome": "o",
-        "timepoint": "t",
-        "measure": "RR",
-        "k": 1,
-        "estimate": "0.5",
-    }
+    studies, analysis = _one_ratio_study("KQ2")
     titles = {
         re.search(
             r"<title>([^<]*)</title>", forest_plot({**analysis, "intervention": i}, studies, {}, "cochrane", ("a", "b"))

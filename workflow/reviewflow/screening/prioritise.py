@@ -117,8 +117,7 @@ class NaiveBayes:
         return self.matrix @ self.log_odds()
 
     def log_odds(self) -> np.ndarray:
-        """The model as one vector: each column's log-odds of include (also kept as
-        `coefficients`, for explanations)."""
+        """The model as one vector: each column's log-odds of include."""
         weight = self.counts[0] / self.counts[1] if self.counts[1] else 1.0
         width = self.matrix.shape[1]
         log_alpha = math.log(self.alpha)
@@ -127,7 +126,6 @@ class NaiveBayes:
         exclude_total = math.log(self.sums[0].sum() + width * self.alpha)
         difference = (log_alpha - include_total + exclude_total) - self.log_excluded
         difference[self.included_columns] += np.log(included) - log_alpha
-        self.coefficients = difference
         return difference
 
 
@@ -220,11 +218,9 @@ class Ranker:
 
     def coefficients(self) -> np.ndarray:
         """The blend as one linear model, a coefficient per column (for explanations)."""
-        self.scores()
+        self.scores()  # the SVM and the scale up to date
         share = self.share()
-        return (1 - share) * self.margin_coefficients / self.scale[0] + share * (
-            self.bayes.coefficients / self.scale[1]
-        )
+        return (1 - share) * self.margin_coefficients / self.scale[0] + share * self.bayes.log_odds() / self.scale[1]
 
     def share(self) -> float:
         """Naive Bayes's share of the blend: BAYES_SHARE while few includes are known, then
