@@ -236,4 +236,5 @@ def test_a_tidy_record_read_the_quick_way_gives_what_the_careful_way_gives(body)
     quick = ris._block(1, 1, body, lines, ris.Whole(tidy=True, plain="&" not in body))
     assert quick == careful
     records, _ = loads(body + "\n", source="x", search="s1", file="a.ris")
-    assert records["title"].iloc[0] == norm.finish(careful.fields, careful.clean)["title"]
+    fields = {key: [value] for key, value in careful.fields.items()}
+    assert records["title"].iloc[0] == norm.finish_columns(fields, [careful.clean])["title"][0]

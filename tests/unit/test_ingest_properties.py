@@ -113,3 +113,149 @@ def test_sheet_reader_answers_arbitrary_csv_cells(tmp_path, rows):
         assert "\n" not in str(error)
     else:
         assert {"citation", "stage"} <= set(frame.columns)
+
+
+# Lines of RIS records: reading a text by column (ris.batches) must give exactly what
+# reading it record by record (ris.parse) gives, or decline and read it so.
+TIDY_LINES = [
+    "TI  - A title",
+    "TI  - Another title",
+    "T1  - Primary title",
+    "BT  - A book title",
+    "AU  - Smith, J",
+    "AU  - Jones K",
+    "A1  - Meyer, K.",
+    "PY  - 2001",
+    "DA  - 2019/05/01",
+    "JO  - J Pain",
+    "T2  - Pain Medicine",
+    "SP  - 1242",
+    "EP  - 52",
+    "EP  - 1260",
+    "DO  - 10.1000/x.1",
+    "DO  - https://doi.org/10.1000/Y.2",
+    "UR  - https://example.org/a",
+    "KW  - back pain",
+    "KW  - opioids",
+    "N1  - PMID: 12345",
+    "AN  - 23456",
+    "AN  - PMC7654321",
+    "DB  - MEDLINE",
+    "C2  - PMC111",
+    "PU  - A publisher",
+    "AI  - Smith, J: 0000-0001",
+    "SN  - 1526-2375",
+    "AB  - An abstract",
+    "AB  - Fish &amp; chips",
+    "AB  - Two  spaces",
+    "LA  - eng",
+]
+# Each breaks tidiness in one way the column reading must notice.
+UNTIDY_LINES = [
+    "TI  - Trailing space ",
+    "TI  -  Leading space",
+    "PU  -  Leading space in a tag kept in extra",
+    "TI  - ",
+    "TI  -",
+    "  continued on a new line",
+    "",
+    "TY  - JOUR",
+    "ER  - ",
+    "ER  - x",
+    "ER  -",
+    "ER  -  ",
+    "a header line",
+    " ",
+    "TI  - A\ttab",
+    "AU  - Müller, K",
+    "TI  - No-break space\u00a0",
+]
+RECORD_TYPE = st.sampled_from(["JOUR", "BOOK", "CHAP", "CONF", "ABST", "Journal Article"])
+
+
+@st.composite
+def ris_texts(draw, untidy: int = 2):
+    """A tidy RIS text with up to `untidy` lines from UNTIDY_LINES put anywhere in it."""
+    lines = []
+    for _ in range(draw(st.integers(1, 5))):
+        lines.append(f"TY  - {draw(RECORD_TYPE)}")
+        lines += draw(st.lists(st.sampled_from(TIDY_LINES), max_size=8))
+        lines += ["ER  - "] + [""] * draw(st.integers(0, 2))
+    for _ in range(draw(st.integers(0, untidy))):
+        lines.insert(draw(st.integers(0, len(lines))), draw(st.sampled_from(UNTIDY_LINES)))
+    return "\n".join(lines) + draw(st.sampled_from(["", "\n"]))
+
+
+def _read_both(text: str):
+    from reviewflow.ingest import ris
+    from reviewflow.ingest.base import batched
+    from reviewflow.ingest.reading import frames
+
+    names = {"source": "db", "search": "s1", "file": "a.ris", "on_error": "skip"}
+    results = []
+    for batches in (ris.batches(text), batched(ris.parse(text))):
+        try:
+            results.append(frames(batches, **names))
+        except ReviewflowError as error:  # a file of untitled records, say
+            results.append(str(error))
+    return results
+
+
+@settings(max_examples=400, deadline=None)
+@given(ris_texts())
+def test_reading_by_column_gives_what_reading_by_record_gives(text):
+    by_column, by_record = _read_both(text)
+    if isinstance(by_record, str):
+        assert by_column == by_record
+        return
+    for column, record in zip(by_column, by_record):
+        assert column.equals(record), text
+
+
+TIDY_TEXT = [
+    "TY  - JOUR",
+    "TI  - A title",
+    "AU  - Smith, J",
+    "PU  - A publisher",
+    "ER  - ",
+    "",
+    "TY  - BOOK",
+    "BT  - A book",
+    "N1  - PMID: 12345",
+    "ER  - ",
+    "",
+]
+
+
+@pytest.mark.parametrize("line", UNTIDY_LINES)
+def test_each_untidy_line_anywhere_is_read_as_record_by_record(line):
+    """Every way of breaking tidiness, at every place in a tidy text: the column reading
+    gives what the record reading gives (mostly by declining the text)."""
+    for at in range(len(TIDY_TEXT) + 1):
+        text = "\n".join(TIDY_TEXT[:at] + [line] + TIDY_TEXT[at:])
+        by_column, by_record = _read_both(text)
+        if isinstance(by_record, str):
+            assert by_column == by_record
+            continue
+        for column, record in zip(by_column, by_record):
+            assert column.equals(record), text
+
+
+def test_a_last_record_without_its_end_is_noticed_whatever_else_the_text_holds():
+    """Each ER line ends in a space, so counting lines that end in one also counts ends;
+    a value ending in a space must not make up for a lost ER line."""
+    text = "TY  - JOUR\nTI  - Trailing space \nER  - \nTY  - JOUR\nTI  - A title"
+    by_column, by_record = _read_both(text)
+    for column, record in zip(by_column, by_record):
+        assert column.equals(record)
+    assert by_column[1]["reason"].str.contains("no end-of-record").all()
+
+
+@SETTINGS
+@given(ris_texts(untidy=0))
+def test_a_tidy_text_is_read_by_column(text):
+    """The column reading must not decline the texts it is for (else the test above
+    would compare the record reading with itself)."""
+    from reviewflow.ingest import ris
+
+    assert ris._by_column(text, 1, 1) is not None

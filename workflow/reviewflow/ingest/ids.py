@@ -41,14 +41,18 @@ class RecordIds:
         self.prefix = f"{search}\x1f{file}\x1f".encode()
         self.seen: dict[str, int] = {}
 
-    def next(self, raw: str, fingerprint: str | None = None) -> str:
+    def base(self, fingerprint: str, tail: str = "") -> str:
+        """The id of a record whose raw_fingerprint is fingerprint + tail, before any repeat's
+        suffix (the two parts are hashed in turn, so a reader need not join them)."""
         digest = hashlib.sha1(self.prefix)
-        digest.update((fingerprint if fingerprint is not None else raw_fingerprint(raw)).encode("utf-8"))
-        base = "R" + digest.hexdigest()[:ID_HEX_DIGITS]
+        digest.update(fingerprint.encode("utf-8"))
+        if tail:
+            digest.update(tail.encode("utf-8"))
+        return "R" + digest.hexdigest()[:ID_HEX_DIGITS]
+
+    def numbered(self, base: str) -> str:
         count = self.seen[base] = self.seen.get(base, 0) + 1
         return base if count == 1 else f"{base}-{count}"
 
-
-def record_ids(raws: list[str], search: str, file: str) -> list[str]:
-    ids = RecordIds(search, file)
-    return [ids.next(raw) for raw in raws]
+    def next(self, raw: str) -> str:
+        return self.numbered(self.base(raw_fingerprint(raw)))

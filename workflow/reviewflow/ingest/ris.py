@@ -3,7 +3,10 @@ JSTOR and of EndNote, Zotero and Mendeley exports.
 
 We split and read the tags ourselves rather than through rispy: a record's id
 needs its raw text, errors need line numbers, and only a line that is exactly
-an ER tag may end a record (rispy is used to write RIS, see export.py).
+an ER tag may end a record (rispy is used to write RIS, see export.py). It is also
+faster: a tidy text (plain ASCII, every line of a record a tag line) is read by column,
+each tag's values for every record at once (see `_by_column`), which rispy's line by
+line reading cannot do.
 """
 
 from __future__ import annotations
@@ -11,9 +14,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import itemgetter
+
+import numpy as np
 
 from ..tables import LIST_SEPARATOR
-from .base import Block, located
+from .base import Batch, Block, batched, located
 
 # The tags _fields always reads into a field; every other tag, of the specification or a
 # vendor's, is kept in extra, as are notes (N1), accession numbers (AN) and database
@@ -32,7 +38,7 @@ TIDY_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  - (?! )(.*)", re.M)
 UNTIDY = ("\t", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
 
 
-def parse(text: str) -> Iterator[Block]:
+def parse(text: str, first_number: int = 1, first_line: int = 1) -> Iterator[Block]:
     """Record starts and ends are found by two regular-expression passes (in C), then
     paired: a start whose next end lies beyond the next start has lost its ER line.
     What can be said of every record at once (plain ASCII, no tab or other control, no
@@ -50,19 +56,20 @@ def parse(text: str) -> Iterator[Block]:
         stop = len(text) if stop == -1 else stop
         if not text[position + 5 : stop].strip():
             ends.append(stop)
-    line, counted, end_index = 1, 0, 0
-    for number, start in enumerate(starts, start=1):
+    line, counted, end_index = first_line, 0, 0
+    for index, start in enumerate(starts):
+        number = first_number + index
         line += text.count("\n", counted, start)
         counted = start
         while end_index < len(ends) and ends[end_index] <= start:
             end_index += 1
-        following = starts[number] if number < len(starts) else len(text) + 1
+        following = starts[index + 1] if index + 1 < len(starts) else len(text) + 1
         if end_index < len(ends) and ends[end_index] < following:
             body = text[start : ends[end_index]]
             newlines = body.count("\n")
             yield _block(number, line, body, newlines + 1, whole)
             line, counted = line + newlines, ends[end_index]
-        elif number < len(starts):
+        elif index + 1 < len(starts):
             yield Block(
                 located(number, line),
                 text[start:following].rstrip("\n"),
@@ -74,6 +81,225 @@ def parse(text: str) -> Iterator[Block]:
                 text[start:].rstrip("\n"),
                 problem="record has no end-of-record (ER) line; the file may be truncated",
             )
+
+
+CHUNK_CHARS = 1 << 24  # a text is read in chunks of about 16 M characters (some 10,000 records)
+
+
+def batches(text: str) -> Iterator[Batch]:
+    """The records of a RIS text in Batches, chunk by chunk: a tidy chunk read by column,
+    any other record by record (`parse`). Chunks end after a record's ER line, where no
+    record can span, so both readings give what reading the whole text at once gives."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    position, counted, line = 1, 0, 1
+    for start, stop in _chunks(text):
+        chunk = text[start:stop]
+        line += text.count("\n", counted, start)  # line numbers only name records set aside
+        counted = start
+        batch = _by_column(chunk, position, line)
+        if batch is not None:
+            position += len(batch.positions)
+            yield batch
+            continue
+        blocks = list(parse(chunk, position, line))
+        yield from batched(blocks, first_position=position)
+        position += len(blocks)
+
+
+def _chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, int]]:
+    start = 0
+    while start < len(text):
+        stop = len(text) if len(text) - start <= size else _after_record_end(text, start + size)
+        yield start, stop
+        start = stop
+
+
+def _after_record_end(text: str, at: int) -> int:
+    """Where the line after the first ER line past `at` begins (the text's end if none)."""
+    position = text.find("\nER  -", at)
+    while position != -1:
+        stop = text.find("\n", position + 1)
+        if stop == -1:
+            return len(text)
+        if not text[position + 6 : stop].strip():
+            return stop + 1
+        position = text.find("\nER  -", stop)
+    return len(text)
+
+
+def _code(tag: str) -> int:
+    """A two-letter tag as one number, as _by_column reads tags."""
+    return ord(tag[0]) * 128 + ord(tag[1])
+
+
+TY, ER = _code("TY"), _code("ER")
+SEPARATOR = np.array([ord(c) for c in "  - "], dtype=np.uint32)
+
+
+def _by_column(chunk: str, first_position: int, first_line: int) -> Batch | None:
+    """A tidy chunk's records, each field read for every record at once; None if the chunk
+    is not tidy, which is checked on the whole chunk, not record by record.
+
+    Tidy: plain ASCII without tab or other white space than spaces and line feeds;
+    between and around the records only empty lines; each record TY to an 'ER  - ' line,
+    every line of it a tag line ('TI  - value'), no empty line, no value that is empty or
+    begins or ends with a space. That is what a reference manager writes. Then the first
+    seven characters of every line, one numpy array, say everything: which tag, which
+    record (counted by TY), whether the line is tidy. The per-record loop of `parse` and
+    `_block` shrinks to operations over whole columns.
+    """
+    if not chunk.isascii() or any(mark in chunk for mark in UNTIDY):
+        return None
+    lines = chunk.split("\n")
+    heads = np.array(lines, dtype="U7").view(np.uint32).reshape(len(lines), 7)
+    codes = heads[:, 0].astype(np.int64) * 128 + heads[:, 1]
+    empty = heads[:, 0] == 0
+    tagged = (
+        (heads[:, 0] >= 65)
+        & (heads[:, 0] <= 90)
+        & (((heads[:, 1] >= 65) & (heads[:, 1] <= 90)) | ((heads[:, 1] >= 48) & (heads[:, 1] <= 57)))
+        & (heads[:, 2:6] == SEPARATOR).all(axis=1)
+    )
+    starts, ends = codes == TY, codes == ER
+    inside = np.cumsum(starts) - np.cumsum(ends)  # 1 from a TY line through the line before ER
+    if not (
+        (empty | tagged).all()  # every line a tag line or empty
+        and (heads[:, 6] != 32).all()  # no value begins with a space
+        and (inside[empty] == 0).all()  # no empty line within a record
+        and ((inside == 1) | (ends & (inside == 0)) | empty).all()  # TY ... ER, never nested
+        and inside[-1] == 0  # the last record ended
+    ):
+        return None
+    count = int(starts.sum())
+    if not count or chunk.count(" \n") != count - (lines[-1] == "ER  - "):
+        return None  # no record, or a line ending in a space (each ER line has one; so an empty value)
+    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
+    offsets = np.concatenate(([0], np.cumsum(lengths + 1)))
+    first = offsets[np.flatnonzero(starts)].tolist()
+    last = (offsets[np.flatnonzero(ends)] - 1).tolist()  # the line feed before each ER line
+    bodies = [chunk[a:b] for a, b in zip(first, last)]
+    record = np.cumsum(starts) - 1
+    values = [line[6:] for line in lines]
+    table = _Lines(codes, values, record, count)
+    fields = table.fields()
+    fields["extra"], extra_tags = table.extra(fields["pmid"], fields["pmcid"])
+    # clean, as `_block` says it: no entity, and no value holding two spaces running
+    if "&" not in chunk and chunk.count("  ") == int(tagged.sum()):
+        clean = [True] * count  # each tag line's one '  ' is the tag's
+    else:
+        clean = ["&" not in body and body.count("  ") == body.count("\n") + 1 for body in bodies]
+
+    def where_of(i: int) -> str:
+        return located(first_position + i, first_line + chunk.count("\n", 0, first[i]))
+
+    return Batch(
+        positions=list(range(first_position, first_position + count)),
+        fields=fields,
+        clean=clean,
+        fingerprints=bodies,
+        fingerprint_tail="\nER  -",  # raw_fingerprint of 'TY ...\nER  - ' drops the last space
+        raw_of=lambda i: bodies[i] + "\nER  - ",
+        where_of=where_of,
+        extra_tags=extra_tags,
+    )
+
+
+class _Lines:
+    """The tag lines of consecutive tidy records: tag codes and values, and the record of each."""
+
+    def __init__(self, codes: np.ndarray, values: list[str], record: np.ndarray, count: int) -> None:
+        self.codes, self.values, self.record, self.count = codes, values, record, count
+        self.present = {chr(code // 128) + chr(code % 128) for code in np.unique(codes).tolist() if code}
+
+    def _values(self, found: np.ndarray) -> list[str]:
+        if len(found) == 0:
+            return []
+        taken = itemgetter(*found.tolist())(self.values)
+        return [taken] if len(found) == 1 else list(taken)
+
+    def first(self, tag: str) -> list[str]:
+        """Each record's first value of tag ('' if it has none)."""
+        found = np.flatnonzero(self.codes == _code(tag))
+        records = self.record[found]
+        if np.array_equal(records, np.arange(self.count)):
+            return self._values(found)  # once in every record
+        leading = np.ones(len(found), dtype=bool)
+        leading[1:] = records[1:] != records[:-1]
+        column = [""] * self.count
+        for record, value in zip(records[leading].tolist(), self._values(found[leading])):
+            column[record] = value
+        return column
+
+    def every(self, tag: str) -> list[list[str]]:
+        """Each record's values of tag, in order."""
+        found = np.flatnonzero(self.codes == _code(tag))
+        values = self._values(found)
+        bounds = np.searchsorted(self.record[found], np.arange(self.count + 1)).tolist()
+        return [values[bounds[i] : bounds[i + 1]] for i in range(self.count)]
+
+    def first_of(self, tags: tuple[str, ...]) -> list[str]:
+        column = None
+        for tag in tags:
+            if tag in self.present:
+                values = self.first(tag)
+                column = values if column is None else [have or other for have, other in zip(column, values)]
+        return [""] * self.count if column is None else column
+
+    def every_of(self, tags: tuple[str, ...]) -> list[list[str]]:
+        columns = [self.every(tag) for tag in tags if tag in self.present]
+        if len(columns) == 1:
+            return columns[0]
+        if not columns:
+            return [[]] * self.count
+        return [[value for values in row for value in values] for row in zip(*columns)]
+
+    def fields(self) -> dict[str, list]:
+        """What `_fields` gives, for every record at once."""
+        fields = {name: self.first_of(tags) for name, tags in FIRST_OF.items()}
+        if "BT" in self.present:
+            fields["title"] = [
+                title or (book if kind == "BOOK" else "")
+                for title, kind, book in zip(fields["title"], fields["type"], self.first("BT"))
+            ]
+        fields.update({name: self.every_of(tags) for name, tags in EVERY_OF.items()})
+        links = self.every("UR") if "UR" in self.present else [[]] * self.count
+        fields["url"] = [LIST_SEPARATOR.join(row) for row in links]
+        fields["pmid"], fields["pmcid"] = [""] * self.count, [""] * self.count
+        if self.present & {"N1", "AN", "C2"}:  # identifiers in notes and accession numbers: record by record
+            for i, (first, multi) in self._records_with(("AN", "C2"), ("N1", "DB", "DP")):
+                if "N1" in first or "AN" in first:
+                    fields["pmid"][i] = _pmid(first, multi)
+                fields["pmcid"][i] = _pmcid(first, multi)
+        return fields
+
+    def _records_with(self, single: tuple[str, ...], several: tuple[str, ...]):
+        firsts = {tag: self.first(tag) for tag in single if tag in self.present}
+        everys = {tag: self.every(tag) for tag in several if tag in self.present}
+        for i in range(self.count):
+            first = {tag: column[i] for tag, column in firsts.items() if column[i]}
+            multi = {tag: column[i] for tag, column in everys.items() if column[i]}
+            if first or "N1" in multi:
+                if "N1" in multi:
+                    first["N1"] = multi["N1"][0]
+                yield i, (first, multi)
+
+    def extra(self, pmids: list[str], pmcids: list[str]) -> tuple[list[str], list[tuple[str, ...]]]:
+        """Each record's lines of tags no field reads ('TAG: value'), as `_block` keeps them."""
+        extra, extra_tags = [""] * self.count, [()] * self.count
+        unread = [_code(tag) for tag in self.present if tag not in READ_TAGS]
+        if not unread:
+            return extra, extra_tags
+        found = np.flatnonzero(np.isin(self.codes, unread))
+        kept: dict[int, list[tuple[str, str]]] = {}
+        tags = [chr(code // 128) + chr(code % 128) for code in self.codes[found].tolist()]
+        for i, tag, value in zip(self.record[found].tolist(), tags, self._values(found)):
+            if not _read_identifier(tag, value, {pmids[i], pmcids[i]} - {""}):
+                kept.setdefault(i, []).append((tag, value))
+        for i, lines in kept.items():
+            extra[i] = "\n".join(f"{tag}: {value}" for tag, value in lines)
+            extra_tags[i] = tuple(sorted({tag for tag, _ in lines}))
+        return extra, extra_tags
 
 
 @dataclass(frozen=True)
@@ -192,25 +418,31 @@ def _pmcid(first: dict[str, str], multi: dict[str, list[str]]) -> str:
     return ""
 
 
+# Which tags fill which field, for both readings. A field of FIRST_OF takes the first value
+# of the first of its tags a record has; a field of EVERY_OF, every value of each of its
+# tags in turn (DOIs as candidates in order of trust). A book's title may be its BT.
+FIRST_OF = {
+    "type": ("TY",),
+    "title": ("TI", "T1", "CT"),
+    "year": ("PY", "Y1", "DA", "Y2"),
+    "journal": ("JF", "T2", "JO", "JA", "J2", "J1", "BT"),
+    "volume": ("VL", "VO"),
+    "issue": ("IS", "CP"),
+    "start_page": ("SP",),
+    "end_page": ("EP",),
+    "issn": ("SN",),
+    "abstract": ("AB", "N2"),
+    "language": ("LA",),
+}
+EVERY_OF = {"authors": ("AU", "A1"), "doi": ("DO", "DI", "M3", "UR"), "keywords": ("KW",)}
+
+
 def _fields(first: dict[str, str], multi: dict[str, list[str]]) -> dict:
-    get = first.get
-    type_ = get("TY", "")
-    return {
-        "type": type_,
-        "title": get("TI") or get("T1") or get("CT") or (get("BT", "") if type_ == "BOOK" else ""),
-        "authors": multi.get("AU", []) + multi.get("A1", []),
-        "year": get("PY") or get("Y1") or get("DA") or get("Y2", ""),
-        "journal": get("JF") or get("T2") or get("JO") or get("JA") or get("J2") or get("J1") or get("BT", ""),
-        "volume": get("VL") or get("VO", ""),
-        "issue": get("IS") or get("CP", ""),
-        "start_page": get("SP", ""),
-        "end_page": get("EP", ""),
-        "doi": multi.get("DO", []) + multi.get("DI", []) + multi.get("M3", []) + multi.get("UR", []),
-        "pmid": _pmid(first, multi) if "N1" in first or "AN" in first else "",
-        "pmcid": _pmcid(first, multi) if "N1" in first or "AN" in first or "C2" in first else "",
-        "issn": get("SN", ""),
-        "abstract": get("AB") or get("N2", ""),
-        "keywords": multi.get("KW", []),
-        "language": get("LA", ""),
-        "url": LIST_SEPARATOR.join(multi.get("UR") or multi.get("L2") or multi.get("LK") or []),  # every link
-    }
+    fields = {name: next((first[tag] for tag in tags if tag in first), "") for name, tags in FIRST_OF.items()}
+    fields.update({name: [value for tag in tags for value in multi.get(tag, ())] for name, tags in EVERY_OF.items()})
+    if not fields["title"] and fields["type"] == "BOOK":
+        fields["title"] = first.get("BT", "")
+    fields["pmid"] = _pmid(first, multi) if "N1" in first or "AN" in first else ""
+    fields["pmcid"] = _pmcid(first, multi) if "N1" in first or "AN" in first or "C2" in first else ""
+    fields["url"] = LIST_SEPARATOR.join(multi.get("UR", ()))  # every link
+    return fields
