@@ -194,6 +194,23 @@ def test_utf16_without_a_byte_order_mark_is_text(tmp_path):
         assert records["title"].tolist() == ["Caf\u00e9 pain trial"]
 
 
+def test_control_characters_are_counted_in_the_text_not_in_its_bytes(tmp_path, caplog):
+    """load counts control characters in the file's bytes when they are its text one to
+    one (ASCII); UTF-16 of ASCII text is ASCII bytes too, with a zero byte in every pair,
+    and those zeros are no characters of the text."""
+    import logging
+
+    text = "TY  - JOUR\nTI  - A\x0btitle\nER  - \n"
+    for encoding, name in (("ascii", "plain.ris"), ("utf-16-le", "wide.ris")):
+        path = tmp_path / name
+        path.write_bytes(text.encode(encoding))
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="reviewflow.ingest"):
+            records, _ = load(path, source="db", search="s1")
+        assert records["title"].tolist() == ["A title"]
+        assert f"{name}: 1 control characters removed" in caplog.text
+
+
 def test_web_of_science_ris_is_read_when_declared_wos():
     text = "TY  - JOUR\nAU  - Smith, J\nTI  - A trial\nPU  - ELSEVIER\nPY  - 2020\nER  - \n"
     (record,) = read(text, format="wos")

@@ -49,7 +49,7 @@ class Batch:
     positions: list[int]
     fields: dict[str, list]
     clean: list[bool]
-    fingerprints: list[str]
+    fingerprints: list[str] | list[memoryview]  # text, or its UTF-8 bytes
     raw_of: Callable[[int], str]
     where_of: Callable[[int], str]
     extra_tags: list[tuple[str, ...]]

@@ -172,23 +172,28 @@ def _by_column(chunk: str, first_position: int, first_line: int) -> Batch | None
     ):
         return None
     count = int(starts.sum())
-    if not count or chunk.count(" \n") != count - (lines[-1] == "ER  - "):
+    data = chunk.encode("ascii")
+    if not count or _pairs(data, " \n") != count - (lines[-1] == "ER  - "):
         return None  # no record, or a line ending in a space (each ER line has one; so an empty value)
     lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
     offsets = np.concatenate(([0], np.cumsum(lengths + 1)))
     first = offsets[np.flatnonzero(starts)].tolist()
     last = (offsets[np.flatnonzero(ends)] - 1).tolist()  # the line feed before each ER line
-    bodies = [chunk[a:b] for a, b in zip(first, last)]
+    whole = memoryview(data)
+    bodies = [whole[a:b] for a, b in zip(first, last)]  # TY through the line before ER, as bytes
     record = np.cumsum(starts) - 1
     values = [line[6:] for line in lines]
     table = _Lines(codes, values, record, count)
     fields = table.fields()
     fields["extra"], extra_tags = table.extra(fields["pmid"], fields["pmcid"])
     # clean, as `_block` says it: no entity, and no value holding two spaces running
-    if "&" not in chunk and chunk.count("  ") == int(tagged.sum()):
+    if "&" not in chunk and _pairs(data, "  ") == int(tagged.sum()):
         clean = [True] * count  # each tag line's one '  ' is the tag's
     else:
-        clean = ["&" not in body and body.count("  ") == body.count("\n") + 1 for body in bodies]
+        clean = [
+            "&" not in body and body.count("  ") == body.count("\n") + 1
+            for body in (chunk[a:b] for a, b in zip(first, last))
+        ]
 
     def where_of(i: int) -> str:
         return located(first_position + i, first_line + chunk.count("\n", 0, first[i]))
@@ -199,10 +204,22 @@ def _by_column(chunk: str, first_position: int, first_line: int) -> Batch | None
         clean=clean,
         fingerprints=bodies,
         fingerprint_tail="\nER  -",  # raw_fingerprint of 'TY ...\nER  - ' drops the last space
-        raw_of=lambda i: bodies[i] + "\nER  - ",
+        raw_of=lambda i: chunk[first[i] : last[i]] + "\nER  - ",
         where_of=where_of,
         extra_tags=extra_tags,
     )
+
+
+def _pairs(data: bytes, two: str) -> int:
+    """How often two characters follow each other in ASCII data, overlaps counted ('   '
+    holds '  ' twice): the data read as 16-bit numbers from its even and from its odd
+    offsets, each compared at once. Several times faster than str.count for a pair as
+    common as two spaces, which defeats count's skipping."""
+    code_units = np.frombuffer(data, dtype=np.uint8)
+    wanted = ord(two[0]) | ord(two[1]) << 8
+    even = code_units[: len(code_units) // 2 * 2].view("<u2")
+    odd = code_units[1 : 1 + (len(code_units) - 1) // 2 * 2].view("<u2")
+    return int(np.count_nonzero(even == wanted) + np.count_nonzero(odd == wanted))
 
 
 class _Lines:
