@@ -104,6 +104,15 @@ def test_cp1252_export_is_decoded(tmp_path):
     assert load(path, source="db", search="s1")[0]["title"][0] == "Sj\u00f6gren and pain"
 
 
+def test_mojibake_is_repaired_in_a_record_otherwise_clean():
+    """A tidy record with nothing to fold is read as it stands, but for values beyond
+    ASCII: those are still repaired (UTF-8 read as cp1252 by the exporting tool)."""
+    broken = "Sj\u00f6gren".encode("utf-8").decode("cp1252")  # 'SjÃ¶gren'
+    text = f"TY  - JOUR\nTI  - {broken} and pain\nKW  - {broken}\nER  - \n"
+    records, _ = loads(text, source="db", search="s1", file="a.ris")
+    assert records[["title", "keywords"]].values.tolist() == [["Sj\u00f6gren and pain", "Sj\u00f6gren"]]
+
+
 @pytest.mark.parametrize(
     "raw, expected",
     [

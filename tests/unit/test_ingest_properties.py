@@ -149,6 +149,11 @@ TIDY_LINES = [
     "AB  - Fish &amp; chips",
     "AB  - Two  spaces",
     "LA  - eng",
+    "TI  - Caf\u00e9 pain trial",
+    "AU  - Nygren \u00c5L",
+    "AB  - The programme\u2019s effect \u2013 a trial",
+    "T2  - Mojibake caf\u00c3\u00a9",
+    "AB  - A no-break\u00a0space within",
 ]
 # Each breaks tidiness in one way the column reading must notice.
 UNTIDY_LINES = [
@@ -169,6 +174,10 @@ UNTIDY_LINES = [
     "TI  - A\ttab",
     "AU  - Müller, K",
     "TI  - No-break space\u00a0",
+    "TI  - Ideographic space\u3000",
+    "TI  - Line\u2028separator",
+    "TI  - Next\x85line",
+    "TI  - \ufeffByte-order mark",
 ]
 RECORD_TYPE = st.sampled_from(["JOUR", "BOOK", "CHAP", "CONF", "ABST", "Journal Article"])
 

@@ -20,7 +20,7 @@ class Block:
     raw: str
     fields: dict | None = None
     problem: str | None = None
-    clean: bool = False  # the parser saw plain ASCII text with nothing to repair
+    clean: bool = False  # no entity, tab, doubled space or space at either end of a value
     fingerprint: str | None = None  # ids.raw_fingerprint(raw), when the parser knows it cheaply
     extra_tags: tuple[str, ...] = ()  # tags kept in the extra field, for the log
 
@@ -55,6 +55,7 @@ class Batch:
     extra_tags: list[tuple[str, ...]]
     problems: list[Problem] = field(default_factory=list)
     fingerprint_tail: str = ""
+    ascii: bool = False  # every value is ASCII
 
 
 def batched(blocks: Iterable[Block], size: int = 5000, first_position: int = 1) -> Iterator[Batch]:
@@ -93,6 +94,7 @@ def _batch(blocks: list[Block], problems: list[Problem], next_position: int, raw
         where_of=lambda i: blocks[i].where,
         extra_tags=[block.extra_tags for block in blocks],
         problems=problems,
+        ascii=all(block.raw.isascii() for block in blocks),
     )
 
 

@@ -26,6 +26,19 @@ MOJIBAKE_HINT = re.compile("[\u00c2\u00c3][\u0080-\u00bf]|\u00e2\u20ac|\u00c3\u0
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+def is_plain(text: str) -> bool:
+    """clean_text would give text back unchanged: printable ASCII (so no control character,
+    tab or line end), no entity, no two spaces running, none at either end. A few calls in C."""
+    return (
+        text.isascii()
+        and text.isprintable()
+        and "&" not in text
+        and "  " not in text
+        and text[:1] != " "
+        and text[-1:] != " "
+    )
+
+
 def clean_text(value) -> str:
     """One line of text: control characters removed, mojibake repaired, HTML entities
     decoded, white space folded."""
@@ -34,6 +47,8 @@ def clean_text(value) -> str:
     if isinstance(value, (list, tuple)):
         value = " ".join(str(v) for v in value)
     text = str(value)
+    if is_plain(text):
+        return text
     if (
         text.isascii()
         and "&" not in text
@@ -54,25 +69,28 @@ def clean_text(value) -> str:
     return " ".join(text.split())
 
 
-def finish_columns(fields: dict[str, list], clean: list[bool]) -> dict[str, list[str]]:
+def finish_columns(fields: dict[str, list], clean: list[bool], ascii: bool = False) -> dict[str, list[str]]:
     """A parser's raw fields, one list per field with one value per record, in the record
     schema: every value cleaned the same way, whatever the format.
 
     Parsers only map their tags to these keys; what a value should look like is decided
     here once, for every format. `clean[i]` says the parser found nothing to repair in
-    record i, so its text clean-up can be skipped. The work goes field by field, not record
-    by record: a field's rule is applied over its column, and a rule with nothing to do
-    (a column without values, every record clean) costs next to nothing.
+    record i (no entity, tab, doubled space or space at either end of a value), so its
+    text clean-up can be skipped but for values beyond ASCII (mojibake); `ascii` says
+    there are none. The work goes field by field, not record by record: a field's rule is
+    applied over its column, and a rule with nothing to do costs next to nothing.
     """
     count = len(clean)
     blank: list = [None] * count
-    every_clean = all(clean)
+    as_they_are = ascii and all(clean)
 
     def prep(key: str) -> list[str]:
-        values = fields.get(key) or blank
-        if every_clean:
+        if key not in fields:
+            return [""] * count
+        values = fields[key]
+        if as_they_are:
             return values if None not in values else [value or "" for value in values]
-        return [(value or "") if tidy else clean_text(value) for value, tidy in zip(values, clean)]
+        return [_cleaned(value, tidy) for value, tidy in zip(values, clean)]
 
     out = {key: prep(key) for key in TEXT_FIELDS}
     out["authors"] = [
@@ -82,7 +100,7 @@ def finish_columns(fields: dict[str, list], clean: list[bool]) -> dict[str, list
         for names in fields.get("authors") or blank
     ]
     out["keywords"] = [
-        LIST_SEPARATOR.join(_keywords(words, tidy)) if words else ""
+        LIST_SEPARATOR.join(_keywords(words, tidy, as_they_are)) if words else ""
         for words, tidy in zip(fields.get("keywords") or blank, clean)
     ]
     pages = prep("pages")
@@ -93,7 +111,7 @@ def finish_columns(fields: dict[str, list], clean: list[bool]) -> dict[str, list
         ]
     out["pages"] = [_pages(text) if text else "" for text in pages]
     out["year"] = [_year(text) for text in prep("year")]
-    out["doi"] = _dois(fields.get("doi") or blank, clean)
+    out["doi"] = _dois(fields.get("doi") or blank, clean, as_they_are)
     out["issn"] = [_issn(text) if text else "" for text in prep("issn")]
     out["pmid"], out["pmcid"], unread = [""] * count, [""] * count, [""] * count
     if "pmid" in fields or "pmcid" in fields:
@@ -111,20 +129,28 @@ def finish_columns(fields: dict[str, list], clean: list[bool]) -> dict[str, list
     return out
 
 
-def _keywords(words, tidy: bool) -> list[str]:
+def _cleaned(value, tidy: bool) -> str:
+    """clean_text(value), not called where it would change nothing: an ASCII value of a clean
+    record, or a plain one."""
+    if value.__class__ is str and (value.isascii() if tidy else is_plain(value)):
+        return value
+    return clean_text(value)
+
+
+def _keywords(words, tidy: bool, as_they_are: bool) -> list[str]:
     if isinstance(words, str):
         words = KEYWORD_SPLIT.split(words)
-    return list(filter(None, words if tidy else map(clean_text, words)))
+    return list(filter(None, words if as_they_are else (_cleaned(word, tidy) for word in words)))
 
 
-def _dois(values: list, clean: list[bool]) -> list[str]:
+def _dois(values: list, clean: list[bool], as_they_are: bool) -> list[str]:
     """The first candidate that is a DOI (a list holds them in order of trust)."""
     out = []
     for value, tidy in zip(values, clean):
         candidates = value if isinstance(value, (list, tuple)) else (value,)
         found = ""
         for candidate in candidates:
-            text = (candidate or "") if tidy else clean_text(candidate)
+            text = (candidate or "") if as_they_are else _cleaned(candidate, tidy)
             found = _doi(text) if text else ""
             if found:
                 break

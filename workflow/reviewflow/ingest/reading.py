@@ -154,7 +154,7 @@ def _frames(
         if batch.problems and on_error == "stop":
             first = batch.problems[0]
             raise ReviewflowError(first.problem, file=file, row=first.where)
-        fields = finish_columns(batch.fields, batch.clean)
+        fields = finish_columns(batch.fields, batch.clean, batch.ascii)
         empty = _empty_rows(fields)
         set_aside = [(p.position, p.raw, p.where, p.problem) for p in batch.problems]
         # an empty record (EndNote may open a file with one): set aside, counted, never a stop

@@ -48,7 +48,7 @@ def parse(text: str, first_number: int = 1, first_line: int = 1) -> Iterator[Blo
     ascii_text = text.isascii()
     whole = Whole(
         tidy=ascii_text and not any(mark in text for mark in UNTIDY),
-        plain=ascii_text and "&" not in text and "\t" not in text,
+        plain="&" not in text and "\t" not in text,
     )
     starts, ends = _line_starts(text, "TY  -"), []
     for position in _line_starts(text, "ER  -"):
@@ -141,17 +141,22 @@ def _by_column(chunk: str, first_position: int, first_line: int) -> Batch | None
     """A tidy chunk's records, each field read for every record at once; None if the chunk
     is not tidy, which is checked on the whole chunk, not record by record.
 
-    Tidy: plain ASCII without tab or other white space than spaces and line feeds;
-    between and around the records only empty lines; each record TY to an 'ER  - ' line,
-    every line of it a tag line ('TI  - value'), no empty line, no value that is empty or
-    begins or ends with a space. That is what a reference manager writes. Then the first
+    Tidy: no tab or other white space than spaces and line feeds, but for white space
+    beyond ASCII within a line; between and around the records only empty lines; each
+    record TY to an 'ER  - ' line, every line of it a tag line ('TI  - value'), no empty
+    line, no value that is empty or begins or ends with a space. That is what a reference
+    manager writes, and it is where the record-by-record reading finds each line a tag line
+    and each record's fingerprint its text (ids.raw_fingerprint). Then the first
     seven characters of every line, one numpy array, say everything: which tag, which
     record (counted by TY), whether the line is tidy. The per-record loop of `parse` and
     `_block` shrinks to operations over whole columns.
     """
-    if not chunk.isascii() or any(mark in chunk for mark in UNTIDY):
+    ascii = chunk.isascii()
+    if any(mark in chunk for mark in UNTIDY) or not (ascii or _narrow_white_space(chunk)):
         return None
     lines = chunk.split("\n")
+    if not ascii and WIDE_SPACE.search("".join([line[-1:] for line in lines])):
+        return None  # a line ends in white space beyond ASCII (a no-break space, say)
     heads = np.array(lines, dtype="U7").view(np.uint32).reshape(len(lines), 7)
     codes = heads[:, 0].astype(np.int64) * 128 + heads[:, 1]
     empty = heads[:, 0] == 0
@@ -172,21 +177,24 @@ def _by_column(chunk: str, first_position: int, first_line: int) -> Batch | None
     ):
         return None
     count = int(starts.sum())
-    data = chunk.encode("ascii")
+    data = chunk.encode("utf-8")  # a pair of ASCII characters is the same pair of its bytes
     if not count or _pairs(data, " \n") != count - (lines[-1] == "ER  - "):
         return None  # no record, or a line ending in a space (each ER line has one; so an empty value)
     lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
     offsets = np.concatenate(([0], np.cumsum(lengths + 1)))
     first = offsets[np.flatnonzero(starts)].tolist()
     last = (offsets[np.flatnonzero(ends)] - 1).tolist()  # the line feed before each ER line
-    whole = memoryview(data)
-    bodies = [whole[a:b] for a, b in zip(first, last)]  # TY through the line before ER, as bytes
+    if ascii:  # TY through the line before ER, as bytes (character and byte offsets agree)
+        whole = memoryview(data)
+        bodies = [whole[a:b] for a, b in zip(first, last)]
+    else:
+        bodies = [chunk[a:b] for a, b in zip(first, last)]
     record = np.cumsum(starts) - 1
     values = [line[6:] for line in lines]
     table = _Lines(codes, values, record, count)
     fields = table.fields()
     fields["extra"], extra_tags = table.extra(fields["pmid"], fields["pmcid"])
-    # clean, as `_block` says it: no entity, and no value holding two spaces running
+    # clean, as `_block` says it: no entity, no value holding two spaces running
     if "&" not in chunk and _pairs(data, "  ") == int(tagged.sum()):
         clean = [True] * count  # each tag line's one '  ' is the tag's
     else:
@@ -207,7 +215,20 @@ def _by_column(chunk: str, first_position: int, first_line: int) -> Batch | None
         raw_of=lambda i: chunk[first[i] : last[i]] + "\nER  - ",
         where_of=where_of,
         extra_tags=extra_tags,
+        ascii=ascii,
     )
+
+
+# White space beyond ASCII, as str.strip and str.splitlines know it (tests/unit check the
+# list against Python's own), and the byte-order mark that ids.raw_fingerprint drops.
+WIDE_SPACE = re.compile("[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+WIDE_LINE_ENDS = ("\x85", "\u2028", "\u2029", "\ufeff")
+
+
+def _narrow_white_space(chunk: str) -> bool:
+    """No line end or byte-order mark beyond ASCII: lines are split at line feeds only. (A
+    search for each character: far faster than WIDE_SPACE over the whole text.)"""
+    return not any(mark in chunk for mark in WIDE_LINE_ENDS)
 
 
 def _pairs(data: bytes, two: str) -> int:
@@ -324,7 +345,7 @@ class Whole:
     """What holds for the whole text, so for each of its records."""
 
     tidy: bool = False  # plain ASCII; no tab, no other control character
-    plain: bool = False  # plain ASCII; no entity ('&'), no tab
+    plain: bool = False  # no entity ('&'), no tab
 
 
 def _line_starts(text: str, prefix: str) -> list[int]:
@@ -378,9 +399,9 @@ def _block(number: int, start: int, body: str, lines: int | None = None, whole: 
     for tag, value in pairs:
         if tag in MULTI_TAGS:
             multi.setdefault(tag, []).append(value)
-    # Plain ASCII with no entity, tab or doubled space in any value (each tag line has one '  '):
-    # normalise.finish may then skip its text clean-up.
-    clean = (whole.plain or (raw.isascii() and "&" not in raw and "\t" not in raw)) and raw.count("  ") == lines
+    # No entity, tab or doubled space in any value (each tag line has one '  '): normalise may
+    # then skip its text clean-up (but for values beyond ASCII).
+    clean = (whole.plain or ("&" not in raw and "\t" not in raw)) and raw.count("  ") == lines
     fields = _fields(first, multi)
     identifiers = {fields["pmid"], fields["pmcid"]} - {""}
     kept = [
