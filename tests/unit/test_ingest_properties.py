@@ -268,3 +268,14 @@ def test_a_tidy_text_is_read_by_column(text):
     from reviewflow.ingest import ris
 
     assert ris._by_column(text, 1, 1) is not None
+
+
+@SETTINGS
+@given(st.text(alphabet=st.characters(codec="utf-8", max_codepoint=0x3000), max_size=60))
+def test_control_characters_counted_in_utf8_bytes_as_in_the_text(text):
+    """load counts control characters in a UTF-8 file's bytes; the count must be the one
+    the regular expression finds in its text (C0 and C1 controls, beyond ASCII too)."""
+    from reviewflow.ingest.normalise import CONTROL
+    from reviewflow.ingest.reading import _utf8_control_count
+
+    assert _utf8_control_count(text.encode("utf-8")) == len(CONTROL.findall(text))

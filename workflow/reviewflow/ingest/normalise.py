@@ -90,7 +90,12 @@ def finish_columns(fields: dict[str, list], clean: list[bool], ascii: bool = Fal
         values = fields[key]
         if as_they_are:
             return values if None not in values else [value or "" for value in values]
-        return [_cleaned(value, tidy) for value, tidy in zip(values, clean)]
+        return [
+            value  # what _cleaned does, written out: this runs for every value of a file beyond ASCII
+            if value.__class__ is str and (value.isascii() if tidy else is_plain(value))
+            else clean_text(value)
+            for value, tidy in zip(values, clean)
+        ]
 
     out = {key: prep(key) for key in TEXT_FIELDS}
     out["authors"] = [
