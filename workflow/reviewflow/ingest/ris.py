@@ -12,8 +12,9 @@ line reading cannot do.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from operator import itemgetter
 
 import numpy as np
@@ -92,23 +93,36 @@ def batches(text: str) -> Iterator[Batch]:
     record can span, so both readings give what reading the whole text at once gives."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    position, counted, line = 1, 0, 1
+    position, lines = 1, _LineNumbers(text)
     for start, stop in _chunks(text):
         chunk = text[start:stop]
-        line += text.count("\n", counted, start)  # line numbers only name records set aside
-        counted = start
-        batch = _by_column(chunk, position, line)
+        batch = _by_column(chunk, position, partial(lines.at, start))
         if batch is not None:
             position += len(batch.positions)
             yield batch
             continue
-        blocks = list(parse(chunk, position, line))
+        blocks = list(parse(chunk, position, lines.at(start)))
         yield from batched(blocks, first_position=position)
         position += len(blocks)
 
 
-def _chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, int]]:
-    start = 0
+class _LineNumbers:
+    """The line number at an offset of a text, counted only when asked (it names records
+    set aside; most files have none) and from where it was last counted."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.offset, self.line = text, 0, 1
+
+    def at(self, offset: int) -> int:
+        if offset < self.offset:
+            self.offset, self.line = 0, 1
+        self.line += self.text.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.line
+
+
+def _chunks(text: str) -> Iterator[tuple[int, int]]:
+    start, size = 0, CHUNK_CHARS
     while start < len(text):
         stop = len(text) if len(text) - start <= size else _after_record_end(text, start + size)
         yield start, stop
@@ -137,7 +151,7 @@ TY, ER = _code("TY"), _code("ER")
 SEPARATOR = np.array([ord(c) for c in "  - "], dtype=np.uint32)
 
 
-def _by_column(chunk: str, first_position: int, first_line: int) -> Batch | None:
+def _by_column(chunk: str, first_position: int, first_line: Callable[[], int]) -> Batch | None:
     """A tidy chunk's records, each field read for every record at once; None if the chunk
     is not tidy, which is checked on the whole chunk, not record by record.
 
@@ -204,7 +218,7 @@ def _by_column(chunk: str, first_position: int, first_line: int) -> Batch | None
         ]
 
     def where_of(i: int) -> str:
-        return located(first_position + i, first_line + chunk.count("\n", 0, first[i]))
+        return located(first_position + i, first_line() + chunk.count("\n", 0, first[i]))
 
     return Batch(
         positions=list(range(first_position, first_position + count)),
