@@ -204,8 +204,7 @@ def _by_column(chunk: str, first_position: int, first_line: Callable[[], int]) -
     else:
         bodies = [chunk[a:b] for a, b in zip(first, last)]
     record = np.cumsum(starts) - 1
-    values = [line[6:] for line in lines]
-    table = _Lines(codes, values, record, count)
+    table = _Lines(codes, lines, record, count)
     fields = table.fields()
     fields["extra"], extra_tags = table.extra(fields["pmid"], fields["pmcid"])
     # clean, as `_block` says it: no entity, no value holding two spaces running
@@ -258,17 +257,19 @@ def _pairs(data: bytes, two: str) -> int:
 
 
 class _Lines:
-    """The tag lines of consecutive tidy records: tag codes and values, and the record of each."""
+    """The tag lines of consecutive tidy records: tag codes and lines, and the record of each."""
 
-    def __init__(self, codes: np.ndarray, values: list[str], record: np.ndarray, count: int) -> None:
-        self.codes, self.values, self.record, self.count = codes, values, record, count
+    def __init__(self, codes: np.ndarray, lines: list[str], record: np.ndarray, count: int) -> None:
+        self.codes, self.lines, self.record, self.count = codes, lines, record, count
         self.present = {chr(code // 128) + chr(code % 128) for code in np.unique(codes).tolist() if code}
 
     def _values(self, found: np.ndarray) -> list[str]:
+        """The values of the lines found (what follows 'XX  - '), cut only from the lines a
+        field reads."""
         if len(found) == 0:
             return []
-        taken = itemgetter(*found.tolist())(self.values)
-        return [taken] if len(found) == 1 else list(taken)
+        taken = itemgetter(*found.tolist())(self.lines)
+        return [taken[6:]] if len(found) == 1 else [line[6:] for line in taken]
 
     def first(self, tag: str) -> list[str]:
         """Each record's first value of tag ('' if it has none)."""
