@@ -268,6 +268,23 @@ def test_a_last_record_without_its_end_is_noticed_whatever_else_the_text_holds()
     assert by_column[1]["reason"].str.contains("no end-of-record").all()
 
 
+# What makes a chunk unreadable by column: a record within a record, an end outside one,
+# a tab, a line end beyond ASCII. Every other line is read by column or, within a record
+# the column reading cannot read, by reading that record alone.
+REFUSED = {"TY  - JOUR", "ER  - ", "ER  -", "ER  -  ", "TI  - A\ttab", "TI  - Line\u2028separator"}
+REFUSED |= {"TI  - Next\x85line", "TI  - \ufeffByte-order mark"}
+
+
+@pytest.mark.parametrize("line", UNTIDY_LINES)
+def test_only_what_breaks_records_apart_stops_the_column_reading(line):
+    from reviewflow.ingest import ris
+
+    for at in (1, 5):  # within the first record, between the two
+        text = "\n".join(TIDY_TEXT[:at] + [line] + TIDY_TEXT[at:])
+        declined = ris._by_column(text, 1, lambda: 1) is None
+        assert declined == (line in REFUSED), at
+
+
 @SETTINGS
 @given(ris_texts(untidy=0))
 def test_a_tidy_text_is_read_by_column(text):

@@ -21,6 +21,7 @@ import numpy as np
 
 from ..tables import LIST_SEPARATOR
 from .base import Batch, Block, batched, located
+from .ids import raw_fingerprint
 
 # The tags _fields always reads into a field; every other tag, of the specification or a
 # vendor's, is kept in extra, as are notes (N1), accession numbers (AN) and database
@@ -147,63 +148,69 @@ def _code(tag: str) -> int:
     return ord(tag[0]) * 128 + ord(tag[1])
 
 
-TY, ER = _code("TY"), _code("ER")
 SEPARATOR = np.array([ord(c) for c in "  - "], dtype=np.uint32)
 
 
 def _by_column(chunk: str, first_position: int, first_line: Callable[[], int]) -> Batch | None:
-    """A tidy chunk's records, each field read for every record at once; None if the chunk
-    is not tidy, which is checked on the whole chunk, not record by record.
+    """A chunk's records, each field read for every record at once; None if the chunk's
+    records cannot be told apart so (a TY line within a record, an ER line outside one,
+    the last record without its ER line, a tab, a line end beyond ASCII), which is found
+    for the whole chunk at once, not record by record.
 
-    Tidy: no tab or other white space than spaces and line feeds, but for white space
-    beyond ASCII within a line; between and around the records only empty lines; each
-    record TY to an 'ER  - ' line, every line of it a tag line ('TI  - value'), no empty
-    line, no value that is empty or begins or ends with a space. That is what a reference
-    manager writes, and it is where the record-by-record reading finds each line a tag line
-    and each record's fingerprint its text (ids.raw_fingerprint). Then the first
-    seven characters of every line, one numpy array, say everything: which tag, which
-    record (counted by TY), whether the line is tidy. The per-record loop of `parse` and
-    `_block` shrinks to operations over whole columns.
+    The first seven characters of every line, one numpy array, say which tag each line
+    has, which record it belongs to (counted by TY, ended by ER; lines between records are
+    ignored, as `parse` ignores them) and whether it is a plain tag line ('TI  - value':
+    a value that neither begins with a space nor ends in white space beyond ASCII; spaces
+    at its end are dropped). What reference managers write is all plain lines. A record
+    with any other line (a value continued on the next line, an empty line, an empty
+    value) is read by `_block`, as `parse` reads it, and put in its place: the rest of the
+    chunk still goes by column.
     """
     ascii = chunk.isascii()
     if any(mark in chunk for mark in UNTIDY) or not (ascii or _narrow_white_space(chunk)):
         return None
     lines = chunk.split("\n")
-    if not ascii and WIDE_SPACE.search("".join([line[-1:] for line in lines])):
-        return None  # a line ends in white space beyond ASCII (a no-break space, say)
     heads = np.array(lines, dtype="U7").view(np.uint32).reshape(len(lines), 7)
-    codes = heads[:, 0].astype(np.int64) * 128 + heads[:, 1]
-    empty = heads[:, 0] == 0
+    # record starts and ends as `parse` finds them: 'TY  -' lines; 'ER  -' lines with nothing more
+    starts = (heads[:, :5] == TY_LINE).all(axis=1)
+    ends = (heads[:, :5] == ER_LINE).all(axis=1)
+    for i in np.flatnonzero(ends).tolist():
+        ends[i] = not lines[i][5:].strip()
+    within = np.cumsum(starts) - np.cumsum(ends)  # 1 from a TY line through the line before its ER
+    if not (((within == 0) | (within == 1)).all() and within[-1] == 0):
+        return None
+    count = int(starts.sum())
+    if not count:
+        return None
+    member = within == 1
+    record = np.cumsum(starts) - 1
+    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
+    offsets = np.concatenate(([0], np.cumsum(lengths + 1)))
+    data = chunk.encode("utf-8")  # a pair of ASCII characters is the same pair of its bytes
     tagged = (
         (heads[:, 0] >= 65)
         & (heads[:, 0] <= 90)
         & (((heads[:, 1] >= 65) & (heads[:, 1] <= 90)) | ((heads[:, 1] >= 48) & (heads[:, 1] <= 57)))
         & (heads[:, 2:6] == SEPARATOR).all(axis=1)
     )
-    starts, ends = codes == TY, codes == ER
-    inside = np.cumsum(starts) - np.cumsum(ends)  # 1 from a TY line through the line before ER
-    if not (
-        (empty | tagged).all()  # every line a tag line or empty
-        and (heads[:, 6] != 32).all()  # no value begins with a space
-        and (inside[empty] == 0).all()  # no empty line within a record
-        and ((inside == 1) | (ends & (inside == 0)) | empty).all()  # TY ... ER, never nested
-        and inside[-1] == 0  # the last record ended
-    ):
-        return None
-    count = int(starts.sum())
-    data = chunk.encode("utf-8")  # a pair of ASCII characters is the same pair of its bytes
-    if not count or _pairs(data, " \n") != count - (lines[-1] == "ER  - "):
-        return None  # no record, or a line ending in a space (each ER line has one; so an empty value)
-    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
-    offsets = np.concatenate(([0], np.cumsum(lengths + 1)))
+    last = _last_characters(lines, data, offsets, lengths, ascii)
+    spaced = member & (last == 32)  # a value ending in spaces: dropped, as TAG_LINE drops them
+    for i in np.flatnonzero(spaced).tolist():
+        lines[i] = lines[i].rstrip(" ")
+        last[i] = ord(lines[i][-1]) if lines[i] else 0
+    plain = tagged & (heads[:, 6] != 32) & (heads[:, 6] != 0) & ~np.isin(last, WIDE_CODES)
+    odd = np.unique(record[member & ~plain]).tolist()  # records read by _block
+    end_lines = np.flatnonzero(ends)
     first = offsets[np.flatnonzero(starts)].tolist()
-    last = (offsets[np.flatnonzero(ends)] - 1).tolist()  # the line feed before each ER line
+    stops = (offsets[end_lines] - 1).tolist()  # the line feed before each ER line
     if ascii:  # TY through the line before ER, as bytes (character and byte offsets agree)
         whole = memoryview(data)
-        bodies = [whole[a:b] for a, b in zip(first, last)]
+        bodies = [whole[a:b] for a, b in zip(first, stops)]
     else:
-        bodies = [chunk[a:b] for a, b in zip(first, last)]
-    record = np.cumsum(starts) - 1
+        bodies = [chunk[a:b] for a, b in zip(first, stops)]
+    for r in np.unique(record[spaced]).tolist():  # its lines stripped one by one, as ids define
+        bodies[r] = raw_fingerprint(chunk[first[r] : stops[r]])
+    codes = np.where(member & plain, heads[:, 0].astype(np.int64) * 128 + heads[:, 1], 0)
     table = _Lines(codes, lines, record, count)
     fields = table.fields()
     fields["extra"], extra_tags = table.extra(fields["pmid"], fields["pmcid"])
@@ -213,8 +220,16 @@ def _by_column(chunk: str, first_position: int, first_line: Callable[[], int]) -
     else:
         clean = [
             "&" not in body and body.count("  ") == body.count("\n") + 1
-            for body in (chunk[a:b] for a, b in zip(first, last))
+            for body in (chunk[a:b] for a, b in zip(first, stops))
         ]
+    raws: dict[int, str] = {}
+    for r in odd:
+        body = chunk[first[r] : offsets[end_lines[r]] + lengths[end_lines[r]]]  # through its ER line
+        block = _block(first_position + r, 0, body, body.count("\n") + 1, Whole())
+        for key, value in block.fields.items():
+            fields[key][r] = value
+        clean[r], extra_tags[r], raws[r] = block.clean, block.extra_tags, block.raw
+        bodies[r] = (block.fingerprint or raw_fingerprint(block.raw))[: -len(END_PRINT)]
 
     def where_of(i: int) -> str:
         return located(first_position + i, first_line() + chunk.count("\n", 0, first[i]))
@@ -224,18 +239,34 @@ def _by_column(chunk: str, first_position: int, first_line: Callable[[], int]) -
         fields=fields,
         clean=clean,
         fingerprints=bodies,
-        fingerprint_tail="\nER  -",  # raw_fingerprint of 'TY ...\nER  - ' drops the last space
-        raw_of=lambda i: chunk[first[i] : last[i]] + "\nER  - ",
+        fingerprint_tail=END_PRINT,
+        raw_of=lambda i: raws[i] if i in raws else chunk[first[i] : stops[i]] + "\nER  - ",
         where_of=where_of,
         extra_tags=extra_tags,
         ascii=ascii,
     )
 
 
+TY_LINE = np.array([ord(c) for c in "TY  -"], dtype=np.uint32)
+ER_LINE = np.array([ord(c) for c in "ER  -"], dtype=np.uint32)
+END_PRINT = "\nER  -"  # how a record's fingerprint ends: its ER line, stripped
+
+
+def _last_characters(lines: list[str], data: bytes, offsets: np.ndarray, lengths: np.ndarray, ascii: bool):
+    """Each line's last character as a number (0 for an empty line): for ASCII text read
+    from its bytes at once, else from a string of the lines' last characters."""
+    if ascii:
+        code_units = np.frombuffer(data, dtype=np.uint8)
+        return np.where(lengths > 0, code_units[np.maximum(offsets[1:] - 2, 0)], 0).astype(np.uint32)
+    tails = "".join([line[-1:] or "\x00" for line in lines])
+    return np.frombuffer(tails.encode("utf-32-le"), dtype=np.uint32).copy()
+
+
 # White space beyond ASCII, as str.strip and str.splitlines know it (tests/unit check the
 # list against Python's own), and the byte-order mark that ids.raw_fingerprint drops.
 WIDE_SPACE = re.compile("[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
 WIDE_LINE_ENDS = ("\x85", "\u2028", "\u2029", "\ufeff")
+WIDE_CODES = np.array([0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000])
 
 
 def _narrow_white_space(chunk: str) -> bool:
