@@ -171,19 +171,11 @@ def _by_column(chunk: str, first_position: int, first_line: Callable[[], int]) -
         return None
     lines = chunk.split("\n")
     heads = np.array(lines, dtype="U7").view(np.uint32).reshape(len(lines), 7)
-    # record starts and ends as `parse` finds them: 'TY  -' lines; 'ER  -' lines with nothing more
-    starts = (heads[:, :5] == TY_LINE).all(axis=1)
-    ends = (heads[:, :5] == ER_LINE).all(axis=1)
-    for i in np.flatnonzero(ends).tolist():
-        ends[i] = not lines[i][5:].strip()
-    within = np.cumsum(starts) - np.cumsum(ends)  # 1 from a TY line through the line before its ER
-    if not (((within == 0) | (within == 1)).all() and within[-1] == 0):
+    bounds = _record_bounds(lines, heads)
+    if bounds is None:
         return None
-    count = int(starts.sum())
-    if not count:
-        return None
-    member = within == 1
-    record = np.cumsum(starts) - 1
+    starts, ends, member = bounds
+    count, record = int(starts.sum()), np.cumsum(starts) - 1
     lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
     offsets = np.concatenate(([0], np.cumsum(lengths + 1)))
     data = chunk.encode("utf-8")  # a pair of ASCII characters is the same pair of its bytes
@@ -199,7 +191,6 @@ def _by_column(chunk: str, first_position: int, first_line: Callable[[], int]) -
         lines[i] = lines[i].rstrip(" ")
         last[i] = ord(lines[i][-1]) if lines[i] else 0
     plain = tagged & (heads[:, 6] != 32) & (heads[:, 6] != 0) & ~np.isin(last, WIDE_CODES)
-    odd = np.unique(record[member & ~plain]).tolist()  # records read by _block
     end_lines = np.flatnonzero(ends)
     first = offsets[np.flatnonzero(starts)].tolist()
     stops = (offsets[end_lines] - 1).tolist()  # the line feed before each ER line
@@ -210,8 +201,7 @@ def _by_column(chunk: str, first_position: int, first_line: Callable[[], int]) -
         bodies = [chunk[a:b] for a, b in zip(first, stops)]
     for r in np.unique(record[spaced]).tolist():  # its lines stripped one by one, as ids define
         bodies[r] = raw_fingerprint(chunk[first[r] : stops[r]])
-    codes = np.where(member & plain, heads[:, 0].astype(np.int64) * 128 + heads[:, 1], 0)
-    table = _Lines(codes, lines, record, count)
+    table = _Lines(np.where(member & plain, heads[:, 0].astype(np.int64) * 128 + heads[:, 1], 0), lines, record, count)
     fields = table.fields()
     fields["extra"], extra_tags = table.extra(fields["pmid"], fields["pmcid"])
     # clean, as `_block` says it: no entity, no value holding two spaces running
@@ -222,29 +212,49 @@ def _by_column(chunk: str, first_position: int, first_line: Callable[[], int]) -
             "&" not in body and body.count("  ") == body.count("\n") + 1
             for body in (chunk[a:b] for a, b in zip(first, stops))
         ]
-    raws: dict[int, str] = {}
-    for r in odd:
-        body = chunk[first[r] : offsets[end_lines[r]] + lengths[end_lines[r]]]  # through its ER line
-        block = _block(first_position + r, 0, body, body.count("\n") + 1, Whole())
-        for key, value in block.fields.items():
-            fields[key][r] = value
-        clean[r], extra_tags[r], raws[r] = block.clean, block.extra_tags, block.raw
-        bodies[r] = (block.fingerprint or raw_fingerprint(block.raw))[: -len(END_PRINT)]
-
-    def where_of(i: int) -> str:
-        return located(first_position + i, first_line() + chunk.count("\n", 0, first[i]))
-
-    return Batch(
+    batch = Batch(
         positions=list(range(first_position, first_position + count)),
         fields=fields,
         clean=clean,
         fingerprints=bodies,
         fingerprint_tail=END_PRINT,
-        raw_of=lambda i: raws[i] if i in raws else chunk[first[i] : stops[i]] + "\nER  - ",
-        where_of=where_of,
+        raw_of=lambda i: chunk[first[i] : stops[i]] + "\nER  - ",
+        where_of=lambda i: located(first_position + i, first_line() + chunk.count("\n", 0, first[i])),
         extra_tags=extra_tags,
         ascii=ascii,
     )
+    ends_after = (offsets[end_lines] + lengths[end_lines]).tolist()  # where each ER line ends
+    odd = np.unique(record[member & ~plain]).tolist()
+    return _read_alone(batch, {r: chunk[first[r] : ends_after[r]] for r in odd})
+
+
+def _record_bounds(lines: list[str], heads: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(record starts, record ends, lines of a record) as `parse` finds them: a line that
+    begins 'TY  -' starts one, a line that is 'ER  -' and white space ends it. None if a
+    record starts within one, ends outside one or never ends, or there is no record."""
+    starts = (heads[:, :5] == TY_LINE).all(axis=1)
+    ends = (heads[:, :5] == ER_LINE).all(axis=1)
+    for i in np.flatnonzero(ends).tolist():
+        ends[i] = not lines[i][5:].strip()
+    within = np.cumsum(starts) - np.cumsum(ends)  # 1 from a TY line through the line before its ER
+    if not starts.any() or not (((within == 0) | (within == 1)).all() and within[-1] == 0):
+        return None
+    return starts, ends, within == 1
+
+
+def _read_alone(batch: Batch, records: dict[int, str]) -> Batch:
+    """The batch with these records (index: text through the ER line) read by `_block`."""
+    raws: dict[int, str] = {}
+    for r, body in records.items():
+        block = _block(batch.positions[r], 0, body, body.count("\n") + 1, Whole())
+        for key, value in block.fields.items():
+            batch.fields[key][r] = value
+        batch.clean[r], batch.extra_tags[r], raws[r] = block.clean, block.extra_tags, block.raw
+        batch.fingerprints[r] = (block.fingerprint or raw_fingerprint(block.raw))[: -len(END_PRINT)]
+    if raws:
+        raw_of = batch.raw_of
+        batch.raw_of = lambda i: raws[i] if i in raws else raw_of(i)
+    return batch
 
 
 TY_LINE = np.array([ord(c) for c in "TY  -"], dtype=np.uint32)
