@@ -304,3 +304,26 @@ def test_control_characters_counted_in_utf8_bytes_as_in_the_text(text):
     from reviewflow.ingest.reading import _utf8_control_count
 
     assert _utf8_control_count(text.encode("utf-8")) == len(CONTROL.findall(text))
+
+
+def test_the_white_space_the_column_reading_knows_is_pythons():
+    """str.strip and str.splitlines decide a record's id (ids.raw_fingerprint): the
+    characters beyond ASCII the column reading looks out for must be exactly theirs."""
+    from reviewflow.ingest import ris
+
+    beyond_ascii = [chr(code) for code in range(0x80, 0x110000)]
+    assert sorted(ris.WIDE_CODES.tolist()) == [ord(c) for c in beyond_ascii if c.isspace()]
+    line_ends = {c for c in beyond_ascii if len(f"a{c}b".splitlines()) == 2}
+    assert line_ends | {"\ufeff"} == set(ris.WIDE_LINE_ENDS)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x3100), max_size=30))
+def test_a_plain_value_is_what_clean_text_gives_back_unchanged(text):
+    """Ingest skips clean_text where is_plain says it would change nothing: never wrongly."""
+    from reviewflow.ingest.normalise import _repaired, clean_text, is_plain
+
+    if is_plain(text):
+        assert _repaired(text) == text
+    mojibake = "Sj\u00f6gren".encode("utf-8").decode("cp1252")
+    assert not is_plain(mojibake) and clean_text(mojibake) == "Sj\u00f6gren"

@@ -41,14 +41,14 @@ class RecordIds:
         self.prefix = f"{search}\x1f{file}\x1f".encode()
         self.seen: dict[str, int] = {}
 
-    def base(self, fingerprint: str | memoryview, tail: str = "") -> str:
-        """The id of a record whose raw_fingerprint is fingerprint + tail, before any repeat's
+    def base(self, fingerprint: str | memoryview, tail: bytes = b"") -> str:
+        """The id of a record whose raw_fingerprint is fingerprint + tail (UTF-8), before any repeat's
         suffix (the two parts are hashed in turn, so a reader need not join them; a reader
         may give the fingerprint as its UTF-8 bytes, so it need not decode them)."""
         digest = hashlib.sha1(self.prefix)
         digest.update(fingerprint if isinstance(fingerprint, memoryview) else fingerprint.encode("utf-8"))
         if tail:
-            digest.update(tail.encode("utf-8"))
+            digest.update(tail)
         return "R" + digest.hexdigest()[:ID_HEX_DIGITS]
 
     def numbered(self, base: str) -> str:

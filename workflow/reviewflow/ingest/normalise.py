@@ -27,16 +27,21 @@ CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def is_plain(text: str) -> bool:
-    """clean_text would give text back unchanged: printable ASCII (so no control character,
-    tab or line end), no entity, no two spaces running, none at either end. A few calls in C."""
+    """clean_text would give text back unchanged: printable (so no control character, tab,
+    line end or white space but the ASCII space), no entity, no two spaces running, none
+    at either end, and nothing that could be mojibake. A few calls in C."""
     return (
-        text.isascii()
-        and text.isprintable()
-        and "&" not in text
+        "&" not in text
         and "  " not in text
         and text[:1] != " "
         and text[-1:] != " "
+        and (text.isprintable() if text.isascii() else _printable_without_mojibake(text))
     )
+
+
+def _printable_without_mojibake(text: str) -> bool:
+    """Printable, and none of the characters MOJIBAKE_HINT begins with."""
+    return text.isprintable() and not ("\u00c2" in text or "\u00c3" in text or "\u00e2" in text)
 
 
 def clean_text(value) -> str:
@@ -47,18 +52,10 @@ def clean_text(value) -> str:
     if isinstance(value, (list, tuple)):
         value = " ".join(str(v) for v in value)
     text = str(value)
-    if is_plain(text):
-        return text
-    if (
-        text.isascii()
-        and "&" not in text
-        and "  " not in text
-        and text == text.strip()
-        and "\t" not in text
-        and "\n" not in text
-        and not CONTROL.search(text)
-    ):
-        return text  # the common case, checked in C: nothing to repair or fold
+    return text if is_plain(text) else _repaired(text)
+
+
+def _repaired(text: str) -> str:
     text = CONTROL.sub(" ", text)
     if not text.isascii() and MOJIBAKE_HINT.search(text):
         import ftfy
@@ -82,7 +79,8 @@ def finish_columns(fields: dict[str, list], clean: list[bool], ascii: bool = Fal
     """
     count = len(clean)
     blank: list = [None] * count
-    as_they_are = ascii and all(clean)
+    every_clean = all(clean)
+    as_they_are = ascii and every_clean
 
     def prep(key: str) -> list[str]:
         if key not in fields:
@@ -90,9 +88,12 @@ def finish_columns(fields: dict[str, list], clean: list[bool], ascii: bool = Fal
         values = fields[key]
         if as_they_are:
             return values if None not in values else [value or "" for value in values]
+        if every_clean and None not in values and _all_ascii(values):
+            return values  # a field without accents in a file with some: as it stands
         return [
             value  # what _cleaned does, written out: this runs for every value of a file beyond ASCII
-            if value.__class__ is str and (value.isascii() if tidy else is_plain(value))
+            if value.__class__ is str
+            and ((value.isascii() or _printable_without_mojibake(value)) if tidy else is_plain(value))
             else clean_text(value)
             for value, tidy in zip(values, clean)
         ]
@@ -135,11 +136,20 @@ def finish_columns(fields: dict[str, list], clean: list[bool], ascii: bool = Fal
 
 
 def _cleaned(value, tidy: bool) -> str:
-    """clean_text(value), not called where it would change nothing: an ASCII value of a clean
-    record, or a plain one."""
-    if value.__class__ is str and (value.isascii() if tidy else is_plain(value)):
-        return value
+    """clean_text(value), not called where it would change nothing: a value of a clean record
+    (no entity, doubled space or space at either end) that is ASCII or printable without
+    mojibake, or a plain one."""
+    if value.__class__ is str:
+        if (value.isascii() or _printable_without_mojibake(value)) if tidy else is_plain(value):
+            return value
     return clean_text(value)
+
+
+def _all_ascii(values: list) -> bool:
+    try:
+        return "".join(values).isascii()
+    except TypeError:  # a value that is no text (a list, say)
+        return False
 
 
 def _keywords(words, tidy: bool, as_they_are: bool) -> list[str]:

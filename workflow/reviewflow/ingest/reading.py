@@ -168,7 +168,7 @@ def _frames(
             rejected.append((rejected_ids.next(raw), source, search, file, str(position), where, reason, raw))
         keep = [i for i in range(len(batch.positions)) if i not in empty] if empty else None
         pick = (lambda values: [values[i] for i in keep]) if keep is not None else (lambda values: values)
-        tail = batch.fingerprint_tail
+        tail = batch.fingerprint_tail.encode("utf-8")
         record_ids += [kept_ids.numbered(kept_ids.base(print_, tail)) for print_ in pick(batch.fingerprints)]
         positions += pick(batch.positions)
         for name, values in columns.items():

@@ -199,8 +199,9 @@ def _by_column(chunk: str, first_position: int, first_line: Callable[[], int]) -
         bodies = [whole[a:b] for a, b in zip(first, stops)]
     else:
         bodies = [chunk[a:b] for a, b in zip(first, stops)]
-    for r in np.unique(record[spaced]).tolist():  # its lines stripped one by one, as ids define
-        bodies[r] = raw_fingerprint(chunk[first[r] : stops[r]])
+    start_lines = np.flatnonzero(starts).tolist()
+    for r in np.unique(record[spaced]).tolist():  # its lines stripped, as ids.raw_fingerprint strips them
+        bodies[r] = "\n".join(lines[start_lines[r] : end_lines[r]])  # (a record with other odd lines is read alone)
     table = _Lines(np.where(member & plain, heads[:, 0].astype(np.int64) * 128 + heads[:, 1], 0), lines, record, count)
     fields = table.fields()
     fields["extra"], extra_tags = table.extra(fields["pmid"], fields["pmcid"])
@@ -272,16 +273,16 @@ def _last_characters(lines: list[str], data: bytes, offsets: np.ndarray, lengths
     return np.frombuffer(tails.encode("utf-32-le"), dtype=np.uint32).copy()
 
 
-# White space beyond ASCII, as str.strip and str.splitlines know it (tests/unit check the
-# list against Python's own), and the byte-order mark that ids.raw_fingerprint drops.
-WIDE_SPACE = re.compile("[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
-WIDE_LINE_ENDS = ("\x85", "\u2028", "\u2029", "\ufeff")
+# White space beyond ASCII, as str.strip knows it, and the line ends beyond ASCII that
+# str.splitlines knows with the byte-order mark ids.raw_fingerprint drops (a unit test
+# checks both lists against Python's own).
 WIDE_CODES = np.array([0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000])
+WIDE_LINE_ENDS = ("\x85", "\u2028", "\u2029", "\ufeff")
 
 
 def _narrow_white_space(chunk: str) -> bool:
-    """No line end or byte-order mark beyond ASCII: lines are split at line feeds only. (A
-    search for each character: far faster than WIDE_SPACE over the whole text.)"""
+    """No line end or byte-order mark beyond ASCII: lines are split at line feeds only (a
+    search for each character, in C)."""
     return not any(mark in chunk for mark in WIDE_LINE_ENDS)
 
 
