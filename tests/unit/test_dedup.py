@@ -111,6 +111,23 @@ def test_match_keys():
 
 
 @pytest.mark.parametrize(
+    "title, signature",
+    [
+        ("Erratum: a trial of back pain care", "|erratum|"),  # a title without numbers: the quick way
+        ("Erratum: a trial of back pain care in 2 clinics", "2|erratum|"),
+        ("Reply to a letter on back pain care", "|reply|"),
+        ("Back pain care: the second report", "||2"),
+        ("Back pain care programmes", "||"),
+        ("Back pain care, part B", "||b"),
+    ],
+)
+def test_title_signature_says_numbers_notices_and_parts(title, signature):
+    """Numbers, notice words and parts of a series, each sorted: the same whichever way the
+    title is read (titles without a digit or a series word take a quicker way)."""
+    assert title_signature(title_match_key(title)) == signature
+
+
+@pytest.mark.parametrize(
     "a, b",
     [  # the classic false friends: reports of one trial, parts, notices, another year
         (

@@ -73,7 +73,7 @@ def cluster(
     `keys` are the records' match keys (normalised DOI and PMID); `pairs` the classified
     candidate pairs; `same` and `different` the reviewers' decisions as record positions.
     """
-    clusters = Clusters(list(keys["doi"]), list(keys["pmid"]), [int(b) for b in batches])
+    clusters = Clusters(keys["doi"].tolist(), keys["pmid"].tolist(), batches.tolist())
     for a, b in different:
         clusters.forbid(a, b)
     merges, held = [], []

@@ -128,7 +128,21 @@ JOURNAL_STOP = {"the", "of", "and", "in", "for", "on", "de", "la", "le", "der", 
 
 
 HTML_TAG = re.compile(r"<[^>]+>")
-NOT_WORD = re.compile(r"[^a-z0-9]+")
+# Patterns the key functions use on every record, compiled once
+BRACKET_TEXT = re.compile(r"\[([^\]]{12,})\]")
+RUN_ON_NAME = re.compile(r"\.(?=[A-Z][a-z])")
+AND_BETWEEN_NAMES = re.compile(r"\s+(?:and|&)\s+")
+INITIAL_FIRST = re.compile(r"\s*[A-Z]\.?\s")
+FIRST_PAGE = re.compile(r"\s*[A-Za-z]?(\d+)")
+PAGE_SPAN = re.compile(r"\s*([A-Za-z]?)(\d+)\s*-+\s*[A-Za-z]?(\d+)\s*$")
+VOLUME = re.compile(r"\s*(\d+)\s*(?:\(.*\))?\s*(?:suppl.*)?", re.I)
+VOLUME_ISSUE = re.compile(r"\s*\d+\s*\((\d{1,2})\)")
+SMALL_NUMBER = re.compile(r"\s*(\d{1,2})\s*")
+SUPPLEMENT_IN_VOLUME = re.compile(r"\bsuppl\w*\.?\s*(\d*)", re.I)
+ISSUE_NUMBER = re.compile(r"\s*\d{1,4}\s*")
+# Every ASCII character but a-z and 0-9 to a space (text here is ASCII): str.translate, far
+# faster than a regular expression; runs of spaces are folded after.
+NOT_WORD_TO_SPACE = {c: " " for c in range(128) if not (chr(c).isdigit() or "a" <= chr(c) <= "z")}
 DIGITS = re.compile(r"\d+")
 THOUSANDS = re.compile(r"\b(\d{1,3}) (\d{3})\b")
 
@@ -143,7 +157,7 @@ def ascii_words(text: str) -> str:
     if not text.isascii():
         text = "".join(GREEK.get(c, GREEK.get(c.lower(), c)) if "\u0370" <= c <= "\u03ff" else c for c in text)
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return " ".join(NOT_WORD.sub(" ", text.lower()).split())
+    return " ".join(text.lower().translate(NOT_WORD_TO_SPACE).split())
 
 
 def americanise(words: str) -> str:
@@ -160,18 +174,24 @@ def _american_word(word: str) -> str:
 
 def title_match_key(title: str) -> str:
     """The title as matching sees it; a title wholly in brackets (a translation) keeps its words."""
-    text = TRAILING_NOTES.sub("", str(title).strip())
-    text = TRAILING_NOTES.sub("", text)
-    stripped = BRACKETED.sub(" ", text).strip()
+    text = str(title).strip()
+    if "[" in text or "(" in text or "ABSTRACT" in text.upper():  # what TRAILING_NOTES needs to match
+        text = TRAILING_NOTES.sub("", TRAILING_NOTES.sub("", text))
+    stripped = (BRACKETED.sub(" ", text) if "[" in text else text).strip()
     words = ascii_words(stripped if len(stripped) >= 12 else text)
     return americanise(words)
 
 
 def alternative_title(title: str) -> str:
     """The other-language title some databases add in brackets: 'English [Deutsch]'."""
-    inside = [m.strip() for m in re.findall(r"\[([^\]]{12,})\]", str(title))]
+    inside = [m.strip() for m in BRACKET_TEXT.findall(str(title))]
     outside = BRACKETED.sub(" ", str(title)).strip()
     return americanise(ascii_words(inside[0])) if inside and len(outside) >= 12 else ""
+
+
+# Words title_signature reads as (part of) a number; a title with none of them and no digit
+# has neither numbers nor parts, only perhaps notice words.
+SERIES_WORDS = frozenset(ORDINALS) | frozenset(NUMBER_WORDS) | frozenset(QUALIFIERS) | {"section"}
 
 
 def title_signature(key: str) -> str:
@@ -179,6 +199,9 @@ def title_signature(key: str) -> str:
     (counts, doses, ages), notice words (erratum, reply...) and what names a part,
     phase or report of a series (Part 2, second follow-up, five-year)."""
     words = key.split()
+    if key.replace(" ", "").isalpha() and SERIES_WORDS.isdisjoint(words):  # no number, nothing naming a part
+        placed = words[:3] + words[-1:]
+        return "|" + " ".join(sorted({NOTICE_WORDS[w] for w in placed if w in NOTICE_WORDS})) + "|"
     if (
         len(words) > 3
         and words[-1].isdigit()
@@ -219,13 +242,13 @@ INITIALS = re.compile(r"^(?:[A-Z]\.?[ -]?){1,4}$")
 def author_surnames(authors: str) -> str:
     """Surnames only, in order, so 'Peters, J. L.', 'Peters JL' and 'J. L. Peters' all
     give 'peters' and the order of given name and surname stops mattering."""
-    text = re.sub(r"\.(?=[A-Z][a-z])", ".;", str(authors).strip())  # 'Adeli K.Lewis G. F.'
+    text = RUN_ON_NAME.sub(".;", str(authors).strip())  # 'Adeli K.Lewis G. F.'
     if not text:
         return ""
     if ";" in text:
         names = text.split(";")
     elif " and " in text or " & " in text:
-        pieces = re.split(r"\s+(?:and|&)\s+", text)  # BibTeX: 'Last, First and Last, First'
+        pieces = AND_BETWEEN_NAMES.split(text)  # BibTeX: 'Last, First and Last, First'
         names = [n for piece in pieces for n in ([piece] if _last_first(piece) else _comma_names(piece))]
     else:
         names = _comma_names(text)
@@ -234,7 +257,7 @@ def author_surnames(authors: str) -> str:
 
 def _last_first(piece: str) -> bool:
     """'Zuna, R E' or 'van der Schaar, Mihaela' (one name), not 'K. Meyer, J. Fransen' (two)."""
-    return piece.count(",") == 1 and not re.match(r"\s*[A-Z]\.?\s", piece)
+    return piece.count(",") == 1 and not INITIAL_FIRST.match(piece)
 
 
 def _comma_names(text: str) -> list[str]:
@@ -253,15 +276,19 @@ def _comma_names(text: str) -> list[str]:
     return pieces
 
 
+NAME_BREAKS = re.compile(r"[\s.]+")
+CAPITALS = re.compile(r"[A-Z]{1,4}")
+
+
 @lru_cache(maxsize=1 << 18)  # names recur across records: each is read once
 def _surname(name: str) -> str:
     if "," in name:
         return ascii_words(name.split(",")[0]).replace(" ", "")
-    raw = [w for w in re.split(r"[\s.]+", name) if w]
+    raw = [w for w in NAME_BREAKS.split(name) if w]
     if not raw:
         return ""
-    if len(raw) > 1 and re.fullmatch(r"[A-Z]{1,4}", raw[-1]):
-        while len(raw) > 1 and re.fullmatch(r"[A-Z]{1,4}", raw[-1]):
+    if len(raw) > 1 and CAPITALS.fullmatch(raw[-1]):
+        while len(raw) > 1 and CAPITALS.fullmatch(raw[-1]):
             raw.pop()
         return ascii_words(" ".join(raw)).replace(" ", "")  # 'Peters JL', 'Lewis G. F.', 'Van der Maas LC'
     if len(raw) > 1 and len(raw[0]) <= 2:
@@ -273,6 +300,7 @@ JOURNAL_CONFERENCE = re.compile(r"\.?\s*conference\s*:.*$", re.I)  # 'Arthritis 
 JOURNAL_SECTION = re.compile(r"\b(?:series|section|sect|part|pt)\b.*$")  # 'J Gerontol A Biol Sci Med Sci'
 
 
+@lru_cache(maxsize=1 << 16)  # a corpus names a few thousand journals, each on many records
 def journal_key(journal: str) -> str:
     """The journal's words without a meeting ('.Conference: ...') or a section title
     ('. Series A, Biological Sciences'): one journal, however much of its name is given."""
@@ -297,13 +325,13 @@ def journals_match(a: str, b: str) -> bool:
 def start_page(pages: str) -> str:
     """The first page's number ('e12724' -> '12724', 'S212' -> '212', '283'), '' if none is
     readable: a letter prefix given by one export and not the other says nothing."""
-    match = re.match(r"\s*[A-Za-z]?(\d+)", str(pages))
+    match = FIRST_PAGE.match(str(pages))
     return match.group(1).lstrip("0") if match else ""
 
 
 def end_page(pages: str) -> str:
     """The last page, abbreviated ranges written out ('831-5' -> '835'); '' without a range."""
-    match = re.match(r"\s*([A-Za-z]?)(\d+)\s*-+\s*[A-Za-z]?(\d+)\s*$", str(pages))
+    match = PAGE_SPAN.match(str(pages))
     if not match:
         return ""
     start, end = match.group(2), match.group(3)
@@ -335,7 +363,7 @@ def one_typo_apart(a: str, b: str) -> bool:
 def volume_number(volume: str, year: str = "") -> str:
     """The volume as a number; '' for anything else ('1)', 'Suppl', the year typed as the
     volume), which says nothing."""
-    match = re.fullmatch(r"\s*(\d+)\s*(?:\(.*\))?\s*(?:suppl.*)?", str(volume), re.I)
+    match = VOLUME.fullmatch(str(volume))
     number = str(int(match.group(1))) if match else ""
     return "" if number and number == str(year).strip()[:4] else number
 
@@ -344,22 +372,23 @@ def issue_number(volume: str, issue: str) -> str:
     """The issue as a plain number, or '' when it is not one ('Suppl 1', an article
     number such as 'e70933', a database's accession number in the issue field: 3 digits
     or more); Embase puts it in the volume: '17 (1) (no pagination)'."""
-    inside = re.match(r"\s*\d+\s*\((\d{1,2})\)", str(volume))
+    inside = VOLUME_ISSUE.match(str(volume))
     if inside:
         return str(int(inside.group(1)))
-    plain = re.fullmatch(r"\s*(\d{1,2})\s*", str(issue))
+    plain = SMALL_NUMBER.fullmatch(str(issue))
     return str(int(plain.group(1))) if plain else ""
 
 
 SUPPLEMENT = re.compile(r"^(?:(\d*)\s*)?(?:suppl(?:ement)?s?|s)\s*(\d*)$|^(\d+)\s*(?:suppl(?:ement)?s?|s)$")
 
 
+@lru_cache(maxsize=1 << 16)  # volumes and issues are small numbers, repeated
 def issue_text(volume: str, issue: str) -> str:
     """The issue as words, supplements written one way ('Suppl. 1', 'S1', '1 Suppl',
     'Supplement 1' -> 'suppl 1'); a supplement named only in the volume counts."""
     words = " ".join(ascii_words(issue).split())
     if not words:
-        inside = re.search(r"\bsuppl\w*\.?\s*(\d*)", str(volume), re.I)
+        inside = SUPPLEMENT_IN_VOLUME.search(str(volume))
         words = f"suppl {inside.group(1)}".strip() if inside else ""
     match = SUPPLEMENT.fullmatch(words.replace(" ", "")) if words else None
     if match and any(match.groups()) or words in ("s", "suppl", "supplement"):
@@ -371,11 +400,7 @@ def issue_text(volume: str, issue: str) -> str:
 def shifted_fields(volume: str, issue: str, pages: str) -> tuple[str, str, str]:
     """(volume, issue, pages) put back when an export moved them one field right: no
     volume, the volume in the issue field and the issue number as the only 'page'."""
-    if (
-        not str(volume).strip()
-        and re.fullmatch(r"\s*\d{1,4}\s*", str(issue))
-        and re.fullmatch(r"\s*\d{1,2}\s*", str(pages))
-    ):
+    if not str(volume).strip() and ISSUE_NUMBER.fullmatch(str(issue)) and SMALL_NUMBER.fullmatch(str(pages)):
         return str(issue).strip(), str(pages).strip(), ""
     return volume, issue, pages
 
@@ -411,12 +436,18 @@ def match_keys(records: pd.DataFrame) -> pd.DataFrame:
     titles, authors = records["title"].tolist(), records["authors"].tolist()
     title = [title_match_key(t) for t in titles]
     volume, issue, pages = (
-        (list(column) for column in zip(*map(shifted_fields, records["volume"], records["issue"], records["pages"])))
+        (
+            list(column)
+            for column in zip(
+                *map(shifted_fields, records["volume"].tolist(), records["issue"].tolist(), records["pages"].tolist())
+            )
+        )
         if len(records)
         else ([], [], [])
     )
+    years, kinds, journals = records["year"].tolist(), records["type"].tolist(), records["journal"].tolist()
     doi = [normalise_doi(d) for d in records["doi"].tolist()]  # any form: a link, percent-encoded, 'doi:'...
-    journal = [journal_key(j) for j in records["journal"].tolist()]
+    journal = [journal_key(j) for j in journals]
     misfit = [doi_names_other_journal(d, j) for d, j in zip(doi, journal)]
     return pd.DataFrame(
         {
@@ -429,7 +460,7 @@ def match_keys(records: pd.DataFrame) -> pd.DataFrame:
             "year": pd.to_numeric(records["year"].str.extract(r"(\d{4})", expand=False), errors="coerce")
             .fillna(0)
             .astype(int),
-            "volume": [volume_number(v, y) for v, y in zip(volume, records["year"])],
+            "volume": [volume_number(v, y) for v, y in zip(volume, years)],
             "issue": [issue_number(v, i) for v, i in zip(volume, issue)],
             "issue_text": [issue_text(v, i) for v, i in zip(volume, issue)],
             "page": [start_page(p) for p in pages],
@@ -439,7 +470,7 @@ def match_keys(records: pd.DataFrame) -> pd.DataFrame:
             "doi": [("" if wrong else d) for d, wrong in zip(doi, misfit)],
             "doi_misfit": misfit,
             "pmid": records["pmid"],
-            "conference": [is_conference(k, j) for k, j in zip(records["type"], records["journal"])],
+            "conference": [is_conference(k, j) for k, j in zip(kinds, journals)],
             "kind": records["type"].str.strip().str.lower(),
         },
         index=records.index,

@@ -126,7 +126,7 @@ def score_pairs(keys: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
         out[f"{column}_same"], out[f"{column}_differs"] = relation(column)
     out["pages_both_given"] = (a["pages_given"] & b["pages_given"]).to_numpy()
     out["page_typo"] = out["page_differs"] & np.array(
-        [one_typo_apart(x, y) for x, y in zip(a["page"], b["page"])], dtype=bool
+        [one_typo_apart(x, y) for x, y in zip(a["page"].tolist(), b["page"].tolist())], dtype=bool
     )
     known = (a["year"] > 0) & (b["year"] > 0)
     out["year_gap"] = (a["year"] - b["year"]).abs().where(known, -1)

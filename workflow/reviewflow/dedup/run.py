@@ -156,9 +156,9 @@ def deduplicate_explained(
         scored = classify(score_pairs(keys, pairs), conference_abstracts)
         log.info("pairs scored and classified; clustering")
         shown.update()
-    batch_order = {name: n for n, name in enumerate(dict.fromkeys(records["search"]))}
+    batch_order = {name: n for n, name in enumerate(dict.fromkeys(records["search"].tolist()))}
     batches = records["search"].map(batch_order).to_numpy()
-    position = {rid: n for n, rid in enumerate(records["record_id"])}
+    position = {rid: n for n, rid in enumerate(records["record_id"].tolist())}
     chosen = [(position[a], position[b], d) for a, b, d in (decisions or [])]
     same = [(a, b) for a, b, d in chosen if d == "same"]
     different = [(a, b) for a, b, d in chosen if d == "different"]
