@@ -282,6 +282,10 @@ CAPITALS = re.compile(r"[A-Z]{1,4}")
 
 @lru_cache(maxsize=1 << 18)  # names recur across records: each is read once
 def _surname(name: str) -> str:
+    head, space, tail = name.rpartition(" ")
+    if space and head.isalpha() and head.isascii() and len(tail) <= 4 and tail.isalpha() and tail.isupper():
+        if tail.isascii():
+            return head.lower()  # 'Peters JL', the common case: what the general way below gives
     if "," in name:
         return ascii_words(name.split(",")[0]).replace(" ", "")
     raw = [w for w in NAME_BREAKS.split(name) if w]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..collector import paused
 from ..errors import ReviewflowError
 from ..progress import bar
 from ..tables import BIBLIOGRAPHIC_FIELDS, CITATION_COLUMNS, DEDUPED_RECORD_COLUMNS, LIST_SEPARATOR, conform
@@ -132,6 +133,7 @@ def deduplicate(records: pd.DataFrame, **options) -> tuple[pd.DataFrame, pd.Data
     return result.records, result.citations
 
 
+@paused()  # a million records' keys, pairs and clusters: see collector.py
 def deduplicate_explained(
     records: pd.DataFrame,
     *,

@@ -7,17 +7,16 @@ in the rejected table with its reason: none is dropped silently.
 
 from __future__ import annotations
 
-import gc
 import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from operator import itemgetter
 from pathlib import Path
 
 import pandas as pd
 
+from ..collector import paused
 from ..errors import ReviewflowError
 from ..tables import RECORD_COLUMNS, REJECTED_COLUMNS
 from . import bibtex, endnote_xml, medline, refer, ris, table, wos
@@ -128,22 +127,8 @@ def frames(
     Batches are consumed as they are parsed and their raw text is dropped once
     hashed, so memory holds the records' fields and little else.
     """
-    with _collector_paused():
+    with paused():
         return _frames(batches, source=source, search=search, file=file, on_error=on_error)
-
-
-@contextmanager
-def _collector_paused():
-    """Reading makes millions of small objects (values, lists of names) that all live until
-    the frame is built and form no reference cycles: the cyclic garbage collector would walk
-    them again and again and free nothing (a fifth of the reading time of a large file)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _frames(
