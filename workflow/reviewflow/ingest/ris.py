@@ -4,9 +4,9 @@ JSTOR and of EndNote, Zotero and Mendeley exports.
 We split and read the tags ourselves rather than through rispy: a record's id
 needs its raw text, errors need line numbers, and only a line that is exactly
 an ER tag may end a record (rispy is used to write RIS, see export.py). It is also
-faster: a tidy text (plain ASCII, every line of a record a tag line) is read by column,
-each tag's values for every record at once (see `_by_column`), which rispy's line by
-line reading cannot do.
+faster: a text is read by column, each tag's values for every record at once (see
+`_by_column`), which rispy's line by line reading cannot do; `parse`, record by record,
+reads what the column reading leaves to it, and is what the column reading must equal.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  -(?:[ \t]*(.*\S))?[ \t]*$", re.M)
 # with white space: this simpler, faster pattern then gives what TAG_LINE gives. A line
 # it does not match sends the record the slow way.
 TIDY_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  - (?! )(.*)", re.M)
-# White space that TIDY_TAG_LINE would not strip, found in one pass over the whole text.
+# White space that TIDY_TAG_LINE would not strip, found in one pass over the whole text
+# (the column reading leaves a text with any of them to `parse`).
 UNTIDY = ("\t", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
 
 
