@@ -88,8 +88,8 @@ def finish_columns(fields: dict[str, list], clean: list[bool], ascii: bool = Fal
         values = fields[key]
         if as_they_are:
             return values if None not in values else [value or "" for value in values]
-        if every_clean and None not in values and _all_ascii(values):
-            return values  # a field without accents in a file with some: as it stands
+        if every_clean and None not in values and _all_as_they_are(values):
+            return values  # every value ASCII, or printable without mojibake: as it stands
         return [
             value  # what _cleaned does, written out: this runs for every value of a file beyond ASCII
             if value.__class__ is str
@@ -145,11 +145,13 @@ def _cleaned(value, tidy: bool) -> str:
     return clean_text(value)
 
 
-def _all_ascii(values: list) -> bool:
+def _all_as_they_are(values: list) -> bool:
+    """What _cleaned asks of each value of a clean record, asked of them all at once."""
     try:
-        return "".join(values).isascii()
+        joined = "".join(values)
     except TypeError:  # a value that is no text (a list, say)
         return False
+    return joined.isascii() or _printable_without_mojibake(joined)
 
 
 def _keywords(words, tidy: bool, as_they_are: bool) -> list[str]:
