@@ -158,6 +158,7 @@ TIDY_LINES = [
 # Each breaks tidiness in one way the column reading must notice.
 UNTIDY_LINES = [
     "TI  - Trailing space ",
+    "AB  - Caf\u00e9 and two spaces  ",
     "TI  -  Leading space",
     "PU  -  Leading space in a tag kept in extra",
     "TI  - ",

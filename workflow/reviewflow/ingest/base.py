@@ -49,7 +49,7 @@ class Batch:
     positions: list[int]
     fields: dict[str, list]
     clean: list[bool]
-    fingerprints: list[str] | list[memoryview]  # text, or its UTF-8 bytes
+    fingerprints: list  # text, its UTF-8 bytes (a memoryview), or a tuple of pieces of them
     raw_of: Callable[[int], str]
     where_of: Callable[[int], str]
     extra_tags: list[tuple[str, ...]]

@@ -41,12 +41,16 @@ class RecordIds:
         self.prefix = f"{search}\x1f{file}\x1f".encode()
         self.seen: dict[str, int] = {}
 
-    def base(self, fingerprint: str | memoryview, tail: bytes = b"") -> str:
+    def base(self, fingerprint: str | memoryview | tuple[memoryview, ...], tail: bytes = b"") -> str:
         """The id of a record whose raw_fingerprint is fingerprint + tail (UTF-8), before any repeat's
-        suffix (the two parts are hashed in turn, so a reader need not join them; a reader
-        may give the fingerprint as its UTF-8 bytes, so it need not decode them)."""
+        suffix (the parts are hashed in turn, so a reader need not join them; a reader may give
+        the fingerprint as its UTF-8 bytes, or as pieces of them, so it need not copy them)."""
         digest = hashlib.sha1(self.prefix)
-        digest.update(fingerprint if isinstance(fingerprint, memoryview) else fingerprint.encode("utf-8"))
+        if isinstance(fingerprint, tuple):
+            for piece in fingerprint:
+                digest.update(piece)
+        else:
+            digest.update(fingerprint if isinstance(fingerprint, memoryview) else fingerprint.encode("utf-8"))
         if tail:
             digest.update(tail)
         return "R" + digest.hexdigest()[:ID_HEX_DIGITS]

@@ -177,32 +177,30 @@ def _by_column(chunk: str, first_position: int, first_line: Callable[[], int]) -
         return None
     starts, ends, member = bounds
     count, record = int(starts.sum()), np.cumsum(starts) - 1
-    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
-    offsets = np.concatenate(([0], np.cumsum(lengths + 1)))
     data = chunk.encode("utf-8")  # a pair of ASCII characters is the same pair of its bytes
+    line_starts, line_ends = _line_offsets(data)  # in bytes: the records are hashed from them
     tagged = (
         (heads[:, 0] >= 65)
         & (heads[:, 0] <= 90)
         & (((heads[:, 1] >= 65) & (heads[:, 1] <= 90)) | ((heads[:, 1] >= 48) & (heads[:, 1] <= 57)))
         & (heads[:, 2:6] == SEPARATOR).all(axis=1)
     )
-    last = _last_characters(lines, data, offsets, lengths, ascii)
+    last = _last_characters(lines, data, line_starts, line_ends)
     spaced = member & (last == 32)  # a value ending in spaces: dropped, as TAG_LINE drops them
+    trimmed: dict[int, int] = {}  # line: how many spaces ended it
     for i in np.flatnonzero(spaced).tolist():
-        lines[i] = lines[i].rstrip(" ")
-        last[i] = ord(lines[i][-1]) if lines[i] else 0
+        line = lines[i].rstrip(" ")
+        trimmed[i], lines[i] = len(lines[i]) - len(line), line
+        last[i] = ord(line[-1]) if line else 0
     plain = tagged & (heads[:, 6] != 32) & (heads[:, 6] != 0) & ~np.isin(last, WIDE_CODES)
-    end_lines = np.flatnonzero(ends)
-    first = offsets[np.flatnonzero(starts)].tolist()
-    stops = (offsets[end_lines] - 1).tolist()  # the line feed before each ER line
-    if ascii:  # TY through the line before ER, as bytes (character and byte offsets agree)
-        whole = memoryview(data)
-        bodies = [whole[a:b] for a, b in zip(first, stops)]
-    else:
-        bodies = [chunk[a:b] for a, b in zip(first, stops)]
-    start_lines = np.flatnonzero(starts).tolist()
-    for r in np.unique(record[spaced]).tolist():  # its lines stripped, as ids.raw_fingerprint strips them
-        bodies[r] = "\n".join(lines[start_lines[r] : end_lines[r]])  # (a record with other odd lines is read alone)
+    start_lines, end_lines = np.flatnonzero(starts), np.flatnonzero(ends)
+    first = line_starts[start_lines].tolist()
+    stops = (line_starts[end_lines] - 1).tolist()  # the line feed before each ER line
+    whole = memoryview(data)
+    bodies = [whole[a:b] for a, b in zip(first, stops)]  # TY through the line before ER, in UTF-8
+    text_of = lambda a, b: str(whole[a:b], "utf-8")  # noqa: E731
+    for r, pieces in _without_end_spaces(trimmed, record, line_ends, first, stops, whole).items():
+        bodies[r] = pieces  # its lines stripped, as ids.raw_fingerprint strips them
     table = _Lines(np.where(member & plain, heads[:, 0].astype(np.int64) * 128 + heads[:, 1], 0), lines, record, count)
     fields = table.fields()
     fields["extra"], extra_tags = table.extra(fields["pmid"], fields["pmcid"])
@@ -212,22 +210,23 @@ def _by_column(chunk: str, first_position: int, first_line: Callable[[], int]) -
     else:
         clean = [
             "&" not in body and body.count("  ") == body.count("\n") + 1
-            for body in (chunk[a:b] for a, b in zip(first, stops))
+            for body in (text_of(a, b) for a, b in zip(first, stops))
         ]
+    record_lines = start_lines.tolist()
     batch = Batch(
         positions=list(range(first_position, first_position + count)),
         fields=fields,
         clean=clean,
         fingerprints=bodies,
         fingerprint_tail=END_PRINT,
-        raw_of=lambda i: chunk[first[i] : stops[i]] + "\nER  - ",
-        where_of=lambda i: located(first_position + i, first_line() + chunk.count("\n", 0, first[i])),
+        raw_of=lambda i: text_of(first[i], stops[i]) + "\nER  - ",
+        where_of=lambda i: located(first_position + i, first_line() + record_lines[i]),
         extra_tags=extra_tags,
         ascii=ascii,
     )
-    ends_after = (offsets[end_lines] + lengths[end_lines]).tolist()  # where each ER line ends
+    ends_after = line_ends[end_lines].tolist()  # where each ER line ends
     odd = np.unique(record[member & ~plain]).tolist()
-    return _read_alone(batch, {r: chunk[first[r] : ends_after[r]] for r in odd})
+    return _read_alone(batch, {r: text_of(first[r], ends_after[r]) for r in odd})
 
 
 def _record_bounds(lines: list[str], heads: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
@@ -264,14 +263,34 @@ ER_LINE = np.array([ord(c) for c in "ER  -"], dtype=np.uint32)
 END_PRINT = "\nER  -"  # how a record's fingerprint ends: its ER line, stripped
 
 
-def _last_characters(lines: list[str], data: bytes, offsets: np.ndarray, lengths: np.ndarray, ascii: bool):
-    """Each line's last character as a number (0 for an empty line): for ASCII text read
-    from its bytes at once, else from a string of the lines' last characters."""
-    if ascii:
-        code_units = np.frombuffer(data, dtype=np.uint8)
-        return np.where(lengths > 0, code_units[np.maximum(offsets[1:] - 2, 0)], 0).astype(np.uint32)
-    tails = "".join([line[-1:] or "\x00" for line in lines])
-    return np.frombuffer(tails.encode("utf-32-le"), dtype=np.uint32).copy()
+def _without_end_spaces(trimmed, record, line_ends, first, stops, whole) -> dict[int, tuple[memoryview, ...]]:
+    """Each record with lines ending in spaces as the pieces of its text without them, in
+    UTF-8: hashed in turn, they give its fingerprint with no copy of the record made. (A
+    record with other odd lines is read alone and fingerprinted there.)"""
+    pieces: dict[int, list[memoryview]] = {}
+    cursor: dict[int, int] = {}
+    for i, spaces in trimmed.items():  # lines in order
+        r = int(record[i])
+        at = cursor.get(r, first[r])
+        pieces.setdefault(r, []).append(whole[at : line_ends[i] - spaces])  # the spaces are ASCII: a byte each
+        cursor[r] = line_ends[i]
+    return {r: (*parts, whole[cursor[r] : stops[r]]) for r, parts in pieces.items()}
+
+
+def _line_offsets(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Where each line of UTF-8 text begins and ends (before its line feed), in bytes."""
+    breaks = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+    return np.concatenate(([0], breaks + 1)), np.concatenate((breaks, [len(data)]))
+
+
+def _last_characters(lines: list[str], data: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Each line's last character as a number (0 for an empty line): its last byte, read
+    for every line at once, but where that byte ends a character beyond ASCII."""
+    code_units = np.frombuffer(data, dtype=np.uint8)
+    last = np.where(ends > starts, code_units[np.maximum(ends - 1, 0)], 0).astype(np.uint32)
+    for i in np.flatnonzero(last >= 128).tolist():
+        last[i] = ord(lines[i][-1])
+    return last
 
 
 # White space beyond ASCII, as str.strip knows it, and the line ends beyond ASCII that
