@@ -28,7 +28,12 @@ cycles); control characters are counted in the file's bytes; ids are hashed from
 bytes. Records, ids and rejected rows are byte for byte those of the record-by-record
 reading, for every export of ../shared/fixtures and the generated file; property tests
 compare the two readings on texts with every kind of odd line.
-After: 1.4-1.5 s against rispy's 1.8-2.0 s (ratio 0.72-0.79); export-like: ratio about 0.9.
+For text beyond ASCII (the export-like file): control characters counted in the file's
+bytes; clean_text skipped where is_plain (a few C calls) says it would change nothing;
+lines found in the chunk's UTF-8 bytes, so records are hashed from them and a record whose
+values end in spaces from the pieces between them, with no copy made.
+After: 1.4-1.5 s against rispy's 1.8-2.0 s (ratio 0.72-0.80); export-like 2.65 s
+against 2.4-2.7 s (ratio 0.98-1.10: at par, run to run).
 
     .venv/bin/python benchmarks/ingest.py [N_RECORDS]
 """
