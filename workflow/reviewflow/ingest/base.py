@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from .ids import raw_fingerprint
+
 
 @dataclass
 class Block:
@@ -60,8 +62,6 @@ class Batch:
 
 def batched(blocks: Iterable[Block], size: int = 5000, first_position: int = 1) -> Iterator[Batch]:
     """Blocks in Batches of `size` records, their fields turned into columns."""
-    from .ids import raw_fingerprint
-
     position = first_position
     chunk: list[Block] = []
     problems: list[Problem] = []
@@ -72,13 +72,13 @@ def batched(blocks: Iterable[Block], size: int = 5000, first_position: int = 1) 
             chunk.append(block)
         position += 1
         if len(chunk) + len(problems) >= size:
-            yield _batch(chunk, problems, position, raw_fingerprint)
+            yield _batch(chunk, problems, position)
             chunk, problems = [], []
     if chunk or problems:
-        yield _batch(chunk, problems, position, raw_fingerprint)
+        yield _batch(chunk, problems, position)
 
 
-def _batch(blocks: list[Block], problems: list[Problem], next_position: int, raw_fingerprint) -> Batch:
+def _batch(blocks: list[Block], problems: list[Problem], next_position: int) -> Batch:
     # the readable records' positions: those of the batch's span that are not problems
     taken = {p.position for p in problems}
     span = range(next_position - len(blocks) - len(problems), next_position)

@@ -271,7 +271,7 @@ def normalise_pages(value) -> str:
 
 def _pages(text: str) -> str:
     first, dash, last = text.partition("-")
-    if dash and first.isdecimal() and last.isdecimal() and len(last) >= len(first) and first.isascii():
+    if dash and first.isdecimal() and last.isdecimal() and len(last) >= len(first):
         return text  # '1242-1252': already whole (the common case, without a pattern)
     if "-" not in text and "\u2013" not in text and "\u2014" not in text:
         return text

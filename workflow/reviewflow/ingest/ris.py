@@ -149,6 +149,10 @@ def _code(tag: str) -> int:
     return ord(tag[0]) * 128 + ord(tag[1])
 
 
+def _tag(code: int) -> str:
+    return chr(code // 128) + chr(code % 128)
+
+
 SEPARATOR = np.array([ord(c) for c in "  - "], dtype=np.uint32)
 
 
@@ -324,7 +328,7 @@ class _Lines:
 
     def __init__(self, codes: np.ndarray, lines: list[str], record: np.ndarray, count: int) -> None:
         self.codes, self.lines, self.record, self.count = codes, lines, record, count
-        self.present = {chr(code // 128) + chr(code % 128) for code in np.unique(codes).tolist() if code}
+        self.present = {_tag(code) for code in np.unique(codes).tolist() if code}
 
     def _values(self, found: np.ndarray) -> list[str]:
         """The values of the lines found (what follows 'XX  - '), cut only from the lines a
@@ -408,7 +412,7 @@ class _Lines:
             return extra, extra_tags
         found = np.flatnonzero(np.isin(self.codes, unread))
         kept: dict[int, list[tuple[str, str]]] = {}
-        tags = [chr(code // 128) + chr(code % 128) for code in self.codes[found].tolist()]
+        tags = [_tag(code) for code in self.codes[found].tolist()]
         for i, tag, value in zip(self.record[found].tolist(), tags, self._values(found)):
             if not _read_identifier(tag, value, {pmids[i], pmcids[i]} - {""}):
                 kept.setdefault(i, []).append((tag, value))
